@@ -1,0 +1,34 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## demo: create the venv, install, and run the gate against the embedded sandbox
+demo: $(STAMP)
+	$(BIN)/pytest --sandbox
+
+## test: the project's own tests (unit, and the gate driven through pytester)
+test: $(STAMP)
+	$(BIN)/pytest tests/unit tests/integration -p xdist -n 2
+
+## lint: ruff and mypy --strict on src/
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src
+	$(BIN)/mypy
+
+## bench: benchmarks (ratios measured side by side); see bench/RESULTS.md
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) reports/*.xml reports/*.md

@@ -1,0 +1,1 @@
+"""Suite-local fixtures only. The gate's own fixtures come from the cloudrun_acceptance plugin."""

@@ -1,0 +1,1 @@
+"""Pure judgements: observations and the contract in, a Verdict out. No I/O happens here."""

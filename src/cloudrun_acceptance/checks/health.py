@@ -1,0 +1,49 @@
+"""The health check: ``GET /api/health`` answers 200 with JSON, after waiting out a cold start."""
+
+from __future__ import annotations
+
+from ..client import Readiness
+from ..verdict import Verdict, failed, passed
+
+
+def judge_health(readiness: Readiness) -> Verdict:
+    """200 and a JSON body, reporting how long the first answer took."""
+    last = readiness.last
+    figures = {"first answer (s)": f"{readiness.waited:.2f}", "attempts": str(readiness.attempts)}
+    if not readiness.ready:
+        return failed(
+            f"the service did not answer {last.url} within the {readiness.timeout:g} s ready "
+            f"timeout ({readiness.attempts} attempts)",
+            [f"last attempt: {last.evidence()}"],
+            "check that the revision started (gcloud run revisions describe, and its logs); for a "
+            "slow cold start raise --ready-timeout.",
+            figures,
+        )
+    if last.status is not None and 300 <= last.status < 400:
+        return failed(
+            f"health redirected ({last.status}) instead of answering 200 with JSON",
+            [last.evidence()],
+            "a redirect to a login page means the service requires authentication: call it with "
+            "--auth id-token (or --auth bearer); otherwise fix the health route.",
+            figures,
+        )
+    if last.status != 200:
+        return failed(
+            f"health answered {last.status}, expected 200 with JSON",
+            [last.evidence(), readiness.summary()],
+            "read the revision's logs for the cause; a 404 means the health path moved "
+            "(health.path in the contract).",
+            figures,
+        )
+    if not isinstance(last.json(), dict | list):
+        return failed(
+            "health answered 200 but the body is not JSON",
+            [last.evidence()],
+            "the path may be served by something else (a frontend, a proxy); check health.path "
+            "in the contract.",
+            figures,
+        )
+    return passed(
+        f"health answered 200 with JSON in {last.elapsed:.3f} s; {readiness.summary()}",
+        figures,
+    )

@@ -1,0 +1,161 @@
+"""Metrics checks: switched on, each expected family present with its type, coverage, and lint."""
+
+from __future__ import annotations
+
+from ..contract import ExpectedMetric, MetricsRules
+from ..exposition import Snapshot
+from ..lint import Finding, lint
+from ..probes import Scrape
+from ..verdict import Verdict, failed, passed
+
+_SPLIT_LABELS = frozenset({"le", "quantile"})
+
+
+def judge_enabled(scrape: Scrape, rules: MetricsRules) -> Verdict:
+    """The metrics path answers a real Prometheus exposition, not the "disabled" comment."""
+    exchange = scrape.exchange
+    switch = f"{rules.enable_env}={rules.enable_value}"
+    if scrape.problem is None and scrape.snapshot is not None:
+        count = len(scrape.snapshot.families)
+        return passed(
+            f"metrics are enabled: {count} families in {exchange.elapsed:.3f} s "
+            f"({exchange.content_type})",
+            {"families": str(count), "scrape (s)": f"{exchange.elapsed:.3f}"},
+        )
+    if scrape.problem == "empty":
+        return failed(
+            f"metrics are disabled: {exchange.url} answered 200 with no metric family",
+            [exchange.evidence()],
+            f"set {switch} on the revision (env.yaml, or gcloud run services update SERVICE "
+            f"--update-env-vars {switch}); the app enables metrics only for the exact string "
+            f"{rules.enable_value!r}.",
+        )
+    if scrape.problem == "unreachable":
+        return failed(
+            f"the metrics endpoint could not be reached: {scrape.detail}",
+            [exchange.evidence()],
+            "see the health check: the service is not answering.",
+        )
+    if scrape.problem == "status":
+        return failed(
+            f"{exchange.url} answered {exchange.status}, expected 200 with a Prometheus exposition",
+            [exchange.evidence()],
+            _status_advice(exchange.status),
+        )
+    if scrape.problem == "content_type":
+        return failed(
+            f"{exchange.url} answered {scrape.detail}, not a Prometheus exposition "
+            "(text/plain or application/openmetrics-text)",
+            [exchange.evidence()],
+            "the path is served by something else (a frontend catch-all, an error page, a "
+            "proxy): serve prometheus_client's generate_latest() with CONTENT_TYPE_LATEST.",
+        )
+    if scrape.problem == "untyped":
+        return failed(
+            "the metrics body parsed, but no family declares a # TYPE: this is not the app's "
+            "prometheus_client exposition",
+            [exchange.evidence()],
+            "check what serves the metrics path; prometheus_client always writes # HELP and "
+            "# TYPE.",
+        )
+    return failed(
+        f"{exchange.url} answered 200 {exchange.content_type}, but the body is not a Prometheus "
+        f"exposition ({scrape.detail})",
+        [exchange.evidence()],
+        "serve prometheus_client's generate_latest() output unchanged.",
+    )
+
+
+def _status_advice(status: int | None) -> str:
+    if status == 404:
+        return (
+            "the metrics route moved or is not mounted: check metrics.path in the contract and "
+            "the app's routes."
+        )
+    if status in {401, 403}:
+        return "the service requires authentication: call it with --auth id-token or --auth bearer."
+    if status is not None and 300 <= status < 400:
+        return "the metrics path redirects (to a login page?); the gate does not follow redirects."
+    return "read the revision's logs for this request (the logs checks list 5xx)."
+
+
+def judge_presence(snapshot: Snapshot, expected: ExpectedMetric) -> Verdict:
+    """One expected family is exposed, with the contract's type and label names."""
+    family = snapshot.family(expected.name)
+    if family is None:
+        closest = snapshot.closest(expected.name)
+        hint = f"closest names present: {', '.join(closest)}" if closest else "no similar name"
+        return failed(
+            f"{expected.name} ({expected.type}) is not exposed",
+            [hint, f"{len(snapshot.families)} families present"],
+            "a misspelt or renamed metric is the usual cause; if it was renamed on purpose, "
+            "update metrics.expected in the contract. Check the app registers it at startup.",
+        )
+    if family.type != expected.type:
+        return failed(
+            f"{expected.name} is exposed as a {family.type}, the contract says {expected.type}",
+            [f"# TYPE line: {family.name} {family.type}"],
+            "register it with the right prometheus_client class (Counter, Gauge, Histogram); "
+            "a counter exposed as a gauge breaks rate() and the dashboards built on it.",
+        )
+    seen = {name for sample in family.samples for name in sample.labels} - _SPLIT_LABELS
+    wanted = set(expected.labels)
+    if family.samples and seen != wanted:
+        return failed(
+            f"{expected.name} has labels {sorted(seen)}, the contract says {sorted(wanted)}",
+            [f"first sample: {family.samples[0].name}{dict(family.samples[0].labels)}"],
+            "a changed label set breaks queries and alerts; update the contract if intended.",
+        )
+    note = f"{len(family.samples)} samples" if family.samples else "no samples yet (never touched)"
+    return passed(
+        f"{expected.name} is exposed as a {family.type}: {note}",
+        {"samples": str(len(family.samples))},
+    )
+
+
+def judge_coverage(snapshot: Snapshot, rules: MetricsRules) -> Verdict:
+    """At least ``min_present`` of the expected families are exposed."""
+    missing = [metric.name for metric in rules.expected if snapshot.family(metric.name) is None]
+    present = len(rules.expected) - len(missing)
+    figures = {"present": f"{present}/{len(rules.expected)}", "required": str(rules.min_present)}
+    summary = (
+        f"{present} of {len(rules.expected)} expected metrics present "
+        f"(at least {rules.min_present} required)"
+    )
+    if present < rules.min_present:
+        return failed(
+            summary, [f"missing: {', '.join(missing)}"], "see the per-metric checks.", figures
+        )
+    return passed(summary, figures, [f"missing: {', '.join(missing)}"] if missing else [])
+
+
+def judge_lint(snapshot: Snapshot, rules: MetricsRules) -> Verdict:
+    """What promtool would flag; findings on the contract's metrics fail (``lint_fails_on``)."""
+    findings = lint(snapshot)
+    contract_names = {_base(metric.name) for metric in rules.expected}
+
+    def fails(finding: Finding) -> bool:
+        if rules.lint_fails_on == "all":
+            return True
+        return rules.lint_fails_on == "contract" and _base(finding.family) in contract_names
+
+    failing = [str(f) for f in findings if fails(f)]
+    others = [str(f) for f in findings if not fails(f)]
+    figures = {"findings": str(len(findings)), "failing": str(len(failing))}
+    if failing:
+        return failed(
+            f"{len(failing)} lint finding(s) on the contract's metrics",
+            failing + ([f"also reported: {'; '.join(others)}"] if others else []),
+            "fix the metric definitions in the app (promtool check metrics shows the same).",
+            figures,
+        )
+    summary = (
+        "no lint finding"
+        if not findings
+        else f"{len(others)} lint finding(s), none on the contract's metrics"
+    )
+    return passed(summary, figures, others)
+
+
+def _base(name: str) -> str:
+    return name.removesuffix("_total")

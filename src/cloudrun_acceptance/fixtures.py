@@ -1,0 +1,162 @@
+"""The gate's fixtures. Thin: each one wires a piece of the data flow, the logic lives elsewhere.
+
+settings -> target -> ``service`` (client) -> ``readiness`` -> ``metrics_scrape`` / ``exposition``
+-> ``analysis_run`` / ``cache_run`` -> the checks in tests/acceptance, through ``gate.expect``.
+
+Session fixtures that cannot provide their value fail with "not checked: ..." and a pointer to
+the check that reports the cause, so dependent checks show as errors, never as silent passes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from .auth import authorization
+from .client import Readiness, ServiceClient, wait_until_ready
+from .contract import Contract, render_body
+from .exposition import Snapshot
+from .gate import Gate
+from .probes import CounterRun, Scrape, observe_counters, scrape
+from .state import GateState, state_of
+from .target import Target
+
+
+@pytest.fixture(scope="session")
+def gate_state(request: pytest.FixtureRequest) -> GateState:
+    """The run's settings, contract and target."""
+    return state_of(request.config)
+
+
+@pytest.fixture(scope="session")
+def contract(gate_state: GateState) -> Contract:
+    """The contract of the service under test."""
+    return gate_state.contract
+
+
+@pytest.fixture(scope="session")
+def target(gate_state: GateState) -> Target:
+    """Where the gate points: URL, Cloud Run service and revision."""
+    if gate_state.target is None:
+        pytest.fail(
+            "no service to check; give --service-url, --project/--region/--service or --sandbox"
+        )
+    return gate_state.target
+
+
+@pytest.fixture(scope="session")
+def service(target: Target, contract: Contract, gate_state: GateState) -> Iterator[ServiceClient]:
+    """The HTTP client of the service under test."""
+    if target.url is None:
+        pytest.fail(
+            f"not checked: the service URL is unknown; {gate_state.lookup_problem()}", pytrace=False
+        )
+    settings = gate_state.settings
+    client = ServiceClient(
+        target.url,
+        timeout=contract.http_timeout,
+        authorization=authorization(settings.auth, settings.token_env, target.url, os.environ),
+    )
+    yield client
+    gate_state.requests_sent.update(client.sent)
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def readiness(service: ServiceClient, contract: Contract, gate_state: GateState) -> Readiness:
+    """The wait for the first answer (cold start), done once per run."""
+    return wait_until_ready(service, contract.health_path, gate_state.settings.ready_timeout)
+
+
+@pytest.fixture(scope="session")
+def ready_service(service: ServiceClient, readiness: Readiness) -> ServiceClient:
+    """The client, once the service answers; "not checked" when it never did."""
+    if not readiness.ready:
+        pytest.fail(
+            f"not checked: the service is not answering ({readiness.summary()}); see "
+            "test_health_answers_200_with_json",
+            pytrace=False,
+        )
+    return service
+
+
+@pytest.fixture(scope="session")
+def metrics_scrape(
+    ready_service: ServiceClient, contract: Contract, gate_state: GateState
+) -> Scrape:
+    """The first scrape of the metrics path: the "initial values" of the report."""
+    taken = scrape(ready_service, contract.metrics.path, contract.metrics.fingerprint)
+    gate_state.initial_scrape = taken
+    return taken
+
+
+@pytest.fixture(scope="session")
+def exposition(metrics_scrape: Scrape) -> Snapshot:
+    """The first scrape's parsed exposition; "not checked" when there is none."""
+    if metrics_scrape.snapshot is None or metrics_scrape.problem is not None:
+        pytest.fail(
+            f"not checked: {metrics_scrape.exchange.url} gave no usable exposition "
+            f"({metrics_scrape.detail}); see test_metrics_enabled",
+            pytrace=False,
+        )
+    return metrics_scrape.snapshot
+
+
+@pytest.fixture(scope="session")
+def test_session(target: Target) -> str:
+    """The session the mutating checks use; without one they are skipped, never run."""
+    if target.test_session is None:
+        pytest.skip(
+            "mutating check: give a test session to run it (--test-session ID or TEST_SESSION); "
+            "it POSTs to the service"
+        )
+    return target.test_session
+
+
+@pytest.fixture(scope="session")
+def analysis_run(
+    ready_service: ServiceClient, exposition: Snapshot, contract: Contract, test_session: str
+) -> CounterRun:
+    """One forced analysis, with the contract's counters read around it on one instance."""
+    rules = contract.analysis
+    body = render_body(rules.body, test_session)
+    return observe_counters(
+        ready_service,
+        metrics_path=contract.metrics.path,
+        fingerprint_metric=contract.metrics.fingerprint,
+        rules=rules.counters,
+        act=lambda: [ready_service.post(rules.path, body, timeout=rules.timeout_seconds)],
+        deadline=rules.counter_deadline_seconds,
+    )
+
+
+@pytest.fixture(scope="session")
+def cache_run(
+    ready_service: ServiceClient, analysis_run: CounterRun, contract: Contract, test_session: str
+) -> CounterRun:
+    """The repeated call, sampled on the warm connection, with the cache counters around it."""
+    if not analysis_run.actions or not analysis_run.actions[0].ok:
+        pytest.fail(
+            "not checked: the forced analysis did not succeed, so nothing is cached; see "
+            "test_forced_analysis_moves_the_counters",
+            pytrace=False,
+        )
+    rules = contract.cache
+    body = render_body(rules.body, test_session)
+    path, timeout = contract.analysis.path, contract.analysis.timeout_seconds
+    return observe_counters(
+        ready_service,
+        metrics_path=contract.metrics.path,
+        fingerprint_metric=contract.metrics.fingerprint,
+        rules=rules.counters,
+        act=lambda: [ready_service.post(path, body, timeout=timeout) for _ in range(rules.samples)],
+        deadline=contract.analysis.counter_deadline_seconds,
+    )
+
+
+@pytest.fixture
+def gate(request: pytest.FixtureRequest, gate_state: GateState) -> Gate:
+    """``gate.expect(verdict)``: pass, fail with the evidence, or handle an inconclusive one."""
+    return Gate(request.node, gate_state.settings.inconclusive)

@@ -1,0 +1,168 @@
+"""The gate's options: one table drives ``addoption``, ``addini`` and the settings resolution.
+
+Each help text lives here once, so the command line, the ini key and the README cannot drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["text", "seconds", "flag", "multi", "choice", "path"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class OptionSpec:
+    """One setting: its command-line flag, ini key (``dest``), environment variable and help."""
+
+    dest: str
+    flag: str
+    help: str
+    kind: Kind = "text"
+    env: str | None = None
+    ini: bool = True
+    choices: tuple[str, ...] = ()
+    default: str | None = None
+    metavar: str | None = None
+
+
+OPTIONS: tuple[OptionSpec, ...] = (
+    OptionSpec(
+        dest="service_url",
+        flag="--service-url",
+        env="SERVICE_URL",
+        metavar="URL",
+        help="base URL of the service to check, such as https://my-service-abc-ew.a.run.app",
+    ),
+    OptionSpec(
+        dest="project",
+        flag="--project",
+        env="PROJECT_ID",
+        help="Google Cloud project of the service (with --region and --service)",
+    ),
+    OptionSpec(
+        dest="region",
+        flag="--region",
+        env="REGION",
+        help="Cloud Run region of the service, such as europe-west1",
+    ),
+    OptionSpec(
+        dest="service",
+        flag="--service",
+        env="SERVICE_NAME",
+        help="Cloud Run service name; resolves the URL and latest ready revision",
+    ),
+    OptionSpec(
+        dest="revision",
+        flag="--revision",
+        help="check this revision instead of the latest ready one",
+    ),
+    OptionSpec(
+        dest="sandbox",
+        flag="--sandbox",
+        kind="flag",
+        ini=False,
+        help="start the embedded reference deployment on 127.0.0.1 and check it",
+    ),
+    OptionSpec(
+        dest="sandbox_fault",
+        flag="--sandbox-fault",
+        kind="multi",
+        ini=False,
+        metavar="NAME",
+        help="turn the sandbox into a broken deployment (repeatable); see README for names",
+    ),
+    OptionSpec(
+        dest="sandbox_analysis_seconds",
+        flag="--sandbox-analysis-seconds",
+        kind="seconds",
+        ini=False,
+        default="1.0",
+        metavar="SECONDS",
+        help="how long the sandbox's uncached analysis takes (default 1.0)",
+    ),
+    OptionSpec(
+        dest="test_session",
+        flag="--test-session",
+        env="TEST_SESSION",
+        metavar="ID",
+        help="session id for the checks that POST to the service; without it they are skipped",
+    ),
+    OptionSpec(
+        dest="contract",
+        flag="--contract",
+        kind="path",
+        default="tests/acceptance/contract.yaml",
+        metavar="PATH",
+        help="contract file (default tests/acceptance/contract.yaml, relative to the rootdir)",
+    ),
+    OptionSpec(
+        dest="env_file",
+        flag="--env-file",
+        kind="path",
+        default="env.yaml",
+        metavar="PATH",
+        help="expected revision environment (default env.yaml, relative to the rootdir)",
+    ),
+    OptionSpec(
+        dest="ready_timeout",
+        flag="--ready-timeout",
+        kind="seconds",
+        metavar="SECONDS",
+        help="how long to wait for health to answer (cold start); default from the contract",
+    ),
+    OptionSpec(
+        dest="logs_timeout",
+        flag="--logs-timeout",
+        kind="seconds",
+        metavar="SECONDS",
+        help="how long to wait for log lines to be ingested; default from contract",
+    ),
+    OptionSpec(
+        dest="cloudrun_endpoint",
+        flag="--cloudrun-endpoint",
+        env="CLOUDRUN_API_ENDPOINT",
+        metavar="URL",
+        help="Cloud Run Admin API endpoint (http:// endpoints use anonymous credentials)",
+    ),
+    OptionSpec(
+        dest="logging_endpoint",
+        flag="--logging-endpoint",
+        env="LOGGING_API_ENDPOINT",
+        metavar="URL",
+        help="Cloud Logging API endpoint (http:// endpoints use anonymous credentials)",
+    ),
+    OptionSpec(
+        dest="reports_dir",
+        flag="--reports-dir",
+        kind="path",
+        default="reports",
+        metavar="DIR",
+        help="where the JUnit XML and the markdown report are written (default reports/)",
+    ),
+    OptionSpec(
+        dest="auth",
+        flag="--auth",
+        kind="choice",
+        choices=("none", "bearer", "id-token"),
+        default="none",
+        help="how to call a private service: none, bearer (token from --token-env) or id-token",
+    ),
+    OptionSpec(
+        dest="token_env",
+        flag="--token-env",
+        default="SERVICE_TOKEN",
+        metavar="VAR",
+        help="environment variable holding the bearer token (default SERVICE_TOKEN)",
+    ),
+    OptionSpec(
+        dest="inconclusive",
+        flag="--inconclusive",
+        kind="choice",
+        choices=("fail", "skip"),
+        default="fail",
+        help="what an inconclusive counter check does to the gate: fail (default) or skip",
+    ),
+)
+
+OPTIONS_BY_DEST = {spec.dest: spec for spec in OPTIONS}

@@ -1,0 +1,209 @@
+"""The pytest plugin: options and ini keys, configuration, the header, and collection rules.
+
+Registered under the ``pytest11`` entry point. Runs that collect no gate check (the project's
+own unit tests, say) need no target; a run that collects one needs a target, or stops with a
+usage error that names the three ways to give one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import __version__
+from .fixtures import (  # noqa: F401 - fixtures are found by pytest on the plugin module
+    analysis_run,
+    cache_run,
+    contract,
+    exposition,
+    gate,
+    gate_state,
+    metrics_scrape,
+    readiness,
+    ready_service,
+    service,
+    target,
+    test_session,
+)
+from .gate import REPORT_ATTRIBUTE, VERDICT_KEY, verdict_payload
+from .options import OPTIONS
+from .settings import TARGET_HELP, Sources, resolve_settings
+from .state import STATE_KEY, GateState, state_of
+from .target import Target
+
+WORKERINPUT_KEY = "cloudrun_acceptance_target"
+MARKERS = (
+    "gate_stage(n): order of a gate check in the run (health first, logs last)",
+    "mutating: the check POSTs to the service; it runs only with a test session",
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """One command-line option and (mostly) one ini key per entry of the option table."""
+    group = parser.getgroup("cloudrun-acceptance", "Cloud Run acceptance gate")
+    for spec in OPTIONS:
+        if spec.kind == "flag":
+            group.addoption(
+                spec.flag, dest=spec.dest, action="store_true", default=False, help=spec.help
+            )
+        elif spec.kind == "multi":
+            group.addoption(
+                spec.flag,
+                dest=spec.dest,
+                action="append",
+                default=None,
+                metavar=spec.metavar,
+                help=spec.help,
+            )
+        else:
+            group.addoption(
+                spec.flag, dest=spec.dest, default=None, metavar=spec.metavar, help=spec.help
+            )
+        if spec.ini:
+            parser.addini(spec.dest, help=spec.help, type="string", default="")
+
+
+def _sources(config: pytest.Config) -> Sources:
+    return Sources(
+        cli={spec.dest: config.getoption(spec.dest) for spec in OPTIONS},
+        env=dict(os.environ),
+        ini={spec.dest: str(config.getini(spec.dest)) for spec in OPTIONS if spec.ini},
+        cwd=Path(config.invocation_params.dir),
+        rootdir=Path(config.rootpath),
+        inifile=Path(config.inipath) if config.inipath else None,
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Resolve the settings; with a target, start the sandbox and name the JUnit file.
+
+    ``tryfirst``: the JUnit path must be set before pytest's junitxml plugin reads it.
+    """
+    for marker in MARKERS:
+        config.addinivalue_line("markers", marker)
+    if config.getoption("help", False) or config.getoption("version", False):
+        return
+    sources = _sources(config)
+    state = GateState(sources, resolve_settings(sources))
+    config.stash[STATE_KEY] = state
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        if WORKERINPUT_KEY in workerinput:
+            state.target = Target.from_json(workerinput[WORKERINPUT_KEY])
+        return
+    if not state.settings.target_requested:
+        return
+    state.open(config.add_cleanup)
+    if not config.option.xmlpath and state.target is not None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        state.settings.reports_dir.mkdir(parents=True, exist_ok=True)
+        config.option.xmlpath = str(
+            state.settings.reports_dir / f"{state.target.label}-{stamp}.xml"
+        )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: workers check the target the controller resolved (one sandbox, one revision)."""
+    state = node.config.stash.get(STATE_KEY, None)
+    if state is not None and state.target is not None:
+        node.workerinput[WORKERINPUT_KEY] = state.target.to_json()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """The resolved target, the contract and the test session, above the results."""
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or state.target is None:
+        return []
+    where, settings = state.target, state.settings
+    origin = where.url_origin
+    lines = [f"cloudrun-acceptance {__version__}: {where.url or '(URL unknown)'} (from {origin})"]
+    if where.sandbox_faults:
+        lines.append(f"  sandbox faults: {', '.join(where.sandbox_faults)}")
+    contract_file = state.contract
+    lines.append(f"  contract: {contract_file.path} (sha256 {contract_file.sha256[:12]})")
+    if where.test_session:
+        lines.append(f"  test session: {where.test_session} (from {where.session_origin})")
+    else:
+        lines.append(
+            "  test session: none, so the mutating checks are skipped "
+            "(--test-session or TEST_SESSION)"
+        )
+    lines += [f"  note: {note}" for note in settings.notes]
+    return lines
+
+
+def _is_gate_check(item: pytest.Item) -> bool:
+    return "target" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Require a target for gate checks; order them by stage; give them a timeout that fits."""
+    checks = [item for item in items if _is_gate_check(item)]
+    if not checks:
+        return
+    state = state_of(config)
+    if state.target is None:
+        raise pytest.UsageError(f"no service to check: {TARGET_HELP}")
+    items.sort(key=lambda item: _stage(item) if _is_gate_check(item) else 0)
+    needed = _timeout_needed(state)
+    floor = _configured_timeout(config)
+    for item in checks:
+        if item.get_closest_marker("timeout") is None and needed > floor:
+            item.add_marker(pytest.mark.timeout(needed))
+
+
+def _stage(item: pytest.Item) -> int:
+    marker = item.get_closest_marker("gate_stage")
+    return int(marker.args[0]) if marker and marker.args else 50
+
+
+def _timeout_needed(state: GateState) -> float:
+    """A backstop that never cuts a check short of its own deadlines (they come first)."""
+    settings, contract_file = state.settings, state.contract
+    analysis = contract_file.analysis
+    return (
+        settings.ready_timeout
+        + settings.logs_timeout
+        + analysis.timeout_seconds * (1 + contract_file.cache.samples)
+        + 2 * analysis.counter_deadline_seconds
+        + 60
+    )
+
+
+def _configured_timeout(config: pytest.Config) -> float:
+    for raw in (
+        config.getoption("timeout", None),
+        os.environ.get("PYTEST_TIMEOUT"),
+        config.getini("timeout"),
+    ):
+        try:
+            return float(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue
+    return 0.0
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One test case per metric of the contract."""
+    if "expected_metric" in metafunc.fixturenames:
+        expected = state_of(metafunc.config).contract.metrics.expected
+        metafunc.parametrize("expected_metric", expected, ids=[metric.name for metric in expected])
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach the check's verdict to its report, for the markdown report (and xdist)."""
+    report = yield
+    verdict = item.stash.get(VERDICT_KEY, None)
+    if verdict is not None and call.when == "call":
+        setattr(report, REPORT_ATTRIBUTE, verdict_payload(verdict))
+    return report

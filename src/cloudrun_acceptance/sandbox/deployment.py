@@ -1,0 +1,152 @@
+"""The sandbox deployment: one model that the service, the Admin API and the Logging API share.
+
+It is what ``gcloud run deploy`` would have produced: a service with a latest ready revision (and
+an older one), env from env.yaml, the contract's secrets, resources, and the faults applied.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ..contract import SecretRef
+from .faults import Behaviour
+
+PROJECT = "sandbox-project"
+PROJECT_NUMBER = "123456789012"
+REGION = "europe-west1"
+SERVICE = "emergence-app"
+REVISION = "emergence-app-00002-abc"
+PREVIOUS_REVISION = "emergence-app-00001-xyz"
+FAILED_REVISION = "emergence-app-00003-def"
+IMAGE = "europe-west1-docker.pkg.dev/sandbox-project/apps/emergence-app:sandbox"
+SESSION_ID = "sandbox-session"
+CRASH_SESSION_ID = "sandbox-crash"
+DEFAULT_RESOURCES: Mapping[str, str] = {
+    "cpu": "2",
+    "memory": "4Gi",
+    "timeout_seconds": "600",
+    "max_instances": "10",
+    "min_instances": "0",
+}
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """The deployed sandbox: names, env, secrets and resources as the Admin API describes them."""
+
+    behaviour: Behaviour
+    env: Mapping[str, str]
+    secrets: tuple[SecretRef, ...]
+    resources: Mapping[str, str]
+    analysis_seconds: float
+    created_at: datetime
+    service_url: str = ""
+    project: str = PROJECT
+    region: str = REGION
+    service: str = SERVICE
+    revision: str = REVISION
+
+    @property
+    def service_name(self) -> str:
+        """The Admin API resource name of the service."""
+        return f"projects/{self.project}/locations/{self.region}/services/{self.service}"
+
+
+def plan_deployment(
+    behaviour: Behaviour,
+    env_file: Mapping[str, str],
+    secret_refs: tuple[SecretRef, ...],
+    resources: Mapping[str, str],
+    analysis_seconds: float,
+) -> Deployment:
+    """What the revision carries: env.yaml and the contract's secrets, with the faults applied."""
+    env = dict(env_file)
+    for key, value in behaviour.env_changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    if behaviour.secret_version is not None:
+        version = behaviour.secret_version
+        secret_refs = tuple(SecretRef(ref.env, ref.secret, version) for ref in secret_refs)
+    return Deployment(
+        behaviour=behaviour,
+        env=env,
+        secrets=secret_refs,
+        resources={**DEFAULT_RESOURCES, **resources},
+        analysis_seconds=analysis_seconds,
+        created_at=datetime.now(UTC) - timedelta(seconds=2),
+    )
+
+
+def rfc3339(moment: datetime) -> str:
+    """A UTC timestamp as Google APIs write it: ``2026-11-25T10:00:00.123456Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass
+class LogStore:
+    """The revision's log entries, in the LogEntry JSON shape; shared by service and Logging API."""
+
+    deployment: Deployment
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _ids: itertools.count[int] = field(default_factory=itertools.count)
+
+    def _base(self, log: str, severity: str, when: datetime | None) -> dict[str, Any]:
+        moment = when or datetime.now(UTC)
+        d = self.deployment
+        return {
+            "logName": f"projects/{d.project}/logs/run.googleapis.com%2F{log}",
+            "resource": {
+                "type": "cloud_run_revision",
+                "labels": {
+                    "project_id": d.project,
+                    "location": d.region,
+                    "service_name": d.service,
+                    "revision_name": d.revision,
+                    "configuration_name": d.service,
+                },
+            },
+            "timestamp": rfc3339(moment),
+            "receiveTimestamp": rfc3339(moment + timedelta(milliseconds=40)),
+            "severity": severity,
+            "insertId": f"sandbox{next(self._ids):08d}",
+        }
+
+    def line(self, text: str, severity: str = "INFO", when: datetime | None = None) -> None:
+        """A line the app wrote to stderr, as Cloud Run logs it (textPayload)."""
+        entry = self._base("stderr", severity, when)
+        entry["textPayload"] = text
+        self._append(entry)
+
+    def request(self, method: str, url: str, status: int, latency: float, user_agent: str) -> None:
+        """A request log entry, as Cloud Run writes one per request."""
+        severity = "ERROR" if status >= 500 else "WARNING" if status >= 400 else "INFO"
+        entry = self._base("requests", severity, None)
+        entry["httpRequest"] = {
+            "requestMethod": method,
+            "requestUrl": url,
+            "status": status,
+            "latency": f"{latency:.6f}s",
+            "userAgent": user_agent,
+            "remoteIp": "127.0.0.1",
+            "protocol": "HTTP/1.1",
+        }
+        entry["trace"] = f"projects/{self.deployment.project}/traces/{secrets.token_hex(16)}"
+        self._append(entry)
+
+    def _append(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self.entries.append(entry)
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        """A copy of every entry so far, oldest first."""
+        with self._lock:
+            return list(self.entries)

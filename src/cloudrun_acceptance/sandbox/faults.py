@@ -1,0 +1,182 @@
+"""Fault profiles: each turns the sandbox into one kind of broken deployment.
+
+A profile is one entry in ``FAULTS``: a name, a sentence for the README and the header, and the
+``Behaviour`` fields it changes. Adding a profile is adding an entry (and, for a new kind of
+breakage, one field on ``Behaviour`` that the sandbox honours).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+
+@dataclass(frozen=True, kw_only=True)
+class Behaviour:
+    """Every knob of the sandbox deployment; the defaults describe a good revision."""
+
+    # The reference service.
+    metrics: Literal["on", "html", "404", "slow"] = "on"
+    missing_metric: str | None = None
+    counter_as_gauge: str | None = None
+    stuck_counters: bool = False
+    cache: Literal["on", "absent"] = "on"
+    cache_delay_seconds: float = 0.0
+    analysis_status: int = 200
+    health: Literal["ok", "503", "redirect"] = "ok"
+    cold_start_seconds: float = 0.0
+    instances: int = 1
+    instance_churn: bool = False
+    # The deployment, as the service sees its env and the Admin API describes it.
+    env_changes: Mapping[str, str | None] = field(default_factory=dict)
+    secret_version: str | None = None
+    traffic_split: bool = False
+    latest_not_ready: bool = False
+    admin_api_status: int = 200
+    # The logs.
+    startup_lines: bool = True
+    server_error_in_logs: bool = False
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A named broken deployment: ``apply`` returns the behaviour with the breakage."""
+
+    name: str
+    summary: str
+    apply: Callable[[Behaviour], Behaviour]
+
+
+def _env(**changes: str | None) -> Callable[[Behaviour], Behaviour]:
+    return lambda b: replace(b, env_changes={**b.env_changes, **changes})
+
+
+FAULTS: Mapping[str, Fault] = {
+    fault.name: fault
+    for fault in (
+        Fault(
+            "metrics_disabled",
+            "the service runs with CONCEPT_RECALL_METRICS_ENABLED unset: metrics answer the "
+            "'Metrics disabled' comment",
+            _env(CONCEPT_RECALL_METRICS_ENABLED=None),
+        ),
+        Fault(
+            "metrics_html",
+            "the metrics path answers an HTML page with 200",
+            lambda b: replace(b, metrics="html"),
+        ),
+        Fault(
+            "metrics_404",
+            "the metrics endpoint moved: its path answers 404",
+            lambda b: replace(b, metrics="404"),
+        ),
+        Fault(
+            "metrics_slow",
+            "the metrics endpoint takes 5 s to answer",
+            lambda b: replace(b, metrics="slow"),
+        ),
+        Fault(
+            "metric_missing",
+            "memory_analysis_cache_size is not registered",
+            lambda b: replace(b, missing_metric="memory_analysis_cache_size"),
+        ),
+        Fault(
+            "metric_wrong_type",
+            "memory_analysis_cache_hits_total is registered as a gauge",
+            lambda b: replace(b, counter_as_gauge="memory_analysis_cache_hits_total"),
+        ),
+        Fault(
+            "counter_stuck",
+            "the counters never increase",
+            lambda b: replace(b, stuck_counters=True),
+        ),
+        Fault(
+            "cache_slow", "a cache hit takes 0.5 s", lambda b: replace(b, cache_delay_seconds=0.5)
+        ),
+        Fault(
+            "cache_absent",
+            "no cache: a repeated analysis answers {'status': 'skipped'} and counts no hit",
+            lambda b: replace(b, cache="absent"),
+        ),
+        Fault(
+            "analysis_500",
+            "the analysis endpoint answers 500",
+            lambda b: replace(b, analysis_status=500),
+        ),
+        Fault("health_503", "health answers 503", lambda b: replace(b, health="503")),
+        Fault(
+            "health_redirect",
+            "health redirects to a login page (302)",
+            lambda b: replace(b, health="redirect"),
+        ),
+        Fault(
+            "cold_start",
+            "the service accepts connections only after 1.5 s",
+            lambda b: replace(b, cold_start_seconds=1.5),
+        ),
+        Fault(
+            "round_robin",
+            "two instances behind round-robin, with per-instance counters",
+            lambda b: replace(b, instances=2),
+        ),
+        Fault(
+            "instance_churn",
+            "every request lands on a new instance, so no two scrapes can be compared",
+            lambda b: replace(b, instance_churn=True),
+        ),
+        Fault(
+            "env_drift",
+            "the revision has CONCEPT_RECALL_METRICS_ENABLED=1, which the service reads as off",
+            _env(CONCEPT_RECALL_METRICS_ENABLED="1"),
+        ),
+        Fault(
+            "env_missing",
+            "the revision lacks AUTH_DEV_MODE",
+            _env(AUTH_DEV_MODE=None),
+        ),
+        Fault(
+            "secret_version",
+            "the secrets are mounted at version 4 instead of the pinned one",
+            lambda b: replace(b, secret_version="4"),
+        ),
+        Fault(
+            "traffic_split",
+            "traffic is split 50/50 with the previous revision",
+            lambda b: replace(b, traffic_split=True),
+        ),
+        Fault(
+            "not_ready",
+            "the latest created revision failed to become ready",
+            lambda b: replace(b, latest_not_ready=True),
+        ),
+        Fault(
+            "api_403",
+            "the Admin API denies run.services.get",
+            lambda b: replace(b, admin_api_status=403),
+        ),
+        Fault(
+            "api_404",
+            "the Admin API does not know the service",
+            lambda b: replace(b, admin_api_status=404),
+        ),
+        Fault(
+            "no_startup_lines",
+            "the service does not log its [Metrics] startup lines",
+            lambda b: replace(b, startup_lines=False),
+        ),
+        Fault(
+            "errors_in_logs",
+            "the service answered a request of this revision with 500",
+            lambda b: replace(b, server_error_in_logs=True),
+        ),
+    )
+}
+
+
+def behaviour_for(names: Iterable[str]) -> Behaviour:
+    """The sandbox behaviour with the named faults applied, in order."""
+    behaviour = Behaviour()
+    for name in names:
+        behaviour = FAULTS[name].apply(behaviour)
+    return behaviour

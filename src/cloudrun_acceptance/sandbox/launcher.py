@@ -1,0 +1,130 @@
+"""Start and stop the sandbox: real HTTP servers on free 127.0.0.1 ports, in daemon threads.
+
+Threads in the test process, not child processes: nothing can be left behind when a run is
+interrupted, and start-up costs milliseconds.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+import httpx
+import uvicorn
+
+from ..contract import SecretRef
+from .deployment import CRASH_SESSION_ID, SESSION_ID, Deployment, LogStore, plan_deployment
+from .faults import behaviour_for
+from .service import ENABLE_ENV, Fleet, Frontend, create_app, metrics_enabled
+
+START_TIMEOUT = 10.0
+
+
+def bind_loopback() -> socket.socket:
+    """A TCP socket bound to a free 127.0.0.1 port.
+
+    IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets whose proto says TCP, and
+    without it every keep-alive response waits ~40 ms for a delayed ACK.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@dataclass
+class Sandbox:
+    """A running sandbox: its URLs, its deployment, its logs; ``stop()`` ends every server."""
+
+    deployment: Deployment
+    service_url: str
+    log: LogStore
+    frontend: Frontend
+    session_id: str = SESSION_ID
+    admin_endpoint: str | None = None
+    logging_endpoint: str | None = None
+    _stops: list[Callable[[], None]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        """Stop every server; safe to call twice."""
+        while self._stops:
+            self._stops.pop()()
+
+    def requests_served(self) -> Mapping[str, int]:
+        """Requests the reference service answered, by ``METHOD /path``."""
+        return dict(self.frontend.sent)
+
+
+def start_sandbox(
+    *,
+    faults: tuple[str, ...] = (),
+    env: Mapping[str, str],
+    secrets: tuple[SecretRef, ...] = (),
+    resources: Mapping[str, str] | None = None,
+    analysis_seconds: float = 1.0,
+) -> Sandbox:
+    """Start the reference service for a deployment with ``faults`` applied."""
+    behaviour = behaviour_for(faults)
+    deployment = plan_deployment(behaviour, env, secrets, resources or {}, analysis_seconds)
+    sock = bind_loopback()
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    deployment = replace(deployment, service_url=url)
+    log = LogStore(deployment)
+    fleet = Fleet(deployment)
+    frontend = Frontend(create_app(deployment, fleet, log), fleet, log, url)
+    sandbox = Sandbox(deployment, url, log, frontend)
+    server = uvicorn.Server(
+        uvicorn.Config(frontend, log_level="warning", lifespan="off", access_log=False)
+    )
+
+    def serve() -> None:
+        # Until this runs, the socket is bound but not listening: connections are refused,
+        # as while a Cloud Run instance starts.
+        time.sleep(behaviour.cold_start_seconds)
+        _startup_lines(deployment, log, fleet)
+        server.run(sockets=[sock])
+
+    thread = threading.Thread(target=serve, name="sandbox-service", daemon=True)
+    thread.start()
+
+    def stop_service() -> None:
+        server.should_exit = True
+        thread.join(timeout=5 + behaviour.cold_start_seconds)
+        sock.close()
+
+    sandbox._stops.append(stop_service)
+    if behaviour.cold_start_seconds == 0:
+        _wait_started(server, thread)
+    if behaviour.server_error_in_logs:
+        _crash_once(sandbox)
+    return sandbox
+
+
+def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(
+                "the sandbox service did not start; run with -p no:cacheprovider -s to see why"
+            )
+        time.sleep(0.005)
+
+
+def _startup_lines(deployment: Deployment, log: LogStore, fleet: Fleet) -> None:
+    log.line("Started server process; waiting for application startup.")
+    if not metrics_enabled(deployment):
+        log.line(f"[Metrics] Prometheus metrics disabled (set {ENABLE_ENV}=true to enable)")
+    elif deployment.behaviour.startup_lines:
+        registered = len(fleet.instances[0].metrics)
+        log.line("[Metrics] Prometheus endpoint exposed at /api/metrics")
+        log.line(f"[Metrics] {registered} metrics registered")
+    log.line("Application startup complete.")
+
+
+def _crash_once(sandbox: Sandbox) -> None:
+    """A real request that the service answers with 500, as a user's would have been."""
+    with httpx.Client(base_url=sandbox.service_url, timeout=START_TIMEOUT) as client:
+        client.post("/api/memory/analyze", json={"session_id": CRASH_SESSION_ID, "force": True})

@@ -1,0 +1,96 @@
+"""The run's state, kept in ``config.stash``: settings, contract, target and the sandbox."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pytest
+
+from .contract import Contract, load_contract, load_env_file
+from .settings import Settings, Sources, resolve_settings
+from .target import Target, from_settings
+
+if TYPE_CHECKING:
+    from .probes import Scrape
+    from .sandbox.launcher import Sandbox
+
+STATE_KEY = pytest.StashKey["GateState"]()
+SANDBOX_PACKAGES = {"fastapi", "uvicorn", "starlette", "pydantic"}
+
+
+@dataclass
+class GateState:
+    """Everything one run knows about its target; filled once, read by fixtures and reports."""
+
+    sources: Sources
+    settings: Settings
+    target: Target | None = None
+    sandbox: Sandbox | None = None
+    initial_scrape: Scrape | None = None
+    requests_sent: Counter[str] = field(default_factory=Counter)
+    _contract: Contract | None = None
+    _expected_env: dict[str, str] | None = None
+
+    @property
+    def contract(self) -> Contract:
+        """The contract, loaded on first use (a bad one is a usage error)."""
+        if self._contract is None:
+            self._contract = load_contract(self.settings.contract)
+        return self._contract
+
+    @property
+    def expected_env(self) -> dict[str, str]:
+        """env.yaml, loaded on first use."""
+        if self._expected_env is None:
+            self._expected_env = load_env_file(self.settings.env_file)
+        return self._expected_env
+
+    def open(self, add_cleanup: Callable[[Callable[[], None]], None]) -> None:
+        """Resolve the target: apply the contract's defaults, start the sandbox if asked."""
+        self.settings = resolve_settings(self.sources, self.contract.defaults)
+        if not self.settings.sandbox:
+            self.target = from_settings(self.settings)
+            return
+        self.sandbox = launch_sandbox(self.settings, self.contract, self.expected_env)
+        add_cleanup(self.sandbox.stop)
+        self.target = Target(
+            url=self.sandbox.service_url,
+            url_origin="--sandbox",
+            test_session=self.settings.test_session or self.sandbox.session_id,
+            session_origin=self.settings.origins.get(
+                "test_session", "the sandbox's pre-seeded session"
+            ),
+            sandbox_faults=self.settings.sandbox_faults,
+        )
+
+    def lookup_problem(self) -> str:
+        """Why the target has no URL, for "not checked" messages."""
+        return "give --service-url"
+
+
+def launch_sandbox(settings: Settings, contract: Contract, env: dict[str, str]) -> Sandbox:
+    """Start the sandbox; missing FastAPI or uvicorn is a usage error saying what to install."""
+    try:
+        from .sandbox.launcher import start_sandbox
+    except ModuleNotFoundError as err:
+        if (err.name or "").split(".")[0] in SANDBOX_PACKAGES:
+            raise pytest.UsageError(
+                f"--sandbox needs FastAPI and uvicorn, and {err.name} is not installed; "
+                "install the extra: pip install 'cloudrun-acceptance[sandbox]'."
+            ) from err
+        raise
+    return start_sandbox(
+        faults=settings.sandbox_faults,
+        env=env,
+        secrets=contract.revision.secrets,
+        resources=contract.revision.resources,
+        analysis_seconds=settings.sandbox_analysis_seconds,
+    )
+
+
+def state_of(config: pytest.Config) -> GateState:
+    """The state of this run (set in pytest_configure)."""
+    return config.stash[STATE_KEY]

@@ -1,0 +1,75 @@
+"""The target of a run: which URL, which Cloud Run service and revision, which API endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from .settings import ServiceRef, Settings
+
+
+@dataclass(frozen=True, kw_only=True)
+class Target:
+    """Where the gate points. Plain values only, so xdist workers receive it as JSON."""
+
+    url: str | None
+    url_origin: str
+    project: str | None = None
+    region: str | None = None
+    service: str | None = None
+    revision: str | None = None
+    revision_origin: str = ""
+    cloudrun_endpoint: str | None = None
+    logging_endpoint: str | None = None
+    test_session: str | None = None
+    session_origin: str = ""
+    sandbox_faults: tuple[str, ...] = ()
+
+    @property
+    def ref(self) -> ServiceRef | None:
+        """The Cloud Run service, when known."""
+        if self.project and self.region and self.service:
+            return ServiceRef(self.project, self.region, self.service)
+        return None
+
+    @property
+    def label(self) -> str:
+        """``service-revision`` when known, else the URL's host: names the report files."""
+        if self.service and self.revision:
+            revision = self.revision
+            return (
+                revision
+                if revision.startswith(f"{self.service}-")
+                else f"{self.service}-{revision}"
+            )
+        host = urlsplit(self.url or "").hostname or "unknown-service"
+        return host.replace(".", "-").replace(":", "-")
+
+    def to_json(self) -> dict[str, Any]:
+        """For xdist's workerinput."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Target:
+        """From xdist's workerinput."""
+        return cls(**{**data, "sandbox_faults": tuple(data.get("sandbox_faults", ()))})
+
+
+def from_settings(settings: Settings) -> Target:
+    """The target as the settings name it, before any Admin API lookup."""
+    origin = settings.origins.get("service_url", "")
+    return Target(
+        url=settings.service_url,
+        url_origin=origin or ("Cloud Run Admin API" if settings.service_ref else ""),
+        project=settings.project,
+        region=settings.region,
+        service=settings.service,
+        revision=settings.revision,
+        revision_origin=settings.origins.get("revision", ""),
+        cloudrun_endpoint=settings.cloudrun_endpoint,
+        logging_endpoint=settings.logging_endpoint,
+        test_session=settings.test_session,
+        session_origin=settings.origins.get("test_session", ""),
+    )

@@ -1,0 +1,20 @@
+"""Does the service work, and count its work? (`POST /api/memory/analyze` twice, grep counters)
+
+Mutating: these checks POST to the service, so they run only with a test session.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cloudrun_acceptance.checks.analysis import judge_analysis, judge_cache
+
+pytestmark = [pytest.mark.gate_stage(30), pytest.mark.mutating]
+
+
+def test_forced_analysis_moves_the_counters(gate, analysis_run, contract):
+    gate.expect(judge_analysis(analysis_run, contract.analysis))
+
+
+def test_cached_analysis_answers_within_budget(gate, cache_run, contract):
+    gate.expect(judge_cache(cache_run, contract.cache))

@@ -1,0 +1,13 @@
+"""Is the revision serving? (the runbook's `curl /api/health`)"""
+
+from __future__ import annotations
+
+import pytest
+
+from cloudrun_acceptance.checks.health import judge_health
+
+pytestmark = pytest.mark.gate_stage(10)
+
+
+def test_health_answers_200_with_json(gate, readiness):
+    gate.expect(judge_health(readiness))
