@@ -4,7 +4,9 @@ Parsing is prometheus_client's; lookups and deltas work on its parsed samples, n
 Its quirks, handled here:
 
 * a counter family drops ``_total`` from its name; its samples keep it;
-* every ``_created`` sample of a counter or histogram comes out as its own untyped family;
+* a counter's or histogram's creation time comes out as a family of its own, ``x_created``
+  (a gauge, as prometheus_client writes the text format; untyped from other writers): it is
+  bookkeeping of ``x``, so it is left out of the snapshot's families;
 * a labelled metric that was never touched is a family with a ``# TYPE`` line and no samples;
 * the parser is lax: an empty or comment-only body is zero families, ``ok 1`` is a valid sample.
 """
@@ -81,10 +83,8 @@ class Snapshot:
         )
 
     def names(self) -> list[str]:
-        """Every family name, with the ``_total`` spelling of counters, sorted."""
-        names = set(self.families)
-        names.update(f"{n}_total" for n, f in self.families.items() if f.type == "counter")
-        return sorted(names)
+        """Every family name as a contract spells it (``x_total`` for a counter), sorted."""
+        return sorted(f"{n}_total" if f.type == "counter" else n for n, f in self.families.items())
 
     def closest(self, name: str, count: int = 3) -> list[str]:
         """The present names most like ``name``: a misspelt or renamed metric is the usual cause."""
@@ -120,7 +120,7 @@ def parse_exposition(
 
 def _add(families: dict[str, Metric], duplicates: list[str], family: Metric) -> None:
     name = family.name
-    if family.type == "unknown" and name.endswith("_created"):
+    if family.type in {"unknown", "gauge"} and name.endswith("_created"):
         parent = families.get(name[: -len("_created")])
         if parent is not None and parent.type in _CREATED_PARENTS:
             return

@@ -106,7 +106,10 @@ def exposition(metrics_scrape: Scrape) -> Snapshot:
 
 @pytest.fixture(scope="session")
 def test_session(target: Target) -> str:
-    """The session the mutating checks use; without one they are skipped, never run."""
+    """The session the mutating checks use; without one they are skipped, never run.
+
+    Mutating fixtures list it first, so they skip before waiting for anything else.
+    """
     if target.test_session is None:
         pytest.skip(
             "mutating check: give a test session to run it (--test-session ID or TEST_SESSION); "
@@ -117,7 +120,7 @@ def test_session(target: Target) -> str:
 
 @pytest.fixture(scope="session")
 def analysis_run(
-    ready_service: ServiceClient, exposition: Snapshot, contract: Contract, test_session: str
+    test_session: str, ready_service: ServiceClient, exposition: Snapshot, contract: Contract
 ) -> CounterRun:
     """One forced analysis, with the contract's counters read around it on one instance."""
     rules = contract.analysis
@@ -134,7 +137,7 @@ def analysis_run(
 
 @pytest.fixture(scope="session")
 def cache_run(
-    ready_service: ServiceClient, analysis_run: CounterRun, contract: Contract, test_session: str
+    test_session: str, ready_service: ServiceClient, analysis_run: CounterRun, contract: Contract
 ) -> CounterRun:
     """The repeated call, sampled on the warm connection, with the cache counters around it."""
     if not analysis_run.actions or not analysis_run.actions[0].ok:

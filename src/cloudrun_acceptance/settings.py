@@ -7,6 +7,7 @@ default. Every error names the bad value, where it came from, and the fix.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from .options import OPTIONS, OPTIONS_BY_DEST, OptionSpec
 from .sandbox.faults import FAULTS
 
+_HOST = re.compile(r"[A-Za-z0-9._-]+|[0-9a-fA-F:.]+")
 # Built-in defaults of settings whose default may also come from the contract.
 BUILTIN_DEFAULTS = {"ready_timeout": "60", "logs_timeout": "120"}
 
@@ -206,8 +208,8 @@ def _parse(spec: OptionSpec, raw: Raw, sources: Sources) -> object:
     if spec.dest.endswith("_endpoint"):
         return parse_endpoint(raw)
     if not raw.value.strip():
-        fix = f"give a value, or unset {spec.env}" if spec.env else "give a value"
-        _bad(raw, "is empty", fix)
+        from_env = spec.env is not None and raw.origin.startswith(spec.env)
+        _bad(raw, "is empty", f"give a value, or unset {spec.env}" if from_env else "give a value")
     if any(ch.isspace() for ch in raw.value) or "/" in raw.value:
         _bad(raw, "contains spaces or '/'", f"give the bare name, such as {spec.flag}=my-name")
     return raw.value
@@ -239,6 +241,8 @@ def parse_service_url(raw: Raw) -> str:
         ) from err
     if url.scheme not in {"http", "https"} or not url.host:
         _bad(raw, "needs a scheme (https://) and a host", f"give a full URL, {example}")
+    if not _HOST.fullmatch(url.host):
+        _bad(raw, f"has an invalid host {url.host!r}", f"give a full URL, {example}")
     if url.query or url.fragment:
         _bad(raw, "has a query or fragment", "give the service's base URL only")
     return str(url).rstrip("/")

@@ -91,7 +91,10 @@ def start_sandbox(
     thread.start()
 
     def stop_service() -> None:
+        # force_exit: do not wait for handlers still running (a slow endpoint whose client
+        # already timed out), the run is over.
         server.should_exit = True
+        server.force_exit = True
         thread.join(timeout=5 + behaviour.cold_start_seconds)
         sock.close()
 

@@ -1,0 +1,71 @@
+"""Integration tests: the gate in tests/acceptance, run through pytester against real servers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+# Imported once here: pytester's in-process runs drop the modules first imported during a test.
+# These are slow to import, protobuf registries must not be built twice, and httpx caches the
+# exception classes of httpcore (which it imports lazily): a re-imported httpcore would raise
+# exceptions that httpx no longer recognises.
+import fastapi  # noqa: F401
+import google.cloud.logging  # noqa: F401
+import google.cloud.run_v2  # noqa: F401
+import httpx
+import uvicorn  # noqa: F401
+
+from cloudrun_acceptance.contract import load_contract, load_env_file
+from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
+from tests.integration.gatekit import REPO, copy_gate
+
+with httpx.Client(transport=httpx.HTTPTransport()) as _warm:
+    try:
+        _warm.get("http://127.0.0.1:9/")  # port 9 (discard): refused; loads httpcore's exceptions
+    except httpx.HTTPError:
+        pass
+
+pytest_plugins = ["pytester"]
+
+GATE_ENVIRONMENT = (
+    "SERVICE_URL",
+    "PROJECT_ID",
+    "REGION",
+    "SERVICE_NAME",
+    "TEST_SESSION",
+    "CLOUDRUN_API_ENDPOINT",
+    "LOGGING_API_ENDPOINT",
+    "SERVICE_TOKEN",
+    "GITHUB_STEP_SUMMARY",
+    "PYTEST_ADDOPTS",
+    "PYTEST_TIMEOUT",
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_gate_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The operator's exported settings must not leak into the runs under test."""
+    for name in GATE_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def gate_dir(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A pytester directory holding a copy of the repository's gate."""
+    copy_gate(pytester)
+    return pytester
+
+
+@pytest.fixture
+def running_sandbox() -> Iterator[Sandbox]:
+    """A sandbox started by the test itself, as a deployed service the gate is pointed at."""
+    contract = load_contract(REPO / "tests/acceptance/contract.yaml")
+    sandbox = start_sandbox(
+        env=load_env_file(REPO / "env.yaml"),
+        secrets=contract.revision.secrets,
+        resources=contract.revision.resources,
+        analysis_seconds=0.05,
+    )
+    yield sandbox
+    sandbox.stop()

@@ -1,0 +1,108 @@
+"""Running the real gate (tests/acceptance) through pytester, and reading what each check did."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+GATE_FILES = ("pytest.ini", "conftest.py", "env.yaml")
+FAST = ("--sandbox-analysis-seconds", "0.05", "-p", "no:cacheprovider")
+
+HEALTH = "test_health_answers_200_with_json"
+ENABLED = "test_metrics_enabled"
+COVERAGE = "test_enough_contract_metrics_are_present"
+LINT = "test_exposition_passes_lint"
+ANALYSIS = "test_forced_analysis_moves_the_counters"
+CACHE = "test_cached_analysis_answers_within_budget"
+
+
+def presence(name: str) -> str:
+    return f"test_metric_is_exposed_with_its_type[{name}]"
+
+
+def contract_metrics() -> list[str]:
+    contract = yaml.safe_load((REPO / "tests/acceptance/contract.yaml").read_text())
+    return [metric["name"] for metric in contract["metrics"]["expected"]]
+
+
+PRESENCE = {presence(name) for name in contract_metrics()}
+NEEDS_EXPOSITION = PRESENCE | {COVERAGE, LINT, ANALYSIS, CACHE}
+HTTP_CHECKS = NEEDS_EXPOSITION | {ENABLED}
+
+
+def copy_gate(pytester: pytest.Pytester) -> Path:
+    """The repository's gate, as a user has it: pytest.ini, conftest, env.yaml, tests/acceptance."""
+    for name in GATE_FILES:
+        shutil.copy(REPO / name, pytester.path / name)
+    shutil.copytree(REPO / "tests" / "acceptance", pytester.path / "tests" / "acceptance")
+    return pytester.path
+
+
+def edit_contract(pytester: pytest.Pytester, section: str, key: str, value: Any) -> None:
+    """Change one value of the copied contract."""
+    path = pytester.path / "tests/acceptance/contract.yaml"
+    contract = yaml.safe_load(path.read_text())
+    contract.setdefault(section, {})[key] = value
+    path.write_text(yaml.safe_dump(contract, sort_keys=False))
+
+
+@dataclass
+class GateRun:
+    """One run of the gate: pytest's result, and each check's outcome by test id."""
+
+    result: pytest.RunResult
+    outcomes: dict[str, str]
+    verdicts: dict[str, dict[str, Any]]
+
+    def having(self, outcome: str) -> set[str]:
+        return {name for name, seen in self.outcomes.items() if seen == outcome}
+
+    @property
+    def failed(self) -> set[str]:
+        return self.having("failed")
+
+    @property
+    def errors(self) -> set[str]:
+        return self.having("error")
+
+    @property
+    def skipped(self) -> set[str]:
+        return self.having("skipped")
+
+    @property
+    def passed(self) -> set[str]:
+        return self.having("passed")
+
+    def expect(self, *, failed: Iterable[str] = (), errors: Iterable[str] = (), skipped: Iterable[str] = ()) -> None:
+        """Exactly these checks fail, error or skip; every other check passes."""
+        assert self.failed == set(failed), self.result.stdout.str()
+        assert self.errors == set(errors), self.result.stdout.str()
+        assert self.skipped == set(skipped), self.result.stdout.str()
+        others = set(self.outcomes) - set(failed) - set(errors) - set(skipped)
+        assert self.passed == others, self.result.stdout.str()
+
+
+def run_gate(pytester: pytest.Pytester, *args: str) -> GateRun:
+    """Run the copied gate in-process with ``args``."""
+    result = pytester.runpytest(*FAST, *args)
+    outcomes: dict[str, str] = {}
+    verdicts: dict[str, dict[str, Any]] = {}
+    reprec = getattr(result, "reprec", None)
+    if reprec is not None and hasattr(reprec, "getreports"):
+        for report in reprec.getreports("pytest_runtest_logreport"):
+            name = report.nodeid.split("::", 1)[-1]
+            if report.when == "setup" and report.failed:
+                outcomes[name] = "error"
+            elif report.when == "call" or (report.when == "setup" and report.skipped):
+                outcomes.setdefault(name, report.outcome)
+            verdict = getattr(report, "cloudrun_verdict", None)
+            if verdict is not None:
+                verdicts[name] = verdict
+    return GateRun(result, outcomes, verdicts)

@@ -1,0 +1,233 @@
+"""The gate against the sandbox: a good deployment passes; each service fault fails exactly the
+checks it should, with the message an operator needs, and every other check passes."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tests.integration.gatekit import (
+    ANALYSIS,
+    CACHE,
+    COVERAGE,
+    ENABLED,
+    HEALTH,
+    HTTP_CHECKS,
+    NEEDS_EXPOSITION,
+    PRESENCE,
+    edit_contract,
+    presence,
+    run_gate,
+)
+
+
+def test_good_sandbox_passes_every_check(gate_dir):
+    run = run_gate(gate_dir, "--sandbox")
+    run.expect()
+    assert run.result.ret == 0
+    assert {HEALTH, ENABLED, COVERAGE, ANALYSIS, CACHE} | PRESENCE <= run.passed
+    run.result.stdout.fnmatch_lines(
+        [
+            "cloudrun-acceptance *: http://127.0.0.1:* (from --sandbox)",
+            "  contract: *contract.yaml (sha256 *)",
+            "  test session: sandbox-session (from the sandbox's pre-seeded session)",
+        ]
+    )
+    assert list(Path(gate_dir.path, "reports").glob("127-0-0-1-*.xml"))
+
+
+def test_passing_checks_keep_their_figures(gate_dir):
+    run = run_gate(gate_dir, "--sandbox")
+    assert run.verdicts[COVERAGE]["figures"]["present"] == "13/13"
+    counters = run.verdicts[ANALYSIS]["figures"]
+    assert counters['memory_analysis_success_total{provider="neo_analysis"} before/after'] == "0 -> 1"
+    assert counters["memory_analysis_cache_misses_total before/after"] == "0 -> 1"
+    cache = run.verdicts[CACHE]["figures"]
+    assert cache["memory_analysis_cache_hits_total before/after"] == "0 -> 3"
+    assert len(cache["samples (s)"].split(", ")) == 3
+
+
+def test_metrics_disabled_names_the_variable_to_set(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "metrics_disabled")
+    run.expect(failed={ENABLED}, errors=NEEDS_EXPOSITION)
+    run.result.stdout.fnmatch_lines(
+        [
+            "not checked: http://127.0.0.1:*/api/metrics gave no usable exposition (no metric family);"
+            " see test_metrics_enabled",
+            "metrics are disabled: http://127.0.0.1:*/api/metrics answered 200 with no metric family",
+            "    body: '# Metrics disabled. Set CONCEPT_RECALL_METRICS_ENABLED=true to enable.'",
+            "What to do: set CONCEPT_RECALL_METRICS_ENABLED=true on the revision*",
+        ]
+    )
+    assert run.result.ret == 1
+
+
+def test_html_at_the_metrics_path_shows_status_type_and_body(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "metrics_html")
+    run.expect(failed={ENABLED}, errors=NEEDS_EXPOSITION)
+    run.result.stdout.fnmatch_lines(
+        [
+            "*/api/metrics answered content type text/html, not a Prometheus exposition*",
+            "  GET http://127.0.0.1:*/api/metrics -> 200 OK in * s, text/html; charset=utf-8",
+            "    body: '<!doctype html><html><head><title>Emergence</title>*",
+        ]
+    )
+
+
+def test_metrics_moved_is_a_404_with_the_path_to_check(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "metrics_404")
+    run.expect(failed={ENABLED}, errors=NEEDS_EXPOSITION)
+    run.result.stdout.fnmatch_lines(
+        [
+            "*/api/metrics answered 404, expected 200 with a Prometheus exposition",
+            "    body: '{\"detail\":\"Not Found\"}'",
+            "What to do: the metrics route moved or is not mounted: check metrics.path*",
+        ]
+    )
+
+
+def test_slow_metrics_fail_on_the_request_timeout_not_a_hang(gate_dir):
+    edit_contract(gate_dir, "http", "timeout_seconds", 0.5)
+    started = time.monotonic()
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "metrics_slow")
+    run.expect(failed={ENABLED}, errors=NEEDS_EXPOSITION)
+    run.result.stdout.fnmatch_lines(
+        ["*GET http://127.0.0.1:*/api/metrics -> no answer within 0.5 s (read timeout) (after 0.5* s)"]
+    )
+    assert time.monotonic() - started < 4
+
+
+def test_missing_metric_names_the_closest_present(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "metric_missing")
+    run.expect(failed={presence("memory_analysis_cache_size")})
+    run.result.stdout.fnmatch_lines(
+        [
+            "memory_analysis_cache_size (gauge) is not exposed",
+            "  closest names present: memory_analysis_cache_misses_total, "
+            "memory_analysis_cache_hits_total, *",
+            "  13 families present",
+            "What to do: a misspelt or renamed metric is the usual cause*",
+        ]
+    )
+    assert run.verdicts[COVERAGE]["figures"]["present"] == "12/13"
+
+
+def test_counter_registered_as_gauge_fails_its_type(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "metric_wrong_type")
+    run.expect(failed={presence("memory_analysis_cache_hits_total")})
+    run.result.stdout.fnmatch_lines(
+        ["memory_analysis_cache_hits_total is exposed as a gauge, the contract says counter"]
+    )
+
+
+def test_stuck_counters_show_before_and_after(gate_dir):
+    edit_contract(gate_dir, "analysis", "counter_deadline_seconds", 0.3)
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "counter_stuck")
+    run.expect(failed={ANALYSIS, CACHE})
+    run.result.stdout.fnmatch_lines(
+        [
+            "2 counter(s) did not increase within 0.3 s after a forced analysis",
+            '  memory_analysis_success_total{provider="neo_analysis"}: before 0, after 0 '
+            "(+0, expected at least +1)",
+            "  memory_analysis_cache_misses_total: before 0, after 0 (+0, expected at least +1)",
+            "  read on instance process_start_time_seconds=*",
+            '  POST http://127.0.0.1:*/api/memory/analyze {"force": true, "session_id": '
+            '"sandbox-session"} -> 200 OK in *',
+        ]
+    )
+
+
+def test_slow_cache_fails_the_budget_with_every_sample(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "cache_slow")
+    run.expect(failed={CACHE})
+    run.result.stdout.fnmatch_lines(
+        [
+            "the repeated analysis is not a fast cache hit: median 0.5* s over the 0.3 s budget "
+            "(samples: 0.5*, 0.5*, 0.5* s)"
+        ]
+    )
+
+
+def test_absent_cache_shows_the_skipped_body_and_the_hit_counter(gate_dir):
+    edit_contract(gate_dir, "analysis", "counter_deadline_seconds", 0.3)
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "cache_absent")
+    run.expect(failed={CACHE})
+    run.result.stdout.fnmatch_lines(
+        [
+            "*the cache-hit counter did not increase: the answers did not come from the cache",
+            "  memory_analysis_cache_hits_total: before 0, after 0 (+0, expected at least +1)",
+            "*body: '{\"status\":\"skipped\",\"reason\":\"already_analyzed\"}'",
+        ]
+    )
+
+
+def test_failing_analysis_shows_the_500_and_skips_nothing_silently(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "analysis_500")
+    run.expect(failed={ANALYSIS}, errors={CACHE})
+    run.result.stdout.fnmatch_lines(
+        [
+            "not checked: the forced analysis did not succeed, so nothing is cached*",
+            "the forced analysis answered 500, expected 2xx",
+            '  POST http://127.0.0.1:*/api/memory/analyze * -> 500 Internal Server Error in *',
+            "    body: '{\"detail\":\"Internal Server Error\"}'",
+        ]
+    )
+
+
+def test_health_503_fails_after_the_ready_timeout_and_the_rest_is_not_checked(gate_dir):
+    started = time.monotonic()
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "health_503", "--ready-timeout", "1")
+    run.expect(failed={HEALTH}, errors=HTTP_CHECKS)
+    run.result.stdout.fnmatch_lines(
+        [
+            "not checked: the service is not answering (no usable answer within the 1 s ready "
+            "timeout*",
+            "the service did not answer http://127.0.0.1:*/api/health within the 1 s ready timeout*",
+            "  last attempt: GET http://127.0.0.1:*/api/health -> 503 Service Unavailable in *",
+        ]
+    )
+    assert time.monotonic() - started < 5
+
+
+def test_health_redirect_is_a_failure_that_names_auth(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "health_redirect")
+    run.expect(failed={HEALTH})
+    run.result.stdout.fnmatch_lines(
+        [
+            "health redirected (302) instead of answering 200 with JSON",
+            "  GET http://127.0.0.1:*/api/health -> 302 Found in * s, Location: /login",
+            "What to do: a redirect to a login page means the service requires authentication*",
+        ]
+    )
+
+
+def test_cold_start_is_waited_out_and_reported(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "cold_start")
+    run.expect()
+    waited = float(run.verdicts[HEALTH]["figures"]["first answer (s)"])
+    assert 1.4 <= waited < 5
+    assert "first answer after" in run.verdicts[HEALTH]["summary"]
+
+
+def test_round_robin_instances_are_compared_pairwise(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "round_robin")
+    run.expect()
+
+
+def test_instance_churn_is_inconclusive_and_fails_by_default(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "instance_churn")
+    run.expect(failed={ANALYSIS, CACHE})
+    run.result.stdout.fnmatch_lines(
+        [
+            "INCONCLUSIVE: forced analysis answered, but the counters could not be compared on one "
+            "instance",
+            "  all 5 scrapes after the action came from instances without a baseline*",
+        ]
+    )
+
+
+def test_inconclusive_skip_lets_the_gate_pass_with_a_reason(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "instance_churn", "--inconclusive=skip")
+    run.expect(skipped={ANALYSIS, CACHE})
+    assert run.result.ret == 0
+    run.result.stdout.fnmatch_lines(["SKIPPED * INCONCLUSIVE: forced analysis answered, but*"])

@@ -1,0 +1,79 @@
+"""The HTTP client returns evidence, never raises, and never follows a redirect."""
+
+from __future__ import annotations
+
+import socket
+
+from cloudrun_acceptance.auth import Secret
+from cloudrun_acceptance.client import Exchange, ServiceClient, wait_until_ready
+
+
+def test_exchange_describes_request_answer_and_body():
+    exchange = Exchange("POST", "https://svc/api/x", 200, "OK", "application/json", body='{"a":  1}\n', elapsed=0.1234, request_json={"b": 2, "a": 1})
+    assert exchange.describe() == 'POST https://svc/api/x {"a": 1, "b": 2} -> 200 OK in 0.123 s, application/json'
+    assert exchange.evidence().endswith("""body: '{"a": 1}'""")
+    assert exchange.ok and exchange.json() == {"a": 1}
+
+
+def test_excerpt_is_bounded_and_says_empty():
+    assert Exchange("GET", "u", 200, body="x" * 1000).excerpt(10) == repr("x" * 10 + "...")
+    assert Exchange("GET", "u", 200, body="  \n").excerpt() == "(empty)"
+
+
+def test_redirect_is_returned_not_followed(serve):
+    url = serve(lambda method, path: (302, {"Location": "/login"}, b""))
+    client = ServiceClient(url)
+    exchange = client.get("/api/health")
+    assert (exchange.status, exchange.location) == (302, "/login")
+    assert client.sent == {"GET /api/health": 1}
+    assert "Location: /login" in exchange.describe()
+
+
+def test_refused_connection_is_an_exchange_with_the_error():
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    try:
+        exchange = ServiceClient(f"http://127.0.0.1:{port}").get("/x")
+    finally:
+        sock.close()
+    assert exchange.status is None and not exchange.answered
+    assert exchange.error is not None and exchange.error.startswith("connection failed: [Errno 111]")
+
+
+def test_silent_server_is_a_read_timeout():
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(4)
+    try:
+        exchange = ServiceClient(f"http://127.0.0.1:{sock.getsockname()[1]}", timeout=0.2).get("/x")
+    finally:
+        sock.close()
+    assert exchange.error == "no answer within 0.2 s (read timeout)"
+    assert 0.15 < exchange.elapsed < 1
+
+
+def test_authorization_header_is_sent_but_never_shown(serve):
+    seen: list[str] = []
+    url = serve(lambda method, path: (200, {}, b"{}"))
+    client = ServiceClient(url, authorization=Secret("Bearer s3cret-token"))
+    assert "s3cret" not in repr(client)
+    exchange = client.get("/x")
+    seen.append(exchange.evidence())
+    assert "s3cret" not in "".join(seen)
+
+
+def test_ready_wait_keeps_polling_through_503_then_returns(serve):
+    answers = iter([503, 503, 200])
+    url = serve(lambda method, path: (next(answers), {"Content-Type": "application/json"}, b"{}"))
+    readiness = wait_until_ready(ServiceClient(url), "/api/health", timeout=5, interval=0.01)
+    assert readiness.ready and readiness.attempts == 3
+    assert readiness.last.status == 200
+
+
+def test_ready_wait_gives_up_at_the_timeout(serve):
+    url = serve(lambda method, path: (503, {}, b"warming up"))
+    readiness = wait_until_ready(ServiceClient(url), "/api/health", timeout=0.3, interval=0.05)
+    assert not readiness.ready
+    assert readiness.last.status == 503
+    assert readiness.summary().startswith("no usable answer within the 0.3 s ready timeout")
