@@ -16,6 +16,7 @@ import pytest
 
 from .auth import authorization
 from .client import Readiness, ServiceClient, wait_until_ready
+from .cloudrun import AdminApiError, ServiceFacts
 from .contract import Contract, render_body
 from .exposition import Snapshot
 from .gate import Gate
@@ -157,6 +158,37 @@ def cache_run(
         act=lambda: [ready_service.post(path, body, timeout=timeout) for _ in range(rules.samples)],
         deadline=contract.analysis.counter_deadline_seconds,
     )
+
+
+REVISION_SKIP = (
+    "revision check: name the Cloud Run service to run it (--project, --region and --service, or "
+    "PROJECT_ID, REGION, SERVICE_NAME); the revision is read from the Cloud Run Admin API"
+)
+
+
+@pytest.fixture(scope="session")
+def admin_lookup(target: Target, gate_state: GateState) -> ServiceFacts | AdminApiError:
+    """The service and revision as the Admin API describes them, or why it could not."""
+    if target.ref is None:
+        pytest.skip(REVISION_SKIP)
+    return gate_state.lookup()
+
+
+@pytest.fixture(scope="session")
+def deployment(admin_lookup: ServiceFacts | AdminApiError) -> ServiceFacts:
+    """The deployed service and revision; "not checked" when the Admin API failed."""
+    if isinstance(admin_lookup, AdminApiError):
+        pytest.fail(
+            f"not checked: {admin_lookup.summary}; see test_admin_api_describes_the_service",
+            pytrace=False,
+        )
+    return admin_lookup
+
+
+@pytest.fixture(scope="session")
+def expected_env(gate_state: GateState) -> dict[str, str]:
+    """env.yaml: the environment the revision must carry."""
+    return gate_state.expected_env
 
 
 @pytest.fixture

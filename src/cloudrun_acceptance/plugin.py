@@ -17,9 +17,12 @@ import pytest
 
 from . import __version__
 from .fixtures import (  # noqa: F401 - fixtures are found by pytest on the plugin module
+    admin_lookup,
     analysis_run,
     cache_run,
     contract,
+    deployment,
+    expected_env,
     exposition,
     gate,
     gate_state,
@@ -126,6 +129,14 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     lines = [f"cloudrun-acceptance {__version__}: {where.url or '(URL unknown)'} (from {origin})"]
     if where.sandbox_faults:
         lines.append(f"  sandbox faults: {', '.join(where.sandbox_faults)}")
+    if where.revision:
+        lines.append(f"  revision: {where.revision} ({where.revision_origin})")
+    elif where.ref is not None:
+        lines.append(f"  revision: unknown ({state.lookup_problem()})")
+    else:
+        lines.append(
+            "  revision: not read (no --project/--region/--service): revision checks skipped"
+        )
     contract_file = state.contract
     lines.append(f"  contract: {contract_file.path} (sha256 {contract_file.sha256[:12]})")
     if where.test_session:
@@ -191,10 +202,37 @@ def _configured_timeout(config: pytest.Config) -> float:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """One test case per metric of the contract."""
-    if "expected_metric" in metafunc.fixturenames:
-        expected = state_of(metafunc.config).contract.metrics.expected
-        metafunc.parametrize("expected_metric", expected, ids=[metric.name for metric in expected])
+    """One test case per metric, env var, secret and resource of the contract and env.yaml."""
+    names = metafunc.fixturenames
+    if not {"expected_metric", "env_key", "expected_secret", "resource"} & set(names):
+        return
+    state = state_of(metafunc.config)
+    rules = state.contract
+    if "expected_metric" in names:
+        metrics = rules.metrics.expected
+        metafunc.parametrize("expected_metric", metrics, ids=[metric.name for metric in metrics])
+    if "env_key" in names:
+        keys = list(_env_keys(state))
+        metafunc.parametrize("env_key", keys, ids=keys)
+    if "expected_secret" in names:
+        secrets = rules.revision.secrets
+        metafunc.parametrize("expected_secret", secrets, ids=[ref.env for ref in secrets])
+    if "resource" in names:
+        resources = list(rules.revision.resources.items())
+        metafunc.parametrize("resource", resources, ids=[key for key, _ in resources])
+
+
+def _env_keys(state: GateState) -> list[str]:
+    """The keys of env.yaml. A run that cannot read a revision may lack the default env.yaml."""
+    settings = state.settings
+    no_revision = state.target is None or state.target.ref is None
+    if (
+        no_revision
+        and settings.origins.get("env_file") == "default"
+        and not settings.env_file.exists()
+    ):
+        return []
+    return list(state.expected_env)
 
 
 @pytest.hookimpl(wrapper=True)

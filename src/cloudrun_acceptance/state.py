@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import pytest
 
+from .cloudrun import AdminApiError, ServiceFacts, describe_service
 from .contract import Contract, load_contract, load_env_file
 from .settings import Settings, Sources, resolve_settings
 from .target import Target, from_settings
@@ -31,6 +32,7 @@ class GateState:
     sandbox: Sandbox | None = None
     initial_scrape: Scrape | None = None
     requests_sent: Counter[str] = field(default_factory=Counter)
+    _lookup: ServiceFacts | AdminApiError | None = None
     _contract: Contract | None = None
     _expected_env: dict[str, str] | None = None
 
@@ -49,26 +51,65 @@ class GateState:
         return self._expected_env
 
     def open(self, add_cleanup: Callable[[Callable[[], None]], None]) -> None:
-        """Resolve the target: apply the contract's defaults, start the sandbox if asked."""
+        """Resolve the target: apply the contract's defaults, start the sandbox if asked, and
+        read the service and revision from the Admin API when the service is named."""
         self.settings = resolve_settings(self.sources, self.contract.defaults)
-        if not self.settings.sandbox:
+        if self.settings.sandbox:
+            self.sandbox = launch_sandbox(self.settings, self.contract, self.expected_env)
+            add_cleanup(self.sandbox.stop)
+            deployment = self.sandbox.deployment
+            self.target = Target(
+                url=self.sandbox.service_url,
+                url_origin="--sandbox",
+                project=deployment.project,
+                region=deployment.region,
+                service=deployment.service,
+                cloudrun_endpoint=self.sandbox.admin_endpoint,
+                test_session=self.settings.test_session or self.sandbox.session_id,
+                session_origin=self.settings.origins.get(
+                    "test_session", "the sandbox's pre-seeded session"
+                ),
+                sandbox_faults=self.settings.sandbox_faults,
+            )
+        else:
             self.target = from_settings(self.settings)
-            return
-        self.sandbox = launch_sandbox(self.settings, self.contract, self.expected_env)
-        add_cleanup(self.sandbox.stop)
-        self.target = Target(
-            url=self.sandbox.service_url,
-            url_origin="--sandbox",
-            test_session=self.settings.test_session or self.sandbox.session_id,
-            session_origin=self.settings.origins.get(
-                "test_session", "the sandbox's pre-seeded session"
-            ),
-            sandbox_faults=self.settings.sandbox_faults,
-        )
+        if self.target.ref is not None:
+            self.target = resolved(self.target, self.lookup())
+
+    def lookup(self) -> ServiceFacts | AdminApiError:
+        """The service and revision from the Admin API, read once (or why that failed)."""
+        if self._lookup is None:
+            target = self.target
+            assert target is not None
+            assert target.ref is not None
+            try:
+                self._lookup = describe_service(
+                    target.ref, endpoint=target.cloudrun_endpoint, revision=target.revision
+                )
+            except AdminApiError as err:
+                self._lookup = err
+        return self._lookup
 
     def lookup_problem(self) -> str:
         """Why the target has no URL, for "not checked" messages."""
-        return "give --service-url"
+        if self.target is not None and self.target.ref is not None:
+            found = self.lookup()
+            if isinstance(found, AdminApiError):
+                return f"{found.summary}; see test_admin_api_describes_the_service"
+        return "give --service-url, or --project/--region/--service"
+
+
+def resolved(target: Target, lookup: ServiceFacts | AdminApiError) -> Target:
+    """The target with what the Admin API said: the URL (unless given) and the revision."""
+    if isinstance(lookup, AdminApiError):
+        return target
+    origin = target.revision_origin or "latest ready, from the Cloud Run Admin API"
+    return replace(
+        target,
+        url=target.url or lookup.uri,
+        revision=lookup.revision.name,
+        revision_origin=origin,
+    )
 
 
 def launch_sandbox(settings: Settings, contract: Contract, env: dict[str, str]) -> Sandbox:

@@ -23,8 +23,27 @@ ANALYSIS = "test_forced_analysis_moves_the_counters"
 CACHE = "test_cached_analysis_answers_within_budget"
 
 
+ADMIN = "test_admin_api_describes_the_service"
+LATEST = "test_latest_created_revision_is_ready"
+READY = "test_revision_ready_condition_is_true"
+TRAFFIC = "test_revision_serves_expected_traffic"
+UNEXPECTED_ENV = "test_revision_has_no_unexpected_env_vars"
+
+
 def presence(name: str) -> str:
     return f"test_metric_is_exposed_with_its_type[{name}]"
+
+
+def env_var(key: str) -> str:
+    return f"test_revision_env_var_matches_env_file[{key}]"
+
+
+def secret(env: str) -> str:
+    return f"test_secret_is_mounted_at_pinned_version[{env}]"
+
+
+def resource(key: str) -> str:
+    return f"test_revision_resource_matches_contract[{key}]"
 
 
 def contract_metrics() -> list[str]:
@@ -32,9 +51,20 @@ def contract_metrics() -> list[str]:
     return [metric["name"] for metric in contract["metrics"]["expected"]]
 
 
+def contract_section(name: str) -> dict[str, Any]:
+    return yaml.safe_load((REPO / "tests/acceptance/contract.yaml").read_text())[name]
+
+
 PRESENCE = {presence(name) for name in contract_metrics()}
 NEEDS_EXPOSITION = PRESENCE | {COVERAGE, LINT, ANALYSIS, CACHE}
 HTTP_CHECKS = NEEDS_EXPOSITION | {ENABLED}
+ENV_KEYS = list(yaml.safe_load((REPO / "env.yaml").read_text()))
+SECRETS = {secret(ref["env"]) for ref in contract_section("revision")["secrets"]}
+RESOURCES = {resource(key) for key in contract_section("revision")["resources"]}
+NEEDS_DEPLOYMENT = (
+    {LATEST, READY, TRAFFIC, UNEXPECTED_ENV} | {env_var(key) for key in ENV_KEYS} | SECRETS | RESOURCES
+)
+REVISION_CHECKS = NEEDS_DEPLOYMENT | {ADMIN}
 
 
 def copy_gate(pytester: pytest.Pytester) -> Path:

@@ -16,6 +16,7 @@ from tests.integration.gatekit import (
     NEEDS_EXPOSITION,
     PRESENCE,
     edit_contract,
+    env_var,
     presence,
     run_gate,
 )
@@ -33,7 +34,7 @@ def test_good_sandbox_passes_every_check(gate_dir):
             "  test session: sandbox-session (from the sandbox's pre-seeded session)",
         ]
     )
-    assert list(Path(gate_dir.path, "reports").glob("127-0-0-1-*.xml"))
+    assert list(Path(gate_dir.path, "reports").glob("emergence-app-00002-abc-*.xml"))
 
 
 def test_passing_checks_keep_their_figures(gate_dir):
@@ -49,7 +50,8 @@ def test_passing_checks_keep_their_figures(gate_dir):
 
 def test_metrics_disabled_names_the_variable_to_set(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "metrics_disabled")
-    run.expect(failed={ENABLED}, errors=NEEDS_EXPOSITION)
+    # The symptom (metrics) and the cause (the variable is missing from the revision) both fail.
+    run.expect(failed={ENABLED, env_var("CONCEPT_RECALL_METRICS_ENABLED")}, errors=NEEDS_EXPOSITION)
     run.result.stdout.fnmatch_lines(
         [
             "not checked: http://127.0.0.1:*/api/metrics gave no usable exposition (no metric family);"

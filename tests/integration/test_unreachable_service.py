@@ -9,9 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.gatekit import ANALYSIS, CACHE, HEALTH, HTTP_CHECKS, run_gate
+from tests.integration.gatekit import ANALYSIS, CACHE, HEALTH, HTTP_CHECKS, REVISION_CHECKS, run_gate
 
 MUTATING = {ANALYSIS, CACHE}
+NOT_RUN = MUTATING | REVISION_CHECKS  # a --service-url run without a session or a service name
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def test_refused_connection_fails_health_with_the_error_and_ends_soon(gate_dir, 
     started = time.monotonic()
     run = run_gate(gate_dir, f"--service-url=http://127.0.0.1:{refusing_port}", "--ready-timeout=1")
     elapsed = time.monotonic() - started
-    run.expect(failed={HEALTH}, errors=HTTP_CHECKS - MUTATING, skipped=MUTATING)
+    run.expect(failed={HEALTH}, errors=HTTP_CHECKS - MUTATING, skipped=NOT_RUN)
     run.result.stdout.fnmatch_lines(
         [
             f"the service did not answer http://127.0.0.1:{refusing_port}/api/health within the 1 s "
@@ -54,7 +55,7 @@ def test_silent_service_times_out_within_the_ready_timeout(gate_dir, silent_port
     started = time.monotonic()
     run = run_gate(gate_dir, f"--service-url=http://127.0.0.1:{silent_port}", "--ready-timeout=1")
     elapsed = time.monotonic() - started
-    run.expect(failed={HEALTH}, errors=HTTP_CHECKS - MUTATING, skipped=MUTATING)
+    run.expect(failed={HEALTH}, errors=HTTP_CHECKS - MUTATING, skipped=NOT_RUN)
     run.result.stdout.fnmatch_lines(
         [f"  last attempt: GET http://127.0.0.1:{silent_port}/api/health -> no answer within * s (read timeout)*"]
     )
@@ -63,7 +64,7 @@ def test_silent_service_times_out_within_the_ready_timeout(gate_dir, silent_port
 
 def test_mutating_checks_are_skipped_without_a_test_session(gate_dir, running_sandbox):
     run = run_gate(gate_dir, f"--service-url={running_sandbox.service_url}")
-    run.expect(skipped=MUTATING)
+    run.expect(skipped=NOT_RUN)
     run.result.stdout.fnmatch_lines(
         [
             "  test session: none, so the mutating checks are skipped (--test-session or TEST_SESSION)",
@@ -77,14 +78,14 @@ def test_mutating_checks_are_skipped_without_a_test_session(gate_dir, running_sa
 def test_test_session_from_the_environment_runs_them(gate_dir, running_sandbox, monkeypatch):
     monkeypatch.setenv("TEST_SESSION", running_sandbox.session_id)
     run = run_gate(gate_dir, f"--service-url={running_sandbox.service_url}")
-    run.expect()
+    run.expect(skipped=REVISION_CHECKS)
     run.result.stdout.fnmatch_lines(["  test session: sandbox-session (from TEST_SESSION (environment))"])
     assert running_sandbox.requests_served()["POST /api/memory/analyze"] == 4
 
 
 def test_unknown_test_session_fails_the_analysis_with_the_404(gate_dir, running_sandbox):
     run = run_gate(gate_dir, f"--service-url={running_sandbox.service_url}", "--test-session=nope")
-    run.expect(failed={ANALYSIS}, errors={CACHE})
+    run.expect(failed={ANALYSIS}, errors={CACHE}, skipped=REVISION_CHECKS)
     run.result.stdout.fnmatch_lines(
         [
             "the forced analysis answered 404, expected 2xx",

@@ -16,6 +16,7 @@ import httpx
 import uvicorn
 
 from ..contract import SecretRef
+from .adminapi import start_admin_api
 from .deployment import CRASH_SESSION_ID, SESSION_ID, Deployment, LogStore, plan_deployment
 from .faults import behaviour_for
 from .service import ENABLE_ENV, Fleet, Frontend, create_app, metrics_enabled
@@ -99,6 +100,9 @@ def start_sandbox(
         sock.close()
 
     sandbox._stops.append(stop_service)
+    admin = start_admin_api(deployment)
+    sandbox._stops.append(admin.stop)
+    sandbox.admin_endpoint = admin.url
     if behaviour.cold_start_seconds == 0:
         _wait_started(server, thread)
     if behaviour.server_error_in_logs:

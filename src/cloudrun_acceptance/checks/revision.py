@@ -1,0 +1,221 @@
+"""Revision checks: the deployed revision is ready, serves its traffic, and carries what was meant.
+
+Values of secrets are never read. Values of env vars are shown only for keys of env.yaml (which
+is in the repository anyway); other env vars are named, never shown, since a plain env var may
+hold a credential by mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..cloudrun import AdminApiError, SecretMount, ServiceFacts, same_quantity
+from ..contract import RevisionRules, SecretRef
+from ..verdict import Verdict, failed, passed
+
+_DESCRIBE = "gcloud run revisions describe {revision} --region {region} --project {project}"
+
+
+def _describe_command(facts: ServiceFacts, revision: str) -> str:
+    return _DESCRIBE.format(revision=revision, region=facts.ref.region, project=facts.ref.project)
+
+
+def judge_admin_api(lookup: ServiceFacts | AdminApiError, checked_url: str | None) -> Verdict:
+    """The Admin API describes the service, or the failure says what to fix."""
+    if isinstance(lookup, AdminApiError):
+        return failed(lookup.summary, [], lookup.advice)
+    return judge_service(lookup, checked_url)
+
+
+def judge_service(facts: ServiceFacts, checked_url: str | None) -> Verdict:
+    """The Admin API describes the service; says which revision is checked and when it was made."""
+    revision = facts.revision
+    created = revision.created.isoformat() if revision.created else "unknown"
+    how = "pinned with --revision" if facts.pinned else "the latest ready revision"
+    notes = []
+    if checked_url and checked_url not in {facts.uri, *facts.urls}:
+        notes.append(
+            f"the checked URL {checked_url} is not one of the service's URLs "
+            f"({', '.join(facts.urls) or facts.uri}): "
+            "a custom domain or a load balancer in front of it?"
+        )
+    return passed(
+        f"service {facts.ref.service} at {facts.uri}: checking {revision.name} ({how}), "
+        f"created {created}",
+        {"revision": revision.name, "created": created, "image": revision.image},
+        notes,
+    )
+
+
+def judge_latest_ready(facts: ServiceFacts) -> Verdict:
+    """The latest created revision is the latest ready one: the last deploy completed."""
+    if facts.latest_created in {"", facts.latest_ready}:
+        return passed(f"the latest created revision {facts.latest_created} is the latest ready one")
+    newest = facts.newest
+    evidence = [f"latest ready revision: {facts.latest_ready}"]
+    if newest is not None:
+        evidence.append(
+            f"Ready condition of {newest.name}: {newest.ready_reason}: "
+            f"{newest.ready_message or '(no message)'}"
+        )
+    return failed(
+        f"the latest created revision {facts.latest_created} is not ready; {facts.latest_ready} "
+        "still serves",
+        evidence,
+        f"the last deploy failed: read `{_describe_command(facts, facts.latest_created)}` and the "
+        "revision's logs, fix, and deploy again.",
+    )
+
+
+def judge_ready(facts: ServiceFacts) -> Verdict:
+    """The checked revision's Ready condition is true."""
+    revision = facts.revision
+    if revision.ready:
+        return passed(f"revision {revision.name} is Ready")
+    state = "unknown (no Ready condition)" if revision.ready is None else revision.ready_reason
+    return failed(
+        f"revision {revision.name} is not Ready: {state}",
+        [revision.ready_message or "(no message)"],
+        f"read `{_describe_command(facts, revision.name)}` and the revision's logs.",
+    )
+
+
+def judge_traffic(facts: ServiceFacts, rules: RevisionRules) -> Verdict:
+    """The checked revision serves the share of traffic the contract expects."""
+    revision = facts.revision.name
+    share = facts.share_of(revision)
+    table = [str(row) for row in facts.traffic] or ["(no traffic status)"]
+    figures = {"traffic (%)": str(share)}
+    if share == rules.traffic_percent:
+        return passed(f"{revision} serves {share}% of traffic", figures)
+    return failed(
+        f"{revision} serves {share}% of traffic, the contract expects {rules.traffic_percent}%",
+        ["traffic:", *("  " + line for line in table)],
+        "a split or a pin to an older revision is left from a canary or a rollback: "
+        f"gcloud run services update-traffic {facts.ref.service} --to-latest --region "
+        f"{facts.ref.region} (or change revision.traffic_percent in the contract).",
+        figures,
+    )
+
+
+def _env_table(facts: ServiceFacts, expected: Mapping[str, str]) -> list[str]:
+    rows = ["env.yaml vs revision:"]
+    for key, want in expected.items():
+        have = facts.revision.env.get(key)
+        mark = "ok" if have == want else "DIFFERS"
+        shown = "(missing)" if have is None else repr(have)
+        if key in facts.revision.secrets:
+            shown = f"(secret {facts.revision.secrets[key]})"
+        rows.append(f"  {key}: {want!r} vs {shown}  {mark}")
+    return rows
+
+
+def judge_env_var(
+    facts: ServiceFacts, key: str, expected: Mapping[str, str], env_file: Path
+) -> Verdict:
+    """One env var of env.yaml is on the revision with exactly the same string."""
+    revision = facts.revision
+    want = expected[key]
+    have = revision.env.get(key)
+    if have == want:
+        return passed(f"{key}={want!r} on {revision.name}")
+    fix = (
+        f"deploy with --env-vars-file {env_file.name} (or gcloud run services update "
+        f"{facts.ref.service} --update-env-vars {key}={want})"
+    )
+    if key in revision.secrets:
+        return failed(
+            f"{key} comes from secret {revision.secrets[key]} on {revision.name}; {env_file.name} "
+            f"expects the plain value {want!r}",
+            _env_table(facts, expected),
+            f"{fix}.",
+        )
+    if have is None:
+        return failed(
+            f"{key} is not set on {revision.name}; {env_file.name} says {want!r}",
+            _env_table(facts, expected),
+            f"{fix}.",
+        )
+    return failed(
+        f"{key} differs on {revision.name}: expected {want!r} ({env_file.name}), "
+        f"revision has {have!r}",
+        _env_table(facts, expected),
+        f"{fix}; values are compared as exact strings ('1' is not 'true').",
+    )
+
+
+def judge_unexpected_env(
+    facts: ServiceFacts, expected: Mapping[str, str], rules: RevisionRules
+) -> Verdict:
+    """Env vars on the revision that env.yaml does not name: reported; fail if the contract says."""
+    secret_envs = {ref.env for ref in rules.secrets}
+    extra = sorted(set(facts.revision.env) - set(expected) - secret_envs)
+    extra_secrets = sorted(set(facts.revision.secrets) - secret_envs - set(expected))
+    names = extra + [f"{name} (secret)" for name in extra_secrets]
+    figures = {"unexpected env vars": str(len(names))}
+    if not names:
+        return passed("no env var outside env.yaml and the contract's secrets", figures)
+    listing = [f"not in env.yaml: {', '.join(names)} (values not shown)"]
+    if rules.unexpected_env == "fail":
+        return failed(
+            f"{len(names)} env var(s) on {facts.revision.name} are not in env.yaml",
+            listing,
+            "add them to env.yaml, or remove them from the service (gcloud run services update "
+            "--remove-env-vars).",
+            figures,
+        )
+    return passed(f"{len(names)} env var(s) outside env.yaml (reported only)", figures, listing)
+
+
+def judge_secret(facts: ServiceFacts, ref: SecretRef) -> Verdict:
+    """One env var is mounted from the named secret at the pinned version; values never read."""
+    revision = facts.revision
+    mount = revision.secrets.get(ref.env)
+    want = f"{ref.secret}:{ref.version}"
+    fix = f"deploy with --update-secrets {ref.env}={want}"
+    if mount is None:
+        where = "a plain env var" if ref.env in revision.env else "absent"
+        return failed(
+            f"{ref.env} is {where} on {revision.name}, expected secret {want}",
+            [f"secrets on the revision: {_mounts(revision.secrets) or 'none'}"],
+            f"{fix}.",
+        )
+    if mount.secret != ref.secret:
+        return failed(f"{ref.env} comes from secret {mount}, expected {want}", [], f"{fix}.")
+    if mount.version != ref.version:
+        latest = (
+            "; 'latest' changes under a running revision whenever a new version is added, so pin it"
+            if mount.version == "latest"
+            else ""
+        )
+        return failed(
+            f"{ref.env} is mounted at {mount}, the contract pins {want}{latest}", [], f"{fix}."
+        )
+    return passed(f"{ref.env} is mounted from {mount}")
+
+
+def _mounts(secrets: Mapping[str, SecretMount]) -> str:
+    return ", ".join(f"{env}={mount}" for env, mount in secrets.items())
+
+
+def judge_resource(facts: ServiceFacts, key: str, expected: str) -> Verdict:
+    """One resource setting of the revision equals the contract (quantities compare by value)."""
+    actual = facts.revision.resources.get(key)
+    if actual is not None and same_quantity(expected, actual):
+        return passed(f"{key} = {actual}", {key: actual})
+    flags = {
+        "cpu": "--cpu",
+        "memory": "--memory",
+        "timeout_seconds": "--timeout",
+        "max_instances": "--max-instances",
+        "min_instances": "--min-instances",
+    }
+    return failed(
+        f"{key} is {actual if actual is not None else 'not set'} on {facts.revision.name}, the "
+        f"contract says {expected}",
+        [],
+        f"deploy with {flags.get(key, key)}={expected} (or change revision.resources in the "
+        "contract).",
+        {key: actual or ""},
+    )

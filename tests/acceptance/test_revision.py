@@ -1,0 +1,54 @@
+"""Does the revision carry what was meant? (`gcloud run revisions describe ... | grep`)
+
+Read from the Cloud Run Admin API; runs when the service is named (--project/--region/--service).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cloudrun_acceptance.checks.revision import (
+    judge_admin_api,
+    judge_env_var,
+    judge_latest_ready,
+    judge_ready,
+    judge_resource,
+    judge_secret,
+    judge_traffic,
+    judge_unexpected_env,
+)
+
+pytestmark = pytest.mark.gate_stage(40)
+
+
+def test_admin_api_describes_the_service(gate, admin_lookup, target):
+    gate.expect(judge_admin_api(admin_lookup, target.url))
+
+
+def test_latest_created_revision_is_ready(gate, deployment):
+    gate.expect(judge_latest_ready(deployment))
+
+
+def test_revision_ready_condition_is_true(gate, deployment):
+    gate.expect(judge_ready(deployment))
+
+
+def test_revision_serves_expected_traffic(gate, deployment, contract):
+    gate.expect(judge_traffic(deployment, contract.revision))
+
+
+def test_revision_env_var_matches_env_file(gate, deployment, expected_env, env_key, gate_state):
+    gate.expect(judge_env_var(deployment, env_key, expected_env, gate_state.settings.env_file))
+
+
+def test_revision_has_no_unexpected_env_vars(gate, deployment, expected_env, contract):
+    gate.expect(judge_unexpected_env(deployment, expected_env, contract.revision))
+
+
+def test_secret_is_mounted_at_pinned_version(gate, deployment, expected_secret):
+    gate.expect(judge_secret(deployment, expected_secret))
+
+
+def test_revision_resource_matches_contract(gate, deployment, resource):
+    key, expected = resource
+    gate.expect(judge_resource(deployment, key, expected))
