@@ -6,9 +6,8 @@ from .contract import Contract, load_contract, load_env_file
 from .exposition import ExpositionError, Snapshot, parse_exposition
 from .lint import Finding, lint
 from .settings import Settings, resolve_settings
+from .target import VERSION as __version__
 from .verdict import Verdict
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Contract",

@@ -85,13 +85,14 @@ class ServiceClient:
     """Talks to the service under test. Counts what it sends, per method and path."""
 
     base_url: str
+    user_agent: str = "cloudrun-acceptance"
     timeout: float = 10.0
     authorization: Secret | None = None
     transport: httpx.BaseTransport | None = None
     sent: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
-        headers = {"User-Agent": "cloudrun-acceptance"}
+        headers = {"User-Agent": self.user_agent}
         if self.authorization is not None:
             headers["Authorization"] = self.authorization.reveal()
         self._http = httpx.Client(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from .apierrors import AdminApiError, api_message, is_local
 from .settings import ServiceRef
 
 API_TIMEOUT = 10.0
@@ -79,16 +80,6 @@ class ServiceFacts:
     def share_of(self, revision: str) -> int:
         """The percentage of traffic the revision serves."""
         return sum(row.percent for row in self.traffic if row.revision == revision)
-
-
-class AdminApiError(Exception):
-    """The Admin API could not describe the service: what happened and what to do."""
-
-    def __init__(self, summary: str, advice: str, status: int | None = None) -> None:
-        super().__init__(summary)
-        self.summary = summary
-        self.advice = advice
-        self.status = status
 
 
 def short_name(resource: str) -> str:
@@ -200,8 +191,7 @@ class _Api:
             timeout=min(timeout, RETRY_SECONDS),
         )
         options = ClientOptions(api_endpoint=endpoint) if endpoint else None
-        anonymous = endpoint is not None and endpoint.startswith("http://")
-        credentials = AnonymousCredentials() if anonymous else None  # type: ignore[no-untyped-call]
+        credentials = AnonymousCredentials() if is_local(endpoint) else None  # type: ignore[no-untyped-call]
         try:
             self.services = run_v2.ServicesClient(
                 transport="rest", client_options=options, credentials=credentials
@@ -229,7 +219,7 @@ class _Api:
         except (exceptions.Forbidden, exceptions.PermissionDenied) as err:
             raise AdminApiError(
                 f"the Cloud Run Admin API denied {permission} on {self.ref.name} "
-                f"(403: {_bare(err)})",
+                f"(403: {api_message(err)})",
                 f"grant the gate's identity {VIEWER_ROLE} on project {self.ref.project} (it needs "
                 f"run.services.get and run.revisions.get): gcloud projects add-iam-policy-binding "
                 f"{self.ref.project} --member=serviceAccount:SA --role={VIEWER_ROLE}.",
@@ -237,7 +227,7 @@ class _Api:
             ) from err
         except (exceptions.Unauthorized, exceptions.Unauthenticated) as err:
             raise AdminApiError(
-                f"the Cloud Run Admin API rejected the credentials (401: {_bare(err)})",
+                f"the Cloud Run Admin API rejected the credentials (401: {api_message(err)})",
                 "refresh them: `gcloud auth application-default login`, or check the CI service "
                 "account's key or workload identity binding.",
                 401,
@@ -253,13 +243,13 @@ class _Api:
             raise AdminApiError(
                 f"the Cloud Run Admin API at {self.endpoint} did not answer {permission} "
                 f"successfully within {self.retry.timeout:g} s (last: {type(cause).__name__}: "
-                f"{_bare(cause) if hasattr(cause, 'message') else cause})",
+                f"{api_message(cause)})",
                 "retry the gate; if it persists, check https://status.cloud.google.com and the "
                 "--cloudrun-endpoint.",
             ) from err
         except exceptions.GoogleAPICallError as err:
             raise AdminApiError(
-                f"the Cloud Run Admin API failed {permission}: {err.code} {_bare(err)}",
+                f"the Cloud Run Admin API failed {permission}: {err.code} {api_message(err)}",
                 "read the message above; the request was "
                 f"{request.get('name') or request.get('parent')}.",
                 int(err.code) if err.code else None,
@@ -307,11 +297,6 @@ class _Api:
             + ".",
             404,
         )
-
-
-def _bare(err: Any) -> str:
-    """The API's message without the ``GET https://...: `` prefix that the REST transport adds."""
-    return re.sub(r"^[A-Z]+ \S+: ", "", str(err.message))
 
 
 def _traffic_row(row: Any, latest_ready: str) -> TrafficRow:

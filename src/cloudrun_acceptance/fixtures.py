@@ -10,13 +10,24 @@ the check that reports the cause, so dependent checks show as errors, never as s
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from .apierrors import AdminApiError, LoggingApiError
 from .auth import authorization
 from .client import Readiness, ServiceClient, wait_until_ready
-from .cloudrun import AdminApiError, ServiceFacts
+from .cloudlogging import (
+    Ingestion,
+    Listing,
+    LogReader,
+    StartupScan,
+    await_own_requests,
+    scan_startup_lines,
+)
+from .cloudrun import ServiceFacts
 from .contract import Contract, render_body
 from .exposition import Snapshot
 from .gate import Gate
@@ -57,6 +68,7 @@ def service(target: Target, contract: Contract, gate_state: GateState) -> Iterat
     settings = gate_state.settings
     client = ServiceClient(
         target.url,
+        user_agent=target.user_agent,
         timeout=contract.http_timeout,
         authorization=authorization(settings.auth, settings.token_env, target.url, os.environ),
     )
@@ -161,8 +173,8 @@ def cache_run(
 
 
 REVISION_SKIP = (
-    "revision check: name the Cloud Run service to run it (--project, --region and --service, or "
-    "PROJECT_ID, REGION, SERVICE_NAME); the revision is read from the Cloud Run Admin API"
+    "reads the revision from the Cloud Run Admin API: name the service to run it (--project, "
+    "--region and --service, or PROJECT_ID, REGION, SERVICE_NAME)"
 )
 
 
@@ -189,6 +201,59 @@ def deployment(admin_lookup: ServiceFacts | AdminApiError) -> ServiceFacts:
 def expected_env(gate_state: GateState) -> dict[str, str]:
     """env.yaml: the environment the revision must carry."""
     return gate_state.expected_env
+
+
+@pytest.fixture(scope="session")
+def log_reader(deployment: ServiceFacts, target: Target, contract: Contract) -> LogReader:
+    """Reads the checked revision's log entries since it was created."""
+    revision = deployment.revision
+    since = revision.created or datetime.now(UTC) - timedelta(days=1)
+    return LogReader(
+        deployment.ref,
+        revision.name,
+        since,
+        endpoint=target.logging_endpoint,
+        max_entries=contract.logs.max_entries,
+    )
+
+
+@pytest.fixture(scope="session")
+def logs_deadline(gate_state: GateState) -> float:
+    """One --logs-timeout for the whole logs stage (monotonic clock)."""
+    return time.monotonic() + gate_state.settings.logs_timeout
+
+
+@pytest.fixture(scope="session")
+def startup_scan(
+    log_reader: LogReader, contract: Contract, logs_deadline: float
+) -> StartupScan | LoggingApiError:
+    """The contract's startup lines, polled for until found or the deadline (ingestion lags)."""
+    try:
+        return scan_startup_lines(log_reader, contract.logs.startup_lines, logs_deadline)
+    except LoggingApiError as err:
+        return err
+
+
+@pytest.fixture(scope="session")
+def server_errors(
+    log_reader: LogReader, service: ServiceClient, logs_deadline: float
+) -> tuple[Listing, Ingestion] | LoggingApiError:
+    """5xx requests of the revision, once the gate's own requests are in the logs."""
+    try:
+        sent = sum(service.sent.values())
+        ingestion = await_own_requests(log_reader, service.user_agent, sent, logs_deadline)
+        return log_reader.list("httpRequest.status>=500"), ingestion
+    except LoggingApiError as err:
+        return err
+
+
+@pytest.fixture(scope="session")
+def error_entries(log_reader: LogReader) -> Listing | LoggingApiError:
+    """The revision's entries at ERROR or above."""
+    try:
+        return log_reader.list("severity>=ERROR")
+    except LoggingApiError as err:
+        return err
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ usage error that names the three ways to give one.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Generator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,14 +23,19 @@ from .fixtures import (  # noqa: F401 - fixtures are found by pytest on the plug
     cache_run,
     contract,
     deployment,
+    error_entries,
     expected_env,
     exposition,
     gate,
     gate_state,
+    log_reader,
+    logs_deadline,
     metrics_scrape,
     readiness,
     ready_service,
+    server_errors,
     service,
+    startup_scan,
     target,
     test_session,
 )
@@ -204,7 +210,9 @@ def _configured_timeout(config: pytest.Config) -> float:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """One test case per metric, env var, secret and resource of the contract and env.yaml."""
     names = metafunc.fixturenames
-    if not {"expected_metric", "env_key", "expected_secret", "resource"} & set(names):
+    if not {"expected_metric", "env_key", "expected_secret", "resource", "startup_line"} & set(
+        names
+    ):
         return
     state = state_of(metafunc.config)
     rules = state.contract
@@ -220,6 +228,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "resource" in names:
         resources = list(rules.revision.resources.items())
         metafunc.parametrize("resource", resources, ids=[key for key, _ in resources])
+    if "startup_line" in names:
+        lines = rules.logs.startup_lines
+        metafunc.parametrize(
+            "startup_line", lines, ids=[re.sub(r"\\(.)", r"\1", line) for line in lines]
+        )
 
 
 def _env_keys(state: GateState) -> list[str]:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .cloudrun import AdminApiError, ServiceFacts, describe_service
+from .apierrors import AdminApiError
+from .cloudrun import ServiceFacts, describe_service
 from .contract import Contract, load_contract, load_env_file
 from .settings import Settings, Sources, resolve_settings
 from .target import Target, from_settings
@@ -65,6 +66,7 @@ class GateState:
                 region=deployment.region,
                 service=deployment.service,
                 cloudrun_endpoint=self.sandbox.admin_endpoint,
+                logging_endpoint=self.sandbox.logging_endpoint,
                 test_session=self.settings.test_session or self.sandbox.session_id,
                 session_origin=self.settings.origins.get(
                     "test_session", "the sandbox's pre-seeded session"

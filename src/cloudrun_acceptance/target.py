@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from .settings import ServiceRef, Settings
+
+VERSION = "0.1.0"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,6 +29,12 @@ class Target:
     test_session: str | None = None
     session_origin: str = ""
     sandbox_faults: tuple[str, ...] = ()
+    run_id: str = field(default_factory=lambda: secrets.token_hex(4))
+
+    @property
+    def user_agent(self) -> str:
+        """The gate's User-Agent: the logs checks find the gate's own requests by it."""
+        return f"cloudrun-acceptance/{VERSION} (run {self.run_id})"
 
     @property
     def ref(self) -> ServiceRef | None:

@@ -13,7 +13,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 GATE_FILES = ("pytest.ini", "conftest.py", "env.yaml")
-FAST = ("--sandbox-analysis-seconds", "0.05", "-p", "no:cacheprovider")
+FAST = ("--sandbox-analysis-seconds", "0.05", "--logs-timeout", "1", "-p", "no:cacheprovider")
 
 HEALTH = "test_health_answers_200_with_json"
 ENABLED = "test_metrics_enabled"
@@ -28,6 +28,8 @@ LATEST = "test_latest_created_revision_is_ready"
 READY = "test_revision_ready_condition_is_true"
 TRAFFIC = "test_revision_serves_expected_traffic"
 UNEXPECTED_ENV = "test_revision_has_no_unexpected_env_vars"
+NO_5XX = "test_no_server_errors_since_revision_start"
+SEVERITY = "test_error_severity_entries"
 
 
 def presence(name: str) -> str:
@@ -46,6 +48,16 @@ def resource(key: str) -> str:
     return f"test_revision_resource_matches_contract[{key}]"
 
 
+def startup(line: str) -> str:
+    return f"test_startup_line_is_logged[{line}]"
+
+
+STARTUP_ENDPOINT = startup("[Metrics] Prometheus endpoint exposed at /api/metrics")
+STARTUP_COUNT = startup("[Metrics] 13 metrics registered")
+STARTUP = {STARTUP_ENDPOINT, STARTUP_COUNT}
+LOG_CHECKS = STARTUP | {NO_5XX, SEVERITY}
+
+
 def contract_metrics() -> list[str]:
     contract = yaml.safe_load((REPO / "tests/acceptance/contract.yaml").read_text())
     return [metric["name"] for metric in contract["metrics"]["expected"]]
@@ -62,7 +74,11 @@ ENV_KEYS = list(yaml.safe_load((REPO / "env.yaml").read_text()))
 SECRETS = {secret(ref["env"]) for ref in contract_section("revision")["secrets"]}
 RESOURCES = {resource(key) for key in contract_section("revision")["resources"]}
 NEEDS_DEPLOYMENT = (
-    {LATEST, READY, TRAFFIC, UNEXPECTED_ENV} | {env_var(key) for key in ENV_KEYS} | SECRETS | RESOURCES
+    {LATEST, READY, TRAFFIC, UNEXPECTED_ENV}
+    | {env_var(key) for key in ENV_KEYS}
+    | SECRETS
+    | RESOURCES
+    | LOG_CHECKS
 )
 REVISION_CHECKS = NEEDS_DEPLOYMENT | {ADMIN}
 

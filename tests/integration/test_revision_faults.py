@@ -14,6 +14,7 @@ from tests.integration.gatekit import (
     NEEDS_EXPOSITION,
     REVISION_CHECKS,
     SECRETS,
+    STARTUP,
     TRAFFIC,
     env_var,
     run_gate,
@@ -32,7 +33,7 @@ def test_revision_checks_pass_and_the_header_names_the_revision(gate_dir):
 
 def test_env_drift_shows_expected_and_actual_side_by_side(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "env_drift")
-    run.expect(failed={ENABLED, env_var("CONCEPT_RECALL_METRICS_ENABLED")}, errors=NEEDS_EXPOSITION)
+    run.expect(failed={ENABLED, env_var("CONCEPT_RECALL_METRICS_ENABLED")} | STARTUP, errors=NEEDS_EXPOSITION)
     run.result.stdout.fnmatch_lines(
         [
             "CONCEPT_RECALL_METRICS_ENABLED differs on emergence-app-00002-abc: expected 'true' "
@@ -131,6 +132,7 @@ def test_api_404_lists_the_services_that_are_there(gate_dir):
 
 def test_url_and_revision_resolved_from_the_admin_api(gate_dir, running_sandbox, monkeypatch):
     monkeypatch.setenv("CLOUDRUN_API_ENDPOINT", running_sandbox.admin_endpoint)
+    monkeypatch.setenv("LOGGING_API_ENDPOINT", running_sandbox.logging_endpoint)
     run = run_gate(gate_dir, *SANDBOX_SERVICE, "--test-session=sandbox-session")
     run.expect()
     run.result.stdout.fnmatch_lines(
@@ -145,9 +147,12 @@ def test_url_and_revision_resolved_from_the_admin_api(gate_dir, running_sandbox,
 def test_pinned_revision_is_checked_instead_of_the_latest(gate_dir, running_sandbox):
     run = run_gate(
         gate_dir, *SANDBOX_SERVICE, f"--cloudrun-endpoint={running_sandbox.admin_endpoint}",
+        f"--logging-endpoint={running_sandbox.logging_endpoint}",
         "--revision=emergence-app-00001-xyz", "--test-session=sandbox-session",
     )
-    run.expect(failed={TRAFFIC})
+    # The older revision serves no traffic and, in the sandbox, logged nothing: its startup
+    # lines are missing, and the logs checks say so for the revision that was asked for.
+    run.expect(failed={TRAFFIC} | STARTUP)
     run.result.stdout.fnmatch_lines(
         [
             "  revision: emergence-app-00001-xyz (--revision (command line))",
@@ -202,8 +207,8 @@ def test_service_url_only_skips_revision_checks_and_never_imports_google_cloud(g
     result.stdout.fnmatch_lines(
         [
             "  revision: not read (no --project/--region/--service): revision checks skipped",
-            "SKIPPED * revision check: name the Cloud Run service to run it (--project, --region and "
-            "--service, or PROJECT_ID, REGION, SERVICE_NAME)*",
+            "SKIPPED * reads the revision from the Cloud Run Admin API: name the service to run it "
+            "(--project, --region and --service, or PROJECT_ID, REGION, SERVICE_NAME)",
         ]
     )
     assert (gate_dir.path / "google-modules.txt").read_text() == ""

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..cloudrun import AdminApiError, SecretMount, ServiceFacts, same_quantity
+from ..apierrors import AdminApiError
+from ..cloudrun import SecretMount, ServiceFacts, same_quantity
 from ..contract import RevisionRules, SecretRef
 from ..verdict import Verdict, failed, passed
 

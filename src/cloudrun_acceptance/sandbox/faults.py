@@ -34,9 +34,10 @@ class Behaviour:
     traffic_split: bool = False
     latest_not_ready: bool = False
     admin_api_status: int = 200
-    # The logs.
+    # The logs, and the Logging API.
     startup_lines: bool = True
-    server_error_in_logs: bool = False
+    server_errors_in_logs: int = 0
+    logging_api_status: int = 200
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,17 @@ FAULTS: Mapping[str, Fault] = {
         Fault(
             "errors_in_logs",
             "the service answered a request of this revision with 500",
-            lambda b: replace(b, server_error_in_logs=True),
+            lambda b: replace(b, server_errors_in_logs=1),
+        ),
+        Fault(
+            "error_burst",
+            "the service answered 25 requests of this revision with 500 (several log pages)",
+            lambda b: replace(b, server_errors_in_logs=25),
+        ),
+        Fault(
+            "logging_403",
+            "the Logging API denies logging.logEntries.list",
+            lambda b: replace(b, logging_api_status=403),
         ),
     )
 }

@@ -19,6 +19,7 @@ from ..contract import SecretRef
 from .adminapi import start_admin_api
 from .deployment import CRASH_SESSION_ID, SESSION_ID, Deployment, LogStore, plan_deployment
 from .faults import behaviour_for
+from .loggingapi import LoggingApi, start_logging_api
 from .service import ENABLE_ENV, Fleet, Frontend, create_app, metrics_enabled
 
 START_TIMEOUT = 10.0
@@ -47,6 +48,7 @@ class Sandbox:
     session_id: str = SESSION_ID
     admin_endpoint: str | None = None
     logging_endpoint: str | None = None
+    logging_api: LoggingApi | None = None
     _stops: list[Callable[[], None]] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -103,10 +105,13 @@ def start_sandbox(
     admin = start_admin_api(deployment)
     sandbox._stops.append(admin.stop)
     sandbox.admin_endpoint = admin.url
+    logging_server, sandbox.logging_api = start_logging_api(log)
+    sandbox._stops.append(logging_server.stop)
+    sandbox.logging_endpoint = logging_server.url
     if behaviour.cold_start_seconds == 0:
         _wait_started(server, thread)
-    if behaviour.server_error_in_logs:
-        _crash_once(sandbox)
+    if behaviour.server_errors_in_logs:
+        _crash(sandbox, behaviour.server_errors_in_logs)
     return sandbox
 
 
@@ -131,7 +136,11 @@ def _startup_lines(deployment: Deployment, log: LogStore, fleet: Fleet) -> None:
     log.line("Application startup complete.")
 
 
-def _crash_once(sandbox: Sandbox) -> None:
-    """A real request that the service answers with 500, as a user's would have been."""
-    with httpx.Client(base_url=sandbox.service_url, timeout=START_TIMEOUT) as client:
-        client.post("/api/memory/analyze", json={"session_id": CRASH_SESSION_ID, "force": True})
+def _crash(sandbox: Sandbox, times: int) -> None:
+    """Real requests that the service answers with 500, as a user's would have been."""
+    headers = {"User-Agent": "Mozilla/5.0 (a user of the service)"}
+    with httpx.Client(
+        base_url=sandbox.service_url, timeout=START_TIMEOUT, headers=headers
+    ) as client:
+        for _ in range(times):
+            client.post("/api/memory/analyze", json={"session_id": CRASH_SESSION_ID, "force": True})

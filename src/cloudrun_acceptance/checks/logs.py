@@ -1,0 +1,96 @@
+"""Logs checks: the startup lines are there; no request was answered 5xx; errors are counted."""
+
+from __future__ import annotations
+
+from ..apierrors import LoggingApiError
+from ..cloudlogging import Ingestion, Listing, StartupScan, closest_lines
+from ..contract import LogRules
+from ..verdict import Verdict, failed, passed
+
+MAX_LISTED = 20
+
+
+def _api_failure(error: LoggingApiError) -> Verdict:
+    return failed(error.summary, [], error.advice)
+
+
+def _cap_note(listing: Listing) -> list[str]:
+    if not listing.capped:
+        return []
+    return [
+        f"only the first {len(listing.records)} entries were read (logs.max_entries); "
+        "there are more"
+    ]
+
+
+def judge_startup_line(
+    scan: StartupScan | LoggingApiError, pattern: str, timeout: float
+) -> Verdict:
+    """The revision logged a line matching ``pattern`` since it was created."""
+    if isinstance(scan, LoggingApiError):
+        return _api_failure(scan)
+    record = scan.found.get(pattern)
+    if record is not None:
+        return passed(f"logged: {record.describe()}", {"found after (s)": f"{scan.waited:.1f}"})
+    nearby = closest_lines(pattern, scan.nearby)
+    listing = [f"  {line.describe()}" for line in nearby] or ["  (the revision logged no line)"]
+    return failed(
+        f"no log line of the revision matches /{pattern}/ after {scan.waited:.1f} s "
+        f"({scan.polls} queries; --logs-timeout {timeout:g} s)",
+        ["closest lines logged by the revision:", *listing],
+        "the app did not log it at startup: is the feature switched on (see the metrics and env "
+        "checks)? If the wording changed, update logs.startup_lines in the contract; if ingestion "
+        "is slow, raise --logs-timeout.",
+    )
+
+
+def judge_server_errors(found: tuple[Listing, Ingestion] | LoggingApiError) -> Verdict:
+    """No request of the revision was answered 5xx since it was created (the gate's included)."""
+    if isinstance(found, LoggingApiError):
+        return _api_failure(found)
+    listing, ingestion = found
+    notes = []
+    if not ingestion.complete:
+        notes.append(
+            f"only {ingestion.seen} of the gate's {ingestion.expected} requests were in the logs "
+            f"after {ingestion.waited:.1f} s: later errors may not be ingested yet"
+        )
+    figures = {
+        "5xx requests": str(len(listing.records)),
+        "log pages read": str(listing.pages),
+        "gate requests seen in logs": f"{ingestion.seen}/{ingestion.expected}",
+    }
+    if not listing.records:
+        return passed("no request of the revision was answered 5xx", figures, notes)
+    shown = [f"  {record.describe()}" for record in listing.records[:MAX_LISTED]]
+    more = len(listing.records) - len(shown)
+    return failed(
+        f"{len(listing.records)}{'+' if listing.capped else ''} request(s) of the revision were "
+        "answered 5xx",
+        [*shown, *([f"  ... and {more} more"] if more else []), *_cap_note(listing), *notes],
+        "open the traces above in Cloud Trace, or read the revision's logs around those times; "
+        "a 5xx right after deploy usually means a missing env var, secret or dependency.",
+        figures,
+    )
+
+
+def judge_error_entries(listing: Listing | LoggingApiError, rules: LogRules) -> Verdict:
+    """Entries at ERROR or above: counted and listed; they fail only if the contract says so."""
+    if isinstance(listing, LoggingApiError):
+        return _api_failure(listing)
+    count = len(listing.records)
+    figures = {"entries at ERROR or above": f"{count}{'+' if listing.capped else ''}"}
+    shown = [f"  {record.describe()}" for record in listing.records[:MAX_LISTED]]
+    if count and rules.error_severity == "fail":
+        return failed(
+            f"{count} log entries of the revision are at ERROR or above",
+            [*shown, *_cap_note(listing)],
+            "read them; set logs.error_severity: report in the contract to only report them.",
+            figures,
+        )
+    summary = (
+        "no entry at ERROR or above"
+        if not count
+        else f"{count} entries at ERROR or above (reported only)"
+    )
+    return passed(summary, figures, [*shown, *_cap_note(listing)])

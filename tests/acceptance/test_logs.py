@@ -1,0 +1,25 @@
+"""What did the revision log? (`gcloud logging read ... textPayload=~"metrics"`, and no 500s)
+
+Read from Cloud Logging for the checked revision since it was created; polls up to
+--logs-timeout, because ingestion lags.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cloudrun_acceptance.checks.logs import judge_error_entries, judge_server_errors, judge_startup_line
+
+pytestmark = pytest.mark.gate_stage(50)
+
+
+def test_startup_line_is_logged(gate, startup_scan, startup_line, gate_state):
+    gate.expect(judge_startup_line(startup_scan, startup_line, gate_state.settings.logs_timeout))
+
+
+def test_no_server_errors_since_revision_start(gate, server_errors):
+    gate.expect(judge_server_errors(server_errors))
+
+
+def test_error_severity_entries(gate, error_entries, contract):
+    gate.expect(judge_error_entries(error_entries, contract.logs))

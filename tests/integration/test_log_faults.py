@@ -1,0 +1,115 @@
+"""Logs checks through the real google-cloud-logging client against the sandbox's Logging API."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+from tests.integration.gatekit import LOG_CHECKS, NO_5XX, SEVERITY, STARTUP, edit_contract, run_gate
+
+
+def test_good_revision_logs_its_startup_lines_and_no_5xx(gate_dir):
+    run = run_gate(gate_dir, "--sandbox")
+    run.expect()
+    figures = run.verdicts[NO_5XX]["figures"]
+    seen, sent = figures["gate requests seen in logs"].split("/")
+    assert seen == sent and int(sent) > 10  # more than one page (the local API pages by 10)
+    assert run.verdicts[SEVERITY]["figures"]["entries at ERROR or above"] == "0"
+
+
+def test_a_500_of_the_revision_is_listed_with_its_trace(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "errors_in_logs")
+    run.expect(failed={NO_5XX})
+    run.result.stdout.fnmatch_lines(
+        [
+            "1 request(s) of the revision were answered 5xx",
+            "    20*T*+00:00 POST http://127.0.0.1:*/api/memory/analyze -> 500 in 0.0*s trace=*",
+            "What to do: open the traces above in Cloud Trace*",
+        ]
+    )
+    assert run.verdicts[SEVERITY]["summary"] == "2 entries at ERROR or above (reported only)"
+
+
+def test_error_severity_fails_when_the_contract_says_so(gate_dir):
+    edit_contract(gate_dir, "logs", "error_severity", "fail")
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "errors_in_logs")
+    run.expect(failed={NO_5XX, SEVERITY})
+    run.result.stdout.fnmatch_lines(
+        [
+            "2 log entries of the revision are at ERROR or above",
+            "  * ERROR: Analysis failed for session 'sandbox-crash': provider error",
+        ]
+    )
+
+
+def test_every_page_of_errors_is_read(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "error_burst")
+    run.expect(failed={NO_5XX})
+    run.result.stdout.fnmatch_lines(["25 request(s) of the revision were answered 5xx", "    ... and 5 more"])
+    assert run.result.stdout.str().count("-> 500 in") == 20
+    assert run.verdicts[NO_5XX]["figures"]["5xx requests"] == "25"
+    assert run.verdicts[NO_5XX]["figures"]["log pages read"] == "3"  # 10 + 10 + 5
+
+
+def test_missing_startup_lines_respect_the_logs_timeout_and_show_the_closest(gate_dir):
+    started = time.monotonic()
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "no_startup_lines", "--logs-timeout", "2")
+    elapsed = time.monotonic() - started
+    run.expect(failed=STARTUP)
+    run.result.stdout.fnmatch_lines(
+        [
+            r"no log line of the revision matches /\[[]Metrics\] 13 metrics registered/ after 2.0 s "
+            "(* queries; --logs-timeout 2 s)",
+            "  closest lines logged by the revision:",
+            "    * INFO: Started server process; waiting for application startup.",
+        ]
+    )
+    assert 2 <= elapsed < 6
+
+
+def test_logging_403_names_the_permission_and_the_role(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "logging_403")
+    run.expect(failed=LOG_CHECKS)
+    run.result.stdout.fnmatch_lines(
+        [
+            "the Cloud Logging API denied logging.logEntries.list on project sandbox-project (403: "
+            "Permission 'logging.logEntries.list' denied*",
+            "What to do: grant the gate's identity roles/logging.viewer on project sandbox-project.",
+        ]
+    )
+
+
+def test_a_filter_the_api_rejects_is_a_clear_failure(gate_dir):
+    edit_contract(gate_dir, "logs", "startup_lines", [r"\[Metrics\] (?=13) metrics registered"])
+    run = run_gate(gate_dir, "--sandbox")
+    run.result.stdout.fnmatch_lines(
+        [
+            "the Cloud Logging API rejected the filter (400: Invalid regular expression *: RE2 has no "
+            "lookaround or backreferences)",
+            "What to do: the contract's logs.startup_lines are RE2 regular expressions*",
+        ]
+    )
+    assert run.failed == {r"test_startup_line_is_logged[[Metrics] (?=13) metrics registered]"}
+
+
+def test_unreachable_logging_api_is_a_clear_failure(gate_dir, running_sandbox):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    try:
+        run = run_gate(
+            gate_dir,
+            "--project=sandbox-project", "--region=europe-west1", "--service=emergence-app",
+            f"--cloudrun-endpoint={running_sandbox.admin_endpoint}",
+            f"--logging-endpoint=http://127.0.0.1:{sock.getsockname()[1]}",
+            "--test-session=sandbox-session",
+        )
+    finally:
+        sock.close()
+    run.expect(failed=LOG_CHECKS)
+    run.result.stdout.fnmatch_lines(
+        [
+            "the Cloud Logging API at http://127.0.0.1:* could not be reached (ConnectionError)",
+            "What to do: check the network and --logging-endpoint (LOGGING_API_ENDPOINT).",
+        ]
+    )
+    assert "Traceback" not in run.result.stdout.str()

@@ -1,0 +1,53 @@
+"""The LogReader with the real google-cloud-logging client, against the sandbox's Logging API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from cloudrun_acceptance.cloudlogging import LogReader, await_own_requests
+from cloudrun_acceptance.settings import ServiceRef
+
+
+def reader(sandbox, max_entries=1000) -> LogReader:
+    deployment = sandbox.deployment
+    return LogReader(
+        ServiceRef(deployment.project, deployment.region, deployment.service),
+        deployment.revision,
+        deployment.created_at - timedelta(seconds=1),
+        endpoint=sandbox.logging_endpoint,
+        max_entries=max_entries,
+    )
+
+
+def test_every_page_is_read_to_the_end(running_sandbox):
+    for index in range(45):
+        running_sandbox.log.line(f"line {index}")
+    listing = reader(running_sandbox).list('textPayload=~"^line "')
+    assert [record.text for record in listing.records] == [f"line {i}" for i in range(45)]
+    assert listing.pages == 5  # pages of 10: the last one has no nextPageToken
+    assert not listing.capped
+
+
+def test_the_cap_stops_reading_and_says_so(running_sandbox):
+    for index in range(45):
+        running_sandbox.log.line(f"line {index}")
+    listing = reader(running_sandbox, max_entries=12).list('textPayload=~"^line "')
+    assert len(listing.records) == 12
+    assert listing.capped
+    assert listing.pages == 2
+
+
+def test_newest_first(running_sandbox):
+    running_sandbox.log.line("first")
+    running_sandbox.log.line("second")
+    listing = reader(running_sandbox).list('textPayload=~"first|second"', newest_first=True)
+    assert [record.text for record in listing.records] == ["second", "first"]
+
+
+def test_waiting_for_own_requests_stops_at_the_deadline(running_sandbox):
+    import time
+
+    started = time.monotonic()
+    ingestion = await_own_requests(reader(running_sandbox), "nobody/1.0", 3, time.monotonic() + 0.6)
+    assert (ingestion.seen, ingestion.expected, ingestion.complete) == (0, 3, False)
+    assert 0.6 <= time.monotonic() - started < 2
