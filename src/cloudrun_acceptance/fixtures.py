@@ -32,6 +32,7 @@ from .contract import Contract, render_body
 from .exposition import Snapshot
 from .gate import Gate
 from .probes import CounterRun, Scrape, observe_counters, scrape
+from .settings import TARGET_HELP
 from .state import GateState, state_of
 from .target import Target
 
@@ -52,9 +53,7 @@ def contract(gate_state: GateState) -> Contract:
 def target(gate_state: GateState) -> Target:
     """Where the gate points: URL, Cloud Run service and revision."""
     if gate_state.target is None:
-        pytest.fail(
-            "no service to check; give --service-url, --project/--region/--service or --sandbox"
-        )
+        pytest.fail(f"no service to check: {TARGET_HELP}", pytrace=False)
     return gate_state.target
 
 

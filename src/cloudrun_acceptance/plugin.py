@@ -41,6 +41,7 @@ from .fixtures import (  # noqa: F401 - fixtures are found by pytest on the plug
 )
 from .gate import REPORT_ATTRIBUTE, VERDICT_KEY, verdict_payload
 from .options import OPTIONS
+from .report import GateReporter, RunRecord
 from .settings import TARGET_HELP, Sources, resolve_settings
 from .state import STATE_KEY, GateState, state_of
 from .target import Target
@@ -109,12 +110,26 @@ def pytest_configure(config: pytest.Config) -> None:
     if not state.settings.target_requested:
         return
     state.open(config.add_cleanup)
-    if not config.option.xmlpath and state.target is not None:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        state.settings.reports_dir.mkdir(parents=True, exist_ok=True)
-        config.option.xmlpath = str(
-            state.settings.reports_dir / f"{state.target.label}-{stamp}.xml"
-        )
+    _register_reporter(config, state)
+
+
+def _register_reporter(config: pytest.Config, state: GateState) -> None:
+    """Name the reports after the revision (or host) and the UTC start; JUnit unless given."""
+    assert state.target is not None
+    started = datetime.now(UTC)
+    stem = f"{state.target.label}-{started.strftime('%Y%m%dT%H%M%SZ')}"
+    reports = state.settings.reports_dir
+    reports.mkdir(parents=True, exist_ok=True)
+    if not config.option.xmlpath:
+        config.option.xmlpath = str(reports / f"{stem}.xml")
+    record = RunRecord(
+        target=state.target,
+        contract=state.contract,
+        facts=state.lookup() if state.target.ref is not None else None,
+        started=started,
+    )
+    reporter = GateReporter(config, record, reports / f"{stem}.md", Path(config.option.xmlpath))
+    config.pluginmanager.register(reporter, "cloudrun-acceptance-reporter")
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -167,6 +182,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     state = state_of(config)
     if state.target is None:
+        if hasattr(config, "workerinput"):
+            # xdist cannot carry a usage error from a worker: each check errors instead, with
+            # the same message (from the target fixture).
+            return
         raise pytest.UsageError(f"no service to check: {TARGET_HELP}")
     items.sort(key=lambda item: _stage(item) if _is_gate_check(item) else 0)
     needed = _timeout_needed(state)

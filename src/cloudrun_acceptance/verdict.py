@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Status = Literal["passed", "failed", "inconclusive"]
+# Figures under this prefix are values read before the gate acted: the report gives them a section.
+INITIAL = "initial "
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ import pytest
 
 from cloudrun_acceptance.checks.analysis import judge_analysis, judge_cache
 
+# Under xdist, run with --dist loadscope: one worker takes this module, so the cache check
+# reuses the forced analysis instead of running another one.
 pytestmark = [pytest.mark.gate_stage(30), pytest.mark.mutating]
 
 

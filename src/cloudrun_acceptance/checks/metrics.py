@@ -6,7 +6,7 @@ from ..contract import ExpectedMetric, MetricsRules
 from ..exposition import Snapshot
 from ..lint import Finding, lint
 from ..probes import Scrape
-from ..verdict import Verdict, failed, passed
+from ..verdict import INITIAL, Verdict, failed, passed
 
 _SPLIT_LABELS = frozenset({"le", "quantile"})
 
@@ -16,11 +16,13 @@ def judge_enabled(scrape: Scrape, rules: MetricsRules) -> Verdict:
     exchange = scrape.exchange
     switch = f"{rules.enable_env}={rules.enable_value}"
     if scrape.problem is None and scrape.snapshot is not None:
-        count = len(scrape.snapshot.families)
+        snapshot = scrape.snapshot
+        count = len(snapshot.families)
+        initial = {f"{INITIAL}{m.name}": _initial(snapshot, m) for m in rules.expected}
         return passed(
             f"metrics are enabled: {count} families in {exchange.elapsed:.3f} s "
             f"({exchange.content_type})",
-            {"families": str(count), "scrape (s)": f"{exchange.elapsed:.3f}"},
+            {"families": str(count), "scrape (s)": f"{exchange.elapsed:.3f}", **initial},
         )
     if scrape.problem == "empty":
         return failed(
@@ -66,6 +68,16 @@ def judge_enabled(scrape: Scrape, rules: MetricsRules) -> Verdict:
     )
 
 
+def _initial(snapshot: Snapshot, metric: ExpectedMetric) -> str:
+    family = snapshot.family(metric.name)
+    if family is None:
+        return "absent"
+    if not family.samples:
+        return "no samples"
+    value = snapshot.value(metric.name)
+    return "no samples" if value is None else f"{value:g}"
+
+
 def _status_advice(status: int | None) -> str:
     if status == 404:
         return (
@@ -106,7 +118,10 @@ def judge_presence(snapshot: Snapshot, expected: ExpectedMetric) -> Verdict:
             [f"first sample: {family.samples[0].name}{dict(family.samples[0].labels)}"],
             "a changed label set breaks queries and alerts; update the contract if intended.",
         )
-    note = f"{len(family.samples)} samples" if family.samples else "no samples yet (never touched)"
+    count = len(family.samples)
+    note = (
+        f"{count} sample{'s' if count != 1 else ''}" if count else "no samples yet (never touched)"
+    )
     return passed(
         f"{expected.name} is exposed as a {family.type}: {note}",
         {"samples": str(len(family.samples))},

@@ -1,0 +1,70 @@
+"""The gate command line of each CI example, run against the sandbox, so the examples cannot rot."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+
+import yaml
+
+from tests.integration.gatekit import REPO, run_gate
+
+
+def sandbox_environment(monkeypatch, sandbox) -> None:
+    """What the CI job would have: the service's coordinates, and (here) the sandbox's APIs."""
+    deployment = sandbox.deployment
+    for name, value in {
+        "PROJECT_ID": deployment.project,
+        "REGION": deployment.region,
+        "SERVICE_NAME": deployment.service,
+        "REVISION": deployment.revision,
+        "TEST_SESSION": sandbox.session_id,
+        "CLOUDRUN_API_ENDPOINT": sandbox.admin_endpoint,
+        "LOGGING_API_ENDPOINT": sandbox.logging_endpoint,
+    }.items():
+        monkeypatch.setenv(name, value)
+
+
+def gate_arguments(command: str) -> list[str]:
+    """The arguments after ``pytest``, with the job's variables expanded as the shell would."""
+    words = shlex.split(os.path.expandvars(command))
+    assert words[0] == "pytest", command
+    return words[1:]
+
+
+def test_github_actions_gate_step(gate_dir, running_sandbox, monkeypatch):
+    workflow = yaml.safe_load((REPO / "docs/ci/github-actions.yml").read_text())
+    steps = workflow["jobs"]["deploy"]["steps"]
+    gate = next(step for step in steps if step.get("name") == "Acceptance gate")
+    archive = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact"))
+    assert archive["if"] == "always()"  # reports are archived when the gate fails, too
+    assert archive["with"]["name"] == "acceptance-${{ env.REVISION }}"
+    sandbox_environment(monkeypatch, running_sandbox)
+    run = run_gate(gate_dir, *gate_arguments(gate["run"]))
+    run.expect()
+    assert run.result.ret == 0
+    assert list((gate_dir.path / "reports").glob("emergence-app-00002-abc-*.md"))
+
+
+def test_cloud_build_gate_step(gate_dir, running_sandbox, monkeypatch):
+    build = yaml.safe_load((REPO / "docs/ci/cloudbuild.yaml").read_text())
+    steps = {step["id"]: step for step in build["steps"]}
+    script = steps["acceptance-gate"]["args"][-1]
+    command = next(line for line in script.splitlines() if line.strip().startswith("pytest"))
+    command = command.replace("$$", "$")  # Cloud Build's escape for a shell variable
+    assert "echo $$? > gate-exit-code" in script
+    assert steps["verdict"]["args"][-1] == "exit $(cat gate-exit-code)"
+    sandbox_environment(monkeypatch, running_sandbox)
+    run = run_gate(gate_dir, *gate_arguments(command))
+    run.expect()
+
+
+def test_examples_deploy_what_the_gate_checks():
+    """The deploy steps use env.yaml and pin the secrets at the contract's versions."""
+    contract = yaml.safe_load((REPO / "tests/acceptance/contract.yaml").read_text())
+    pinned = ",".join(f"{s['env']}={s['secret']}:{s['version']}" for s in contract["revision"]["secrets"])
+    for example in ("github-actions.yml", "cloudbuild.yaml"):
+        text = (REPO / "docs/ci" / example).read_text()
+        assert re.search(r"--env-vars-file[ =]env.yaml", text), example
+        assert pinned in text, example

@@ -1,0 +1,167 @@
+"""The reports of a run: JUnit suite properties, the markdown report, the step summary, the verdict."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from tests.integration.gatekit import ENABLED, HEALTH, REVISION_CHECKS, run_gate
+
+TOKEN = "s3cr3t-token-do-not-print"
+
+
+def only(directory: Path, pattern: str) -> Path:
+    found = sorted(directory.glob(pattern))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def properties(junit: Path) -> dict[str, str]:
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    return {p.get("name", ""): p.get("value", "") for p in suite.iter("property")}
+
+
+def test_junit_names_the_revision_and_carries_the_suite_properties(gate_dir):
+    run = run_gate(gate_dir, "--sandbox")
+    junit = only(gate_dir.path / "reports", "emergence-app-00002-abc-*Z.xml")
+    props = properties(junit)
+    assert props["cloudrun_acceptance.revision"] == "emergence-app-00002-abc"
+    assert props["cloudrun_acceptance.project"] == "sandbox-project"
+    assert props["cloudrun_acceptance.region"] == "europe-west1"
+    assert props["cloudrun_acceptance.service"] == "emergence-app"
+    assert props["cloudrun_acceptance.image"].endswith("emergence-app:sandbox")
+    assert props["cloudrun_acceptance.service_url"].startswith("http://127.0.0.1:")
+    assert props["cloudrun_acceptance.contract"].endswith("tests/acceptance/contract.yaml")
+    assert len(props["cloudrun_acceptance.contract_sha256"]) == 64
+    assert props["cloudrun_acceptance.status"] == "PASSED"
+    assert props["cloudrun_acceptance.gate_version"] == "0.1.0"
+    assert props["cloudrun_acceptance.started_at"] <= props["cloudrun_acceptance.finished_at"]
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None and suite.get("name") == "cloudrun-acceptance"
+    names = {case.get("name") for case in suite.iter("testcase")}
+    assert {HEALTH, ENABLED} <= names
+    assert run.result.ret == 0
+
+
+def test_markdown_report_of_a_passing_run_has_the_runbook_figures(gate_dir, monkeypatch):
+    monkeypatch.setenv("SERVICE_TOKEN", TOKEN)
+    run = run_gate(gate_dir, "--sandbox", "--auth=bearer")
+    report = only(gate_dir.path / "reports", "emergence-app-00002-abc-*Z.md").read_text()
+    for expected in (
+        "# Validation report: emergence-app-00002-abc",
+        "| Status | **PASSED** ✅ |",
+        "| Checks | 40 passed, 0 failed, 0 errors, 0 skipped |",
+        "| enough contract metrics are present | ✅ passed | 13 of 13 expected metrics present (at least 10 required) |",
+        "## Initial metric values",
+        "| memory_analysis_cache_hits_total | 0 |",
+        "| analysis (s) | 0.0",
+        "| cache hit median (s) | 0.00",
+        '| memory_analysis_success_total{provider="neo_analysis"} before/after | 0 -> 1 |',
+        "| memory_analysis_cache_hits_total before/after | 0 -> 3 |",
+        "| CONCEPT_RECALL_METRICS_ENABLED | `true` |",
+        "| Memory | 4Gi |",
+        "| Secrets (name:version; values never read) | OPENAI_API_KEY ← `OPENAI_API_KEY:5`",
+    ):
+        assert expected in report, expected
+    assert "## Failures" not in report
+    outputs = [report, only(gate_dir.path / "reports", "*.xml").read_text(), run.result.stdout.str(), run.result.stderr.str()]
+    assert not [text for text in outputs if TOKEN in text]
+
+
+def test_markdown_report_of_a_failing_run_has_each_failure(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "env_drift")
+    assert run.result.ret == 1
+    report = only(gate_dir.path / "reports", "*.md").read_text()
+    assert "| Status | **FAILED** ❌ |" in report
+    assert "| CONCEPT_RECALL_METRICS_ENABLED | `1` |" in report
+    assert "### failed: metrics enabled" in report
+    assert "### failed: revision env var matches env file · CONCEPT_RECALL_METRICS_ENABLED" in report
+    assert "CONCEPT_RECALL_METRICS_ENABLED differs on emergence-app-00002-abc: expected 'true' (env.yaml), revision has '1'" in report
+    assert "### error: 17 checks" in report
+    assert "not checked: http://127.0.0.1:" in report
+    assert properties(only(gate_dir.path / "reports", "*.xml"))["cloudrun_acceptance.status"] == "FAILED"
+
+
+def test_inconclusive_run_says_so(gate_dir):
+    run_gate(gate_dir, "--sandbox", "--sandbox-fault", "instance_churn", "--inconclusive=skip")
+    report = only(gate_dir.path / "reports", "*.md").read_text()
+    assert "| Status | **INCONCLUSIVE** ⚠️ |" in report
+    assert "| forced analysis moves the counters | ⚠️ inconclusive |" in report
+
+
+def test_step_summary_gets_the_report_appended(gate_dir, monkeypatch):
+    summary = gate_dir.path / "summary.md"
+    summary.write_text("# Deploy\n\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    run_gate(gate_dir, "--sandbox")
+    text = summary.read_text()
+    assert text.startswith("# Deploy\n\n# Validation report: emergence-app-00002-abc")
+    assert text.count("| Status | **PASSED** ✅ |") == 1
+
+
+def test_terminal_ends_with_a_one_line_verdict(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "traffic_split")
+    run.result.stdout.fnmatch_lines(
+        [
+            "cloudrun-acceptance: emergence-app-00002-abc FAILED (39 passed, 1 failed, 0 errors, 0 skipped); "
+            "reports: reports/emergence-app-00002-abc-*Z.xml, reports/emergence-app-00002-abc-*Z.md",
+            "*= 1 failed, 39 passed in *",
+        ]
+    )
+
+
+def test_subset_report_says_which_checks_were_not_run(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "-k", "test_health or test_metrics_enabled")
+    assert run.passed == {HEALTH, ENABLED}
+    report = only(gate_dir.path / "reports", "*.md").read_text()
+    assert "| Checks | 2 passed, 0 failed, 0 errors, 0 skipped, 38 deselected |" in report
+    assert "## Not run" in report
+    assert "- revision serves expected traffic: deselected (-k / -m)" in report
+
+
+def test_service_url_run_names_reports_after_the_host_and_lists_skips(gate_dir, running_sandbox):
+    run_gate(gate_dir, f"--service-url={running_sandbox.service_url}")
+    report = only(gate_dir.path / "reports", "127-0-0-1-*Z.md").read_text()
+    assert "| Revision | not read |" in report
+    assert "- admin api describes the service: reads the revision from the Cloud Run Admin API" in report
+    assert "mutating check: give a test session to run it" in report
+    assert len(REVISION_CHECKS) + 2 == report.count("\n- ")
+
+
+def test_user_junitxml_still_works_and_gets_the_properties(gate_dir):
+    run_gate(gate_dir, "--sandbox", "--junitxml=out/gate.xml")
+    assert properties(gate_dir.path / "out/gate.xml")["cloudrun_acceptance.status"] == "PASSED"
+    assert not list((gate_dir.path / "reports").glob("*.xml"))
+    assert only(gate_dir.path / "reports", "*.md")
+
+
+def test_reports_dir_option(gate_dir):
+    run_gate(gate_dir, "--sandbox", "--reports-dir=archive/gate")
+    assert only(gate_dir.path / "archive/gate", "*.md")
+    assert only(gate_dir.path / "archive/gate", "*.xml")
+
+
+def test_interrupted_run_still_writes_the_report(gate_dir):
+    gate_dir.makeconftest(
+        (gate_dir.path / "conftest.py").read_text()
+        + "\n\ndef pytest_runtest_setup(item):\n"
+        "    if 'test_forced_analysis' in item.nodeid:\n"
+        "        raise KeyboardInterrupt\n"
+    )
+    # A subprocess: in-process, pytester re-raises the inner KeyboardInterrupt in this session.
+    result = gate_dir.runpytest_subprocess("--sandbox", "-p", "no:cacheprovider", "--sandbox-analysis-seconds=0.05")
+    assert result.ret == 2
+    report = only(gate_dir.path / "reports", "*.md").read_text()
+    assert "| Status | **FAILED** ❌ (interrupted) |" in report
+    assert "| revision serves expected traffic | ⏸️ not run |" in report
+    assert properties(only(gate_dir.path / "reports", "*.xml"))["cloudrun_acceptance.status"] == "FAILED"
+
+
+def test_xdist_workers_share_one_sandbox_and_only_the_controller_reports(gate_dir):
+    result = gate_dir.runpytest_subprocess("--sandbox", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadscope", "--sandbox-analysis-seconds=0.05")
+    result.assert_outcomes(passed=40)
+    report = only(gate_dir.path / "reports", "*.md").read_text()
+    assert "| Checks | 40 passed, 0 failed, 0 errors, 0 skipped |" in report
+    assert '| memory_analysis_success_total{provider="neo_analysis"} before/after | 0 -> 1 |' in report
+    assert len(list((gate_dir.path / "reports").glob("*.xml"))) == 1
