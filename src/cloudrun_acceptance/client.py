@@ -125,10 +125,17 @@ class ServiceClient:
         url = f"{self.base_url}{path}"
         self.sent[f"{method} {path}"] += 1
         limit = self.timeout if timeout is None else timeout
+        marks: dict[str, float] = {}
+
+        def trace(event: str, info: Mapping[str, Any]) -> None:
+            marks[event.rsplit(".", 2)[-2] + "." + event.rsplit(".", 1)[-1]] = time.perf_counter()
+
         started_at = time.time()
         start = time.perf_counter()
         try:
-            response = self._http.request(method, path, json=payload, timeout=limit)
+            response = self._http.request(
+                method, path, json=payload, timeout=limit, extensions={"trace": trace}
+            )
         except httpx.HTTPError as err:
             return Exchange(
                 method,
@@ -138,7 +145,7 @@ class ServiceClient:
                 request_json=payload,
                 started_at=started_at,
             )
-        elapsed = time.perf_counter() - start
+        elapsed = wire_time(marks, start, time.perf_counter())
         return Exchange(
             method,
             url,
@@ -155,6 +162,18 @@ class ServiceClient:
     def close(self) -> None:
         """Close the connection pool."""
         self._http.close()
+
+
+def wire_time(marks: Mapping[str, float], start: float, end: float) -> float:
+    """Seconds from the first byte of the request sent to the last byte of the answer received.
+
+    From httpcore's trace events, so that the client's own Python work (building the request,
+    parsing the answer: about a millisecond) is not counted against the service's budget. A
+    transport without trace events gives the whole call.
+    """
+    sent = marks.get("send_request_headers.started", start)
+    received = marks.get("receive_response_body.complete", end)
+    return received - sent
 
 
 def describe_error(err: httpx.HTTPError, timeout: float) -> str:

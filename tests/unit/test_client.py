@@ -77,3 +77,11 @@ def test_ready_wait_gives_up_at_the_timeout(serve):
     assert not readiness.ready
     assert readiness.last.status == 503
     assert readiness.summary().startswith("no usable answer within the 0.3 s ready timeout")
+
+
+def test_wire_time_uses_the_trace_events_and_falls_back_to_the_whole_call():
+    from cloudrun_acceptance.client import wire_time
+
+    marks = {"send_request_headers.started": 10.001, "receive_response_body.complete": 10.301}
+    assert round(wire_time(marks, 10.0, 10.302), 3) == 0.300
+    assert wire_time({}, 10.0, 10.302) == 10.302 - 10.0

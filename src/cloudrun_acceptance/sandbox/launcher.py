@@ -18,7 +18,7 @@ import uvicorn
 from ..contract import SecretRef
 from .adminapi import start_admin_api
 from .deployment import CRASH_SESSION_ID, SESSION_ID, Deployment, LogStore, plan_deployment
-from .faults import behaviour_for
+from .faults import Behaviour, behaviour_for
 from .loggingapi import LoggingApi, start_logging_api
 from .service import ENABLE_ENV, Fleet, Frontend, create_app, metrics_enabled
 
@@ -49,6 +49,7 @@ class Sandbox:
     admin_endpoint: str | None = None
     logging_endpoint: str | None = None
     logging_api: LoggingApi | None = None
+    fleet: Fleet | None = None
     _stops: list[Callable[[], None]] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -60,6 +61,10 @@ class Sandbox:
         """Requests the reference service answered, by ``METHOD /path``."""
         return dict(self.frontend.sent)
 
+    def analyses(self) -> Mapping[str, int]:
+        """Analysis calls by kind: ``forced`` and ``unforced`` (a cache hit, once analysed)."""
+        return dict(self.fleet.analyses) if self.fleet else {}
+
 
 def start_sandbox(
     *,
@@ -68,9 +73,10 @@ def start_sandbox(
     secrets: tuple[SecretRef, ...] = (),
     resources: Mapping[str, str] | None = None,
     analysis_seconds: float = 1.0,
+    behaviour: Behaviour | None = None,
 ) -> Sandbox:
-    """Start the reference service for a deployment with ``faults`` applied."""
-    behaviour = behaviour_for(faults)
+    """Start the sandbox for a deployment with ``faults`` applied (or an explicit ``behaviour``)."""
+    behaviour = behaviour or behaviour_for(faults)
     deployment = plan_deployment(behaviour, env, secrets, resources or {}, analysis_seconds)
     sock = bind_loopback()
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
@@ -78,7 +84,7 @@ def start_sandbox(
     log = LogStore(deployment)
     fleet = Fleet(deployment)
     frontend = Frontend(create_app(deployment, fleet, log), fleet, log, url)
-    sandbox = Sandbox(deployment, url, log, frontend)
+    sandbox = Sandbox(deployment, url, log, frontend, fleet=fleet)
     server = uvicorn.Server(
         uvicorn.Config(frontend, log_level="warning", lifespan="off", access_log=False)
     )

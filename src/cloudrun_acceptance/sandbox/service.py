@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import threading
 import time
+from collections import Counter as Tally
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,6 +132,7 @@ class Fleet:
 
     deployment: Deployment
     instances: list[Instance] = field(default_factory=list)
+    analyses: Tally[str] = field(default_factory=Tally)
     _turn: itertools.count[int] = field(default_factory=itertools.count)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -203,6 +205,7 @@ def create_app(deployment: Deployment, fleet: Fleet, log: LogStore) -> FastAPI:
     @app.post("/api/memory/analyze")
     async def analyze(body: AnalyzeRequest, request: Request) -> JSONResponse:
         served_by = instance(request)
+        fleet.analyses["forced" if body.force else "unforced"] += 1
         messages = SESSIONS.get(body.session_id)
         if messages is None:
             return JSONResponse(

@@ -1,0 +1,46 @@
+"""``python -m bench [NAME ...] [--markdown]``: run the benchmarks, print every figure and its target."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+from datetime import UTC, datetime
+
+from bench.common import Figure, machine
+
+BENCHES = ("gate_vs_manual", "overhead", "parsing", "latency", "startup", "load")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("names", nargs="*", choices=[*BENCHES, []], default=[], metavar="NAME")
+    parser.add_argument("--markdown", action="store_true", help="print a table for bench/RESULTS.md")
+    args = parser.parse_args(argv)
+    figures: list[Figure] = []
+    started = time.monotonic()
+    for name in args.names or BENCHES:
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        figures += importlib.import_module(f"bench.{name}").run()
+    elapsed = time.monotonic() - started
+    header = f"{datetime.now(UTC):%Y-%m-%d} on {machine()}; {elapsed:.0f} s in all"
+    if args.markdown:
+        print(header, end="\n\n")
+        print("| Bench | Figure | Value | Target | Met |\n|---|---|---|---|---|")
+        for f in figures:
+            print(f"| {f.bench} | {f.name} | {f.value} | {f.target} | {_met(f)} |")
+    else:
+        print(header)
+        width = max(len(f.name) for f in figures)
+        for f in figures:
+            print(f"{_met(f):>4}  {f.bench:<15} {f.name:<{width}}  {f.value}  (target {f.target})")
+    return 0 if all(f.met is not False for f in figures) else 1
+
+
+def _met(figure: Figure) -> str:
+    return {True: "yes", False: "NO", None: "-"}[figure.met]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""What the benchmarks share: figures, timing side by side, the sandbox, and gate runs."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from cloudrun_acceptance.contract import load_contract, load_env_file
+from cloudrun_acceptance.sandbox.deployment import SESSION_ID
+from cloudrun_acceptance.sandbox.faults import Behaviour
+from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured figure, its target, and whether the target is met."""
+
+    bench: str
+    name: str
+    value: str
+    target: str
+    met: bool | None  # None: reported, no target
+    note: str = ""
+
+
+def machine() -> str:
+    """Cores, CPU and Python: what RESULTS.md records with each figure."""
+    cpu = platform.processor() or platform.machine()
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    """The median wall time of ``runs`` calls."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def side_by_side(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
+    """Median wall time of each function, run interleaved so machine noise hits all alike."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(runs):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+@contextmanager
+def sandbox(analysis_seconds: float = 1.0, behaviour: Behaviour | None = None) -> Iterator[Sandbox]:
+    """A running sandbox of the shipped contract and env.yaml."""
+    contract = load_contract(REPO / "tests/acceptance/contract.yaml")
+    running = start_sandbox(
+        env=load_env_file(REPO / "env.yaml"),
+        secrets=contract.revision.secrets,
+        resources=contract.revision.resources,
+        analysis_seconds=analysis_seconds,
+        behaviour=behaviour,
+    )
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@contextmanager
+def gate_checkout() -> Iterator[Path]:
+    """A copy of the gate (pytest.ini, conftest, env.yaml, tests/acceptance), for its reports."""
+    with tempfile.TemporaryDirectory(prefix="gate-bench-") as tmp:
+        root = Path(tmp)
+        for name in ("pytest.ini", "conftest.py", "env.yaml"):
+            shutil.copy(REPO / name, root / name)
+        shutil.copytree(REPO / "tests/acceptance", root / "tests/acceptance")
+        yield root
+
+
+def gate_arguments(running: Sandbox) -> list[str]:
+    """The gate against a running sandbox, as against a deployed service: every check."""
+    d = running.deployment
+    return [
+        f"--project={d.project}",
+        f"--region={d.region}",
+        f"--service={d.service}",
+        f"--cloudrun-endpoint={running.admin_endpoint}",
+        f"--logging-endpoint={running.logging_endpoint}",
+        f"--test-session={SESSION_ID}",
+    ]
+
+
+def run_gate(root: Path, arguments: list[str], *, expect: int = 0) -> None:
+    """One gate run in a fresh process, as an operator or CI runs it."""
+    command = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", *arguments]
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    if done.returncode != expect:
+        raise RuntimeError(f"gate exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-2000:]}")
+
+
+@contextmanager
+def sandbox_process(*args: str) -> Iterator[str]:
+    """A sandbox in a process of its own (``bench.serve``); yields its service URL."""
+    process = subprocess.Popen(
+        [PYTHON, "-m", "bench.serve", *args],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stdin is not None
+    try:
+        yield process.stdout.readline().strip()
+    finally:
+        process.stdin.close()
+        process.wait(timeout=10)
+
+
+def run_manual(url: str) -> None:
+    """The runbook's manual procedure (curl, grep, sleep)."""
+    subprocess.run(["bash", str(REPO / "bench/manual_procedure.sh"), url, SESSION_ID], check=True, capture_output=True)

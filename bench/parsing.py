@@ -1,0 +1,90 @@
+"""3. Parse + lookup of the contract's metrics + lint, against bare prometheus_client parsing.
+
+The exposition is like a busy real service's: about 100 families, labelled counters and gauges,
+and labelled histograms, scaled to 5k, 50k and 200k lines. Target: at most 1.5x the bare parser
+at 50k lines, and a cost per line that does not grow with the size (linear).
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.parser import text_string_to_metric_families
+
+from bench.common import Figure, side_by_side
+from cloudrun_acceptance.exposition import parse_exposition
+from cloudrun_acceptance.lint import lint
+
+TARGET = 1.5
+SIZES = (5_000, 50_000, 200_000)
+RUNS = 5
+
+
+def exposition(lines: int) -> tuple[str, list[str]]:
+    """About ``lines`` lines over 100 families; and 13 of their names, as a contract lists them."""
+    registry = CollectorRegistry()
+    # Series per family so that 40 counters, 30 gauges and 30 histograms reach ``lines``:
+    # a counter or gauge series is 1 line (+1 _created for counters), a histogram series ~16.
+    per_family = max(1, lines // (40 * 2 + 30 + 30 * 16))
+    names = []
+    for index in range(40):
+        counter = Counter(f"app_requests_{index}_total", "Requests.", ["route", "status"], registry=registry)
+        for series in range(per_family):
+            counter.labels(f"/r{series}", "200").inc(series)
+        names.append(f"app_requests_{index}_total")
+    for index in range(30):
+        gauge = Gauge(f"app_queue_{index}", "Queue depth.", ["shard"], registry=registry)
+        for series in range(per_family):
+            gauge.labels(str(series)).set(series)
+        names.append(f"app_queue_{index}")
+    for index in range(30):
+        histogram = Histogram(f"app_latency_{index}_seconds", "Latency.", ["route"], registry=registry)
+        for series in range(per_family):
+            histogram.labels(f"/r{series}").observe(0.01 * series)
+        names.append(f"app_latency_{index}_seconds")
+    text = generate_latest(registry).decode()
+    contract = names[:5] + names[40:44] + names[70:74]
+    return text, contract
+
+
+def gate_path(text: str, contract: list[str]) -> None:
+    snapshot = parse_exposition(text)
+    for name in contract:
+        assert snapshot.family(name) is not None
+        snapshot.value(name)
+    lint(snapshot)
+
+
+def bare(text: str) -> None:
+    for _ in text_string_to_metric_families(text):
+        pass
+
+
+def run() -> list[Figure]:
+    figures = []
+    per_line = {}
+    for size in SIZES:
+        text, contract = exposition(size)
+        count = text.count("\n")
+        times = side_by_side({"gate": lambda: gate_path(text, contract), "bare": lambda: bare(text)}, RUNS)
+        per_line[size] = times["gate"] / count
+        ratio = times["gate"] / times["bare"]
+        figures.append(
+            Figure(
+                "parsing",
+                f"parse+lookup+lint / bare parse, {count:,} lines",
+                f"{ratio:.2f} ({times['gate'] * 1000:.0f} ms / {times['bare'] * 1000:.0f} ms)",
+                f"<= {TARGET}" if size == 50_000 else "reported",
+                ratio <= TARGET if size == 50_000 else None,
+            )
+        )
+    growth = per_line[SIZES[-1]] / per_line[SIZES[0]]
+    figures.append(
+        Figure(
+            "parsing",
+            f"cost per line, {SIZES[-1] // 1000}k vs {SIZES[0] // 1000}k lines",
+            f"{growth:.2f}x ({per_line[SIZES[0]] * 1e6:.1f} vs {per_line[SIZES[-1]] * 1e6:.1f} us/line)",
+            "~1 (linear)",
+            growth <= 1.3,
+        )
+    )
+    return figures

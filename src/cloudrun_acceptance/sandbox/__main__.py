@@ -1,0 +1,69 @@
+"""``python -m cloudrun_acceptance.sandbox``: run the sandbox until Ctrl-C, and say how to gate it.
+
+Handy to try the gate as it runs against a real deployment (Admin API and Logging API included),
+or to validate the sandbox by hand with curl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from ..contract import load_contract, load_env_file
+from .deployment import SESSION_ID
+from .faults import FAULTS
+from .launcher import start_sandbox
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the sandbox, print its endpoints and the gate command, serve until interrupted."""
+    parser = argparse.ArgumentParser(
+        prog="python -m cloudrun_acceptance.sandbox", description=__doc__
+    )
+    parser.add_argument(
+        "--fault", action="append", default=[], choices=sorted(FAULTS), metavar="NAME"
+    )
+    parser.add_argument("--analysis-seconds", type=float, default=1.0)
+    parser.add_argument("--contract", type=Path, default=Path("tests/acceptance/contract.yaml"))
+    parser.add_argument("--env-file", type=Path, default=Path("env.yaml"))
+    args = parser.parse_args(argv)
+    contract = load_contract(args.contract)
+    sandbox = start_sandbox(
+        faults=tuple(args.fault),
+        env=load_env_file(args.env_file),
+        secrets=contract.revision.secrets,
+        resources=contract.revision.resources,
+        analysis_seconds=args.analysis_seconds,
+    )
+    d = sandbox.deployment
+    gate = [
+        "pytest",
+        f"--project={d.project}",
+        f"--region={d.region}",
+        f"--service={d.service}",
+        f"--cloudrun-endpoint={sandbox.admin_endpoint}",
+        f"--logging-endpoint={sandbox.logging_endpoint}",
+        f"--test-session={SESSION_ID}",
+    ]
+    print(f"service      {sandbox.service_url}")
+    print(f"Admin API    {sandbox.admin_endpoint}  ({d.service_name})")
+    print(f"Logging API  {sandbox.logging_endpoint}")
+    print(f"faults       {', '.join(args.fault) or 'none'}")
+    print(f"gate it with {shlex.join(gate)}", flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
