@@ -23,7 +23,7 @@ test: $(STAMP)
 ## lint: ruff and mypy --strict on src/
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 ## bench: benchmarks (ratios measured side by side); see bench/RESULTS.md

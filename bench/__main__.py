@@ -16,7 +16,9 @@ BENCHES = ("gate_vs_manual", "overhead", "parsing", "latency", "startup", "load"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("names", nargs="*", choices=[*BENCHES, []], default=[], metavar="NAME")
-    parser.add_argument("--markdown", action="store_true", help="print a table for bench/RESULTS.md")
+    parser.add_argument(
+        "--markdown", action="store_true", help="print a table for bench/RESULTS.md"
+    )
     args = parser.parse_args(argv)
     figures: list[Figure] = []
     started = time.monotonic()

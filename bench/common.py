@@ -39,7 +39,9 @@ class Figure:
 def machine() -> str:
     """Cores, CPU and Python: what RESULTS.md records with each figure."""
     cpu = platform.processor() or platform.machine()
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
+    )
 
 
 def median_time(fn: Callable[[], object], runs: int) -> float:
@@ -109,7 +111,9 @@ def run_gate(root: Path, arguments: list[str], *, expect: int = 0) -> None:
     command = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", *arguments]
     done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
     if done.returncode != expect:
-        raise RuntimeError(f"gate exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-2000:]}")
+        raise RuntimeError(
+            f"gate exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-2000:]}"
+        )
 
 
 @contextmanager
@@ -122,7 +126,8 @@ def sandbox_process(*args: str) -> Iterator[str]:
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert process.stdout is not None and process.stdin is not None
+    assert process.stdout is not None
+    assert process.stdin is not None
     try:
         yield process.stdout.readline().strip()
     finally:
@@ -132,4 +137,8 @@ def sandbox_process(*args: str) -> Iterator[str]:
 
 def run_manual(url: str) -> None:
     """The runbook's manual procedure (curl, grep, sleep)."""
-    subprocess.run(["bash", str(REPO / "bench/manual_procedure.sh"), url, SESSION_ID], check=True, capture_output=True)
+    subprocess.run(
+        ["bash", str(REPO / "bench/manual_procedure.sh"), url, SESSION_ID],
+        check=True,
+        capture_output=True,
+    )

@@ -6,7 +6,15 @@ yet must take at most 0.8 of the procedure's wall time: it polls where the runbo
 
 from __future__ import annotations
 
-from bench.common import Figure, gate_arguments, gate_checkout, run_gate, run_manual, sandbox, side_by_side
+from bench.common import (
+    Figure,
+    gate_arguments,
+    gate_checkout,
+    run_gate,
+    run_manual,
+    sandbox,
+    side_by_side,
+)
 
 TARGET = 0.8
 DURATIONS = (1.0, 6.0)  # the sandbox's default, and the real service's
@@ -20,7 +28,10 @@ def run() -> list[Figure]:
             with sandbox(duration) as running:
                 arguments = gate_arguments(running)
                 times = side_by_side(
-                    {"gate": lambda: run_gate(root, arguments), "manual": lambda: run_manual(running.service_url)},
+                    {
+                        "gate": lambda arguments=arguments: run_gate(root, arguments),
+                        "manual": lambda url=running.service_url: run_manual(url),
+                    },
                     RUNS if duration < 5 else 2,
                 )
             ratio = times["gate"] / times["manual"]

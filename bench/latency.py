@@ -27,9 +27,24 @@ CACHED = {"session_id": SESSION_ID, "force": False}
 def curl_seconds(url: str) -> float:
     """curl's time for the same call, without its TCP connect (the gate's connection is warm)."""
     done = subprocess.run(
-        ["curl", "-s", "-o", "/dev/null", "-w", "%{time_connect} %{time_total}", "-X", "POST",
-         "-H", "Content-Type: application/json", "-d", json.dumps(CACHED), f"{url}/api/memory/analyze"],
-        capture_output=True, text=True, check=True,
+        [
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{time_connect} %{time_total}",
+            "-X",
+            "POST",
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            json.dumps(CACHED),
+            f"{url}/api/memory/analyze",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     connect, total = map(float, done.stdout.split())
     return total - connect

@@ -9,7 +9,9 @@ MAX_SCRAPES = 15
 
 
 def run() -> list[Figure]:
-    samples = load_contract(__import__("bench.common").common.REPO / "tests/acceptance/contract.yaml").cache.samples
+    samples = load_contract(
+        __import__("bench.common").common.REPO / "tests/acceptance/contract.yaml"
+    ).cache.samples
     with gate_checkout() as root, sandbox(1.0) as running:
         run_gate(root, gate_arguments(running))
         served = running.requests_served()
@@ -18,9 +20,27 @@ def run() -> list[Figure]:
     scrapes = served.get("GET /api/metrics", 0)
     listing = ", ".join(f"{key} {count}" for key, count in sorted(served.items()))
     return [
-        Figure("load", "forced analyses per run", str(analyses.get("forced", 0)), "exactly 1", analyses.get("forced", 0) == 1),
-        Figure("load", "cache-hit calls per run", str(analyses.get("unforced", 0)), f"<= {samples} (samples)", analyses.get("unforced", 0) <= samples),
-        Figure("load", "metrics scrapes per run", str(scrapes), f"<= {MAX_SCRAPES}", scrapes <= MAX_SCRAPES),
+        Figure(
+            "load",
+            "forced analyses per run",
+            str(analyses.get("forced", 0)),
+            "exactly 1",
+            analyses.get("forced", 0) == 1,
+        ),
+        Figure(
+            "load",
+            "cache-hit calls per run",
+            str(analyses.get("unforced", 0)),
+            f"<= {samples} (samples)",
+            analyses.get("unforced", 0) <= samples,
+        ),
+        Figure(
+            "load",
+            "metrics scrapes per run",
+            str(scrapes),
+            f"<= {MAX_SCRAPES}",
+            scrapes <= MAX_SCRAPES,
+        ),
         Figure("load", "all requests to the service", listing, "reported", None),
         Figure("load", "Logging API pages read", str(pages), "reported", None),
     ]

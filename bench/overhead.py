@@ -21,7 +21,10 @@ def run() -> list[Figure]:
         for duration in DURATIONS:
             with sandbox(duration) as running:
                 arguments = gate_arguments(running)
-                wall = median_time(lambda: run_gate(root, arguments), RUNS if duration < 5 else 2)
+                wall = median_time(
+                    lambda arguments=arguments: run_gate(root, arguments),
+                    RUNS if duration < 5 else 2,
+                )
             overhead = wall - duration
             overheads.append(overhead)
             figures.append(

@@ -27,7 +27,9 @@ def exposition(lines: int) -> tuple[str, list[str]]:
     per_family = max(1, lines // (40 * 2 + 30 + 30 * 16))
     names = []
     for index in range(40):
-        counter = Counter(f"app_requests_{index}_total", "Requests.", ["route", "status"], registry=registry)
+        counter = Counter(
+            f"app_requests_{index}_total", "Requests.", ["route", "status"], registry=registry
+        )
         for series in range(per_family):
             counter.labels(f"/r{series}", "200").inc(series)
         names.append(f"app_requests_{index}_total")
@@ -37,7 +39,9 @@ def exposition(lines: int) -> tuple[str, list[str]]:
             gauge.labels(str(series)).set(series)
         names.append(f"app_queue_{index}")
     for index in range(30):
-        histogram = Histogram(f"app_latency_{index}_seconds", "Latency.", ["route"], registry=registry)
+        histogram = Histogram(
+            f"app_latency_{index}_seconds", "Latency.", ["route"], registry=registry
+        )
         for series in range(per_family):
             histogram.labels(f"/r{series}").observe(0.01 * series)
         names.append(f"app_latency_{index}_seconds")
@@ -65,7 +69,10 @@ def run() -> list[Figure]:
     for size in SIZES:
         text, contract = exposition(size)
         count = text.count("\n")
-        times = side_by_side({"gate": lambda: gate_path(text, contract), "bare": lambda: bare(text)}, RUNS)
+        times = side_by_side(
+            {"gate": lambda t=text, c=contract: gate_path(t, c), "bare": lambda t=text: bare(t)},
+            RUNS,
+        )
         per_line[size] = times["gate"] / count
         ratio = times["gate"] / times["bare"]
         figures.append(

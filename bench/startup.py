@@ -19,14 +19,33 @@ URL = "--service-url=https://my-service-abc-ew.a.run.app"
 
 
 def pytest(cwd: Path, *args: str) -> None:
-    subprocess.run([PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], cwd=cwd, capture_output=True, check=False)
+    subprocess.run(
+        [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        cwd=cwd,
+        capture_output=True,
+        check=False,
+    )
 
 
 def imports(cwd: Path) -> tuple[list[str], float]:
     """Modules named google.cloud* imported by a URL-only collect, and our modules' own import time."""
     done = subprocess.run(
-        [PYTHON, "-X", "importtime", "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", URL],
-        cwd=cwd, capture_output=True, text=True, check=False,
+        [
+            PYTHON,
+            "-X",
+            "importtime",
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            URL,
+        ],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     google = sorted({m for m in re.findall(r"\|\s+(google\.cloud\S*)", done.stderr)})
     own = re.findall(r"import time:\s+(\d+) \|\s+\d+ \|\s+cloudrun_acceptance\b", done.stderr)
@@ -38,7 +57,9 @@ def run() -> list[Figure]:
         times = side_by_side(
             {
                 # The same pytest.ini options as the gate's, without the plugin.
-                "bare": lambda: pytest(Path(empty), "-p", "no:cloudrun_acceptance", "-p", "no:anyio"),
+                "bare": lambda: pytest(
+                    Path(empty), "-p", "no:cloudrun_acceptance", "-p", "no:anyio"
+                ),
                 "gate": lambda: pytest(root, "--collect-only", URL),
             },
             RUNS,
@@ -53,7 +74,13 @@ def run() -> list[Figure]:
             f"<= {TARGET} s",
             added <= TARGET,
         ),
-        Figure("start-up", "cloudrun_acceptance modules' import time (-X importtime)", f"{plugin_import:.3f} s", "reported", None),
+        Figure(
+            "start-up",
+            "cloudrun_acceptance modules' import time (-X importtime)",
+            f"{plugin_import:.3f} s",
+            "reported",
+            None,
+        ),
         Figure(
             "start-up",
             "google.cloud modules imported by a --service-url run",

@@ -203,11 +203,12 @@ class Readiness:
 
     def summary(self) -> str:
         """One line for messages and the report."""
+        attempts = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
         if self.ready:
-            return f"first answer after {self.waited:.2f} s ({self.attempts} attempt(s))"
+            return f"first answer after {self.waited:.2f} s ({attempts})"
         return (
-            f"no usable answer within the {self.timeout:g} s ready timeout "
-            f"({self.attempts} attempt(s)); last: {self.last.describe()}"
+            f"no usable answer within the {self.timeout:g} s ready timeout ({attempts}); "
+            f"last: {self.last.describe()}"
         )
 
 

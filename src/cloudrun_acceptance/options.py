@@ -70,7 +70,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         kind="multi",
         ini=False,
         metavar="NAME",
-        help="turn the sandbox into a broken deployment (repeatable); see README for names",
+        help="turn the sandbox into a broken deployment (repeatable); the README lists them",
     ),
     OptionSpec(
         dest="sandbox_analysis_seconds",
@@ -116,7 +116,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         flag="--logs-timeout",
         kind="seconds",
         metavar="SECONDS",
-        help="how long to wait for log lines to be ingested; default from contract",
+        help="how long to wait for log lines to be ingested; default from the contract",
     ),
     OptionSpec(
         dest="cloudrun_endpoint",

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from cloudrun_acceptance.checks.logs import judge_error_entries, judge_server_errors, judge_startup_line
+from cloudrun_acceptance.checks.logs import (
+    judge_error_entries,
+    judge_server_errors,
+    judge_startup_line,
+)
 
 pytestmark = pytest.mark.gate_stage(50)
 

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
-
-import pytest
 
 # Imported once here: pytester's in-process runs drop the modules first imported during a test.
 # These are slow to import, protobuf registries must not be built twice, and httpx caches the
 # exception classes of httpcore (which it imports lazily): a re-imported httpcore would raise
 # exceptions that httpx no longer recognises.
 import fastapi  # noqa: F401
-import google.cloud.logging  # noqa: F401
+import google.cloud.logging
 import google.cloud.run_v2  # noqa: F401
 import httpx
+import pytest
 import uvicorn  # noqa: F401
 
 from cloudrun_acceptance.contract import load_contract, load_env_file
 from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
 from tests.integration.gatekit import REPO, copy_gate
 
-with httpx.Client(transport=httpx.HTTPTransport()) as _warm:
-    try:
-        _warm.get("http://127.0.0.1:9/")  # port 9 (discard): refused; loads httpcore's exceptions
-    except httpx.HTTPError:
-        pass
+with httpx.Client(transport=httpx.HTTPTransport()) as _warm, contextlib.suppress(httpx.HTTPError):
+    _warm.get("http://127.0.0.1:9/")  # port 9 (discard): refused; loads httpcore's exceptions
 
 pytest_plugins = ["pytester"]
 

@@ -126,7 +126,9 @@ class GateRun:
     def passed(self) -> set[str]:
         return self.having("passed")
 
-    def expect(self, *, failed: Iterable[str] = (), errors: Iterable[str] = (), skipped: Iterable[str] = ()) -> None:
+    def expect(
+        self, *, failed: Iterable[str] = (), errors: Iterable[str] = (), skipped: Iterable[str] = ()
+    ) -> None:
         """Exactly these checks fail, error or skip; every other check passes."""
         assert self.failed == set(failed), self.result.stdout.str()
         assert self.errors == set(errors), self.result.stdout.str()

@@ -37,7 +37,9 @@ def test_github_actions_gate_step(gate_dir, running_sandbox, monkeypatch):
     workflow = yaml.safe_load((REPO / "docs/ci/github-actions.yml").read_text())
     steps = workflow["jobs"]["deploy"]["steps"]
     gate = next(step for step in steps if step.get("name") == "Acceptance gate")
-    archive = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact"))
+    archive = next(
+        step for step in steps if step.get("uses", "").startswith("actions/upload-artifact")
+    )
     assert archive["if"] == "always()"  # reports are archived when the gate fails, too
     assert archive["with"]["name"] == "acceptance-${{ env.REVISION }}"
     sandbox_environment(monkeypatch, running_sandbox)
@@ -63,7 +65,9 @@ def test_cloud_build_gate_step(gate_dir, running_sandbox, monkeypatch):
 def test_examples_deploy_what_the_gate_checks():
     """The deploy steps use env.yaml and pin the secrets at the contract's versions."""
     contract = yaml.safe_load((REPO / "tests/acceptance/contract.yaml").read_text())
-    pinned = ",".join(f"{s['env']}={s['secret']}:{s['version']}" for s in contract["revision"]["secrets"])
+    pinned = ",".join(
+        f"{s['env']}={s['secret']}:{s['version']}" for s in contract["revision"]["secrets"]
+    )
     for example in ("github-actions.yml", "cloudbuild.yaml"):
         text = (REPO / "docs/ci" / example).read_text()
         assert re.search(r"--env-vars-file[ =]env.yaml", text), example

@@ -45,7 +45,9 @@ def test_error_severity_fails_when_the_contract_says_so(gate_dir):
 def test_every_page_of_errors_is_read(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "error_burst")
     run.expect(failed={NO_5XX})
-    run.result.stdout.fnmatch_lines(["25 request(s) of the revision were answered 5xx", "    ... and 5 more"])
+    run.result.stdout.fnmatch_lines(
+        ["25 request(s) of the revision were answered 5xx", "    ... and 5 more"]
+    )
     assert run.result.stdout.str().count("-> 500 in") == 20
     assert run.verdicts[NO_5XX]["figures"]["5xx requests"] == "25"
     assert run.verdicts[NO_5XX]["figures"]["log pages read"] == "3"  # 10 + 10 + 5
@@ -53,7 +55,9 @@ def test_every_page_of_errors_is_read(gate_dir):
 
 def test_missing_startup_lines_respect_the_logs_timeout_and_show_the_closest(gate_dir):
     started = time.monotonic()
-    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "no_startup_lines", "--logs-timeout", "2")
+    run = run_gate(
+        gate_dir, "--sandbox", "--sandbox-fault", "no_startup_lines", "--logs-timeout", "2"
+    )
     elapsed = time.monotonic() - started
     run.expect(failed=STARTUP)
     run.result.stdout.fnmatch_lines(
@@ -98,7 +102,9 @@ def test_unreachable_logging_api_is_a_clear_failure(gate_dir, running_sandbox):
     try:
         run = run_gate(
             gate_dir,
-            "--project=sandbox-project", "--region=europe-west1", "--service=emergence-app",
+            "--project=sandbox-project",
+            "--region=europe-west1",
+            "--service=emergence-app",
             f"--cloudrun-endpoint={running_sandbox.admin_endpoint}",
             f"--logging-endpoint=http://127.0.0.1:{sock.getsockname()[1]}",
             "--test-session=sandbox-session",

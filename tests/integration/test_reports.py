@@ -65,7 +65,12 @@ def test_markdown_report_of_a_passing_run_has_the_runbook_figures(gate_dir, monk
     ):
         assert expected in report, expected
     assert "## Failures" not in report
-    outputs = [report, only(gate_dir.path / "reports", "*.xml").read_text(), run.result.stdout.str(), run.result.stderr.str()]
+    outputs = [
+        report,
+        only(gate_dir.path / "reports", "*.xml").read_text(),
+        run.result.stdout.str(),
+        run.result.stderr.str(),
+    ]
     assert not [text for text in outputs if TOKEN in text]
 
 
@@ -76,11 +81,19 @@ def test_markdown_report_of_a_failing_run_has_each_failure(gate_dir):
     assert "| Status | **FAILED** ❌ |" in report
     assert "| CONCEPT_RECALL_METRICS_ENABLED | `1` |" in report
     assert "### failed: metrics enabled" in report
-    assert "### failed: revision env var matches env file · CONCEPT_RECALL_METRICS_ENABLED" in report
-    assert "CONCEPT_RECALL_METRICS_ENABLED differs on emergence-app-00002-abc: expected 'true' (env.yaml), revision has '1'" in report
+    assert (
+        "### failed: revision env var matches env file · CONCEPT_RECALL_METRICS_ENABLED" in report
+    )
+    assert (
+        "CONCEPT_RECALL_METRICS_ENABLED differs on emergence-app-00002-abc: expected 'true' (env.yaml), revision has '1'"
+        in report
+    )
     assert "### error: 17 checks" in report
     assert "not checked: http://127.0.0.1:" in report
-    assert properties(only(gate_dir.path / "reports", "*.xml"))["cloudrun_acceptance.status"] == "FAILED"
+    assert (
+        properties(only(gate_dir.path / "reports", "*.xml"))["cloudrun_acceptance.status"]
+        == "FAILED"
+    )
 
 
 def test_inconclusive_run_says_so(gate_dir):
@@ -124,7 +137,10 @@ def test_service_url_run_names_reports_after_the_host_and_lists_skips(gate_dir, 
     run_gate(gate_dir, f"--service-url={running_sandbox.service_url}")
     report = only(gate_dir.path / "reports", "127-0-0-1-*Z.md").read_text()
     assert "| Revision | not read |" in report
-    assert "- admin api describes the service: reads the revision from the Cloud Run Admin API" in report
+    assert (
+        "- admin api describes the service: reads the revision from the Cloud Run Admin API"
+        in report
+    )
     assert "mutating check: give a test session to run it" in report
     assert len(REVISION_CHECKS) + 2 == report.count("\n- ")
 
@@ -144,24 +160,39 @@ def test_reports_dir_option(gate_dir):
 
 def test_interrupted_run_still_writes_the_report(gate_dir):
     gate_dir.makeconftest(
-        (gate_dir.path / "conftest.py").read_text()
-        + "\n\ndef pytest_runtest_setup(item):\n"
+        (gate_dir.path / "conftest.py").read_text() + "\n\ndef pytest_runtest_setup(item):\n"
         "    if 'test_forced_analysis' in item.nodeid:\n"
         "        raise KeyboardInterrupt\n"
     )
     # A subprocess: in-process, pytester re-raises the inner KeyboardInterrupt in this session.
-    result = gate_dir.runpytest_subprocess("--sandbox", "-p", "no:cacheprovider", "--sandbox-analysis-seconds=0.05")
+    result = gate_dir.runpytest_subprocess(
+        "--sandbox", "-p", "no:cacheprovider", "--sandbox-analysis-seconds=0.05"
+    )
     assert result.ret == 2
     report = only(gate_dir.path / "reports", "*.md").read_text()
     assert "| Status | **FAILED** ❌ (interrupted) |" in report
     assert "| revision serves expected traffic | ⏸️ not run |" in report
-    assert properties(only(gate_dir.path / "reports", "*.xml"))["cloudrun_acceptance.status"] == "FAILED"
+    assert (
+        properties(only(gate_dir.path / "reports", "*.xml"))["cloudrun_acceptance.status"]
+        == "FAILED"
+    )
 
 
 def test_xdist_workers_share_one_sandbox_and_only_the_controller_reports(gate_dir):
-    result = gate_dir.runpytest_subprocess("--sandbox", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadscope", "--sandbox-analysis-seconds=0.05")
+    result = gate_dir.runpytest_subprocess(
+        "--sandbox",
+        "-p",
+        "no:cacheprovider",
+        "-n",
+        "2",
+        "--dist",
+        "loadscope",
+        "--sandbox-analysis-seconds=0.05",
+    )
     result.assert_outcomes(passed=40)
     report = only(gate_dir.path / "reports", "*.md").read_text()
     assert "| Checks | 40 passed, 0 failed, 0 errors, 0 skipped |" in report
-    assert '| memory_analysis_success_total{provider="neo_analysis"} before/after | 0 -> 1 |' in report
+    assert (
+        '| memory_analysis_success_total{provider="neo_analysis"} before/after | 0 -> 1 |' in report
+    )
     assert len(list((gate_dir.path / "reports").glob("*.xml"))) == 1

@@ -26,14 +26,19 @@ SANDBOX_SERVICE = ("--project=sandbox-project", "--region=europe-west1", "--serv
 def test_revision_checks_pass_and_the_header_names_the_revision(gate_dir):
     run = run_gate(gate_dir, "--sandbox")
     run.expect()
-    assert REVISION_CHECKS <= run.passed
-    run.result.stdout.fnmatch_lines(["  revision: emergence-app-00002-abc (latest ready, from the Cloud Run Admin API)"])
+    assert run.passed >= REVISION_CHECKS
+    run.result.stdout.fnmatch_lines(
+        ["  revision: emergence-app-00002-abc (latest ready, from the Cloud Run Admin API)"]
+    )
     assert run.verdicts[ADMIN]["figures"]["revision"] == "emergence-app-00002-abc"
 
 
 def test_env_drift_shows_expected_and_actual_side_by_side(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "env_drift")
-    run.expect(failed={ENABLED, env_var("CONCEPT_RECALL_METRICS_ENABLED")} | STARTUP, errors=NEEDS_EXPOSITION)
+    run.expect(
+        failed={ENABLED, env_var("CONCEPT_RECALL_METRICS_ENABLED")} | STARTUP,
+        errors=NEEDS_EXPOSITION,
+    )
     run.result.stdout.fnmatch_lines(
         [
             "CONCEPT_RECALL_METRICS_ENABLED differs on emergence-app-00002-abc: expected 'true' "
@@ -146,9 +151,12 @@ def test_url_and_revision_resolved_from_the_admin_api(gate_dir, running_sandbox,
 
 def test_pinned_revision_is_checked_instead_of_the_latest(gate_dir, running_sandbox):
     run = run_gate(
-        gate_dir, *SANDBOX_SERVICE, f"--cloudrun-endpoint={running_sandbox.admin_endpoint}",
+        gate_dir,
+        *SANDBOX_SERVICE,
+        f"--cloudrun-endpoint={running_sandbox.admin_endpoint}",
         f"--logging-endpoint={running_sandbox.logging_endpoint}",
-        "--revision=emergence-app-00001-xyz", "--test-session=sandbox-session",
+        "--revision=emergence-app-00001-xyz",
+        "--test-session=sandbox-session",
     )
     # The older revision serves no traffic and, in the sandbox, logged nothing: its startup
     # lines are missing, and the logs checks say so for the revision that was asked for.
@@ -163,8 +171,11 @@ def test_pinned_revision_is_checked_instead_of_the_latest(gate_dir, running_sand
 
 def test_unknown_pinned_revision_lists_the_revisions(gate_dir, running_sandbox):
     run = run_gate(
-        gate_dir, *SANDBOX_SERVICE, f"--cloudrun-endpoint={running_sandbox.admin_endpoint}",
-        "--revision=emergence-app-00009-zzz", f"--service-url={running_sandbox.service_url}",
+        gate_dir,
+        *SANDBOX_SERVICE,
+        f"--cloudrun-endpoint={running_sandbox.admin_endpoint}",
+        "--revision=emergence-app-00009-zzz",
+        f"--service-url={running_sandbox.service_url}",
     )
     run.result.stdout.fnmatch_lines(
         [
@@ -182,8 +193,15 @@ def test_unreachable_admin_api_is_a_clear_failure_not_a_traceback(gate_dir):
         run = run_gate(gate_dir, *SANDBOX_SERVICE, f"--cloudrun-endpoint={endpoint}")
     finally:
         sock.close()
-    mutating = {"test_forced_analysis_moves_the_counters", "test_cached_analysis_answers_within_budget"}
-    run.expect(failed={ADMIN}, errors=(HTTP_CHECKS | NEEDS_DEPLOYMENT | {"test_health_answers_200_with_json"}) - mutating, skipped=mutating)
+    mutating = {
+        "test_forced_analysis_moves_the_counters",
+        "test_cached_analysis_answers_within_budget",
+    }
+    run.expect(
+        failed={ADMIN},
+        errors=(HTTP_CHECKS | NEEDS_DEPLOYMENT | {"test_health_answers_200_with_json"}) - mutating,
+        skipped=mutating,
+    )
     run.result.stdout.fnmatch_lines(
         [
             "  revision: unknown (the Cloud Run Admin API at http://127.0.0.1:* could not be reached (ConnectionError); see *)",
@@ -194,15 +212,18 @@ def test_unreachable_admin_api_is_a_clear_failure_not_a_traceback(gate_dir):
     assert "Traceback" not in run.result.stdout.str()
 
 
-def test_service_url_only_skips_revision_checks_and_never_imports_google_cloud(gate_dir, running_sandbox):
+def test_service_url_only_skips_revision_checks_and_never_imports_google_cloud(
+    gate_dir, running_sandbox
+):
     gate_dir.makeconftest(
-        (gate_dir.path / "conftest.py").read_text()
-        + "\n\ndef pytest_unconfigure(config):\n"
+        (gate_dir.path / "conftest.py").read_text() + "\n\ndef pytest_unconfigure(config):\n"
         "    import sys, pathlib\n"
         "    loaded = sorted(m for m in sys.modules if m.startswith('google'))\n"
         "    pathlib.Path('google-modules.txt').write_text('\\n'.join(loaded))\n"
     )
-    result = gate_dir.runpytest_subprocess(f"--service-url={running_sandbox.service_url}", "-p", "no:cacheprovider", "-rs")
+    result = gate_dir.runpytest_subprocess(
+        f"--service-url={running_sandbox.service_url}", "-p", "no:cacheprovider", "-rs"
+    )
     result.assert_outcomes(passed=17, skipped=len(REVISION_CHECKS) + 2)
     result.stdout.fnmatch_lines(
         [

@@ -14,8 +14,8 @@ from tests.integration.gatekit import (
     HEALTH,
     HTTP_CHECKS,
     NEEDS_EXPOSITION,
-    PRESENCE,
     NO_5XX,
+    PRESENCE,
     STARTUP,
     STARTUP_COUNT,
     edit_contract,
@@ -44,7 +44,9 @@ def test_passing_checks_keep_their_figures(gate_dir):
     run = run_gate(gate_dir, "--sandbox")
     assert run.verdicts[COVERAGE]["figures"]["present"] == "13/13"
     counters = run.verdicts[ANALYSIS]["figures"]
-    assert counters['memory_analysis_success_total{provider="neo_analysis"} before/after'] == "0 -> 1"
+    assert (
+        counters['memory_analysis_success_total{provider="neo_analysis"} before/after'] == "0 -> 1"
+    )
     assert counters["memory_analysis_cache_misses_total before/after"] == "0 -> 1"
     cache = run.verdicts[CACHE]["figures"]
     assert cache["memory_analysis_cache_hits_total before/after"] == "0 -> 3"
@@ -54,7 +56,10 @@ def test_passing_checks_keep_their_figures(gate_dir):
 def test_metrics_disabled_names_the_variable_to_set(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "metrics_disabled")
     # The symptom (metrics) and the cause (the variable is missing from the revision) both fail.
-    run.expect(failed={ENABLED, env_var("CONCEPT_RECALL_METRICS_ENABLED")} | STARTUP, errors=NEEDS_EXPOSITION)
+    run.expect(
+        failed={ENABLED, env_var("CONCEPT_RECALL_METRICS_ENABLED")} | STARTUP,
+        errors=NEEDS_EXPOSITION,
+    )
     run.result.stdout.fnmatch_lines(
         [
             "not checked: http://127.0.0.1:*/api/metrics gave no usable exposition (no metric family);"
@@ -85,7 +90,7 @@ def test_metrics_moved_is_a_404_with_the_path_to_check(gate_dir):
     run.result.stdout.fnmatch_lines(
         [
             "*/api/metrics answered 404, expected 200 with a Prometheus exposition",
-            "    body: '{\"detail\":\"Not Found\"}'",
+            '    body: \'{"detail":"Not Found"}\'',
             "What to do: the metrics route moved or is not mounted: check metrics.path*",
         ]
     )
@@ -97,7 +102,9 @@ def test_slow_metrics_fail_on_the_request_timeout_not_a_hang(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "metrics_slow")
     run.expect(failed={ENABLED}, errors=NEEDS_EXPOSITION)
     run.result.stdout.fnmatch_lines(
-        ["*GET http://127.0.0.1:*/api/metrics -> no answer within 0.5 s (read timeout) (after 0.5* s)"]
+        [
+            "*GET http://127.0.0.1:*/api/metrics -> no answer within 0.5 s (read timeout) (after 0.5* s)"
+        ]
     )
     assert time.monotonic() - started < 4
 
@@ -162,7 +169,7 @@ def test_absent_cache_shows_the_skipped_body_and_the_hit_counter(gate_dir):
         [
             "*the cache-hit counter did not increase: the answers did not come from the cache",
             "  memory_analysis_cache_hits_total: before 0, after 0 (+0, expected at least +1)",
-            "*body: '{\"status\":\"skipped\",\"reason\":\"already_analyzed\"}'",
+            '*body: \'{"status":"skipped","reason":"already_analyzed"}\'',
         ]
     )
 
@@ -174,8 +181,8 @@ def test_failing_analysis_shows_the_500_and_skips_nothing_silently(gate_dir):
         [
             "not checked: the forced analysis did not succeed, so nothing is cached*",
             "the forced analysis answered 500, expected 2xx",
-            '  POST http://127.0.0.1:*/api/memory/analyze * -> 500 Internal Server Error in *',
-            "    body: '{\"detail\":\"Internal Server Error\"}'",
+            "  POST http://127.0.0.1:*/api/memory/analyze * -> 500 Internal Server Error in *",
+            '    body: \'{"detail":"Internal Server Error"}\'',
         ]
     )
 
@@ -234,7 +241,9 @@ def test_instance_churn_is_inconclusive_and_fails_by_default(gate_dir):
 
 
 def test_inconclusive_skip_lets_the_gate_pass_with_a_reason(gate_dir):
-    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "instance_churn", "--inconclusive=skip")
+    run = run_gate(
+        gate_dir, "--sandbox", "--sandbox-fault", "instance_churn", "--inconclusive=skip"
+    )
     run.expect(skipped={ANALYSIS, CACHE})
     assert run.result.ret == 0
     run.result.stdout.fnmatch_lines(["SKIPPED * INCONCLUSIVE: forced analysis answered, but*"])

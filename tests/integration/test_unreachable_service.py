@@ -9,7 +9,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.gatekit import ANALYSIS, CACHE, HEALTH, HTTP_CHECKS, REVISION_CHECKS, run_gate
+from tests.integration.gatekit import (
+    ANALYSIS,
+    CACHE,
+    HEALTH,
+    HTTP_CHECKS,
+    REVISION_CHECKS,
+    run_gate,
+)
 
 MUTATING = {ANALYSIS, CACHE}
 NOT_RUN = MUTATING | REVISION_CHECKS  # a --service-url run without a session or a service name
@@ -57,7 +64,9 @@ def test_silent_service_times_out_within_the_ready_timeout(gate_dir, silent_port
     elapsed = time.monotonic() - started
     run.expect(failed={HEALTH}, errors=HTTP_CHECKS - MUTATING, skipped=NOT_RUN)
     run.result.stdout.fnmatch_lines(
-        [f"  last attempt: GET http://127.0.0.1:{silent_port}/api/health -> no answer within * s (read timeout)*"]
+        [
+            f"  last attempt: GET http://127.0.0.1:{silent_port}/api/health -> no answer within * s (read timeout)*"
+        ]
     )
     assert elapsed < 4
 
@@ -79,7 +88,9 @@ def test_test_session_from_the_environment_runs_them(gate_dir, running_sandbox, 
     monkeypatch.setenv("TEST_SESSION", running_sandbox.session_id)
     run = run_gate(gate_dir, f"--service-url={running_sandbox.service_url}")
     run.expect(skipped=REVISION_CHECKS)
-    run.result.stdout.fnmatch_lines(["  test session: sandbox-session (from TEST_SESSION (environment))"])
+    run.result.stdout.fnmatch_lines(
+        ["  test session: sandbox-session (from TEST_SESSION (environment))"]
+    )
     assert running_sandbox.requests_served()["POST /api/memory/analyze"] == 4
 
 
@@ -89,7 +100,7 @@ def test_unknown_test_session_fails_the_analysis_with_the_404(gate_dir, running_
     run.result.stdout.fnmatch_lines(
         [
             "the forced analysis answered 404, expected 2xx",
-            "    body: '{\"detail\":\"Session *nope* not found\"}'",
+            '    body: \'{"detail":"Session *nope* not found"}\'',
             "What to do: *a 404 naming the session means TEST_SESSION does not exist on this service.",
         ]
     )

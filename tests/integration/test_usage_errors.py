@@ -34,13 +34,27 @@ def test_runs_without_gate_checks_need_no_target(pytester):
 @pytest.mark.parametrize(
     ("args", "env", "ini", "origin", "value"),
     [
-        (["--service-url", "my-service.run.app"], {}, "", "--service-url (command line)", "my-service.run.app"),
+        (
+            ["--service-url", "my-service.run.app"],
+            {},
+            "",
+            "--service-url (command line)",
+            "my-service.run.app",
+        ),
         ([], {"SERVICE_URL": "https://"}, "", "SERVICE_URL (environment)", "https://"),
-        ([], {}, "service_url = ftp://files.example.com", "service_url (in pytest.ini)", "ftp://files.example.com"),
+        (
+            [],
+            {},
+            "service_url = ftp://files.example.com",
+            "service_url (in pytest.ini)",
+            "ftp://files.example.com",
+        ),
     ],
     ids=["command-line", "environment", "ini"],
 )
-def test_service_url_without_scheme_or_host_names_its_source(gate_dir, monkeypatch, args, env, ini, origin, value):
+def test_service_url_without_scheme_or_host_names_its_source(
+    gate_dir, monkeypatch, args, env, ini, origin, value
+):
     for name, raw in env.items():
         monkeypatch.setenv(name, raw)
     if ini:
@@ -59,12 +73,20 @@ def test_command_line_beats_environment_beats_ini(gate_dir, monkeypatch):
     ini_path = gate_dir.path / "pytest.ini"
     ini_path.write_text(ini_path.read_text() + "service_url = https://from-ini.example.com\n")
     result = gate_dir.runpytest("--collect-only", "-p", "no:cacheprovider")
-    result.stdout.fnmatch_lines(["cloudrun-acceptance *: https://from-env.example.com (from SERVICE_URL (environment))"])
-    result = gate_dir.runpytest("--collect-only", "-p", "no:cacheprovider", "--service-url", "https://cli.example.com")
-    result.stdout.fnmatch_lines(["cloudrun-acceptance *: https://cli.example.com (from --service-url (command line))"])
+    result.stdout.fnmatch_lines(
+        ["cloudrun-acceptance *: https://from-env.example.com (from SERVICE_URL (environment))"]
+    )
+    result = gate_dir.runpytest(
+        "--collect-only", "-p", "no:cacheprovider", "--service-url", "https://cli.example.com"
+    )
+    result.stdout.fnmatch_lines(
+        ["cloudrun-acceptance *: https://cli.example.com (from --service-url (command line))"]
+    )
     monkeypatch.delenv("SERVICE_URL")
     result = gate_dir.runpytest("--collect-only", "-p", "no:cacheprovider")
-    result.stdout.fnmatch_lines(["cloudrun-acceptance *: https://from-ini.example.com (from service_url (in pytest.ini))"])
+    result.stdout.fnmatch_lines(
+        ["cloudrun-acceptance *: https://from-ini.example.com (from service_url (in pytest.ini))"]
+    )
 
 
 def test_service_url_and_sandbox_together_is_an_error(gate_dir):
@@ -79,18 +101,25 @@ def test_service_url_and_sandbox_together_is_an_error(gate_dir):
 def test_sandbox_overrides_a_service_url_from_the_environment_and_says_so(gate_dir, monkeypatch):
     monkeypatch.setenv("SERVICE_URL", "https://x.example.com")
     result = gate_dir.runpytest("--sandbox", "--collect-only", "-p", "no:cacheprovider")
-    result.stdout.fnmatch_lines(["  note: SERVICE_URL (environment) ignored: --sandbox given on the command line"])
+    result.stdout.fnmatch_lines(
+        ["  note: SERVICE_URL (environment) ignored: --sandbox given on the command line"]
+    )
 
 
 def test_missing_contract_file(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--contract", "nope.yaml")
-    usage_error(run, "ERROR: contract */nope.yaml does not exist; pass --contract PATH to an existing file.")
+    usage_error(
+        run, "ERROR: contract */nope.yaml does not exist; pass --contract PATH to an existing file."
+    )
 
 
 def test_contract_that_is_not_yaml(gate_dir):
     (gate_dir.path / "broken.yaml").write_text("metrics:\n  expected: [\n    - {name: x\n")
     run = run_gate(gate_dir, "--sandbox", "--contract", "broken.yaml")
-    usage_error(run, "ERROR: contract */broken.yaml is not valid YAML at line *, column *: *; fix the syntax.")
+    usage_error(
+        run,
+        "ERROR: contract */broken.yaml is not valid YAML at line *, column *: *; fix the syntax.",
+    )
 
 
 def test_contract_with_an_unknown_metric_type(gate_dir):
@@ -107,13 +136,19 @@ def test_contract_with_an_unknown_metric_type(gate_dir):
 def test_contract_with_a_negative_budget(gate_dir):
     edit_contract(gate_dir, "cache", "budget_seconds", -0.3)
     run = run_gate(gate_dir, "--sandbox")
-    usage_error(run, "ERROR: */contract.yaml: cache.budget_seconds: -0.3 is out of range; give a number greater than 0.")
+    usage_error(
+        run,
+        "ERROR: */contract.yaml: cache.budget_seconds: -0.3 is out of range; give a number greater than 0.",
+    )
 
 
 def test_contract_with_a_misspelt_key(gate_dir):
     edit_contract(gate_dir, "cache", "budget_second", 0.3)
     run = run_gate(gate_dir, "--sandbox")
-    usage_error(run, "ERROR: */contract.yaml: cache: unknown key 'budget_second'; use one of body, budget_seconds, samples, counters.")
+    usage_error(
+        run,
+        "ERROR: */contract.yaml: cache: unknown key 'budget_second'; use one of body, budget_seconds, samples, counters.",
+    )
 
 
 @pytest.mark.parametrize("value", ["abc", "-5", "nan"])
@@ -129,7 +164,10 @@ def test_ready_timeout_must_be_seconds(gate_dir, value):
 def test_empty_test_session_from_the_environment(gate_dir, monkeypatch):
     monkeypatch.setenv("TEST_SESSION", "")
     run = run_gate(gate_dir, "--sandbox")
-    usage_error(run, "ERROR: '' from TEST_SESSION (environment) is empty; give a value, or unset TEST_SESSION.")
+    usage_error(
+        run,
+        "ERROR: '' from TEST_SESSION (environment) is empty; give a value, or unset TEST_SESSION.",
+    )
 
 
 def test_empty_test_session_on_the_command_line(gate_dir):
@@ -140,16 +178,25 @@ def test_empty_test_session_on_the_command_line(gate_dir):
 def test_unknown_fault_lists_the_known_ones(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "metrics_gone")
     known = ", ".join(sorted(FAULTS))
-    usage_error(run, f"ERROR: unknown sandbox fault 'metrics_gone' from --sandbox-fault (command line); known faults: {known}.")
+    usage_error(
+        run,
+        f"ERROR: unknown sandbox fault 'metrics_gone' from --sandbox-fault (command line); known faults: {known}.",
+    )
 
 
 def test_fault_without_sandbox(gate_dir):
-    run = run_gate(gate_dir, "--service-url", "https://x.example.com", "--sandbox-fault", "metrics_html")
-    usage_error(run, "ERROR: --sandbox-fault=metrics_html only applies with --sandbox; add --sandbox.")
+    run = run_gate(
+        gate_dir, "--service-url", "https://x.example.com", "--sandbox-fault", "metrics_html"
+    )
+    usage_error(
+        run, "ERROR: --sandbox-fault=metrics_html only applies with --sandbox; add --sandbox."
+    )
 
 
 def test_env_file_value_must_be_a_quoted_string(gate_dir):
-    (gate_dir.path / "env.yaml").write_text('CONCEPT_RECALL_METRICS_ENABLED: true\nPYTHONPATH: "/app/src"\n')
+    (gate_dir.path / "env.yaml").write_text(
+        'CONCEPT_RECALL_METRICS_ENABLED: true\nPYTHONPATH: "/app/src"\n'
+    )
     run = run_gate(gate_dir, "--sandbox")
     usage_error(
         run,

@@ -9,7 +9,9 @@ from cloudrun_acceptance.auth import Secret, authorization
 
 def test_secret_is_masked_everywhere_but_reveal():
     secret = Secret("Bearer abc123")
-    assert "abc123" not in repr(secret) and "abc123" not in str(secret) and "abc123" not in f"{secret}"
+    assert (
+        "abc123" not in repr(secret) and "abc123" not in str(secret) and "abc123" not in f"{secret}"
+    )
     assert secret.reveal() == "Bearer abc123"
 
 
@@ -23,5 +25,7 @@ def test_bearer_without_a_token_says_how_to_get_one():
     with pytest.raises(pytest.UsageError) as caught:
         authorization("bearer", "SERVICE_TOKEN", "https://svc", {})
     message = str(caught.value)
-    assert "reads the token from the SERVICE_TOKEN environment variable, which is not set" in message
+    assert (
+        "reads the token from the SERVICE_TOKEN environment variable, which is not set" in message
+    )
     assert "gcloud auth print-identity-token" in message

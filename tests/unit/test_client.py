@@ -9,8 +9,20 @@ from cloudrun_acceptance.client import Exchange, ServiceClient, wait_until_ready
 
 
 def test_exchange_describes_request_answer_and_body():
-    exchange = Exchange("POST", "https://svc/api/x", 200, "OK", "application/json", body='{"a":  1}\n', elapsed=0.1234, request_json={"b": 2, "a": 1})
-    assert exchange.describe() == 'POST https://svc/api/x {"a": 1, "b": 2} -> 200 OK in 0.123 s, application/json'
+    exchange = Exchange(
+        "POST",
+        "https://svc/api/x",
+        200,
+        "OK",
+        "application/json",
+        body='{"a":  1}\n',
+        elapsed=0.1234,
+        request_json={"b": 2, "a": 1},
+    )
+    assert (
+        exchange.describe()
+        == 'POST https://svc/api/x {"a": 1, "b": 2} -> 200 OK in 0.123 s, application/json'
+    )
     assert exchange.evidence().endswith("""body: '{"a": 1}'""")
     assert exchange.ok and exchange.json() == {"a": 1}
 
@@ -38,7 +50,9 @@ def test_refused_connection_is_an_exchange_with_the_error():
     finally:
         sock.close()
     assert exchange.status is None and not exchange.answered
-    assert exchange.error is not None and exchange.error.startswith("connection failed: [Errno 111]")
+    assert exchange.error is not None and exchange.error.startswith(
+        "connection failed: [Errno 111]"
+    )
 
 
 def test_silent_server_is_a_read_timeout():

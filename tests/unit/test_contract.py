@@ -26,7 +26,12 @@ def test_shipped_contract_describes_the_runbook():
         'memory_analysis_success_total{provider="neo_analysis"}',
         "memory_analysis_cache_misses_total",
     ]
-    assert [(s.env, s.secret, s.version) for s in contract.revision.secrets][0] == ("OPENAI_API_KEY", "OPENAI_API_KEY", "5")
+    first = contract.revision.secrets[0]
+    assert (first.env, first.secret, first.version) == (
+        "OPENAI_API_KEY",
+        "OPENAI_API_KEY",
+        "5",
+    )
     assert contract.revision.resources["memory"] == "4Gi"
     assert contract.defaults == {"ready_timeout": "60", "logs_timeout": "120"}
     assert len(contract.sha256) == 64
@@ -41,12 +46,24 @@ def test_an_empty_contract_takes_the_defaults(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("metrics: [1, 2]\n", "metrics: expected a mapping, got a list ([1, 2]); write key: value lines."),
+        (
+            "metrics: [1, 2]\n",
+            "metrics: expected a mapping, got a list ([1, 2]); write key: value lines.",
+        ),
         ("healt: {}\n", "unknown key 'healt'; use one of health, http, metrics"),
-        ("health: {path: api/health}\n", "health.path: 'api/health' is not a path; start it with /, such as /api/health."),
+        (
+            "health: {path: api/health}\n",
+            "health.path: 'api/health' is not a path; start it with /, such as /api/health.",
+        ),
         ("cache: {samples: 2.5}\n", "cache.samples: 2.5 is not a whole number; write an integer."),
-        ("cache: {budget_seconds: fast}\n", "cache.budget_seconds: expected a number, got text ('fast'); write a number, such as 0.3."),
-        ("metrics: {expected: [{name: 9x, type: gauge}]}\n", "metrics.expected[0].name: '9x' is not a metric name"),
+        (
+            "cache: {budget_seconds: fast}\n",
+            "cache.budget_seconds: expected a number, got text ('fast'); write a number, such as 0.3.",
+        ),
+        (
+            "metrics: {expected: [{name: 9x, type: gauge}]}\n",
+            "metrics.expected[0].name: '9x' is not a metric name",
+        ),
         (
             "metrics: {min_present: 3, expected: [{name: a, type: gauge}]}\n",
             "metrics.min_present: 3 is more than the 1 expected metrics; give at most 1.",
@@ -55,10 +72,19 @@ def test_an_empty_contract_takes_the_defaults(tmp_path):
             "metrics: {expected: [{name: a, type: gauge}, {name: a, type: gauge}]}\n",
             "metrics.expected: 'a' is listed twice; list each metric once.",
         ),
-        ("revision: {traffic_percent: 120}\n", "revision.traffic_percent: 120 is more than 100; give a percentage."),
-        ("logs: {startup_lines: ['[Metrics']}\n", "logs.startup_lines[0]: '[Metrics' is not a regular expression"),
+        (
+            "revision: {traffic_percent: 120}\n",
+            "revision.traffic_percent: 120 is more than 100; give a percentage.",
+        ),
+        (
+            "logs: {startup_lines: ['[Metrics']}\n",
+            "logs.startup_lines[0]: '[Metrics' is not a regular expression",
+        ),
         ("analysis: {counters: [{labels: {a: b}}]}\n", "analysis.counters[0].metric: is missing"),
-        ("defaults: {service_url: x}\n", "defaults: unknown key 'service_url'; use one of ready_timeout, logs_timeout, inconclusive."),
+        (
+            "defaults: {service_url: x}\n",
+            "defaults: unknown key 'service_url'; use one of ready_timeout, logs_timeout, inconclusive.",
+        ),
     ],
 )
 def test_contract_errors_name_the_key_and_the_fix(tmp_path, text, message):
@@ -70,8 +96,18 @@ def test_contract_errors_name_the_key_and_the_fix(tmp_path, text, message):
 
 
 def test_render_body_fills_the_session_everywhere():
-    body = {"session_id": "{test_session}", "force": True, "tags": ["{test_session}-x"], "meta": {"s": "{test_session}"}}
-    assert render_body(body, "abc") == {"session_id": "abc", "force": True, "tags": ["abc-x"], "meta": {"s": "abc"}}
+    body = {
+        "session_id": "{test_session}",
+        "force": True,
+        "tags": ["{test_session}-x"],
+        "meta": {"s": "{test_session}"},
+    }
+    assert render_body(body, "abc") == {
+        "session_id": "abc",
+        "force": True,
+        "tags": ["abc-x"],
+        "meta": {"s": "abc"},
+    }
 
 
 def test_env_file_reads_strings(tmp_path):
@@ -83,9 +119,15 @@ def test_env_file_reads_strings(tmp_path):
     ("text", "message"),
     [
         ("- A\n- B\n", "must be a mapping of NAME: \"value\" lines, got a list (['A', 'B'])"),
-        ("PORT: 8080\n", 'PORT is a number (8080), not a string, and gcloud --env-vars-file takes strings only; quote it: PORT: "8080".'),
+        (
+            "PORT: 8080\n",
+            'PORT is a number (8080), not a string, and gcloud --env-vars-file takes strings only; quote it: PORT: "8080".',
+        ),
         ("A-B: x\n", "'A-B' is not an env var name; use letters, digits and _."),
-        ("EMPTY:\n", 'EMPTY is nothing, not a string, and gcloud --env-vars-file takes strings only; quote it: EMPTY: "".'),
+        (
+            "EMPTY:\n",
+            'EMPTY is nothing, not a string, and gcloud --env-vars-file takes strings only; quote it: EMPTY: "".',
+        ),
     ],
 )
 def test_env_file_errors(tmp_path, text, message):

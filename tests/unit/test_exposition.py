@@ -65,7 +65,9 @@ def test_fingerprint_tells_instances_apart(registry):
     snapshot = parse_exposition(generate_latest(registry).decode())
     assert snapshot.fingerprint == "process_start_time_seconds=1700000000.5"
     assert parse_exposition("# TYPE up gauge\nup 1\n").fingerprint is None
-    labelled = parse_exposition('# TYPE instance_info gauge\ninstance_info{id="a1"} 1\n', fingerprint_metric="instance_info")
+    labelled = parse_exposition(
+        '# TYPE instance_info gauge\ninstance_info{id="a1"} 1\n', fingerprint_metric="instance_info"
+    )
     assert labelled.fingerprint == 'instance_info{id="a1"}=1'
 
 
@@ -103,7 +105,7 @@ def test_closest_names_suggest_a_rename(registry):
 
 
 def test_duplicate_families_are_merged_and_remembered():
-    body = "# TYPE a gauge\na 1\n# TYPE b gauge\nb 2\n# TYPE a gauge\na{x=\"1\"} 3\n"
+    body = '# TYPE a gauge\na 1\n# TYPE b gauge\nb 2\n# TYPE a gauge\na{x="1"} 3\n'
     snapshot = parse_exposition(body)
     assert snapshot.duplicates == ("a",)
     assert snapshot.value("a") == 4.0

@@ -36,7 +36,7 @@ def test_duplicate_series():
 
 
 def test_duplicate_family():
-    body = "# HELP a A.\n# TYPE a gauge\na 1\n# HELP b B.\n# TYPE b gauge\nb 1\n# HELP a A.\n# TYPE a gauge\na{x=\"y\"} 1\n"
+    body = '# HELP a A.\n# TYPE a gauge\na 1\n# HELP b B.\n# TYPE b gauge\nb 1\n# HELP a A.\n# TYPE a gauge\na{x="y"} 1\n'
     assert findings(body) == ["a: family is declared more than once"]
 
 
@@ -49,7 +49,10 @@ def test_histogram_without_inf_bucket():
 
 
 def test_histogram_not_cumulative():
-    body = HISTOGRAM_HEAD + 'd_bucket{le="0.1"} 3\nd_bucket{le="1"} 2\nd_bucket{le="+Inf"} 3\nd_count 3\nd_sum 1\n'
+    body = (
+        HISTOGRAM_HEAD
+        + 'd_bucket{le="0.1"} 3\nd_bucket{le="1"} 2\nd_bucket{le="+Inf"} 3\nd_count 3\nd_sum 1\n'
+    )
     assert findings(body) == ["d: histogram buckets are not cumulative"]
 
 

@@ -9,13 +9,20 @@ from cloudrun_acceptance.sandbox.logfilter import FilterError, parse_filter
 from cloudrun_acceptance.settings import ServiceRef
 
 REQUEST = {
-    "resource": {"type": "cloud_run_revision", "labels": {"service_name": "svc", "revision_name": "svc-2"}},
+    "resource": {
+        "type": "cloud_run_revision",
+        "labels": {"service_name": "svc", "revision_name": "svc-2"},
+    },
     "timestamp": "2026-11-25T10:00:05.000001Z",
     "severity": "ERROR",
     "httpRequest": {"status": 503, "userAgent": 'cloudrun-acceptance/0.1.0 (run "x")'},
     "logName": "projects/p/logs/run.googleapis.com%2Frequests",
 }
-LINE = {**{k: v for k, v in REQUEST.items() if k != "httpRequest"}, "severity": "INFO", "textPayload": "[Metrics] 13 metrics registered"}
+LINE = {
+    **{k: v for k, v in REQUEST.items() if k != "httpRequest"},
+    "severity": "INFO",
+    "textPayload": "[Metrics] 13 metrics registered",
+}
 
 
 def matches(text: str, entry: dict) -> bool:
@@ -25,10 +32,14 @@ def matches(text: str, entry: dict) -> bool:
 def test_the_gates_revision_filter_selects_by_service_revision_and_time():
     from datetime import UTC, datetime
 
-    base = revision_filter(ServiceRef("p", "r", "svc"), "svc-2", datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
+    base = revision_filter(
+        ServiceRef("p", "r", "svc"), "svc-2", datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    )
     assert matches(base, REQUEST)
     assert not matches(base.replace("svc-2", "svc-1"), REQUEST)
-    later = revision_filter(ServiceRef("p", "r", "svc"), "svc-2", datetime(2026, 11, 25, 10, 1, tzinfo=UTC))
+    later = revision_filter(
+        ServiceRef("p", "r", "svc"), "svc-2", datetime(2026, 11, 25, 10, 1, tzinfo=UTC)
+    )
     assert not matches(later, REQUEST)
 
 

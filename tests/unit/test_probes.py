@@ -73,12 +73,28 @@ def test_every_scrape_on_a_new_instance_is_inconclusive():
     run, _ = observe(Fleet(1, churn=True), deadline=5)
     assert run.outcome == "inconclusive"
     assert run.waited < 2  # stops after a few unknown instances, well before the deadline
-    assert run.notes[0].startswith("all 5 scrapes after the action came from instances without a baseline")
+    assert run.notes[0].startswith(
+        "all 5 scrapes after the action came from instances without a baseline"
+    )
 
 
 def test_unreadable_metrics_are_reported_not_compared():
-    client = ServiceClient("http://svc", transport=httpx.MockTransport(lambda r: httpx.Response(200, text="<html></html>", headers={"Content-Type": "text/html"})))
-    run = observe_counters(client, metrics_path="/metrics", fingerprint_metric="x", rules=[RULE], act=lambda: [], deadline=1)
+    client = ServiceClient(
+        "http://svc",
+        transport=httpx.MockTransport(
+            lambda r: httpx.Response(
+                200, text="<html></html>", headers={"Content-Type": "text/html"}
+            )
+        ),
+    )
+    run = observe_counters(
+        client,
+        metrics_path="/metrics",
+        fingerprint_metric="x",
+        rules=[RULE],
+        act=lambda: [],
+        deadline=1,
+    )
     assert run.outcome == "unreadable"
     assert run.actions == ()
     assert run.failed_scrape is not None and run.failed_scrape.problem == "content_type"
@@ -96,5 +112,10 @@ def test_unreadable_metrics_are_reported_not_compared():
     ],
 )
 def test_scrape_never_trusts_it_parsed(status, content_type, body, problem):
-    client = ServiceClient("http://svc", transport=httpx.MockTransport(lambda r: httpx.Response(status, text=body, headers={"Content-Type": content_type})))
+    client = ServiceClient(
+        "http://svc",
+        transport=httpx.MockTransport(
+            lambda r: httpx.Response(status, text=body, headers={"Content-Type": content_type})
+        ),
+    )
     assert scrape(client, "/metrics", "process_start_time_seconds").problem == problem

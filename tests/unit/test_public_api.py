@@ -20,5 +20,7 @@ def test_importing_the_plugin_loads_no_google_fastapi_or_uvicorn():
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'fastapi', 'uvicorn'} or m.startswith('google.cloud')); "
         "print(heavy)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"

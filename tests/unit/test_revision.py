@@ -39,14 +39,23 @@ def facts(**revision) -> ServiceFacts:
         urls=(),
         latest_ready="svc-00002-abc",
         latest_created="svc-00002-abc",
-        traffic=(TrafficRow("svc-00002-abc", 90, latest=True), TrafficRow("svc-00001-xyz", 10, tag="old")),
+        traffic=(
+            TrafficRow("svc-00002-abc", 90, latest=True),
+            TrafficRow("svc-00001-xyz", 10, tag="old"),
+        ),
         revision=RevisionFacts(**{**defaults, **revision}),
     )
 
 
 @pytest.mark.parametrize(
     ("expected", "actual", "same"),
-    [("2", "2000m", True), ("4Gi", "4096Mi", True), ("4Gi", "4G", False), ("1", "1", True), ("2", "two", False)],
+    [
+        ("2", "2000m", True),
+        ("4Gi", "4096Mi", True),
+        ("4Gi", "4G", False),
+        ("1", "1", True),
+        ("2", "two", False),
+    ],
 )
 def test_quantities_compare_by_value(expected, actual, same):
     assert same_quantity(expected, actual) is same
@@ -62,13 +71,20 @@ def test_names_of_resources():
 def test_traffic_counts_the_checked_revisions_share():
     verdict = judge_traffic(facts(), RevisionRules(traffic_percent=100))
     assert verdict.status == "failed"
-    assert verdict.evidence == ("traffic:", "   90% -> svc-00002-abc (LATEST)", "   10% -> svc-00001-xyz tag=old")
+    assert verdict.evidence == (
+        "traffic:",
+        "   90% -> svc-00002-abc (LATEST)",
+        "   10% -> svc-00001-xyz tag=old",
+    )
     assert judge_traffic(facts(), RevisionRules(traffic_percent=90)).status == "passed"
 
 
 def test_env_var_from_a_secret_is_not_the_plain_value():
     verdict = judge_env_var(facts(), "KEY", {"KEY": "x"}, Path("env.yaml"))
-    assert verdict.summary == "KEY comes from secret KEY:5 on svc-00002-abc; env.yaml expects the plain value 'x'"
+    assert (
+        verdict.summary
+        == "KEY comes from secret KEY:5 on svc-00002-abc; env.yaml expects the plain value 'x'"
+    )
 
 
 def test_unexpected_env_vars_are_named_but_their_values_never_shown():
@@ -80,14 +96,19 @@ def test_unexpected_env_vars_are_named_but_their_values_never_shown():
 
 
 def test_secret_at_latest_is_flagged_when_a_version_is_pinned():
-    verdict = judge_secret(facts(secrets={"KEY": SecretMount("KEY", "latest")}), SecretRef("KEY", "KEY", "5"))
+    verdict = judge_secret(
+        facts(secrets={"KEY": SecretMount("KEY", "latest")}), SecretRef("KEY", "KEY", "5")
+    )
     assert verdict.status == "failed"
     assert "'latest' changes under a running revision" in verdict.summary
 
 
 def test_secret_as_plain_env_var_fails_without_showing_it():
     verdict = judge_secret(facts(secrets={}), SecretRef("TOKENISH", "TOKENISH", "5"))
-    assert verdict.summary == "TOKENISH is a plain env var on svc-00002-abc, expected secret TOKENISH:5"
+    assert (
+        verdict.summary
+        == "TOKENISH is a plain env var on svc-00002-abc, expected secret TOKENISH:5"
+    )
     assert "s3cr3t" not in verdict.message
 
 

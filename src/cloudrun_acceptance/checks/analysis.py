@@ -114,12 +114,22 @@ def judge_cache(run: CounterRun, rules: CacheRules) -> Verdict:
         )
     evidence = [*_counter_lines(run), f"first answer: {run.actions[0].evidence()}"]
     if problems:
+        if run.outcome == "stuck":
+            advice = (
+                "the answers did not come from the cache: a {'status': 'skipped'} body means the "
+                "service skips instead of serving the cached result; otherwise the cache missed "
+                "(expired, disabled, or kept per instance). Check this revision's cache settings."
+            )
+        else:
+            advice = (
+                "the answers came from the cache (the hit counter moved) but slowly: look at the "
+                "cache backend's latency (a remote store, a cold connection, a lock), or raise "
+                "cache.budget_seconds in the contract if the budget changed."
+            )
         return failed(
             "the repeated analysis is not a fast cache hit: " + "; ".join(problems),
             evidence,
-            "a {'status': 'skipped'} body means the service skips instead of serving the cached "
-            "result; a slow answer means the cache missed or the lookup is slow. Check the cache "
-            "configuration of this revision.",
+            advice,
             figures,
         )
     if run.outcome == "inconclusive":

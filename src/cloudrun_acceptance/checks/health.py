@@ -13,7 +13,7 @@ def judge_health(readiness: Readiness) -> Verdict:
     if not readiness.ready:
         return failed(
             f"the service did not answer {last.url} within the {readiness.timeout:g} s ready "
-            f"timeout ({readiness.attempts} attempts)",
+            f"timeout ({readiness.attempts} attempt{'s' if readiness.attempts != 1 else ''})",
             [f"last attempt: {last.evidence()}"],
             "check that the revision started (gcloud run revisions describe, and its logs); for a "
             "slow cold start raise --ready-timeout.",

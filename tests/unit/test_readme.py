@@ -1,0 +1,49 @@
+"""The README tells the truth: every option, every fault, every linked file, the example report."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from cloudrun_acceptance.options import OPTIONS
+from cloudrun_acceptance.sandbox import FAULTS
+
+REPO = Path(__file__).resolve().parents[2]
+README = (REPO / "README.md").read_text()
+
+
+def test_every_option_is_in_the_options_table_with_its_env_and_ini_key():
+    for spec in OPTIONS:
+        env = f"`{spec.env}`" if spec.env else ""
+        ini = f"`{spec.dest}`" if spec.ini else ""
+        row = re.search(
+            rf"^\| `{re.escape(spec.flag)}` \| {re.escape(env)} ?\| {re.escape(ini)} ?\|",
+            README,
+            re.MULTILINE,
+        )
+        assert row, spec.flag
+
+
+def test_every_fault_profile_is_listed():
+    listed = set(re.findall(r"^\| `([a-z0-9_]+)` \|", README, re.MULTILINE))
+    assert set(FAULTS) <= listed
+
+
+def test_the_example_report_excerpt_is_copied_from_a_real_report():
+    example = (REPO / "docs/example-report.md").read_text()
+    excerpt = README[README.index("<details>") : README.index("</details>")]
+    rows = [line for line in excerpt.splitlines() if line.startswith("| ") and line != "| | |"]
+    assert len(rows) > 10
+    for row in rows:
+        if not row.startswith(("| Check |",)):
+            assert row in example, row
+    block = excerpt[excerpt.index("```text") + len("```text\n") : excerpt.rindex("```")]
+    assert block.strip() in example
+
+
+def test_linked_files_and_make_targets_exist():
+    for link in re.findall(r"\]\(((?:docs|bench|src|tests)/[^)#]+|env\.yaml)\)", README):
+        assert (REPO / link).exists(), link
+    makefile = (REPO / "Makefile").read_text()
+    for target in ("demo", "test", "lint", "bench"):
+        assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
