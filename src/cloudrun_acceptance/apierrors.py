@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 
 class ApiError(Exception):
@@ -22,6 +22,17 @@ class AdminApiError(ApiError):
 
 class LoggingApiError(ApiError):
     """The Cloud Logging API could not list the revision's entries."""
+
+
+E = TypeVar("E", bound=ApiError)
+
+
+def unreachable(kind: type[E], api: str, endpoint: str, option: str, err: BaseException) -> E:
+    """The API's endpoint did not answer at the transport level (refused, DNS, TLS)."""
+    return kind(
+        f"the {api} at {endpoint} could not be reached ({type(err).__name__})",
+        f"check the network and {option}.",
+    )
 
 
 def api_message(err: Any) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .apierrors import LoggingApiError, api_message, is_local
+from .apierrors import LoggingApiError, api_message, is_local, unreachable
 from .settings import ServiceRef
 
 API_TIMEOUT = 10.0
@@ -197,10 +197,9 @@ class LogReader:
                 "retry the gate; check --logging-endpoint (LOGGING_API_ENDPOINT).",
             ) from err
         except (requests.exceptions.RequestException, google.auth.exceptions.TransportError) as err:
-            raise LoggingApiError(
-                f"the Cloud Logging API at {self.endpoint} could not be reached "
-                f"({type(err).__name__})",
-                "check the network and --logging-endpoint (LOGGING_API_ENDPOINT).",
+            option = "--logging-endpoint (LOGGING_API_ENDPOINT)"
+            raise unreachable(
+                LoggingApiError, "Cloud Logging API", self.endpoint, option, err
             ) from err
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from .apierrors import AdminApiError, api_message, is_local
+from .apierrors import AdminApiError, api_message, is_local, unreachable
 from .settings import ServiceRef
 
 API_TIMEOUT = 10.0
@@ -255,10 +255,9 @@ class _Api:
                 int(err.code) if err.code else None,
             ) from err
         except (requests.exceptions.RequestException, google.auth.exceptions.TransportError) as err:
-            raise AdminApiError(
-                f"the Cloud Run Admin API at {self.endpoint} could not be reached "
-                f"({type(err).__name__})",
-                "check the network and --cloudrun-endpoint (CLOUDRUN_API_ENDPOINT).",
+            option = "--cloudrun-endpoint (CLOUDRUN_API_ENDPOINT)"
+            raise unreachable(
+                AdminApiError, "Cloud Run Admin API", self.endpoint, option, err
             ) from err
 
     def _not_found(self, permission: str, name: str) -> AdminApiError:

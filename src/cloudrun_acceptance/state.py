@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import pytest
@@ -16,7 +15,6 @@ from .settings import Settings, Sources, resolve_settings
 from .target import Target, from_settings
 
 if TYPE_CHECKING:
-    from .probes import Scrape
     from .sandbox.launcher import Sandbox
 
 STATE_KEY = pytest.StashKey["GateState"]()
@@ -31,8 +29,6 @@ class GateState:
     settings: Settings
     target: Target | None = None
     sandbox: Sandbox | None = None
-    initial_scrape: Scrape | None = None
-    requests_sent: Counter[str] = field(default_factory=Counter)
     _lookup: ServiceFacts | AdminApiError | None = None
     _contract: Contract | None = None
     _expected_env: dict[str, str] | None = None

@@ -233,3 +233,27 @@ def test_service_url_only_skips_revision_checks_and_never_imports_google_cloud(
         ]
     )
     assert (gate_dir.path / "google-modules.txt").read_text() == ""
+
+
+def test_no_credentials_says_how_to_get_them(gate_dir, running_sandbox, monkeypatch, tmp_path):
+    # Google's real endpoint, and no credentials anywhere: no key file, no gcloud login, and
+    # (NO_GCE_CHECK) no metadata server to ask.
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path / "gcloud"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("NO_GCE_CHECK", "true")
+    run = run_gate(
+        gate_dir,
+        *SANDBOX_SERVICE,
+        f"--service-url={running_sandbox.service_url}",
+        "--test-session=sandbox-session",
+    )
+    run.expect(failed={ADMIN}, errors=NEEDS_DEPLOYMENT)
+    run.result.stdout.fnmatch_lines(
+        [
+            "no Google credentials to call the Cloud Run Admin API",
+            "What to do: on a workstation run `gcloud auth application-default login`; in CI use a "
+            "service account (workload identity federation, or GOOGLE_APPLICATION_CREDENTIALS) with "
+            "roles/run.viewer on project sandbox-project.",
+        ]
+    )

@@ -247,3 +247,12 @@ def test_inconclusive_skip_lets_the_gate_pass_with_a_reason(gate_dir):
     run.expect(skipped={ANALYSIS, CACHE})
     assert run.result.ret == 0
     run.result.stdout.fnmatch_lines(["SKIPPED * INCONCLUSIVE: forced analysis answered, but*"])
+
+
+def test_no_server_thread_is_left_behind(gate_dir):
+    import threading
+
+    # A metrics handler is still asleep when the run ends: the sandbox must not wait for it.
+    edit_contract(gate_dir, "http", "timeout_seconds", 0.5)
+    run_gate(gate_dir, "--sandbox", "--sandbox-fault", "metrics_slow")
+    assert [t.name for t in threading.enumerate() if t.name.startswith("sandbox-")] == []
