@@ -9,7 +9,6 @@ the check that reports the cause, so dependent checks show as errors, never as s
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -17,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from .apierrors import AdminApiError, LoggingApiError
-from .auth import authorization
 from .client import Readiness, ServiceClient, wait_until_ready
 from .cloudlogging import (
     Ingestion,
@@ -64,12 +62,11 @@ def service(target: Target, contract: Contract, gate_state: GateState) -> Iterat
         pytest.fail(
             f"not checked: the service URL is unknown; {gate_state.lookup_problem()}", pytrace=False
         )
-    settings = gate_state.settings
     client = ServiceClient(
         target.url,
         user_agent=target.user_agent,
         timeout=contract.http_timeout,
-        authorization=authorization(settings.auth, settings.token_env, target.url, os.environ),
+        authorization=gate_state.authorization,
     )
     yield client
     client.close()

@@ -106,11 +106,13 @@ def pytest_configure(config: pytest.Config) -> None:
     if workerinput is not None:
         if WORKERINPUT_KEY in workerinput:
             state.target = Target.from_json(workerinput[WORKERINPUT_KEY])
+            state.authorize()
         return
     if not state.settings.target_requested:
         return
     state.open(config.add_cleanup)
-    _register_reporter(config, state)
+    if not config.option.collectonly:  # a run that checks nothing reports nothing
+        _register_reporter(config, state)
 
 
 def _register_reporter(config: pytest.Config, state: GateState) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from .apierrors import AdminApiError
+from .auth import Secret, authorization
 from .cloudrun import ServiceFacts, describe_service
 from .contract import Contract, load_contract, load_env_file
 from .settings import Settings, Sources, resolve_settings
@@ -29,6 +31,7 @@ class GateState:
     settings: Settings
     target: Target | None = None
     sandbox: Sandbox | None = None
+    authorization: Secret | None = None
     _lookup: ServiceFacts | AdminApiError | None = None
     _contract: Contract | None = None
     _expected_env: dict[str, str] | None = None
@@ -73,6 +76,16 @@ class GateState:
             self.target = from_settings(self.settings)
         if self.target.ref is not None:
             self.target = resolved(self.target, self.lookup())
+        self.authorize()
+
+    def authorize(self) -> None:
+        """The Authorization header for ``--auth``, resolved once; a missing token is a usage
+        error here, before any check runs."""
+        if self.target is not None and self.target.url is not None:
+            settings = self.settings
+            self.authorization = authorization(
+                settings.auth, settings.token_env, self.target.url, os.environ
+            )
 
     def lookup(self) -> ServiceFacts | AdminApiError:
         """The service and revision from the Admin API, read once (or why that failed)."""

@@ -45,7 +45,7 @@ class Target:
 
     @property
     def label(self) -> str:
-        """``service-revision`` when known, else the URL's host: names the report files."""
+        """``service-revision`` when known, else the service or the URL's host: names reports."""
         if self.service and self.revision:
             revision = self.revision
             return (
@@ -53,6 +53,8 @@ class Target:
                 if revision.startswith(f"{self.service}-")
                 else f"{self.service}-{revision}"
             )
+        if self.service:
+            return f"{self.service}-revision-unknown"
         host = urlsplit(self.url or "").hostname or "unknown-service"
         return host.replace(".", "-").replace(":", "-")
 

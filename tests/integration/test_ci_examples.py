@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
+import subprocess
 
 import yaml
 
@@ -19,7 +19,7 @@ def sandbox_environment(monkeypatch, sandbox) -> None:
         "REGION": deployment.region,
         "SERVICE_NAME": deployment.service,
         "REVISION": deployment.revision,
-        "TEST_SESSION": sandbox.session_id,
+        "GATE_TEST_SESSION": sandbox.session_id,
         "CLOUDRUN_API_ENDPOINT": sandbox.admin_endpoint,
         "LOGGING_API_ENDPOINT": sandbox.logging_endpoint,
     }.items():
@@ -27,10 +27,17 @@ def sandbox_environment(monkeypatch, sandbox) -> None:
 
 
 def gate_arguments(command: str) -> list[str]:
-    """The arguments after ``pytest``, with the job's variables expanded as the shell would."""
-    words = shlex.split(os.path.expandvars(command))
-    assert words[0] == "pytest", command
-    return words[1:]
+    """The arguments after ``pytest``, expanded by bash exactly as the CI job's shell would."""
+    assert command.split()[0] == "pytest", command
+    words = command.split(None, 1)[1]
+    done = subprocess.run(
+        ["bash", "-c", f"printf '%s\\0' {words}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ,
+    )
+    return done.stdout.split("\0")[:-1]
 
 
 def test_github_actions_gate_step(gate_dir, running_sandbox, monkeypatch):
@@ -46,6 +53,9 @@ def test_github_actions_gate_step(gate_dir, running_sandbox, monkeypatch):
     run = run_gate(gate_dir, *gate_arguments(gate["run"]))
     run.expect()
     assert run.result.ret == 0
+    assert "--test-session=sandbox-session" in gate_arguments(gate["run"])
+    monkeypatch.setenv("GATE_TEST_SESSION", "")  # the repository variable is not set
+    assert not [word for word in gate_arguments(gate["run"]) if word.startswith("--test-session")]
     assert list((gate_dir.path / "reports").glob("emergence-app-00002-abc-*.md"))
 
 

@@ -196,3 +196,9 @@ def test_xdist_workers_share_one_sandbox_and_only_the_controller_reports(gate_di
         '| memory_analysis_success_total{provider="neo_analysis"} before/after | 0 -> 1 |' in report
     )
     assert len(list((gate_dir.path / "reports").glob("*.xml"))) == 1
+
+
+def test_collect_only_writes_no_report(gate_dir):
+    result = gate_dir.runpytest("--sandbox", "--collect-only", "-q", "-p", "no:cacheprovider")
+    assert result.ret == 0
+    assert not list((gate_dir.path / "reports").glob("*"))

@@ -203,3 +203,13 @@ def test_env_file_value_must_be_a_quoted_string(gate_dir):
         "ERROR: env file */env.yaml: CONCEPT_RECALL_METRICS_ENABLED is a boolean (True), not a string, "
         'and gcloud --env-vars-file takes strings only; quote it: CONCEPT_RECALL_METRICS_ENABLED: "true".',
     )
+
+
+def test_bearer_auth_without_a_token_is_a_usage_error(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--auth=bearer", "--token-env=GATE_TOKEN")
+    usage_error(
+        run,
+        "ERROR: --auth bearer reads the token from the GATE_TOKEN environment variable, which is not "
+        "set; export it (for Cloud Run: GATE_TOKEN=$(gcloud auth print-identity-token)), or name "
+        "another variable with --token-env.",
+    )

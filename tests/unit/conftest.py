@@ -12,7 +12,15 @@ Answer = tuple[int, dict[str, str], bytes]
 
 
 @pytest.fixture
-def serve() -> Iterator[Callable[[Callable[[str, str], Answer]], str]]:
+def headers_seen() -> list[dict[str, str]]:
+    """The headers of every request the ``serve`` servers received, in order."""
+    return []
+
+
+@pytest.fixture
+def serve(
+    headers_seen: list[dict[str, str]],
+) -> Iterator[Callable[[Callable[[str, str], Answer]], str]]:
     """Start a loopback server whose answers come from ``answer(method, path)``; returns its URL."""
     servers: list[ThreadingHTTPServer] = []
 
@@ -25,6 +33,7 @@ def serve() -> Iterator[Callable[[Callable[[str, str], Answer]], str]]:
                 pass
 
             def _reply(self) -> None:
+                headers_seen.append(dict(self.headers.items()))
                 length = int(self.headers.get("Content-Length") or 0)
                 self.rfile.read(length)
                 status, headers, body = answer(self.command, self.path)
