@@ -28,7 +28,7 @@ def sandbox_environment(monkeypatch, sandbox) -> None:
 
 def gate_arguments(command: str) -> list[str]:
     """The arguments after ``pytest``, expanded by bash exactly as the CI job's shell would."""
-    assert command.split()[0] == "pytest", command
+    assert command.split(None, 1)[0] == "pytest", command
     words = command.split(None, 1)[1]
     done = subprocess.run(
         ["bash", "-c", f"printf '%s\\0' {words}"],
