@@ -213,3 +213,13 @@ def test_bearer_auth_without_a_token_is_a_usage_error(gate_dir):
         "set; export it (for Cloud Run: GATE_TOKEN=$(gcloud auth print-identity-token)), or name "
         "another variable with --token-env.",
     )
+
+
+def test_project_without_region_and_service(gate_dir, monkeypatch):
+    monkeypatch.setenv("PROJECT_ID", "my-project")
+    run = run_gate(gate_dir, "--service=emergence-app")
+    usage_error(
+        run,
+        "ERROR: 'my-project' from PROJECT_ID (environment) needs --region too: the Admin API finds a "
+        "service by project, region and name. Give all three (or PROJECT_ID, REGION, SERVICE_NAME).",
+    )
