@@ -224,7 +224,8 @@ def create_app(deployment: Deployment, fleet: Fleet, log: LogStore) -> FastAPI:
                 "memory_analysis_failures_total", provider=PROVIDER, reason="provider_error"
             )
             log.line(f"Analysis failed for session {body.session_id!r}: provider error", "ERROR")
-            return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
+            status = 500 if behaviour.analysis_status == 200 else behaviour.analysis_status
+            return JSONResponse({"detail": "Internal Server Error"}, status_code=status)
         served_by.gauge("memory_analysis_in_progress", 1)
         started = time.perf_counter()
         await asyncio.sleep(deployment.analysis_seconds)
