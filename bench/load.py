@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from bench.common import Figure, gate_arguments, gate_checkout, run_gate, sandbox
+from bench.common import REPO, Figure, gate_arguments, gate_checkout, run_gate, sandbox
 from cloudrun_acceptance.contract import load_contract
 
 MAX_SCRAPES = 15
 
 
 def run() -> list[Figure]:
-    samples = load_contract(
-        __import__("bench.common").common.REPO / "tests/acceptance/contract.yaml"
-    ).cache.samples
+    cache = load_contract(REPO / "tests/acceptance/contract.yaml").cache
+    samples = cache.samples if cache else 0
     with gate_checkout() as root, sandbox(1.0) as running:
         run_gate(root, gate_arguments(running))
         served = running.requests_served()

@@ -52,8 +52,8 @@ class CounterRule:
 class MetricsRules:
     """What the metrics endpoint must expose."""
 
-    path: str = "/api/metrics"
-    enable_env: str = "CONCEPT_RECALL_METRICS_ENABLED"
+    path: str = "/metrics"
+    enable_env: str = ""
     enable_value: str = "true"
     expected: tuple[ExpectedMetric, ...] = ()
     min_present: int = 0
@@ -63,10 +63,10 @@ class MetricsRules:
 
 @dataclass(frozen=True)
 class AnalysisRules:
-    """The mutating analysis call and the counters it must move."""
+    """The mutating call and the counters it must move."""
 
-    path: str = "/api/memory/analyze"
-    body: Mapping[str, Any] = field(default_factory=dict)
+    path: str
+    body: Mapping[str, Any]
     timeout_seconds: float = 60.0
     counter_deadline_seconds: float = 10.0
     counters: tuple[CounterRule, ...] = ()
@@ -76,8 +76,8 @@ class AnalysisRules:
 class CacheRules:
     """The repeated call that must be answered from the cache, within the budget."""
 
-    body: Mapping[str, Any] = field(default_factory=dict)
-    budget_seconds: float = 0.3
+    body: Mapping[str, Any]
+    budget_seconds: float
     samples: int = 3
     counters: tuple[CounterRule, ...] = ()
 
@@ -112,15 +112,17 @@ class LogRules:
 
 @dataclass(frozen=True)
 class Contract:
-    """The whole contract of one service."""
+    """The whole contract of one service. Nothing about a particular service lives in code:
+    what is specific (paths, bodies, metrics, budgets) is required from the file, and a section
+    left out (metrics, analysis, cache) skips its checks."""
 
     path: Path
     sha256: str
-    health_path: str = "/api/health"
+    health_path: str
     http_timeout: float = 10.0
-    metrics: MetricsRules = MetricsRules()
-    analysis: AnalysisRules = AnalysisRules()
-    cache: CacheRules = CacheRules()
+    metrics: MetricsRules | None = None
+    analysis: AnalysisRules | None = None
+    cache: CacheRules | None = None
     revision: RevisionRules = RevisionRules()
     logs: LogRules = LogRules()
     defaults: Mapping[str, str] = field(default_factory=dict)
@@ -174,6 +176,10 @@ class _Node:
 
     def present(self) -> bool:
         return self.value is not None
+
+    def require(self, fix: str) -> None:
+        if self.value is None:
+            self.fail("is missing", fix)
 
     def text(self, default: str) -> str:
         if self.value is None:
@@ -254,14 +260,27 @@ def load_contract(path: Path) -> Contract:
     document, data = _read_yaml(path, "contract", "pass --contract PATH to an existing file")
     root = _Node(document, "", path)
     root.mapping(("health", "http", "metrics", "analysis", "cache", "revision", "logs", "defaults"))
+    metrics = _metrics(root.child("metrics"))
+    analysis = _analysis(root.child("analysis"))
+    cache = _cache(root.child("cache"))
+    if analysis is not None and metrics is None:
+        root.child("analysis").fail(
+            "needs a metrics section: the check reads its counters from the exposition",
+            "add metrics: with the path of the metrics endpoint",
+        )
+    if cache is not None and analysis is None:
+        root.child("cache").fail(
+            "needs an analysis section: the cache check repeats the analysis call",
+            "add analysis: with its path and body",
+        )
     return Contract(
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
         health_path=_health_path(root.child("health")),
         http_timeout=_http_timeout(root.child("http")),
-        metrics=_metrics(root.child("metrics")),
-        analysis=_analysis(root.child("analysis")),
-        cache=_cache(root.child("cache")),
+        metrics=metrics,
+        analysis=analysis,
+        cache=cache,
         revision=_revision(root.child("revision")),
         logs=_logs(root.child("logs")),
         defaults=_defaults(root.child("defaults")),
@@ -269,10 +288,11 @@ def load_contract(path: Path) -> Contract:
 
 
 def _health_path(node: _Node) -> str:
-    if not node.present():
-        return "/api/health"
+    node.require("give the service's health path: health: {path: /healthz}")
     node.mapping(("path",))
-    return node.child("path").path("/api/health")
+    path = node.child("path")
+    path.require("give the service's health path, such as /healthz")
+    return path.path("")
 
 
 def _http_timeout(node: _Node) -> float:
@@ -282,9 +302,9 @@ def _http_timeout(node: _Node) -> float:
     return node.child("timeout_seconds").number(10.0, positive=True)
 
 
-def _metrics(node: _Node) -> MetricsRules:
+def _metrics(node: _Node) -> MetricsRules | None:
     if not node.present():
-        return MetricsRules()
+        return None
     node.mapping(
         (
             "path",
@@ -308,8 +328,8 @@ def _metrics(node: _Node) -> MetricsRules:
             f"give at most {len(expected)}",
         )
     return MetricsRules(
-        path=node.child("path").path("/api/metrics"),
-        enable_env=node.child("enable_env").text("CONCEPT_RECALL_METRICS_ENABLED"),
+        path=node.child("path").path("/metrics"),
+        enable_env=node.child("enable_env").text(""),
         enable_value=node.child("enable_value").text("true"),
         expected=expected,
         min_present=min_present,
@@ -356,12 +376,14 @@ def _body(node: _Node) -> Mapping[str, Any]:
     return dict(node.value)
 
 
-def _analysis(node: _Node) -> AnalysisRules:
+def _analysis(node: _Node) -> AnalysisRules | None:
     if not node.present():
-        return AnalysisRules()
+        return None
     node.mapping(("path", "body", "timeout_seconds", "counter_deadline_seconds", "counters"))
+    node.child("path").require("give the path of the call, such as /api/work")
+    node.child("body").require("give its JSON body, with {test_session} where the session goes")
     return AnalysisRules(
-        path=node.child("path").path("/api/memory/analyze"),
+        path=node.child("path").path(""),
         body=_body(node.child("body")),
         timeout_seconds=node.child("timeout_seconds").number(60.0, positive=True),
         counter_deadline_seconds=node.child("counter_deadline_seconds").number(10.0),
@@ -369,13 +391,15 @@ def _analysis(node: _Node) -> AnalysisRules:
     )
 
 
-def _cache(node: _Node) -> CacheRules:
+def _cache(node: _Node) -> CacheRules | None:
     if not node.present():
-        return CacheRules()
+        return None
     node.mapping(("body", "budget_seconds", "samples", "counters"))
+    node.child("body").require("give the JSON body of the repeated (cached) call")
+    node.child("budget_seconds").require("give the latency budget of a cached answer, such as 0.3")
     return CacheRules(
         body=_body(node.child("body")),
-        budget_seconds=node.child("budget_seconds").number(0.3, positive=True),
+        budget_seconds=node.child("budget_seconds").number(0.0, positive=True),
         samples=node.child("samples").integer(3, positive=True),
         counters=_counter_rules(node.child("counters")),
     )

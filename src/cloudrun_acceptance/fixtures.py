@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import pytest
 
@@ -26,13 +27,15 @@ from .cloudlogging import (
     scan_startup_lines,
 )
 from .cloudrun import ServiceFacts
-from .contract import Contract, render_body
+from .contract import AnalysisRules, CacheRules, Contract, MetricsRules, render_body
 from .exposition import Snapshot
 from .gate import Gate
 from .probes import CounterRun, Scrape, observe_counters, scrape
 from .settings import TARGET_HELP
 from .state import GateState, state_of
 from .target import Target
+
+_Section = TypeVar("_Section")
 
 
 @pytest.fixture(scope="session")
@@ -90,10 +93,34 @@ def ready_service(service: ServiceClient, readiness: Readiness) -> ServiceClient
     return service
 
 
+def _section(value: _Section | None, name: str) -> _Section:
+    if value is None:
+        pytest.skip(f"the contract has no {name} section, so there is nothing to check here")
+    return value
+
+
 @pytest.fixture(scope="session")
-def metrics_scrape(ready_service: ServiceClient, contract: Contract) -> Scrape:
+def metrics_rules(contract: Contract) -> MetricsRules:
+    """The contract's metrics section; the metrics checks are skipped without one."""
+    return _section(contract.metrics, "metrics")
+
+
+@pytest.fixture(scope="session")
+def analysis_rules(contract: Contract) -> AnalysisRules:
+    """The contract's analysis section; the analysis checks are skipped without one."""
+    return _section(contract.analysis, "analysis")
+
+
+@pytest.fixture(scope="session")
+def cache_rules(contract: Contract) -> CacheRules:
+    """The contract's cache section; the cache check is skipped without one."""
+    return _section(contract.cache, "cache")
+
+
+@pytest.fixture(scope="session")
+def metrics_scrape(metrics_rules: MetricsRules, ready_service: ServiceClient) -> Scrape:
     """The first scrape of the metrics path: the "initial values" of the report."""
-    return scrape(ready_service, contract.metrics.path, contract.metrics.fingerprint)
+    return scrape(ready_service, metrics_rules.path, metrics_rules.fingerprint)
 
 
 @pytest.fixture(scope="session")
@@ -124,15 +151,19 @@ def test_session(target: Target) -> str:
 
 @pytest.fixture(scope="session")
 def analysis_run(
-    test_session: str, ready_service: ServiceClient, exposition: Snapshot, contract: Contract
+    test_session: str,
+    analysis_rules: AnalysisRules,
+    metrics_rules: MetricsRules,
+    ready_service: ServiceClient,
+    exposition: Snapshot,
 ) -> CounterRun:
     """One forced analysis, with the contract's counters read around it on one instance."""
-    rules = contract.analysis
+    rules = analysis_rules
     body = render_body(rules.body, test_session)
     return observe_counters(
         ready_service,
-        metrics_path=contract.metrics.path,
-        fingerprint_metric=contract.metrics.fingerprint,
+        metrics_path=metrics_rules.path,
+        fingerprint_metric=metrics_rules.fingerprint,
         rules=rules.counters,
         act=lambda: [ready_service.post(rules.path, body, timeout=rules.timeout_seconds)],
         deadline=rules.counter_deadline_seconds,
@@ -140,8 +171,13 @@ def analysis_run(
 
 
 @pytest.fixture(scope="session")
-def cache_run(
-    test_session: str, ready_service: ServiceClient, analysis_run: CounterRun, contract: Contract
+def cache_run(  # noqa: PLR0917 - pytest injects fixtures by name
+    test_session: str,
+    cache_rules: CacheRules,
+    analysis_rules: AnalysisRules,
+    metrics_rules: MetricsRules,
+    ready_service: ServiceClient,
+    analysis_run: CounterRun,
 ) -> CounterRun:
     """The repeated call, sampled on the warm connection, with the cache counters around it."""
     if not analysis_run.actions or not analysis_run.actions[0].ok:
@@ -150,16 +186,17 @@ def cache_run(
             "test_forced_analysis_moves_the_counters",
             pytrace=False,
         )
-    rules = contract.cache
-    body = render_body(rules.body, test_session)
-    path, timeout = contract.analysis.path, contract.analysis.timeout_seconds
+    body = render_body(cache_rules.body, test_session)
+    path, timeout = analysis_rules.path, analysis_rules.timeout_seconds
     return observe_counters(
         ready_service,
-        metrics_path=contract.metrics.path,
-        fingerprint_metric=contract.metrics.fingerprint,
-        rules=rules.counters,
-        act=lambda: [ready_service.post(path, body, timeout=timeout) for _ in range(rules.samples)],
-        deadline=contract.analysis.counter_deadline_seconds,
+        metrics_path=metrics_rules.path,
+        fingerprint_metric=metrics_rules.fingerprint,
+        rules=cache_rules.counters,
+        act=lambda: [
+            ready_service.post(path, body, timeout=timeout) for _ in range(cache_rules.samples)
+        ],
+        deadline=analysis_rules.counter_deadline_seconds,
     )
 
 

@@ -19,7 +19,9 @@ import pytest
 from . import __version__
 from .fixtures import (  # noqa: F401 - fixtures are found by pytest on the plugin module
     admin_lookup,
+    analysis_rules,
     analysis_run,
+    cache_rules,
     cache_run,
     contract,
     deployment,
@@ -30,6 +32,7 @@ from .fixtures import (  # noqa: F401 - fixtures are found by pytest on the plug
     gate_state,
     log_reader,
     logs_deadline,
+    metrics_rules,
     metrics_scrape,
     readiness,
     ready_service,
@@ -204,15 +207,13 @@ def _stage(item: pytest.Item) -> int:
 
 def _timeout_needed(state: GateState) -> float:
     """A backstop that never cuts a check short of its own deadlines (they come first)."""
-    settings, contract_file = state.settings, state.contract
-    analysis = contract_file.analysis
-    return (
-        settings.ready_timeout
-        + settings.logs_timeout
-        + analysis.timeout_seconds * (1 + contract_file.cache.samples)
-        + 2 * analysis.counter_deadline_seconds
-        + 60
+    settings, rules = state.settings, state.contract
+    calls = 1 + (rules.cache.samples if rules.cache else 0)
+    analysis = rules.analysis
+    work = (
+        calls * analysis.timeout_seconds + 2 * analysis.counter_deadline_seconds if analysis else 0
     )
+    return settings.ready_timeout + settings.logs_timeout + work + 60
 
 
 def _configured_timeout(config: pytest.Config) -> float:
@@ -238,7 +239,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     state = state_of(metafunc.config)
     rules = state.contract
     if "expected_metric" in names:
-        metrics = rules.metrics.expected
+        metrics = rules.metrics.expected if rules.metrics else ()
         metafunc.parametrize("expected_metric", metrics, ids=[metric.name for metric in metrics])
     if "env_key" in names:
         keys = list(_env_keys(state))

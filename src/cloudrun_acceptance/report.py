@@ -231,7 +231,7 @@ def _configuration(record: RunRecord) -> list[str]:
     revision = facts.revision
     resources = revision.resources
     lines = ["", "## Configuration", "", "| | |", "|---|---|"]
-    if contract is not None:
+    if contract is not None and contract.metrics is not None and contract.metrics.enable_env:
         enable = contract.metrics.enable_env
         lines.append(f"| {enable} | `{revision.env.get(enable, '(not set)')}` |")
     for key, title in (

@@ -14,9 +14,9 @@ from cloudrun_acceptance.checks.analysis import judge_analysis, judge_cache
 pytestmark = [pytest.mark.gate_stage(30), pytest.mark.mutating]
 
 
-def test_forced_analysis_moves_the_counters(gate, analysis_run, contract):
-    gate.expect(judge_analysis(analysis_run, contract.analysis))
+def test_forced_analysis_moves_the_counters(gate, analysis_run, analysis_rules):
+    gate.expect(judge_analysis(analysis_run, analysis_rules))
 
 
-def test_cached_analysis_answers_within_budget(gate, cache_run, contract):
-    gate.expect(judge_cache(cache_run, contract.cache))
+def test_cached_analysis_answers_within_budget(gate, cache_run, cache_rules):
+    gate.expect(judge_cache(cache_run, cache_rules))

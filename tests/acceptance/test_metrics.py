@@ -14,17 +14,17 @@ from cloudrun_acceptance.checks.metrics import (
 pytestmark = pytest.mark.gate_stage(20)
 
 
-def test_metrics_enabled(gate, metrics_scrape, contract):
-    gate.expect(judge_enabled(metrics_scrape, contract.metrics))
+def test_metrics_enabled(gate, metrics_scrape, metrics_rules):
+    gate.expect(judge_enabled(metrics_scrape, metrics_rules))
 
 
 def test_metric_is_exposed_with_its_type(gate, exposition, expected_metric):
     gate.expect(judge_presence(exposition, expected_metric))
 
 
-def test_enough_contract_metrics_are_present(gate, exposition, contract):
-    gate.expect(judge_coverage(exposition, contract.metrics))
+def test_enough_contract_metrics_are_present(gate, exposition, metrics_rules):
+    gate.expect(judge_coverage(exposition, metrics_rules))
 
 
-def test_exposition_passes_lint(gate, exposition, contract):
-    gate.expect(judge_lint(exposition, contract.metrics))
+def test_exposition_passes_lint(gate, exposition, metrics_rules):
+    gate.expect(judge_lint(exposition, metrics_rules))

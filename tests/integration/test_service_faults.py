@@ -256,3 +256,31 @@ def test_no_server_thread_is_left_behind(gate_dir):
     edit_contract(gate_dir, "http", "timeout_seconds", 0.5)
     run_gate(gate_dir, "--sandbox", "--sandbox-fault", "metrics_slow")
     assert [t.name for t in threading.enumerate() if t.name.startswith("sandbox-")] == []
+
+
+def test_another_contract_file_drives_the_checks(gate_dir):
+    (gate_dir.path / "team.yaml").write_text(
+        "health: {path: /api/health}\n"
+        "metrics:\n"
+        "  path: /api/metrics\n"
+        "  min_present: 2\n"
+        "  expected:\n"
+        "    - {name: memory_analysis_cache_size, type: gauge}\n"
+        "    - {name: memory_analysis_success_total, type: counter, labels: [provider]}\n"
+        "logs:\n"
+        "  startup_lines: ['Application startup complete']\n"
+    )
+    run = run_gate(gate_dir, "--sandbox", "--contract", "team.yaml")
+    # No analysis or cache section, no secrets or resources: those checks are skipped, saying why.
+    assert run.failed == run.errors == set()
+    assert {ANALYSIS, CACHE} <= run.skipped
+    assert len(run.skipped) == 4
+    run.result.stdout.fnmatch_lines(
+        ["SKIPPED * the contract has no analysis section, so there is nothing to check here"]
+    )
+    assert {name for name in run.outcomes if name.startswith("test_metric_is_exposed")} == {
+        presence("memory_analysis_cache_size"),
+        presence("memory_analysis_success_total"),
+    }
+    assert run.verdicts[COVERAGE]["figures"]["present"] == "2/2"
+    run.result.stdout.fnmatch_lines(["  contract: */team.yaml (sha256 *)"])

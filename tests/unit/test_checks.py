@@ -129,11 +129,12 @@ CALL = Exchange(
     elapsed=1.2,
 )
 RULE = CounterRule("hits_total", {}, 1)
+ANALYSIS = AnalysisRules(path="/api/work", body={"session_id": "{test_session}"})
 
 
 def test_analysis_passes_when_counters_move():
     run = CounterRun("moved", (CALL,), (Reading(RULE, 1, 2),), instance="p=1")
-    verdict = judge_analysis(run, AnalysisRules())
+    verdict = judge_analysis(run, ANALYSIS)
     assert verdict.status == "passed"
     assert verdict.figures["hits_total before/after"] == "1 -> 2"
 
@@ -144,15 +145,15 @@ def test_analysis_inconclusive_is_not_a_pass():
         (CALL,),
         notes=("all 5 scrapes after the action came from instances without a baseline",),
     )
-    assert judge_analysis(run, AnalysisRules()).status == "inconclusive"
+    assert judge_analysis(run, ANALYSIS).status == "inconclusive"
 
 
 def test_cache_is_judged_on_the_median_of_the_samples():
     fast, slow = (Exchange("POST", "u", 200, "OK", elapsed=t) for t in (0.1, 0.9))
     run = CounterRun("moved", (fast, fast, slow), (Reading(RULE, 0, 3),))
-    assert judge_cache(run, CacheRules(budget_seconds=0.3)).status == "passed"
+    assert judge_cache(run, CacheRules(body={}, budget_seconds=0.3)).status == "passed"
     run = CounterRun("moved", (slow, slow, fast), (Reading(RULE, 0, 3),))
-    verdict = judge_cache(run, CacheRules(budget_seconds=0.3))
+    verdict = judge_cache(run, CacheRules(body={}, budget_seconds=0.3))
     assert verdict.status == "failed"
     assert (
         "median 0.900 s over the 0.3 s budget (samples: 0.900, 0.900, 0.100 s)" in verdict.summary

@@ -37,10 +37,23 @@ def test_shipped_contract_describes_the_runbook():
     assert len(contract.sha256) == 64
 
 
-def test_an_empty_contract_takes_the_defaults(tmp_path):
-    contract = load_contract(write(tmp_path, "{}\n"))
-    assert contract.health_path == "/api/health"
-    assert contract.metrics.expected == ()
+BASE = "health: {path: /healthz}\nmetrics: {path: /metrics}\n"
+
+
+def test_a_contract_with_only_a_health_path_skips_the_other_sections(tmp_path):
+    contract = load_contract(write(tmp_path, "health: {path: /healthz}\n"))
+    assert contract.health_path == "/healthz"
+    assert (contract.metrics, contract.analysis, contract.cache) == (None, None, None)
+
+
+def test_generic_defaults_only(tmp_path):
+    contract = load_contract(write(tmp_path, BASE))
+    assert contract.metrics is not None
+    assert (contract.metrics.path, contract.metrics.fingerprint) == (
+        "/metrics",
+        "process_start_time_seconds",
+    )
+    assert contract.metrics.enable_env == ""
 
 
 @pytest.mark.parametrize(
@@ -55,9 +68,12 @@ def test_an_empty_contract_takes_the_defaults(tmp_path):
             "health: {path: api/health}\n",
             "health.path: 'api/health' is not a path; start it with /, such as /api/health.",
         ),
-        ("cache: {samples: 2.5}\n", "cache.samples: 2.5 is not a whole number; write an integer."),
         (
-            "cache: {budget_seconds: fast}\n",
+            "analysis: {path: /a, body: {x: 1}}\ncache: {body: {x: 1}, budget_seconds: 0.3, samples: 2.5}\n",
+            "cache.samples: 2.5 is not a whole number; write an integer.",
+        ),
+        (
+            "analysis: {path: /a, body: {x: 1}}\ncache: {body: {x: 1}, budget_seconds: fast}\n",
             "cache.budget_seconds: expected a number, got text ('fast'); write a number, such as 0.3.",
         ),
         (
@@ -80,7 +96,10 @@ def test_an_empty_contract_takes_the_defaults(tmp_path):
             "logs: {startup_lines: ['[Metrics']}\n",
             "logs.startup_lines[0]: '[Metrics' is not a regular expression",
         ),
-        ("analysis: {counters: [{labels: {a: b}}]}\n", "analysis.counters[0].metric: is missing"),
+        (
+            "analysis: {path: /a, body: {x: 1}, counters: [{labels: {a: b}}]}\n",
+            "analysis.counters[0].metric: is missing",
+        ),
         (
             "defaults: {service_url: x}\n",
             "defaults: unknown key 'service_url'; use one of ready_timeout, logs_timeout, inconclusive.",
@@ -88,7 +107,9 @@ def test_an_empty_contract_takes_the_defaults(tmp_path):
     ],
 )
 def test_contract_errors_name_the_key_and_the_fix(tmp_path, text, message):
-    path = write(tmp_path, text)
+    path = write(
+        tmp_path, BASE + text if not text.startswith(("health", "metrics", "{}")) else text
+    )
     with pytest.raises(pytest.UsageError) as caught:
         load_contract(path)
     assert str(caught.value).startswith(f"{path}: ")

@@ -14,7 +14,7 @@ _SPLIT_LABELS = frozenset({"le", "quantile"})
 def judge_enabled(scrape: Scrape, rules: MetricsRules) -> Verdict:
     """The metrics path answers a real Prometheus exposition, not the "disabled" comment."""
     exchange = scrape.exchange
-    switch = f"{rules.enable_env}={rules.enable_value}"
+    switch = f"{rules.enable_env}={rules.enable_value}" if rules.enable_env else ""
     if scrape.problem is None and scrape.snapshot is not None:
         snapshot = scrape.snapshot
         count = len(snapshot.families)
@@ -28,9 +28,14 @@ def judge_enabled(scrape: Scrape, rules: MetricsRules) -> Verdict:
         return failed(
             f"metrics are disabled: {exchange.url} answered 200 with no metric family",
             [exchange.evidence()],
-            f"set {switch} on the revision (env.yaml, or gcloud run services update SERVICE "
-            f"--update-env-vars {switch}); the app enables metrics only for the exact string "
-            f"{rules.enable_value!r}.",
+            (
+                f"set {switch} on the revision (env.yaml, or gcloud run services update SERVICE "
+                f"--update-env-vars {switch}); the app enables metrics only for the exact string "
+                f"{rules.enable_value!r}."
+            )
+            if switch
+            else "switch the metrics on in the revision's configuration (metrics.enable_env in "
+            "the contract names the variable, for a precise hint).",
         )
     if scrape.problem == "unreachable":
         return failed(
