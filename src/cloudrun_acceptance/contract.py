@@ -191,7 +191,7 @@ class _Node:
     def path(self, default: str) -> str:
         value = self.text(default)
         if not value.startswith("/"):
-            self.fail(f"{value!r} is not a path", "start it with /, such as /api/health")
+            self.fail(f"{value!r} is not a path", "start it with /, such as /healthz")
         return value
 
     def number(self, default: float, *, positive: bool = False) -> float:

@@ -66,7 +66,7 @@ def test_generic_defaults_only(tmp_path):
         ("healt: {}\n", "unknown key 'healt'; use one of health, http, metrics"),
         (
             "health: {path: api/health}\n",
-            "health.path: 'api/health' is not a path; start it with /, such as /api/health.",
+            "health.path: 'api/health' is not a path; start it with /, such as /healthz.",
         ),
         (
             "analysis: {path: /a, body: {x: 1}}\ncache: {body: {x: 1}, budget_seconds: 0.3, samples: 2.5}\n",

@@ -116,9 +116,10 @@ def judge_cache(run: CounterRun, rules: CacheRules) -> Verdict:
     if problems:
         if run.outcome == "stuck":
             advice = (
-                "the answers did not come from the cache: a {'status': 'skipped'} body means the "
-                "service skips instead of serving the cached result; otherwise the cache missed "
-                "(expired, disabled, or kept per instance). Check this revision's cache settings."
+                "the answers did not come from the cache: read the first answer's body (a "
+                "'skipped' status means the service declined instead of serving the cached "
+                "result); otherwise the cache missed (expired, disabled, or kept per instance). "
+                "Check this revision's cache settings."
             )
         else:
             advice = (

@@ -1,4 +1,4 @@
-"""The health check: ``GET /api/health`` answers 200 with JSON, after waiting out a cold start."""
+"""The health check: the health path answers 200 with JSON, after waiting out a cold start."""
 
 from __future__ import annotations
 
