@@ -108,8 +108,7 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
     if workerinput is not None:
         if WORKERINPUT_KEY in workerinput:
-            state.target = Target.from_json(workerinput[WORKERINPUT_KEY])
-            state.authorize()
+            state.join(Target.from_json(workerinput[WORKERINPUT_KEY]))
         return
     if not state.settings.target_requested:
         return

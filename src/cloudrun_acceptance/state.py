@@ -50,6 +50,13 @@ class GateState:
             self._expected_env = load_env_file(self.settings.env_file)
         return self._expected_env
 
+    def join(self, target: Target) -> None:
+        """On an xdist worker: take the target the controller resolved, with the same settings
+        (the contract's defaults included) and authorization."""
+        self.settings = resolve_settings(self.sources, self.contract.defaults)
+        self.target = target
+        self.authorize()
+
     def open(self, add_cleanup: Callable[[Callable[[], None]], None]) -> None:
         """Resolve the target: apply the contract's defaults, start the sandbox if asked, and
         read the service and revision from the Admin API when the service is named."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from tests.integration.gatekit import ENABLED, HEALTH, REVISION_CHECKS, run_gate
+from tests.integration.gatekit import ENABLED, HEALTH, REVISION_CHECKS, edit_contract, run_gate
 
 TOKEN = "s3cr3t-token-do-not-print"
 
@@ -202,3 +202,23 @@ def test_collect_only_writes_no_report(gate_dir):
     result = gate_dir.runpytest("--sandbox", "--collect-only", "-q", "-p", "no:cacheprovider")
     assert result.ret == 0
     assert not list((gate_dir.path / "reports").glob("*"))
+
+
+def test_xdist_workers_take_the_contract_defaults_too(gate_dir):
+    # A cold start longer than the built-in 60 s would not matter here; what matters is that a
+    # worker's health check reports the contract's ready timeout, not the built-in one.
+    edit_contract(gate_dir, "defaults", "ready_timeout", 0.5)
+    result = gate_dir.runpytest_subprocess(
+        "--sandbox",
+        "--sandbox-fault=health_503",
+        "-p",
+        "no:cacheprovider",
+        "-n",
+        "2",
+        "--dist",
+        "loadscope",
+        "--sandbox-analysis-seconds=0.05",
+        "--logs-timeout=1",
+    )
+    result.stdout.fnmatch_lines(["*within the 0.5 s ready timeout*"])
+    assert "within the 60 s ready timeout" not in result.stdout.str()
