@@ -18,6 +18,8 @@ from typing import Any, NoReturn
 import pytest
 import yaml
 
+from .exposition import series
+
 METRIC_TYPES = ("counter", "gauge", "histogram", "summary", "info", "stateset", "unknown")
 SESSION_PLACEHOLDER = "{test_session}"
 DEFAULTABLE_SETTINGS = ("ready_timeout", "logs_timeout", "inconclusive")
@@ -44,8 +46,7 @@ class CounterRule:
     @property
     def series(self) -> str:
         """The series in PromQL spelling, for messages: ``name{label="value"}``."""
-        inner = ",".join(f'{key}="{value}"' for key, value in sorted(self.labels.items()))
-        return f"{self.metric}{{{inner}}}" if inner else self.metric
+        return series(self.metric, self.labels)
 
 
 @dataclass(frozen=True)

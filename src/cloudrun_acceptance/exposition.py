@@ -138,12 +138,12 @@ def instance_fingerprint(snapshot: Snapshot, metric: str) -> str | None:
     if family is None or not family.samples:
         return None
     sample = family.samples[0]
-    labels = ",".join(f'{k}="{v}"' for k, v in sorted(sample.labels.items()))
-    return f"{metric}{{{labels}}}={sample.value!r}" if labels else f"{metric}={sample.value!r}"
+    return f"{series(metric, sample.labels)}={sample.value!r}"
 
 
-def series_key(labels: Mapping[str, str], drop: Iterable[str] = ()) -> str:
-    """Labels in PromQL spelling, for messages and as a dict key: ``{a="1",b="2"}``."""
+def series(name: str, labels: Mapping[str, str], drop: Iterable[str] = ()) -> str:
+    """A series in PromQL spelling, for messages and as a key: ``name{a="1",b="2"}``, or just
+    ``name`` without labels (an empty name gives the label set alone)."""
     skipped = set(drop)
     inner = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()) if k not in skipped)
-    return f"{{{inner}}}"
+    return f"{name}{{{inner}}}" if inner else name

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from prometheus_client.metrics_core import Metric
 
-from .exposition import Snapshot, series_key
+from .exposition import Snapshot, series
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def _duplicate_series(family: Metric) -> list[Finding]:
         key = (sample.name, tuple(sorted(sample.labels.items())))
         if key in seen:
             findings.append(
-                Finding(family.name, f"duplicate series {sample.name}{series_key(sample.labels)}")
+                Finding(family.name, f"duplicate series {series(sample.name, sample.labels)}")
             )
         seen.add(key)
     return findings
@@ -58,7 +58,7 @@ def _histogram(family: Metric) -> list[Finding]:
     counts: dict[str, float] = {}
     findings = []
     for sample in family.samples:
-        key = series_key(sample.labels, drop=("le",))
+        key = series("", sample.labels, drop=("le",))
         if sample.name == f"{family.name}_bucket":
             try:
                 bound = float(sample.labels.get("le", ""))
@@ -68,19 +68,19 @@ def _histogram(family: Metric) -> list[Finding]:
             buckets[key].append((bound, sample.value))
         elif sample.name == f"{family.name}_count":
             counts[key] = sample.value
-    for key, series in buckets.items():
-        series.sort()
-        where = "" if key == "{}" else f" {key}"
-        if series[-1][0] != math.inf:
+    for key, bounds in buckets.items():
+        bounds.sort()
+        where = f" {key}" if key else ""
+        if bounds[-1][0] != math.inf:
             findings.append(Finding(family.name, f"histogram{where} has no +Inf bucket"))
-        elif key in counts and counts[key] != series[-1][1]:
+        elif key in counts and counts[key] != bounds[-1][1]:
             findings.append(
                 Finding(
                     family.name,
                     f"histogram{where}: _count {counts[key]:g} differs from the +Inf bucket "
-                    f"{series[-1][1]:g}",
+                    f"{bounds[-1][1]:g}",
                 )
             )
-        if any(later[1] < earlier[1] for earlier, later in itertools.pairwise(series)):
+        if any(later[1] < earlier[1] for earlier, later in itertools.pairwise(bounds)):
             findings.append(Finding(family.name, f"histogram{where} buckets are not cumulative"))
     return findings
