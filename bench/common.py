@@ -70,9 +70,8 @@ def sandbox(analysis_seconds: float = 1.0, behaviour: Behaviour | None = None) -
     """A running sandbox of the shipped contract and env.yaml."""
     contract = load_contract(REPO / "tests/acceptance/contract.yaml")
     running = start_sandbox(
-        env=load_env_file(REPO / "env.yaml"),
-        secrets=contract.revision.secrets,
-        resources=contract.revision.resources,
+        contract,
+        load_env_file(REPO / "env.yaml"),
         analysis_seconds=analysis_seconds,
         behaviour=behaviour,
     )

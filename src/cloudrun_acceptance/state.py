@@ -142,10 +142,9 @@ def launch_sandbox(settings: Settings, contract: Contract, env: dict[str, str]) 
             ) from err
         raise
     return start_sandbox(
+        contract,
+        env,
         faults=settings.sandbox_faults,
-        env=env,
-        secrets=contract.revision.secrets,
-        resources=contract.revision.resources,
         analysis_seconds=settings.sandbox_analysis_seconds,
     )
 

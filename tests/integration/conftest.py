@@ -58,11 +58,6 @@ def gate_dir(pytester: pytest.Pytester) -> pytest.Pytester:
 def running_sandbox() -> Iterator[Sandbox]:
     """A sandbox started by the test itself, as a deployed service the gate is pointed at."""
     contract = load_contract(REPO / "tests/acceptance/contract.yaml")
-    sandbox = start_sandbox(
-        env=load_env_file(REPO / "env.yaml"),
-        secrets=contract.revision.secrets,
-        resources=contract.revision.resources,
-        analysis_seconds=0.05,
-    )
+    sandbox = start_sandbox(contract, load_env_file(REPO / "env.yaml"), analysis_seconds=0.05)
     yield sandbox
     sandbox.stop()

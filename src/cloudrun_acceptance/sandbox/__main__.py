@@ -33,10 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     contract = load_contract(args.contract)
     sandbox = start_sandbox(
+        contract,
+        load_env_file(args.env_file),
         faults=tuple(args.fault),
-        env=load_env_file(args.env_file),
-        secrets=contract.revision.secrets,
-        resources=contract.revision.resources,
         analysis_seconds=args.analysis_seconds,
     )
     d = sandbox.deployment

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import httpx
 import uvicorn
 
-from ..contract import SecretRef
+from ..contract import Contract
 from .adminapi import start_admin_api
 from .deployment import CRASH_SESSION_ID, SESSION_ID, Deployment, LogStore, plan_deployment
 from .faults import Behaviour, behaviour_for
@@ -67,17 +67,20 @@ class Sandbox:
 
 
 def start_sandbox(
+    contract: Contract,
+    env: Mapping[str, str],
     *,
     faults: tuple[str, ...] = (),
-    env: Mapping[str, str],
-    secrets: tuple[SecretRef, ...] = (),
-    resources: Mapping[str, str] | None = None,
     analysis_seconds: float = 1.0,
     behaviour: Behaviour | None = None,
 ) -> Sandbox:
-    """Start the sandbox for a deployment with ``faults`` applied (or an explicit ``behaviour``)."""
+    """Start the sandbox deployed as ``env`` (env.yaml) and the contract's secrets and resources
+    say, with ``faults`` applied (or an explicit ``behaviour``)."""
     behaviour = behaviour or behaviour_for(faults)
-    deployment = plan_deployment(behaviour, env, secrets, resources or {}, analysis_seconds)
+    revision = contract.revision
+    deployment = plan_deployment(
+        behaviour, env, revision.secrets, revision.resources, analysis_seconds
+    )
     sock = bind_loopback()
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     deployment = replace(deployment, service_url=url)
