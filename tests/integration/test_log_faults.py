@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 
 from tests.integration.gatekit import LOG_CHECKS, NO_5XX, SEVERITY, STARTUP, edit_contract, run_gate
@@ -96,21 +95,16 @@ def test_a_filter_the_api_rejects_is_a_clear_failure(gate_dir):
     assert run.failed == {r"test_startup_line_is_logged[[Metrics] (?=13) metrics registered]"}
 
 
-def test_unreachable_logging_api_is_a_clear_failure(gate_dir, running_sandbox):
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    try:
-        run = run_gate(
-            gate_dir,
-            "--project=sandbox-project",
-            "--region=europe-west1",
-            "--service=emergence-app",
-            f"--cloudrun-endpoint={running_sandbox.admin_endpoint}",
-            f"--logging-endpoint=http://127.0.0.1:{sock.getsockname()[1]}",
-            "--test-session=sandbox-session",
-        )
-    finally:
-        sock.close()
+def test_unreachable_logging_api_is_a_clear_failure(gate_dir, running_sandbox, refusing_port):
+    run = run_gate(
+        gate_dir,
+        "--project=sandbox-project",
+        "--region=europe-west1",
+        "--service=emergence-app",
+        f"--cloudrun-endpoint={running_sandbox.admin_endpoint}",
+        f"--logging-endpoint=http://127.0.0.1:{refusing_port}",
+        "--test-session=sandbox-session",
+    )
     run.expect(failed=LOG_CHECKS)
     run.result.stdout.fnmatch_lines(
         [

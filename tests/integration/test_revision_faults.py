@@ -3,8 +3,6 @@ each deployment fault fails exactly the right check, with the message an operato
 
 from __future__ import annotations
 
-import socket
-
 from tests.integration.gatekit import (
     ADMIN,
     ENABLED,
@@ -185,14 +183,9 @@ def test_unknown_pinned_revision_lists_the_revisions(gate_dir, running_sandbox):
     )
 
 
-def test_unreachable_admin_api_is_a_clear_failure_not_a_traceback(gate_dir):
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    endpoint = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    try:
-        run = run_gate(gate_dir, *SANDBOX_SERVICE, f"--cloudrun-endpoint={endpoint}")
-    finally:
-        sock.close()
+def test_unreachable_admin_api_is_a_clear_failure_not_a_traceback(gate_dir, refusing_port):
+    endpoint = f"http://127.0.0.1:{refusing_port}"
+    run = run_gate(gate_dir, *SANDBOX_SERVICE, f"--cloudrun-endpoint={endpoint}")
     mutating = {
         "test_forced_analysis_moves_the_counters",
         "test_cached_analysis_answers_within_budget",

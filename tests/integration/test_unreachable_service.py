@@ -3,11 +3,7 @@ no traceback, and mutating checks only with a named session."""
 
 from __future__ import annotations
 
-import socket
 import time
-from collections.abc import Iterator
-
-import pytest
 
 from tests.integration.gatekit import (
     ANALYSIS,
@@ -20,25 +16,6 @@ from tests.integration.gatekit import (
 
 MUTATING = {ANALYSIS, CACHE}
 NOT_RUN = MUTATING | REVISION_CHECKS  # a --service-url run without a session or a service name
-
-
-@pytest.fixture
-def refusing_port() -> Iterator[int]:
-    """A port that is bound but not listening: connections are refused."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    yield sock.getsockname()[1]
-    sock.close()
-
-
-@pytest.fixture
-def silent_port() -> Iterator[int]:
-    """A port that accepts connections (the kernel's backlog) and never answers."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    yield sock.getsockname()[1]
-    sock.close()
 
 
 def test_refused_connection_fails_health_with_the_error_and_ends_soon(gate_dir, refusing_port):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 from cloudrun_acceptance.auth import Secret
 from cloudrun_acceptance.client import Exchange, ServiceClient, wait_until_ready
 
@@ -41,28 +39,16 @@ def test_redirect_is_returned_not_followed(serve):
     assert "Location: /login" in exchange.describe()
 
 
-def test_refused_connection_is_an_exchange_with_the_error():
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    try:
-        exchange = ServiceClient(f"http://127.0.0.1:{port}").get("/x")
-    finally:
-        sock.close()
+def test_refused_connection_is_an_exchange_with_the_error(refusing_port):
+    exchange = ServiceClient(f"http://127.0.0.1:{refusing_port}").get("/x")
     assert exchange.status is None and not exchange.answered
     assert exchange.error is not None and exchange.error.startswith(
         "connection failed: [Errno 111]"
     )
 
 
-def test_silent_server_is_a_read_timeout():
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(4)
-    try:
-        exchange = ServiceClient(f"http://127.0.0.1:{sock.getsockname()[1]}", timeout=0.2).get("/x")
-    finally:
-        sock.close()
+def test_silent_server_is_a_read_timeout(silent_port):
+    exchange = ServiceClient(f"http://127.0.0.1:{silent_port}", timeout=0.2).get("/x")
     assert exchange.error == "no answer within 0.2 s (read timeout)"
     assert 0.15 < exchange.elapsed < 1
 
