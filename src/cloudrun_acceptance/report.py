@@ -348,16 +348,13 @@ class GateReporter:
         elif report.when == "teardown" and report.failed:
             result.outcome, result.message = "error", report.longreprtext
 
-    def pytest_keyboard_interrupt(self) -> None:
-        self.record.interrupted = True
-
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         """Before junitxml writes its file: add the suite properties; then write the report."""
         record = self.record
         record.finished = datetime.now(UTC)
         record.exitstatus = int(exitstatus)
-        record.interrupted = record.interrupted or exitstatus == pytest.ExitCode.INTERRUPTED
+        record.interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
         from _pytest.junitxml import xml_key
 
         junit = self.config.stash.get(xml_key, None)

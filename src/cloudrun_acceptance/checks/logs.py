@@ -6,12 +6,9 @@ from ..apierrors import LoggingApiError
 from ..cloudlogging import Ingestion, Listing, StartupScan, closest_lines
 from ..contract import LogRules
 from ..verdict import Verdict, failed, passed
+from . import api_failure
 
 MAX_LISTED = 20
-
-
-def _api_failure(error: LoggingApiError) -> Verdict:
-    return failed(error.summary, [], error.advice)
 
 
 def _cap_note(listing: Listing) -> list[str]:
@@ -28,7 +25,7 @@ def judge_startup_line(
 ) -> Verdict:
     """The revision logged a line matching ``pattern`` since it was created."""
     if isinstance(scan, LoggingApiError):
-        return _api_failure(scan)
+        return api_failure(scan)
     record = scan.found.get(pattern)
     if record is not None:
         return passed(f"logged: {record.describe()}", {"found after (s)": f"{scan.waited:.1f}"})
@@ -47,7 +44,7 @@ def judge_startup_line(
 def judge_server_errors(found: tuple[Listing, Ingestion] | LoggingApiError) -> Verdict:
     """No request of the revision was answered 5xx since it was created (the gate's included)."""
     if isinstance(found, LoggingApiError):
-        return _api_failure(found)
+        return api_failure(found)
     listing, ingestion = found
     notes = []
     if not ingestion.complete:
@@ -77,7 +74,7 @@ def judge_server_errors(found: tuple[Listing, Ingestion] | LoggingApiError) -> V
 def judge_error_entries(listing: Listing | LoggingApiError, rules: LogRules) -> Verdict:
     """Entries at ERROR or above: counted and listed; they fail only if the contract says so."""
     if isinstance(listing, LoggingApiError):
-        return _api_failure(listing)
+        return api_failure(listing)
     count = len(listing.records)
     figures = {"entries at ERROR or above": f"{count}{'+' if listing.capped else ''}"}
     shown = [f"  {record.describe()}" for record in listing.records[:MAX_LISTED]]

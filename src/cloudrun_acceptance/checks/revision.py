@@ -14,6 +14,7 @@ from ..apierrors import AdminApiError
 from ..cloudrun import SecretMount, ServiceFacts, same_quantity
 from ..contract import RevisionRules, SecretRef
 from ..verdict import Verdict, failed, passed
+from . import api_failure
 
 _DESCRIBE = "gcloud run revisions describe {revision} --region {region} --project {project}"
 
@@ -25,7 +26,7 @@ def _describe_command(facts: ServiceFacts, revision: str) -> str:
 def judge_admin_api(lookup: ServiceFacts | AdminApiError, checked_url: str | None) -> Verdict:
     """The Admin API describes the service, or the failure says what to fix."""
     if isinstance(lookup, AdminApiError):
-        return failed(lookup.summary, [], lookup.advice)
+        return api_failure(lookup)
     return judge_service(lookup, checked_url)
 
 
