@@ -82,7 +82,8 @@ class Exchange:
 
 @dataclass
 class ServiceClient:
-    """Talks to the service under test. Counts what it sends, per method and path."""
+    """Talks to the service under test. Counts what it sends, and what was answered, per
+    method and path: only an answered request can be in the service's request log."""
 
     base_url: str
     user_agent: str = "cloudrun-acceptance"
@@ -90,6 +91,7 @@ class ServiceClient:
     authorization: Secret | None = None
     transport: httpx.BaseTransport | None = None
     sent: Counter[str] = field(default_factory=Counter)
+    answered: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         headers = {"User-Agent": self.user_agent}
@@ -123,7 +125,8 @@ class ServiceClient:
     ) -> Exchange:
         """Send one request; transport errors come back as an Exchange with ``error`` set."""
         url = f"{self.base_url}{path}"
-        self.sent[f"{method} {path}"] += 1
+        key = f"{method} {path}"
+        self.sent[key] += 1
         limit = self.timeout if timeout is None else timeout
         marks: dict[str, float] = {}
 
@@ -146,6 +149,7 @@ class ServiceClient:
                 started_at=started_at,
             )
         elapsed = wire_time(marks, start, time.perf_counter())
+        self.answered[key] += 1
         return Exchange(
             method,
             url,

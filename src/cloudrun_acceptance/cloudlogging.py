@@ -238,7 +238,7 @@ class StartupScan:
 
 @dataclass(frozen=True)
 class Ingestion:
-    """How many of the gate's own requests the logs showed before the deadline."""
+    """How many of the gate's own answered requests the logs showed before the deadline."""
 
     seen: int
     expected: int

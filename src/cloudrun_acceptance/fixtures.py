@@ -266,10 +266,14 @@ def startup_scan(
 def server_errors(
     log_reader: LogReader, service: ServiceClient, logs_deadline: float
 ) -> tuple[Listing, Ingestion] | LoggingApiError:
-    """5xx requests of the revision, once the gate's own requests are in the logs."""
+    """5xx requests of the revision, once the gate's own answered requests are in the logs.
+
+    Refused connections and timeouts are not waited for: a refused one never reached the
+    service, and a timed-out one is logged only when the service finishes it.
+    """
     try:
-        sent = sum(service.sent.values())
-        ingestion = await_own_requests(log_reader, service.user_agent, sent, logs_deadline)
+        answered = sum(service.answered.values())
+        ingestion = await_own_requests(log_reader, service.user_agent, answered, logs_deadline)
         return log_reader.list("httpRequest.status>=500"), ingestion
     except LoggingApiError as err:
         return err

@@ -35,16 +35,19 @@ def test_redirect_is_returned_not_followed(serve):
     client = ServiceClient(url)
     exchange = client.get("/api/health")
     assert (exchange.status, exchange.location) == (302, "/login")
-    assert client.sent == {"GET /api/health": 1}
+    assert client.sent == client.answered == {"GET /api/health": 1}
     assert "Location: /login" in exchange.describe()
 
 
 def test_refused_connection_is_an_exchange_with_the_error(refusing_port):
-    exchange = ServiceClient(f"http://127.0.0.1:{refusing_port}").get("/x")
+    client = ServiceClient(f"http://127.0.0.1:{refusing_port}")
+    exchange = client.get("/x")
     assert exchange.status is None and not exchange.answered
     assert exchange.error is not None and exchange.error.startswith(
         "connection failed: [Errno 111]"
     )
+    # Sent, but never answered: the service's request log cannot show it.
+    assert (client.sent, client.answered) == ({"GET /x": 1}, {})
 
 
 def test_silent_server_is_a_read_timeout(silent_port):

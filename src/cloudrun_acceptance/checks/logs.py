@@ -49,7 +49,7 @@ def judge_server_errors(found: tuple[Listing, Ingestion] | LoggingApiError) -> V
     notes = []
     if not ingestion.complete:
         notes.append(
-            f"only {ingestion.seen} of the gate's {ingestion.expected} requests were in the logs "
+            f"only {ingestion.seen} of the gate's {ingestion.expected} answered requests were in the logs "
             f"after {ingestion.waited:.1f} s: later errors may not be ingested yet"
         )
     figures = {
