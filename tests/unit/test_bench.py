@@ -1,0 +1,53 @@
+"""`make bench` itself: it runs, prints each figure with its target, and fails only when asked."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.__main__ import exit_code
+from bench.common import Figure
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def bench(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bench", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_a_missed_target_is_reported_and_fails_only_under_strict(capsys):
+    figures = [
+        Figure("b", "too slow", "2 s", "<= 1 s", False),
+        Figure("b", "reported", "3", "reported", None),
+    ]
+    said = "1 target(s) missed; bench/RESULTS.md says why.\n"
+    assert exit_code(figures, strict=False) == 0
+    assert capsys.readouterr().err == said
+    assert exit_code(figures, strict=True) == 1
+    assert capsys.readouterr().err == said
+    assert exit_code(figures[1:], strict=True) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_the_load_bench_runs_and_prints_each_figure_with_its_target():
+    done = bench("load", "--strict")
+    assert done.returncode == 0, done.stderr
+    assert re.search(
+        r"^ yes  load +forced analyses per run +1  \(target exactly 1\)$", done.stdout, re.M
+    ), done.stdout
+    assert re.search(r"^ yes  load +cache-hit calls per run +3  \(target <= 3", done.stdout, re.M)
+
+
+def test_an_unknown_benchmark_is_named():
+    done = bench("nope")
+    assert done.returncode == 2
+    assert "unknown benchmark 'nope'; choose from gate_vs_manual, overhead" in done.stderr
