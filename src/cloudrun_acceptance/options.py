@@ -109,14 +109,16 @@ OPTIONS: tuple[OptionSpec, ...] = (
         flag="--ready-timeout",
         kind="seconds",
         metavar="SECONDS",
-        help="how long to wait for health to answer (cold start); default from the contract",
+        help="how long to wait for health to answer (cold start); default from the contract, "
+        "10 with --sandbox",
     ),
     OptionSpec(
         dest="logs_timeout",
         flag="--logs-timeout",
         kind="seconds",
         metavar="SECONDS",
-        help="how long to wait for log lines to be ingested; default from the contract",
+        help="how long to wait for log lines to be ingested; default from the contract, "
+        "3 with --sandbox",
     ),
     OptionSpec(
         dest="cloudrun_endpoint",

@@ -35,7 +35,7 @@ def test_error_severity_fails_when_the_contract_says_so(gate_dir):
     run.expect(failed={NO_5XX, SEVERITY})
     run.result.stdout.fnmatch_lines(
         [
-            "2 log entries of the revision are at ERROR or above",
+            "2 entries of the revision are at ERROR or above",
             "  * ERROR: Analysis failed for session 'sandbox-crash': provider error",
         ]
     )

@@ -46,6 +46,23 @@ def test_command_line_beats_environment_beats_ini_beats_contract_defaults():
     assert resolve_settings(sources()).ready_timeout == 60.0
 
 
+def test_the_sandbox_replaces_the_default_timeouts_and_says_so():
+    settings = resolve_settings(sources(cli={"sandbox": True}), {"ready_timeout": "60"})
+    assert (settings.ready_timeout, settings.logs_timeout) == (10.0, 3.0)
+    assert settings.origins["logs_timeout"] == "the sandbox's default"
+    assert settings.notes == (
+        "--ready-timeout=10 and --logs-timeout=3 by default with --sandbox (no real cold start, "
+        "no log ingestion lag); give the option to change it",
+    )
+    given = resolve_settings(
+        sources(cli={"sandbox": True, "logs_timeout": "30"}, ini={"ready_timeout": "20"})
+    )
+    assert (given.ready_timeout, given.logs_timeout) == (20.0, 30.0)
+    assert given.notes == ()
+    real = resolve_settings(sources(cli={"service_url": "https://svc.example.com"}))
+    assert (real.ready_timeout, real.logs_timeout) == (60.0, 120.0)
+
+
 def test_paths_are_relative_to_where_they_were_given():
     settings = resolve_settings(
         sources(cli={"contract": "mine.yaml"}, ini={"env_file": "deploy/env.yaml"})

@@ -49,8 +49,8 @@ def judge_server_errors(found: tuple[Listing, Ingestion] | LoggingApiError) -> V
     notes = []
     if not ingestion.complete:
         notes.append(
-            f"only {ingestion.seen} of the gate's {ingestion.expected} answered requests were in the logs "
-            f"after {ingestion.waited:.1f} s: later errors may not be ingested yet"
+            f"only {ingestion.seen} of the gate's {ingestion.expected} answered requests were in "
+            f"the logs after {ingestion.waited:.1f} s: later errors may not be ingested yet"
         )
     figures = {
         "5xx requests": str(len(listing.records)),
@@ -78,9 +78,10 @@ def judge_error_entries(listing: Listing | LoggingApiError, rules: LogRules) -> 
     count = len(listing.records)
     figures = {"entries at ERROR or above": f"{count}{'+' if listing.capped else ''}"}
     shown = [f"  {record.describe()}" for record in listing.records[:MAX_LISTED]]
+    entries = f"{count} {'entry' if count == 1 else 'entries'}"
     if count and rules.error_severity == "fail":
         return failed(
-            f"{count} log entries of the revision are at ERROR or above",
+            f"{entries} of the revision {'is' if count == 1 else 'are'} at ERROR or above",
             [*shown, *_cap_note(listing)],
             "read them; set logs.error_severity: report in the contract to only report them.",
             figures,
@@ -88,6 +89,6 @@ def judge_error_entries(listing: Listing | LoggingApiError, rules: LogRules) -> 
     summary = (
         "no entry at ERROR or above"
         if not count
-        else f"{count} entries at ERROR or above (reported only)"
+        else f"{entries} at ERROR or above (reported only)"
     )
     return passed(summary, figures, [*shown, *_cap_note(listing)])
