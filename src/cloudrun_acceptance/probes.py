@@ -3,7 +3,8 @@
 Counters live per instance. A delta is only computed between two scrapes of the same instance
 (same fingerprint). Before the action the metrics are scraped until an instance repeats, so that
 every instance behind round-robin has a baseline; after it they are polled, with a growing interval
-and never a fixed sleep, until one instance shows every expected increase or the deadline passes.
+and never a fixed sleep, until one instance shows every expected increase or the deadline passes
+(or, when the action itself failed, once).
 """
 
 from __future__ import annotations
@@ -157,6 +158,9 @@ def observe_counters(
             break
         baselines[fingerprint] = taken.snapshot
     actions = tuple(act())
+    # A call that did not answer 2xx is judged on its answer: one scrape after it keeps the
+    # counters as evidence, and waiting for them to move would only delay that verdict.
+    failed_action = not all(action.ok for action in actions)
     start = time.monotonic()
     interval = 0.05
     latest: dict[str | None, tuple[Reading, ...]] = {}
@@ -183,7 +187,7 @@ def observe_counters(
         else:
             unknown += 1
         waited = time.monotonic() - start
-        if waited >= deadline or unknown >= MAX_UNKNOWN_SCRAPES:
+        if waited >= deadline or unknown >= MAX_UNKNOWN_SCRAPES or failed_action:
             break
         time.sleep(min(interval, max(0.0, deadline - waited)))
         interval = min(interval * 2, 0.5)

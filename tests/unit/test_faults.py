@@ -15,3 +15,14 @@ def test_faults_compose_and_env_changes_merge():
     behaviour = behaviour_for(["env_drift", "env_missing", "metrics_html"])
     assert behaviour.env_changes == {"CONCEPT_RECALL_METRICS_ENABLED": "1", "AUTH_DEV_MODE": None}
     assert behaviour.metrics == "html"
+
+
+def test_slow_metrics_outlast_the_shipped_contracts_request_timeout():
+    from pathlib import Path
+
+    from cloudrun_acceptance.contract import load_contract
+    from cloudrun_acceptance.sandbox.service import SLOW_METRICS_SECONDS
+
+    shipped = load_contract(Path(__file__).resolve().parents[2] / "tests/acceptance/contract.yaml")
+    # Else the profile would be a slow deployment that passes, not a broken one.
+    assert shipped.http_timeout < SLOW_METRICS_SECONDS

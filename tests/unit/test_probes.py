@@ -17,16 +17,21 @@ RULE = CounterRule("jobs_total", {}, 1)
 class Fleet:
     """Instances behind round-robin, each with its own counter and start time."""
 
-    def __init__(self, instances: int, *, churn: bool = False, stuck: bool = False) -> None:
+    def __init__(
+        self, instances: int, *, churn: bool = False, stuck: bool = False, failing: bool = False
+    ) -> None:
         self.counts = [0] * instances
         self.turn = itertools.count()
         self.churn = churn
         self.stuck = stuck
+        self.failing = failing
         self.created = itertools.count(100)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         index = next(self.turn) % len(self.counts)
         if request.method == "POST":
+            if self.failing:
+                return httpx.Response(500, json={"detail": "Internal Server Error"})
             if not self.stuck:
                 self.counts[index] += 1
             return httpx.Response(200, json={"ok": True})
@@ -67,6 +72,15 @@ def test_stuck_counter_fails_after_the_deadline():
     assert 0.3 <= run.waited < 1
     assert run.readings[0].describe() == "jobs_total: before 0, after 0 (+0, expected at least +1)"
     assert client.sent["GET /metrics"] < 12  # polled with a growing interval, not hammered
+
+
+def test_a_failed_action_is_not_polled_for_until_the_deadline():
+    run, client = observe(Fleet(1, failing=True), deadline=5)
+    assert run.actions[0].status == 500
+    assert run.waited < 0.5
+    # Two baselines and one scrape after the action, which keeps the counters as evidence.
+    assert client.sent["GET /metrics"] == 3
+    assert run.readings[0].describe() == "jobs_total: before 0, after 0 (+0, expected at least +1)"
 
 
 def test_every_scrape_on_a_new_instance_is_inconclusive():

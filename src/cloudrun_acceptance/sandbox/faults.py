@@ -74,7 +74,7 @@ FAULTS: Mapping[str, Fault] = {
         ),
         Fault(
             "metrics_slow",
-            "the metrics endpoint takes 5 s to answer",
+            "the metrics endpoint takes 15 s to answer, longer than any scrape waits",
             lambda b: replace(b, metrics="slow"),
         ),
         Fault(

@@ -39,6 +39,9 @@ from .deployment import CRASH_SESSION_ID, SESSION_ID, Deployment, LogStore
 
 ENABLE_ENV = "CONCEPT_RECALL_METRICS_ENABLED"
 DISABLED_BODY = f"# Metrics disabled. Set {ENABLE_ENV}=true to enable.\n"
+# Longer than the shipped contract's request timeout and Prometheus's default scrape_timeout
+# (both 10 s): no scrape of a metrics endpoint this slow succeeds.
+SLOW_METRICS_SECONDS = 15.0
 PROVIDER = "neo_analysis"
 SESSIONS: dict[str, list[str]] = {
     SESSION_ID: [
@@ -197,7 +200,7 @@ def create_app(deployment: Deployment, fleet: Fleet, log: LogStore) -> FastAPI:
         if behaviour.metrics == "404":
             return JSONResponse({"detail": "Not Found"}, status_code=404)
         if behaviour.metrics == "slow":
-            await asyncio.sleep(5)
+            await asyncio.sleep(SLOW_METRICS_SECONDS)
         if not metrics_enabled(deployment):
             return PlainTextResponse(DISABLED_BODY)
         return Response(generate_latest(instance(request).registry), media_type=CONTENT_TYPE_LATEST)
