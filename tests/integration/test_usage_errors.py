@@ -223,3 +223,28 @@ def test_project_without_region_and_service(gate_dir, monkeypatch):
         "ERROR: 'my-project' from PROJECT_ID (environment) needs --region too: the Admin API finds a "
         "service by project, region and name. Give all three (or PROJECT_ID, REGION, SERVICE_NAME).",
     )
+
+
+def test_id_token_auth_without_usable_credentials_says_what_works(
+    gate_dir, monkeypatch, refusing_port, tmp_path
+):
+    # A user login (what `gcloud auth application-default login` writes) cannot mint identity
+    # tokens, and there is no metadata server: the one here refuses, so nothing leaves loopback.
+    login = tmp_path / "adc.json"
+    login.write_text(
+        '{"type": "authorized_user", "client_id": "x", "client_secret": "y", "refresh_token": "z"}'
+    )
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(login))
+    for name in ("GCE_METADATA_IP", "GCE_METADATA_HOST"):
+        monkeypatch.setenv(name, f"127.0.0.1:{refusing_port}")
+    # A subprocess: google-auth reads the metadata server's address when it is imported.
+    result = gate_dir.runpytest_subprocess("--sandbox", "--auth=id-token", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: --auth id-token could not get an identity token for http://127.0.0.1:* "
+            "(DefaultCredentialsError); in CI use a service account with roles/run.invoker "
+            "(GOOGLE_APPLICATION_CREDENTIALS or workload identity); on a workstation use --auth "
+            "bearer with SERVICE_TOKEN=$(gcloud auth print-identity-token)."
+        ]
+    )
