@@ -2,7 +2,9 @@
 
 The exposition is like a busy real service's: about 100 families, labelled counters and gauges,
 and labelled histograms, scaled to 5k, 50k and 200k lines. Target: at most 1.5x the bare parser
-at 50k lines, and a cost per line that does not grow with the size (linear).
+at 50k lines, and a cost per line that grows no faster than the bare parser's (linear). The bare
+parser's own cost per line varies with the size (memory, the garbage collector) by up to a third
+between runs here, so the gate's growth is judged against it, measured in the same run.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from cloudrun_acceptance.exposition import parse_exposition
 from cloudrun_acceptance.lint import lint
 
 TARGET = 1.5
+LINEAR_SLACK = 1.15
 SIZES = (5_000, 50_000, 200_000)
 RUNS = 5
 
@@ -65,7 +68,7 @@ def bare(text: str) -> None:
 
 def run() -> list[Figure]:
     figures = []
-    per_line = {}
+    per_line: dict[str, dict[int, float]] = {"gate": {}, "bare": {}}
     for size in SIZES:
         text, contract = exposition(size)
         count = text.count("\n")
@@ -73,7 +76,8 @@ def run() -> list[Figure]:
             {"gate": lambda t=text, c=contract: gate_path(t, c), "bare": lambda t=text: bare(t)},
             RUNS,
         )
-        per_line[size] = times["gate"] / count
+        for side, cost in per_line.items():
+            cost[size] = times[side] / count
         ratio = times["gate"] / times["bare"]
         figures.append(
             Figure(
@@ -84,14 +88,16 @@ def run() -> list[Figure]:
                 ratio <= TARGET if size == 50_000 else None,
             )
         )
-    growth = per_line[SIZES[-1]] / per_line[SIZES[0]]
+    growth = {side: cost[SIZES[-1]] / cost[SIZES[0]] for side, cost in per_line.items()}
+    gate = per_line["gate"]
     figures.append(
         Figure(
             "parsing",
             f"cost per line, {SIZES[-1] // 1000}k vs {SIZES[0] // 1000}k lines",
-            f"{growth:.2f}x ({per_line[SIZES[0]] * 1e6:.1f} vs {per_line[SIZES[-1]] * 1e6:.1f} us/line)",
-            "~1 (linear)",
-            growth <= 1.3,
+            f"{growth['gate']:.2f}x ({gate[SIZES[0]] * 1e6:.1f} -> {gate[SIZES[-1]] * 1e6:.1f} "
+            f"us/line); bare parser {growth['bare']:.2f}x",
+            f"<= {LINEAR_SLACK}x the bare parser's growth (linear)",
+            growth["gate"] <= LINEAR_SLACK * growth["bare"],
         )
     )
     return figures
