@@ -139,6 +139,17 @@ def test_analysis_passes_when_counters_move():
     assert verdict.figures["hits_total before/after"] == "1 -> 2"
 
 
+def test_analysis_without_an_answer_names_the_timeout_to_raise():
+    timed_out = Exchange(
+        "POST", "http://svc/api/work", error="no answer within 60 s (read timeout)", elapsed=60.0
+    )
+    verdict = judge_analysis(CounterRun("stuck", (timed_out,)), ANALYSIS)
+    assert (
+        verdict.summary == "the forced analysis got no answer: no answer within 60 s (read timeout)"
+    )
+    assert "analysis.timeout_seconds in the contract (60 s)" in verdict.advice
+
+
 def test_analysis_inconclusive_is_not_a_pass():
     run = CounterRun(
         "inconclusive",

@@ -42,10 +42,18 @@ def judge_analysis(run: CounterRun, rules: AnalysisRules) -> Verdict:
         return _unreadable(run, "forced analysis not run")
     call = run.actions[0]
     figures = {"analysis (s)": f"{call.elapsed:.3f}", **_counter_figures(run)}
+    if not call.answered:
+        return failed(
+            f"the forced analysis got no answer: {call.error}",
+            [call.evidence()],
+            "the analysis may take longer than analysis.timeout_seconds in the contract "
+            f"({rules.timeout_seconds:g} s): read the revision's logs for this request, and raise "
+            "the timeout if the service is slow by design.",
+            figures,
+        )
     if not call.ok:
         return failed(
-            f"the forced analysis answered {call.status if call.answered else call.error}, "
-            "expected 2xx",
+            f"the forced analysis answered {call.status}, expected 2xx",
             [call.evidence()],
             "read the revision's logs around this request (the logs checks list 5xx with their "
             "trace ids); a 404 naming the session means TEST_SESSION does not exist on this "
