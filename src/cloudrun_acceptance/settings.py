@@ -18,15 +18,12 @@ from typing import NoReturn
 import httpx
 import pytest
 
-from .options import OPTIONS, OPTIONS_BY_DEST, OptionSpec
+from .options import OPTIONS, OPTIONS_BY_DEST, SANDBOX_DEFAULTS, OptionSpec
 from .sandbox.faults import FAULTS
 
 _HOST = re.compile(r"[A-Za-z0-9._-]+|[0-9a-fA-F:.]+")
 # Built-in defaults of settings whose default may also come from the contract.
 BUILTIN_DEFAULTS = {"ready_timeout": "60", "logs_timeout": "120"}
-# The sandbox starts in milliseconds (1.5 s with the cold_start fault), and its Logging API reads
-# the service's log as it is written: waiting longer only delays the verdict on a broken one.
-SANDBOX_DEFAULTS = {"ready_timeout": "10", "logs_timeout": "3"}
 SANDBOX_DEFAULT_ORIGIN = "the sandbox's default"
 
 TARGET_HELP = (
