@@ -22,6 +22,11 @@ def properties(junit: Path) -> dict[str, str]:
     return {p.get("name", ""): p.get("value", "") for p in suite.iter("property")}
 
 
+def junit_status(reports: Path) -> str:
+    """The gate status recorded in the one JUnit file of ``reports``."""
+    return properties(only(reports, "*.xml"))["cloudrun_acceptance.status"]
+
+
 def test_junit_names_the_revision_and_carries_the_suite_properties(gate_dir):
     run = run_gate(gate_dir, "--sandbox")
     junit = only(gate_dir.path / "reports", "emergence-app-00002-abc-*Z.xml")
@@ -90,10 +95,7 @@ def test_markdown_report_of_a_failing_run_has_each_failure(gate_dir):
     )
     assert "### error: 17 checks" in report
     assert "not checked: http://127.0.0.1:" in report
-    assert (
-        properties(only(gate_dir.path / "reports", "*.xml"))["cloudrun_acceptance.status"]
-        == "FAILED"
-    )
+    assert junit_status(gate_dir.path / "reports") == "FAILED"
 
 
 def test_inconclusive_run_says_so(gate_dir):
@@ -172,10 +174,7 @@ def test_interrupted_run_still_writes_the_report(gate_dir):
     report = only(gate_dir.path / "reports", "*.md").read_text()
     assert "| Status | **FAILED** ❌ (interrupted) |" in report
     assert "| revision serves expected traffic | ⏸️ not run |" in report
-    assert (
-        properties(only(gate_dir.path / "reports", "*.xml"))["cloudrun_acceptance.status"]
-        == "FAILED"
-    )
+    assert junit_status(gate_dir.path / "reports") == "FAILED"
 
 
 def test_xdist_workers_share_one_sandbox_and_only_the_controller_reports(gate_dir):
