@@ -18,7 +18,8 @@ import uvicorn  # noqa: F401
 
 from cloudrun_acceptance.contract import load_contract, load_env_file
 from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
-from tests.integration.gatekit import REPO, copy_gate
+from tests.integration.gatekit import copy_gate
+from tests.paths import REPO, SHIPPED_CONTRACT
 
 with httpx.Client(transport=httpx.HTTPTransport()) as _warm, contextlib.suppress(httpx.HTTPError):
     _warm.get("http://127.0.0.1:9/")  # port 9 (discard): refused; loads httpcore's exceptions
@@ -57,7 +58,7 @@ def gate_dir(pytester: pytest.Pytester) -> pytest.Pytester:
 @pytest.fixture
 def running_sandbox() -> Iterator[Sandbox]:
     """A sandbox started by the test itself, as a deployed service the gate is pointed at."""
-    contract = load_contract(REPO / "tests/acceptance/contract.yaml")
+    contract = load_contract(SHIPPED_CONTRACT)
     sandbox = start_sandbox(contract, load_env_file(REPO / "env.yaml"), analysis_seconds=0.05)
     yield sandbox
     sandbox.stop()

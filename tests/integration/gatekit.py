@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.paths import REPO, SHIPPED_CONTRACT
+
 GATE_FILES = ("pytest.ini", "conftest.py", "env.yaml")
 FAST = ("--sandbox-analysis-seconds", "0.05", "--logs-timeout", "1", "-p", "no:cacheprovider")
 
@@ -59,12 +60,12 @@ LOG_CHECKS = STARTUP | {NO_5XX, SEVERITY}
 
 
 def contract_metrics() -> list[str]:
-    contract = yaml.safe_load((REPO / "tests/acceptance/contract.yaml").read_text())
+    contract = yaml.safe_load(SHIPPED_CONTRACT.read_text())
     return [metric["name"] for metric in contract["metrics"]["expected"]]
 
 
 def contract_section(name: str) -> dict[str, Any]:
-    return yaml.safe_load((REPO / "tests/acceptance/contract.yaml").read_text())[name]
+    return yaml.safe_load(SHIPPED_CONTRACT.read_text())[name]
 
 
 PRESENCE = {presence(name) for name in contract_metrics()}

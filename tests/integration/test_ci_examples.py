@@ -8,7 +8,8 @@ import subprocess
 
 import yaml
 
-from tests.integration.gatekit import REPO, run_gate
+from tests.integration.gatekit import run_gate
+from tests.paths import REPO, SHIPPED_CONTRACT
 
 
 def sandbox_environment(monkeypatch, sandbox) -> None:
@@ -74,7 +75,7 @@ def test_cloud_build_gate_step(gate_dir, running_sandbox, monkeypatch):
 
 def test_examples_deploy_what_the_gate_checks():
     """The deploy steps use env.yaml and pin the secrets at the contract's versions."""
-    contract = yaml.safe_load((REPO / "tests/acceptance/contract.yaml").read_text())
+    contract = yaml.safe_load(SHIPPED_CONTRACT.read_text())
     pinned = ",".join(
         f"{s['env']}={s['secret']}:{s['version']}" for s in contract["revision"]["secrets"]
     )

@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 from bench.__main__ import exit_code
 from bench.common import Figure
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.paths import REPO
 
 
 def bench(*args: str) -> subprocess.CompletedProcess[str]:

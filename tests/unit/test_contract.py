@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from cloudrun_acceptance.contract import load_contract, load_env_file, render_body
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.paths import SHIPPED_CONTRACT
 
 
 def write(tmp_path: Path, text: str, name: str = "contract.yaml") -> Path:
@@ -18,7 +17,7 @@ def write(tmp_path: Path, text: str, name: str = "contract.yaml") -> Path:
 
 
 def test_shipped_contract_describes_the_runbook():
-    contract = load_contract(REPO / "tests/acceptance/contract.yaml")
+    contract = load_contract(SHIPPED_CONTRACT)
     assert len(contract.metrics.expected) == 13
     assert contract.metrics.min_present == 10
     assert contract.cache.budget_seconds == 0.3

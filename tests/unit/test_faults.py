@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from cloudrun_acceptance.contract import load_contract
 from cloudrun_acceptance.sandbox import FAULTS, Behaviour, behaviour_for
+from cloudrun_acceptance.sandbox.service import SLOW_METRICS_SECONDS
+from tests.paths import SHIPPED_CONTRACT
 
 
 def test_every_fault_changes_the_behaviour():
@@ -18,11 +21,6 @@ def test_faults_compose_and_env_changes_merge():
 
 
 def test_slow_metrics_outlast_the_shipped_contracts_request_timeout():
-    from pathlib import Path
-
-    from cloudrun_acceptance.contract import load_contract
-    from cloudrun_acceptance.sandbox.service import SLOW_METRICS_SECONDS
-
-    shipped = load_contract(Path(__file__).resolve().parents[2] / "tests/acceptance/contract.yaml")
+    shipped = load_contract(SHIPPED_CONTRACT)
     # Else the profile would be a slow deployment that passes, not a broken one.
     assert shipped.http_timeout < SLOW_METRICS_SECONDS

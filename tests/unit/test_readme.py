@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from cloudrun_acceptance.options import OPTIONS
 from cloudrun_acceptance.sandbox import FAULTS
+from tests.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text()
 
 
