@@ -20,11 +20,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest tests/unit tests/integration -p xdist -n 2
 
-## lint: ruff and mypy --strict on src/
+## lint: ruff, mypy --strict on src/, and the import rules of pyproject.toml (import-linter)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 ## bench: benchmarks (ratios measured side by side); see bench/RESULTS.md
 bench: $(STAMP)

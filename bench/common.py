@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from cloudrun_acceptance.contract import load_contract, load_env_file
+from cloudrun_acceptance.config.contract import load_contract
+from cloudrun_acceptance.config.envfile import load_env_file
 from cloudrun_acceptance.sandbox.deployment import SESSION_ID
 from cloudrun_acceptance.sandbox.faults import Behaviour
 from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox

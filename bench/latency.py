@@ -15,7 +15,7 @@ import statistics
 import subprocess
 
 from bench.common import Figure, sandbox_process
-from cloudrun_acceptance.client import ServiceClient
+from cloudrun_acceptance.probe.client import ServiceClient
 from cloudrun_acceptance.sandbox.deployment import SESSION_ID
 
 TARGET_MS = 3.0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.common import REPO, Figure, gate_arguments, gate_checkout, run_gate, sandbox
-from cloudrun_acceptance.contract import load_contract
+from cloudrun_acceptance.config.contract import load_contract
 
 MAX_SCRAPES = 15
 

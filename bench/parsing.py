@@ -13,8 +13,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.common import Figure, side_by_side
-from cloudrun_acceptance.exposition import parse_exposition
-from cloudrun_acceptance.lint import lint
+from cloudrun_acceptance.metrics.exposition import parse_exposition
+from cloudrun_acceptance.metrics.lint import lint
 
 TARGET = 1.5
 LINEAR_SLACK = 1.15

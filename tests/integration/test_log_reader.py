@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from cloudrun_acceptance.cloudlogging import LogReader, await_own_requests
-from cloudrun_acceptance.settings import ServiceRef
+from cloudrun_acceptance.google.logs import LogReader
+from cloudrun_acceptance.google.logscan import await_own_requests
+from cloudrun_acceptance.model.service import ServiceRef
 
 
 def reader(sandbox, max_entries=1000) -> LogReader:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cloudrun_acceptance.metrics.names import METRIC_TYPES
 from cloudrun_acceptance.sandbox import FAULTS
 from tests.integration.gatekit import edit_contract, run_gate
 
@@ -129,7 +130,7 @@ def test_contract_with_an_unknown_metric_type(gate_dir):
     usage_error(
         run,
         "ERROR: */contract.yaml: metrics.expected[[]8].type: 'gague' is not a metric type; use one of "
-        "counter, gauge, histogram, summary, info, stateset, unknown.",
+        f"{', '.join(METRIC_TYPES)}.",
     )
 
 

@@ -1,4 +1,4 @@
-"""Unit-test helpers: a real stdlib HTTP server on loopback, answering from a function."""
+"""Unit-test helpers: a real stdlib HTTP server on loopback, and a prometheus_client registry."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 Answer = tuple[int, dict[str, str], bytes]
 
@@ -56,3 +57,17 @@ def serve(
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def registry() -> CollectorRegistry:
+    """A registry with a labelled counter (one never touched), a gauge, a histogram, a start time."""
+    registry = CollectorRegistry()
+    success = Counter("analysis_success_total", "Successes", ["provider"], registry=registry)
+    success.labels("neo").inc(3)
+    success.labels("other").inc(2)
+    Counter("analysis_failures_total", "Failures", ["provider", "reason"], registry=registry)
+    Gauge("cache_size", "Cache size", registry=registry).set(7)
+    Histogram("duration_seconds", "Duration", registry=registry).observe(0.2)
+    Gauge("process_start_time_seconds", "Start", registry=registry).set(1700000000.5)
+    return registry

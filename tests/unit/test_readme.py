@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cloudrun_acceptance.options import OPTIONS
+from cloudrun_acceptance.config.options import OPTIONS
 from cloudrun_acceptance.sandbox import FAULTS
 from tests.paths import REPO
 

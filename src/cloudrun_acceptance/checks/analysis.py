@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import statistics
 
-from ..contract import AnalysisRules, CacheRules
-from ..probes import CounterRun
-from ..verdict import Verdict, failed, inconclusive, passed
+from ..model.contract import AnalysisRules, CacheRules
+from ..model.observations import CounterRun
+from ..model.verdict import Verdict, failed, inconclusive, passed
 
 
 def _counter_lines(run: CounterRun) -> list[str]:
@@ -31,8 +31,8 @@ def _unreadable(run: CounterRun, what: str) -> Verdict:
     detail = f"{scrape.detail}: {scrape.exchange.describe()}" if scrape else "no scrape"
     return failed(
         f"{what}: the counters could not be read ({detail})",
-        [action.evidence() for action in run.actions],
-        "fix what test_metrics_enabled reports first.",
+        evidence=[action.evidence() for action in run.actions],
+        advice="fix what test_metrics_enabled reports first.",
     )
 
 
@@ -45,20 +45,20 @@ def judge_analysis(run: CounterRun, rules: AnalysisRules) -> Verdict:
     if not call.answered:
         return failed(
             f"the forced analysis got no answer: {call.error}",
-            [call.evidence()],
-            "the analysis may take longer than analysis.timeout_seconds in the contract "
+            evidence=[call.evidence()],
+            advice="the analysis may take longer than analysis.timeout_seconds in the contract "
             f"({rules.timeout_seconds:g} s): read the revision's logs for this request, and raise "
             "the timeout if the service is slow by design.",
-            figures,
+            figures=figures,
         )
     if not call.ok:
         return failed(
             f"the forced analysis answered {call.status}, expected 2xx",
-            [call.evidence()],
-            "read the revision's logs around this request (the logs checks list 5xx with their "
-            "trace ids); a 404 naming the session means TEST_SESSION does not exist on this "
+            evidence=[call.evidence()],
+            advice="read the revision's logs around this request (the logs checks list 5xx with "
+            "their trace ids); a 404 naming the session means TEST_SESSION does not exist on this "
             "service.",
-            figures,
+            figures=figures,
         )
     if run.outcome == "unreadable":
         return _unreadable(run, "forced analysis answered, but")
@@ -67,24 +67,24 @@ def judge_analysis(run: CounterRun, rules: AnalysisRules) -> Verdict:
         return passed(
             f"forced analysis answered {call.status} in {call.elapsed:.2f} s; "
             f"counters moved: {moved}",
-            figures,
+            figures=figures,
         )
     stuck = [r for r in run.readings if not r.moved]
     if run.outcome == "inconclusive":
         return inconclusive(
             "forced analysis answered, but the counters could not be compared on one instance",
-            [*_counter_lines(run), call.describe()],
-            "counters live per instance; run the gate when one instance serves (min and max "
+            evidence=[*_counter_lines(run), call.describe()],
+            advice="counters live per instance; run the gate when one instance serves (min and max "
             "instances 1), or give the contract a fingerprint metric that tells instances apart.",
-            figures,
+            figures=figures,
         )
     return failed(
         f"{len(stuck)} counter(s) did not increase within {rules.counter_deadline_seconds:g} s "
         "after a forced analysis",
-        [*_counter_lines(run), call.evidence()],
-        "the analysis ran but did not count: check that its code path increments these counters "
-        "(and with these labels), and that the metrics come from the same registry.",
-        figures,
+        evidence=[*_counter_lines(run), call.evidence()],
+        advice="the analysis ran but did not count: check that its code path increments these "
+        "counters (and with these labels), and that the metrics come from the same registry.",
+        figures=figures,
     )
 
 
@@ -105,9 +105,9 @@ def judge_cache(run: CounterRun, rules: CacheRules) -> Verdict:
     if bad:
         return failed(
             f"{len(bad)} of {len(samples)} cached calls did not answer 2xx",
-            [bad[0].evidence()],
-            "read the revision's logs around this request.",
-            figures,
+            evidence=[bad[0].evidence()],
+            advice="read the revision's logs around this request.",
+            figures=figures,
         )
     problems = []
     if median > rules.budget_seconds:
@@ -137,20 +137,20 @@ def judge_cache(run: CounterRun, rules: CacheRules) -> Verdict:
             )
         return failed(
             "the repeated analysis is not a fast cache hit: " + "; ".join(problems),
-            evidence,
-            advice,
-            figures,
+            evidence=evidence,
+            advice=advice,
+            figures=figures,
         )
     if run.outcome == "inconclusive":
         return inconclusive(
             f"cached calls are within budget (median {median:.3f} s), but the cache-hit counter "
             "could not be compared on one instance",
-            evidence,
-            "counters live per instance; see the analysis check.",
-            figures,
+            evidence=evidence,
+            advice="counters live per instance; see the analysis check.",
+            figures=figures,
         )
     return passed(
         f"cached analysis median {median:.3f} s within the {rules.budget_seconds:g} s budget "
         f"(samples: {shown} s); cache hits moved",
-        figures,
+        figures=figures,
     )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..client import Readiness
-from ..verdict import Verdict, failed, passed
+from ..model.exchange import Readiness
+from ..model.verdict import Verdict, failed, passed
 
 
 def judge_health(readiness: Readiness) -> Verdict:
@@ -14,36 +14,36 @@ def judge_health(readiness: Readiness) -> Verdict:
         return failed(
             f"the service did not answer {last.url} within the {readiness.timeout:g} s ready "
             f"timeout ({readiness.attempts} attempt{'s' if readiness.attempts != 1 else ''})",
-            [f"last attempt: {last.evidence()}"],
-            "check that the revision started (gcloud run revisions describe, and its logs); for a "
-            "slow cold start raise --ready-timeout.",
-            figures,
+            evidence=[f"last attempt: {last.evidence()}"],
+            advice="check that the revision started (gcloud run revisions describe, and its logs); "
+            "for a slow cold start raise --ready-timeout.",
+            figures=figures,
         )
     if last.status is not None and 300 <= last.status < 400:
         return failed(
             f"health redirected ({last.status}) instead of answering 200 with JSON",
-            [last.evidence()],
-            "a redirect to a login page means the service requires authentication: call it with "
-            "--auth id-token (or --auth bearer); otherwise fix the health route.",
-            figures,
+            evidence=[last.evidence()],
+            advice="a redirect to a login page means the service requires authentication: call it "
+            "with --auth id-token (or --auth bearer); otherwise fix the health route.",
+            figures=figures,
         )
     if last.status != 200:
         return failed(
             f"health answered {last.status}, expected 200 with JSON",
-            [last.evidence(), readiness.summary()],
-            "read the revision's logs for the cause; a 404 means the health path moved "
+            evidence=[last.evidence(), readiness.summary()],
+            advice="read the revision's logs for the cause; a 404 means the health path moved "
             "(health.path in the contract).",
-            figures,
+            figures=figures,
         )
     if not isinstance(last.json(), dict | list):
         return failed(
             "health answered 200 but the body is not JSON",
-            [last.evidence()],
-            "the path may be served by something else (a frontend, a proxy); check health.path "
-            "in the contract.",
-            figures,
+            evidence=[last.evidence()],
+            advice="the path may be served by something else (a frontend, a proxy); check "
+            "health.path in the contract.",
+            figures=figures,
         )
     return passed(
         f"health answered 200 with JSON in {last.elapsed:.3f} s; {readiness.summary()}",
-        figures,
+        figures=figures,
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from ..apierrors import LoggingApiError
-from ..cloudlogging import Ingestion, Listing, StartupScan, closest_lines
-from ..contract import LogRules
-from ..verdict import Verdict, failed, passed
-from . import api_failure
+import difflib
+import re
+
+from ..model.contract import LogRules
+from ..model.errors import LoggingApiError
+from ..model.logs import Ingestion, Listing, LogRecord, StartupScan
+from ..model.verdict import Verdict, failed, passed
+from .api import api_failure
 
 MAX_LISTED = 20
 
@@ -28,16 +31,18 @@ def judge_startup_line(
         return api_failure(scan)
     record = scan.found.get(pattern)
     if record is not None:
-        return passed(f"logged: {record.describe()}", {"found after (s)": f"{scan.waited:.1f}"})
+        return passed(
+            f"logged: {record.describe()}", figures={"found after (s)": f"{scan.waited:.1f}"}
+        )
     nearby = closest_lines(pattern, scan.nearby)
     listing = [f"  {line.describe()}" for line in nearby] or ["  (the revision logged no line)"]
     return failed(
         f"no log line of the revision matches /{pattern}/ after {scan.waited:.1f} s "
         f"({scan.polls} queries; --logs-timeout {timeout:g} s)",
-        ["closest lines logged by the revision:", *listing],
-        "the app did not log it at startup: is the feature switched on (see the metrics and env "
-        "checks)? If the wording changed, update logs.startup_lines in the contract; if ingestion "
-        "is slow, raise --logs-timeout.",
+        evidence=["closest lines logged by the revision:", *listing],
+        advice="the app did not log it at startup: is the feature switched on (see the metrics and "
+        "env checks)? If the wording changed, update logs.startup_lines in the contract; if "
+        "ingestion is slow, raise --logs-timeout.",
     )
 
 
@@ -58,16 +63,23 @@ def judge_server_errors(found: tuple[Listing, Ingestion] | LoggingApiError) -> V
         "gate requests seen in logs": f"{ingestion.seen}/{ingestion.expected}",
     }
     if not listing.records:
-        return passed("no request of the revision was answered 5xx", figures, notes)
+        return passed(
+            "no request of the revision was answered 5xx", figures=figures, evidence=notes
+        )
     shown = [f"  {record.describe()}" for record in listing.records[:MAX_LISTED]]
     more = len(listing.records) - len(shown)
     return failed(
         f"{len(listing.records)}{'+' if listing.capped else ''} request(s) of the revision were "
         "answered 5xx",
-        [*shown, *([f"  ... and {more} more"] if more else []), *_cap_note(listing), *notes],
-        "open the traces above in Cloud Trace, or read the revision's logs around those times; "
-        "a 5xx right after deploy usually means a missing env var, secret or dependency.",
-        figures,
+        evidence=[
+            *shown,
+            *([f"  ... and {more} more"] if more else []),
+            *_cap_note(listing),
+            *notes,
+        ],
+        advice="open the traces above in Cloud Trace, or read the revision's logs around those "
+        "times; a 5xx right after deploy usually means a missing env var, secret or dependency.",
+        figures=figures,
     )
 
 
@@ -82,13 +94,22 @@ def judge_error_entries(listing: Listing | LoggingApiError, rules: LogRules) -> 
     if count and rules.error_severity == "fail":
         return failed(
             f"{entries} of the revision {'is' if count == 1 else 'are'} at ERROR or above",
-            [*shown, *_cap_note(listing)],
-            "read them; set logs.error_severity: report in the contract to only report them.",
-            figures,
+            evidence=[*shown, *_cap_note(listing)],
+            advice="read them; set logs.error_severity: report in the contract to only report "
+            "them.",
+            figures=figures,
         )
     summary = (
         "no entry at ERROR or above"
         if not count
         else f"{entries} at ERROR or above (reported only)"
     )
-    return passed(summary, figures, [*shown, *_cap_note(listing)])
+    return passed(summary, figures=figures, evidence=[*shown, *_cap_note(listing)])
+
+
+def closest_lines(pattern: str, records: tuple[LogRecord, ...], count: int = 3) -> list[LogRecord]:
+    """The lines most like what ``pattern`` looks for, else the first few."""
+    plain = re.sub(r"\\(.)", r"\1", pattern)
+    texts = [record.text for record in records]
+    close = difflib.get_close_matches(plain, texts, n=count, cutoff=0.4)
+    return [records[texts.index(text)] for text in close] or list(records[:count])

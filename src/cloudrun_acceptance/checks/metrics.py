@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..contract import ExpectedMetric, MetricsRules
-from ..exposition import Snapshot
-from ..lint import Finding, lint
-from ..probes import Scrape
-from ..verdict import INITIAL, Verdict, failed, passed
+from ..metrics.lint import Finding, lint
+from ..model.contract import ExpectedMetric, MetricsRules
+from ..model.exposition import Snapshot
+from ..model.observations import Scrape
+from ..model.verdict import INITIAL, Verdict, failed, passed
 
 _SPLIT_LABELS = frozenset({"le", "quantile"})
 
@@ -22,13 +22,13 @@ def judge_enabled(scrape: Scrape, rules: MetricsRules) -> Verdict:
         return passed(
             f"metrics are enabled: {count} families in {exchange.elapsed:.3f} s "
             f"({exchange.content_type})",
-            {"families": str(count), "scrape (s)": f"{exchange.elapsed:.3f}", **initial},
+            figures={"families": str(count), "scrape (s)": f"{exchange.elapsed:.3f}", **initial},
         )
     if scrape.problem == "empty":
         return failed(
             f"metrics are disabled: {exchange.url} answered 200 with no metric family",
-            [exchange.evidence()],
-            (
+            evidence=[exchange.evidence()],
+            advice=(
                 f"set {switch} on the revision (env.yaml, or gcloud run services update SERVICE "
                 f"--update-env-vars {switch}); the app enables metrics only for the exact string "
                 f"{rules.enable_value!r}."
@@ -40,36 +40,36 @@ def judge_enabled(scrape: Scrape, rules: MetricsRules) -> Verdict:
     if scrape.problem == "unreachable":
         return failed(
             f"the metrics endpoint could not be reached: {scrape.detail}",
-            [exchange.evidence()],
-            "see the health check: the service is not answering.",
+            evidence=[exchange.evidence()],
+            advice="see the health check: the service is not answering.",
         )
     if scrape.problem == "status":
         return failed(
             f"{exchange.url} answered {exchange.status}, expected 200 with a Prometheus exposition",
-            [exchange.evidence()],
-            _status_advice(exchange.status),
+            evidence=[exchange.evidence()],
+            advice=_status_advice(exchange.status),
         )
     if scrape.problem == "content_type":
         return failed(
             f"{exchange.url} answered {scrape.detail}, not a Prometheus exposition "
             "(text/plain or application/openmetrics-text)",
-            [exchange.evidence()],
-            "the path is served by something else (a frontend catch-all, an error page, a "
+            evidence=[exchange.evidence()],
+            advice="the path is served by something else (a frontend catch-all, an error page, a "
             "proxy): serve prometheus_client's generate_latest() with CONTENT_TYPE_LATEST.",
         )
     if scrape.problem == "untyped":
         return failed(
             "the metrics body parsed, but no family declares a # TYPE: this is not the app's "
             "prometheus_client exposition",
-            [exchange.evidence()],
-            "check what serves the metrics path; prometheus_client always writes # HELP and "
+            evidence=[exchange.evidence()],
+            advice="check what serves the metrics path; prometheus_client always writes # HELP and "
             "# TYPE.",
         )
     return failed(
         f"{exchange.url} answered 200 {exchange.content_type}, but the body is not a Prometheus "
         f"exposition ({scrape.detail})",
-        [exchange.evidence()],
-        "serve prometheus_client's generate_latest() output unchanged.",
+        evidence=[exchange.evidence()],
+        advice="serve prometheus_client's generate_latest() output unchanged.",
     )
 
 
@@ -104,24 +104,26 @@ def judge_presence(snapshot: Snapshot, expected: ExpectedMetric) -> Verdict:
         hint = f"closest names present: {', '.join(closest)}" if closest else "no similar name"
         return failed(
             f"{expected.name} ({expected.type}) is not exposed",
-            [hint, f"{len(snapshot.families)} families present"],
-            "a misspelt or renamed metric is the usual cause; if it was renamed on purpose, "
+            evidence=[hint, f"{len(snapshot.families)} families present"],
+            advice="a misspelt or renamed metric is the usual cause; if it was renamed on purpose, "
             "update metrics.expected in the contract. Check the app registers it at startup.",
         )
     if family.type != expected.type:
         return failed(
             f"{expected.name} is exposed as a {family.type}, the contract says {expected.type}",
-            [f"# TYPE line: {family.name} {family.type}"],
-            "register it with the right prometheus_client class (Counter, Gauge, Histogram); "
-            "a counter exposed as a gauge breaks rate() and the dashboards built on it.",
+            evidence=[f"# TYPE line: {family.name} {family.type}"],
+            advice="register it with the right prometheus_client class (Counter, Gauge, "
+            "Histogram); a counter exposed as a gauge breaks rate() and the dashboards built on "
+            "it.",
         )
     seen = {name for sample in family.samples for name in sample.labels} - _SPLIT_LABELS
     wanted = set(expected.labels)
     if family.samples and seen != wanted:
         return failed(
             f"{expected.name} has labels {sorted(seen)}, the contract says {sorted(wanted)}",
-            [f"first sample: {family.samples[0].name}{dict(family.samples[0].labels)}"],
-            "a changed label set breaks queries and alerts; update the contract if intended.",
+            evidence=[f"first sample: {family.samples[0].name}{dict(family.samples[0].labels)}"],
+            advice="a changed label set breaks queries and alerts; update the contract if "
+            "intended.",
         )
     count = len(family.samples)
     note = (
@@ -129,7 +131,7 @@ def judge_presence(snapshot: Snapshot, expected: ExpectedMetric) -> Verdict:
     )
     return passed(
         f"{expected.name} is exposed as a {family.type}: {note}",
-        {"samples": str(len(family.samples))},
+        figures={"samples": str(len(family.samples))},
     )
 
 
@@ -144,9 +146,14 @@ def judge_coverage(snapshot: Snapshot, rules: MetricsRules) -> Verdict:
     )
     if present < rules.min_present:
         return failed(
-            summary, [f"missing: {', '.join(missing)}"], "see the per-metric checks.", figures
+            summary,
+            evidence=[f"missing: {', '.join(missing)}"],
+            advice="see the per-metric checks.",
+            figures=figures,
         )
-    return passed(summary, figures, [f"missing: {', '.join(missing)}"] if missing else [])
+    return passed(
+        summary, figures=figures, evidence=[f"missing: {', '.join(missing)}"] if missing else []
+    )
 
 
 def judge_lint(snapshot: Snapshot, rules: MetricsRules) -> Verdict:
@@ -165,16 +172,16 @@ def judge_lint(snapshot: Snapshot, rules: MetricsRules) -> Verdict:
     if failing:
         return failed(
             f"{len(failing)} lint finding(s) on the contract's metrics",
-            failing + ([f"also reported: {'; '.join(others)}"] if others else []),
-            "fix the metric definitions in the app (promtool check metrics shows the same).",
-            figures,
+            evidence=failing + ([f"also reported: {'; '.join(others)}"] if others else []),
+            advice="fix the metric definitions in the app (promtool check metrics shows the same).",
+            figures=figures,
         )
     summary = (
         "no lint finding"
         if not findings
         else f"{len(others)} lint finding(s), none on the contract's metrics"
     )
-    return passed(summary, figures, others)
+    return passed(summary, figures=figures, evidence=others)
 
 
 def _base(name: str) -> str:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..apierrors import AdminApiError
-from ..cloudrun import SecretMount, ServiceFacts, same_quantity
-from ..contract import RevisionRules, SecretRef
-from ..verdict import Verdict, failed, passed
-from . import api_failure
+from ..model.contract import RESOURCES_BY_KEY, RevisionRules, SecretRef
+from ..model.errors import AdminApiError
+from ..model.service import SecretMount, ServiceFacts
+from ..model.verdict import Verdict, failed, passed
+from .api import api_failure
+from .quantity import same_quantity
 
 _DESCRIBE = "gcloud run revisions describe {revision} --region {region} --project {project}"
 
@@ -45,8 +46,8 @@ def judge_service(facts: ServiceFacts, checked_url: str | None) -> Verdict:
     return passed(
         f"service {facts.ref.service} at {facts.uri}: checking {revision.name} ({how}), "
         f"created {created}",
-        {"revision": revision.name, "created": created, "image": revision.image},
-        notes,
+        figures={"revision": revision.name, "created": created, "image": revision.image},
+        evidence=notes,
     )
 
 
@@ -64,9 +65,9 @@ def judge_latest_ready(facts: ServiceFacts) -> Verdict:
     return failed(
         f"the latest created revision {facts.latest_created} is not ready; {facts.latest_ready} "
         "still serves",
-        evidence,
-        f"the last deploy failed: read `{_describe_command(facts, facts.latest_created)}` and the "
-        "revision's logs, fix, and deploy again.",
+        evidence=evidence,
+        advice=f"the last deploy failed: read `{_describe_command(facts, facts.latest_created)}` "
+        "and the revision's logs, fix, and deploy again.",
     )
 
 
@@ -78,8 +79,8 @@ def judge_ready(facts: ServiceFacts) -> Verdict:
     state = "unknown (no Ready condition)" if revision.ready is None else revision.ready_reason
     return failed(
         f"revision {revision.name} is not Ready: {state}",
-        [revision.ready_message or "(no message)"],
-        f"read `{_describe_command(facts, revision.name)}` and the revision's logs.",
+        evidence=[revision.ready_message or "(no message)"],
+        advice=f"read `{_describe_command(facts, revision.name)}` and the revision's logs.",
     )
 
 
@@ -90,14 +91,14 @@ def judge_traffic(facts: ServiceFacts, rules: RevisionRules) -> Verdict:
     table = [str(row) for row in facts.traffic] or ["(no traffic status)"]
     figures = {"traffic (%)": str(share)}
     if share == rules.traffic_percent:
-        return passed(f"{revision} serves {share}% of traffic", figures)
+        return passed(f"{revision} serves {share}% of traffic", figures=figures)
     return failed(
         f"{revision} serves {share}% of traffic, the contract expects {rules.traffic_percent}%",
-        ["traffic:", *("  " + line for line in table)],
-        "a split or a pin to an older revision is left from a canary or a rollback: "
+        evidence=["traffic:", *("  " + line for line in table)],
+        advice="a split or a pin to an older revision is left from a canary or a rollback: "
         f"gcloud run services update-traffic {facts.ref.service} --to-latest --region "
         f"{facts.ref.region} (or change revision.traffic_percent in the contract).",
-        figures,
+        figures=figures,
     )
 
 
@@ -130,20 +131,20 @@ def judge_env_var(
         return failed(
             f"{key} comes from secret {revision.secrets[key]} on {revision.name}; {env_file.name} "
             f"expects the plain value {want!r}",
-            _env_table(facts, expected),
-            f"{fix}.",
+            evidence=_env_table(facts, expected),
+            advice=f"{fix}.",
         )
     if have is None:
         return failed(
             f"{key} is not set on {revision.name}; {env_file.name} says {want!r}",
-            _env_table(facts, expected),
-            f"{fix}.",
+            evidence=_env_table(facts, expected),
+            advice=f"{fix}.",
         )
     return failed(
         f"{key} differs on {revision.name}: expected {want!r} ({env_file.name}), "
         f"revision has {have!r}",
-        _env_table(facts, expected),
-        f"{fix}; values are compared as exact strings ('1' is not 'true').",
+        evidence=_env_table(facts, expected),
+        advice=f"{fix}; values are compared as exact strings ('1' is not 'true').",
     )
 
 
@@ -157,17 +158,21 @@ def judge_unexpected_env(
     names = extra + [f"{name} (secret)" for name in extra_secrets]
     figures = {"unexpected env vars": str(len(names))}
     if not names:
-        return passed("no env var outside env.yaml and the contract's secrets", figures)
+        return passed("no env var outside env.yaml and the contract's secrets", figures=figures)
     listing = [f"not in env.yaml: {', '.join(names)} (values not shown)"]
     if rules.unexpected_env == "fail":
         return failed(
             f"{len(names)} env var(s) on {facts.revision.name} are not in env.yaml",
-            listing,
-            "add them to env.yaml, or remove them from the service (gcloud run services update "
-            "--remove-env-vars).",
-            figures,
+            evidence=listing,
+            advice="add them to env.yaml, or remove them from the service (gcloud run services "
+            "update --remove-env-vars).",
+            figures=figures,
         )
-    return passed(f"{len(names)} env var(s) outside env.yaml (reported only)", figures, listing)
+    return passed(
+        f"{len(names)} env var(s) outside env.yaml (reported only)",
+        figures=figures,
+        evidence=listing,
+    )
 
 
 def judge_secret(facts: ServiceFacts, ref: SecretRef) -> Verdict:
@@ -180,11 +185,11 @@ def judge_secret(facts: ServiceFacts, ref: SecretRef) -> Verdict:
         where = "a plain env var" if ref.env in revision.env else "absent"
         return failed(
             f"{ref.env} is {where} on {revision.name}, expected secret {want}",
-            [f"secrets on the revision: {_mounts(revision.secrets) or 'none'}"],
-            f"{fix}.",
+            evidence=[f"secrets on the revision: {_mounts(revision.secrets) or 'none'}"],
+            advice=f"{fix}.",
         )
     if mount.secret != ref.secret:
-        return failed(f"{ref.env} comes from secret {mount}, expected {want}", [], f"{fix}.")
+        return failed(f"{ref.env} comes from secret {mount}, expected {want}", advice=f"{fix}.")
     if mount.version != ref.version:
         latest = (
             "; 'latest' changes under a running revision whenever a new version is added, so pin it"
@@ -192,7 +197,7 @@ def judge_secret(facts: ServiceFacts, ref: SecretRef) -> Verdict:
             else ""
         )
         return failed(
-            f"{ref.env} is mounted at {mount}, the contract pins {want}{latest}", [], f"{fix}."
+            f"{ref.env} is mounted at {mount}, the contract pins {want}{latest}", advice=f"{fix}."
         )
     return passed(f"{ref.env} is mounted from {mount}")
 
@@ -205,19 +210,11 @@ def judge_resource(facts: ServiceFacts, key: str, expected: str) -> Verdict:
     """One resource setting of the revision equals the contract (quantities compare by value)."""
     actual = facts.revision.resources.get(key)
     if actual is not None and same_quantity(expected, actual):
-        return passed(f"{key} = {actual}", {key: actual})
-    flags = {
-        "cpu": "--cpu",
-        "memory": "--memory",
-        "timeout_seconds": "--timeout",
-        "max_instances": "--max-instances",
-        "min_instances": "--min-instances",
-    }
+        return passed(f"{key} = {actual}", figures={key: actual})
+    flag = RESOURCES_BY_KEY[key].flag if key in RESOURCES_BY_KEY else key
     return failed(
         f"{key} is {actual if actual is not None else 'not set'} on {facts.revision.name}, the "
         f"contract says {expected}",
-        [],
-        f"deploy with {flags.get(key, key)}={expected} (or change revision.resources in the "
-        "contract).",
-        {key: actual or ""},
+        advice=f"deploy with {flag}={expected} (or change revision.resources in the contract).",
+        figures={key: actual or ""},
     )

@@ -1,7 +1,7 @@
 """The embedded sandbox: a reference service, a local Cloud Run Admin API and a local Logging API.
 
-This package's ``__init__`` and ``faults`` import nothing heavy; FastAPI and uvicorn are imported
-only when a sandbox is started (``cloudrun_acceptance.sandbox.launcher``).
+Imports model and config, never plugin. Its ``__init__`` and ``faults`` import nothing heavy;
+FastAPI and uvicorn are imported only when a sandbox is started (``sandbox.launcher``).
 """
 
 from __future__ import annotations

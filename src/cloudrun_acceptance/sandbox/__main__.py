@@ -13,7 +13,9 @@ import sys
 import threading
 from pathlib import Path
 
-from ..contract import load_contract, load_env_file
+from ..config.contract import load_contract
+from ..config.envfile import load_env_file
+from ..model.errors import ConfigError
 from .deployment import SESSION_ID
 from .faults import FAULTS
 from .launcher import start_sandbox
@@ -31,12 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--contract", type=Path, default=Path("tests/acceptance/contract.yaml"))
     parser.add_argument("--env-file", type=Path, default=Path("env.yaml"))
     args = parser.parse_args(argv)
-    contract = load_contract(args.contract)
+    try:
+        contract = load_contract(args.contract)
+        env = load_env_file(args.env_file)
+    except ConfigError as err:
+        # The same one-line message the gate gives for this file, with argparse's exit code.
+        parser.exit(2, f"{parser.prog}: error: {err}\n")
     sandbox = start_sandbox(
-        contract,
-        load_env_file(args.env_file),
-        faults=tuple(args.fault),
-        analysis_seconds=args.analysis_seconds,
+        contract, env, faults=tuple(args.fault), analysis_seconds=args.analysis_seconds
     )
     d = sandbox.deployment
     gate = [

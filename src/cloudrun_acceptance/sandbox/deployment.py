@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..contract import SecretRef
+from ..model.contract import SecretRef
 from .faults import Behaviour
 
 PROJECT = "sandbox-project"

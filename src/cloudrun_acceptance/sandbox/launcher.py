@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import httpx
 import uvicorn
 
-from ..contract import Contract
+from ..model.contract import Contract
 from .adminapi import start_admin_api
 from .deployment import CRASH_SESSION_ID, SESSION_ID, Deployment, LogStore, plan_deployment
 from .faults import Behaviour, behaviour_for

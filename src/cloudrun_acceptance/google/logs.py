@@ -1,0 +1,163 @@
+"""Cloud Logging, through the real google-cloud-logging client: the revision's entries.
+
+REST only (``_use_grpc=False``). The client is given its own HTTP session, whose transport
+applies the gate's timeout and counts the pages read. An http://
+endpoint (the sandbox, an emulator) gets anonymous credentials, anything else Application Default
+Credentials. Every filter names a ``timestamp`` bound, so the client adds none of its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from ..model.errors import LoggingApiError
+from ..model.logs import Listing, LogRecord
+from ..model.service import ServiceRef
+from .errors import ApiCall, is_local, translate
+
+API_TIMEOUT = 10.0
+VIEWER_ROLE = "roles/logging.viewer"
+READ_SCOPE = "https://www.googleapis.com/auth/logging.read"
+ENDPOINT_OPTION = "--logging-endpoint (LOGGING_API_ENDPOINT)"
+
+
+def quote(value: str) -> str:
+    """A string literal of the Logging filter language."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def revision_filter(ref: ServiceRef, revision: str, since: datetime) -> str:
+    """The revision's entries since it was created."""
+    return " AND ".join(
+        [
+            'resource.type="cloud_run_revision"',
+            f"resource.labels.service_name={quote(ref.service)}",
+            f"resource.labels.revision_name={quote(revision)}",
+            f"timestamp>={quote(since.isoformat().replace('+00:00', 'Z'))}",
+        ]
+    )
+
+
+class LogReader:
+    """Lists a revision's entries; one client, created on first use."""
+
+    def __init__(
+        self,
+        ref: ServiceRef,
+        revision: str,
+        since: datetime,
+        *,
+        endpoint: str | None,
+        max_entries: int,
+        timeout: float = API_TIMEOUT,
+    ) -> None:
+        self.ref = ref
+        self.base = revision_filter(ref, revision, since)
+        self.endpoint = endpoint or "logging.googleapis.com"
+        self._endpoint = endpoint
+        self.max_entries = max_entries
+        self.timeout = timeout
+        self._client: Any = None
+        self._pages: Any = None
+
+    def list(self, condition: str = "", *, newest_first: bool = False) -> Listing:
+        """Entries of the revision matching ``condition``, oldest first, up to the cap."""
+        import google.cloud.logging
+
+        text = f"{self.base} AND ({condition})" if condition else self.base
+        client = self._connect()
+        pages_before = self._pages.count
+        records: list[LogRecord] = []
+        order = google.cloud.logging.DESCENDING if newest_first else google.cloud.logging.ASCENDING
+        with self._translated(text):
+            entries: Iterator[Any] = client.list_entries(
+                resource_names=[f"projects/{self.ref.project}"],
+                filter_=text,
+                order_by=order,
+                page_size=min(self.max_entries, 1000),
+                max_results=self.max_entries + 1,
+            )
+            for entry in entries:
+                records.append(_record(entry))
+        capped = len(records) > self.max_entries
+        pages = self._pages.count - pages_before
+        return Listing(tuple(records[: self.max_entries]), pages, capped, text)
+
+    def _connect(self) -> Any:
+        if self._client is not None:
+            return self._client
+        import google.auth
+        import google.cloud.logging
+        from google.auth.credentials import AnonymousCredentials
+        from google.auth.transport.requests import AuthorizedSession
+
+        from ._transport import PageCounter
+
+        credentials: Any
+        if is_local(self._endpoint):
+            credentials = AnonymousCredentials()  # type: ignore[no-untyped-call]
+        else:
+            with self._translated(""):
+                credentials, _ = google.auth.default(scopes=[READ_SCOPE])
+        session = AuthorizedSession(credentials)  # type: ignore[no-untyped-call]
+        self._pages = PageCounter(self.timeout)
+        session.mount("http://", self._pages)
+        session.mount("https://", self._pages)
+        options = {"api_endpoint": self._endpoint} if self._endpoint else None
+        self._client = google.cloud.logging.Client(  # type: ignore[no-untyped-call]
+            project=self.ref.project,
+            credentials=credentials,
+            _http=session,
+            _use_grpc=False,
+            client_options=options,
+        )
+        return self._client
+
+    @contextlib.contextmanager
+    def _translated(self, text: str) -> Iterator[None]:
+        """The client's exceptions as LoggingApiError, with advice."""
+        try:
+            yield
+        except Exception as err:
+            call = ApiCall(
+                api="Cloud Logging API",
+                endpoint=self.endpoint,
+                option=ENDPOINT_OPTION,
+                permission="logging.logEntries.list",
+                resource=f"project {self.ref.project}",
+                project=self.ref.project,
+                role=VIEWER_ROLE,
+                timeout=self.timeout,
+                request="filter",
+                bad_request="the contract's logs.startup_lines are RE2 regular expressions (no "
+                f"lookaround, no backreferences); the filter was: {text}",
+            )
+            translated = translate(err, call, LoggingApiError)
+            if translated is None:
+                raise
+            raise translated from err
+
+
+def _record(entry: Any) -> LogRecord:
+    payload = entry.payload
+    if isinstance(payload, dict):
+        text = str(payload.get("message", payload))
+    else:
+        text = "" if payload is None else str(payload)
+    request = entry.http_request or {}
+    status = request.get("status")
+    return LogRecord(
+        timestamp=entry.timestamp,
+        severity=str(entry.severity or "DEFAULT"),
+        text=text,
+        log_name=entry.log_name or "",
+        method=str(request.get("requestMethod", "")),
+        url=str(request.get("requestUrl", "")),
+        status=int(status) if status is not None else None,
+        latency=str(request.get("latency", "")),
+        user_agent=str(request.get("userAgent", "")),
+        trace=entry.trace or "",
+    )

@@ -1,0 +1,99 @@
+"""A parsed Prometheus exposition (a Snapshot): lookups by name and labels, for deltas and checks.
+
+The families are prometheus_client's parsed objects, seen here through two small protocols
+(``Family``, ``Sample``), so this module needs nothing but the standard library. Lookups and
+deltas work on parsed samples, never on text. What the parser does that lookups must know:
+
+* a counter family drops ``_total`` from its name; its samples keep it;
+* a labelled metric that was never touched is a family with a ``# TYPE`` line and no samples.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+# The sample that carries a family's value, by family type: ``x_total`` of the counter ``x``.
+SAMPLE_SUFFIX = {"counter": "_total", "histogram": "_count", "summary": "_count"}
+
+
+class Sample(Protocol):
+    """One sample of a family: ``name{labels} value``."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def labels(self) -> Mapping[str, str]: ...
+    @property
+    def value(self) -> float: ...
+
+
+class Family(Protocol):
+    """One metric family: its name (as the parser gives it), type, help and samples."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def documentation(self) -> str: ...
+    @property
+    def samples(self) -> Sequence[Sample]: ...
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One scrape, parsed: families by name, as declared, and which instance answered."""
+
+    families: Mapping[str, Family]
+    declared: Mapping[str, str] = field(default_factory=dict)
+    duplicates: tuple[str, ...] = ()
+    fingerprint: str | None = None
+    scraped_at: float = 0.0
+
+    def family(self, name: str) -> Family | None:
+        """The family a contract name refers to; ``x_total`` finds the counter family ``x``."""
+        found = self.families.get(name)
+        if found is None and name.endswith("_total"):
+            counter = self.families.get(name[: -len("_total")])
+            if counter is not None and counter.type == "counter":
+                return counter
+        return found
+
+    def value(self, name: str, labels: Mapping[str, str] | None = None) -> float | None:
+        """The sum of the samples of ``name`` whose labels include ``labels``.
+
+        None when the family is absent. A family that is present without a matching sample
+        (a labelled metric never touched) is 0, which is what a counter's delta needs.
+        """
+        family = self.family(name)
+        if family is None:
+            return None
+        wanted = family.name + SAMPLE_SUFFIX.get(family.type, "")
+        wanted_labels = (labels or {}).items()
+        return float(
+            sum(
+                sample.value
+                for sample in family.samples
+                if sample.name == wanted
+                and all(sample.labels.get(k) == v for k, v in wanted_labels)
+            )
+        )
+
+    def names(self) -> list[str]:
+        """Every family name as a contract spells it (``x_total`` for a counter), sorted."""
+        return sorted(f"{n}_total" if f.type == "counter" else n for n, f in self.families.items())
+
+    def closest(self, name: str, count: int = 3) -> list[str]:
+        """The present names most like ``name``: a misspelt or renamed metric is the usual cause."""
+        return difflib.get_close_matches(name, self.names(), n=count, cutoff=0.6)
+
+
+def series(name: str, labels: Mapping[str, str], drop: Iterable[str] = ()) -> str:
+    """A series in PromQL spelling, for messages and as a key: ``name{a="1",b="2"}``, or just
+    ``name`` without labels (an empty name gives the label set alone)."""
+    skipped = set(drop)
+    inner = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()) if k not in skipped)
+    return f"{name}{{{inner}}}" if inner else name

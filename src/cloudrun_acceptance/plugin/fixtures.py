@@ -1,0 +1,293 @@
+"""The gate's fixtures. Thin: each one wires a piece of the data flow, the logic lives elsewhere.
+
+settings -> target -> ``service`` (client) -> ``readiness`` -> ``metrics_scrape`` / ``exposition``
+-> ``analysis_run`` / ``cache_run`` -> the checks in tests/acceptance, through ``gate.expect``.
+
+Session fixtures that cannot provide their value fail with "not checked: ..." and a pointer to
+the check that reports the cause, so dependent checks show as errors, never as silent passes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+import pytest
+
+from ..config.settings import TARGET_HELP
+from ..google.logs import LogReader
+from ..google.logscan import await_own_requests, scan_startup_lines
+from ..model.contract import AnalysisRules, CacheRules, Contract, MetricsRules, render_body
+from ..model.errors import AdminApiError, LoggingApiError
+from ..model.exchange import Readiness
+from ..model.exposition import Snapshot
+from ..model.logs import Ingestion, Listing, StartupScan
+from ..model.observations import CounterRun, Scrape
+from ..model.service import ServiceFacts
+from ..model.target import Target
+from ..probe.client import ServiceClient
+from ..probe.counters import observe_counters
+from ..probe.readiness import wait_until_ready
+from ..probe.scrape import scrape
+from .gate import Gate
+from .state import GateState, state_of
+
+_Section = TypeVar("_Section")
+
+
+@pytest.fixture(scope="session")
+def gate_state(request: pytest.FixtureRequest) -> GateState:
+    """The run's settings, contract and target."""
+    return state_of(request.config)
+
+
+@pytest.fixture(scope="session")
+def contract(gate_state: GateState) -> Contract:
+    """The contract of the service under test."""
+    return gate_state.contract
+
+
+@pytest.fixture(scope="session")
+def target(gate_state: GateState) -> Target:
+    """Where the gate points: URL, Cloud Run service and revision."""
+    if gate_state.target is None:
+        pytest.fail(f"no service to check: {TARGET_HELP}", pytrace=False)
+    return gate_state.target
+
+
+@pytest.fixture(scope="session")
+def service(target: Target, contract: Contract, gate_state: GateState) -> Iterator[ServiceClient]:
+    """The HTTP client of the service under test."""
+    if target.url is None:
+        pytest.fail(
+            f"not checked: the service URL is unknown; {gate_state.lookup_problem()}", pytrace=False
+        )
+    client = ServiceClient(
+        target.url,
+        user_agent=target.user_agent,
+        timeout=contract.http_timeout,
+        authorization=gate_state.authorization,
+    )
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def readiness(service: ServiceClient, contract: Contract, gate_state: GateState) -> Readiness:
+    """The wait for the first answer (cold start), done once per run."""
+    return wait_until_ready(service, contract.health_path, gate_state.settings.ready_timeout)
+
+
+@pytest.fixture(scope="session")
+def ready_service(service: ServiceClient, readiness: Readiness) -> ServiceClient:
+    """The client, once the service answers; "not checked" when it never did."""
+    if not readiness.ready:
+        pytest.fail(
+            f"not checked: the service is not answering ({readiness.summary()}); see "
+            "test_health_answers_200_with_json",
+            pytrace=False,
+        )
+    return service
+
+
+def _section(value: _Section | None, name: str) -> _Section:
+    if value is None:
+        pytest.skip(f"the contract has no {name} section, so there is nothing to check here")
+    return value
+
+
+@pytest.fixture(scope="session")
+def metrics_rules(contract: Contract) -> MetricsRules:
+    """The contract's metrics section; the metrics checks are skipped without one."""
+    return _section(contract.metrics, "metrics")
+
+
+@pytest.fixture(scope="session")
+def analysis_rules(contract: Contract) -> AnalysisRules:
+    """The contract's analysis section; the analysis checks are skipped without one."""
+    return _section(contract.analysis, "analysis")
+
+
+@pytest.fixture(scope="session")
+def cache_rules(contract: Contract) -> CacheRules:
+    """The contract's cache section; the cache check is skipped without one."""
+    return _section(contract.cache, "cache")
+
+
+@pytest.fixture(scope="session")
+def metrics_scrape(metrics_rules: MetricsRules, ready_service: ServiceClient) -> Scrape:
+    """The first scrape of the metrics path: the "initial values" of the report."""
+    return scrape(ready_service, metrics_rules.path, metrics_rules.fingerprint)
+
+
+@pytest.fixture(scope="session")
+def exposition(metrics_scrape: Scrape) -> Snapshot:
+    """The first scrape's parsed exposition; "not checked" when there is none."""
+    if metrics_scrape.snapshot is None or metrics_scrape.problem is not None:
+        pytest.fail(
+            f"not checked: {metrics_scrape.exchange.url} gave no usable exposition "
+            f"({metrics_scrape.detail}); see test_metrics_enabled",
+            pytrace=False,
+        )
+    return metrics_scrape.snapshot
+
+
+@pytest.fixture(scope="session")
+def test_session(target: Target) -> str:
+    """The session the mutating checks use; without one they are skipped, never run.
+
+    Mutating fixtures list it first, so they skip before waiting for anything else.
+    """
+    if target.test_session is None:
+        pytest.skip(
+            "mutating check: give a test session to run it (--test-session ID or TEST_SESSION); "
+            "it POSTs to the service"
+        )
+    return target.test_session
+
+
+@pytest.fixture(scope="session")
+def analysis_run(
+    test_session: str,
+    analysis_rules: AnalysisRules,
+    metrics_rules: MetricsRules,
+    ready_service: ServiceClient,
+    exposition: Snapshot,
+) -> CounterRun:
+    """One forced analysis, with the contract's counters read around it on one instance."""
+    rules = analysis_rules
+    body = render_body(rules.body, test_session)
+    return observe_counters(
+        ready_service,
+        metrics_path=metrics_rules.path,
+        fingerprint_metric=metrics_rules.fingerprint,
+        rules=rules.counters,
+        act=lambda: [ready_service.post(rules.path, body, timeout=rules.timeout_seconds)],
+        deadline=rules.counter_deadline_seconds,
+    )
+
+
+@pytest.fixture(scope="session")
+def cache_run(  # noqa: PLR0917 - pytest injects fixtures by name
+    test_session: str,
+    cache_rules: CacheRules,
+    analysis_rules: AnalysisRules,
+    metrics_rules: MetricsRules,
+    ready_service: ServiceClient,
+    analysis_run: CounterRun,
+) -> CounterRun:
+    """The repeated call, sampled on the warm connection, with the cache counters around it."""
+    if not analysis_run.actions or not analysis_run.actions[0].ok:
+        pytest.fail(
+            "not checked: the forced analysis did not succeed, so nothing is cached; see "
+            "test_forced_analysis_moves_the_counters",
+            pytrace=False,
+        )
+    body = render_body(cache_rules.body, test_session)
+    path, timeout = analysis_rules.path, analysis_rules.timeout_seconds
+    return observe_counters(
+        ready_service,
+        metrics_path=metrics_rules.path,
+        fingerprint_metric=metrics_rules.fingerprint,
+        rules=cache_rules.counters,
+        act=lambda: [
+            ready_service.post(path, body, timeout=timeout) for _ in range(cache_rules.samples)
+        ],
+        deadline=analysis_rules.counter_deadline_seconds,
+    )
+
+
+REVISION_SKIP = (
+    "reads the revision from the Cloud Run Admin API: name the service to run it (--project, "
+    "--region and --service, or PROJECT_ID, REGION, SERVICE_NAME)"
+)
+
+
+@pytest.fixture(scope="session")
+def admin_lookup(target: Target, gate_state: GateState) -> ServiceFacts | AdminApiError:
+    """The service and revision as the Admin API describes them, or why it could not."""
+    if target.ref is None:
+        pytest.skip(REVISION_SKIP)
+    return gate_state.lookup()
+
+
+@pytest.fixture(scope="session")
+def deployment(admin_lookup: ServiceFacts | AdminApiError) -> ServiceFacts:
+    """The deployed service and revision; "not checked" when the Admin API failed."""
+    if isinstance(admin_lookup, AdminApiError):
+        pytest.fail(
+            f"not checked: {admin_lookup.summary}; see test_admin_api_describes_the_service",
+            pytrace=False,
+        )
+    return admin_lookup
+
+
+@pytest.fixture(scope="session")
+def expected_env(gate_state: GateState) -> dict[str, str]:
+    """env.yaml: the environment the revision must carry."""
+    return gate_state.expected_env
+
+
+@pytest.fixture(scope="session")
+def log_reader(deployment: ServiceFacts, target: Target, contract: Contract) -> LogReader:
+    """Reads the checked revision's log entries since it was created."""
+    revision = deployment.revision
+    since = revision.created or datetime.now(UTC) - timedelta(days=1)
+    return LogReader(
+        deployment.ref,
+        revision.name,
+        since,
+        endpoint=target.logging_endpoint,
+        max_entries=contract.logs.max_entries,
+    )
+
+
+@pytest.fixture(scope="session")
+def logs_deadline(gate_state: GateState) -> float:
+    """One --logs-timeout for the whole logs stage (monotonic clock)."""
+    return time.monotonic() + gate_state.settings.logs_timeout
+
+
+@pytest.fixture(scope="session")
+def startup_scan(
+    log_reader: LogReader, contract: Contract, logs_deadline: float
+) -> StartupScan | LoggingApiError:
+    """The contract's startup lines, polled for until found or the deadline (ingestion lags)."""
+    try:
+        return scan_startup_lines(log_reader, contract.logs.startup_lines, logs_deadline)
+    except LoggingApiError as err:
+        return err
+
+
+@pytest.fixture(scope="session")
+def server_errors(
+    log_reader: LogReader, service: ServiceClient, logs_deadline: float
+) -> tuple[Listing, Ingestion] | LoggingApiError:
+    """5xx requests of the revision, once the gate's own answered requests are in the logs.
+
+    Refused connections and timeouts are not waited for: a refused one never reached the
+    service, and a timed-out one is logged only when the service finishes it.
+    """
+    try:
+        answered = sum(service.answered.values())
+        ingestion = await_own_requests(log_reader, service.user_agent, answered, logs_deadline)
+        return log_reader.list("httpRequest.status>=500"), ingestion
+    except LoggingApiError as err:
+        return err
+
+
+@pytest.fixture(scope="session")
+def error_entries(log_reader: LogReader) -> Listing | LoggingApiError:
+    """The revision's entries at ERROR or above."""
+    try:
+        return log_reader.list("severity>=ERROR")
+    except LoggingApiError as err:
+        return err
+
+
+@pytest.fixture
+def gate(request: pytest.FixtureRequest, gate_state: GateState) -> Gate:
+    """``gate.expect(verdict)``: pass, fail with the evidence, or handle an inconclusive one."""
+    return Gate(request.node, gate_state.settings.inconclusive)

@@ -1,0 +1,32 @@
+"""Turning a Verdict into a pytest outcome, and keeping it for the report."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..model.verdict import Verdict
+
+VERDICT_KEY = pytest.StashKey[Verdict]()
+
+
+class Gate:
+    """The ``gate`` fixture: ``gate.expect(verdict)`` passes, fails or skips the check."""
+
+    def __init__(self, item: pytest.Item, inconclusive: str) -> None:
+        self._item = item
+        self._inconclusive = inconclusive
+
+    def expect(self, verdict: Verdict) -> None:
+        """Record the verdict; fail with its message unless it passed.
+
+        An inconclusive verdict fails, or skips with ``--inconclusive=skip``.
+        """
+        self._item.stash[VERDICT_KEY] = verdict
+        if verdict.status == "passed":
+            return
+        if verdict.status == "inconclusive":
+            message = f"INCONCLUSIVE: {verdict.message}"
+            if self._inconclusive == "skip":
+                pytest.skip(message)
+            pytest.fail(message, pytrace=False)
+        pytest.fail(verdict.message, pytrace=False)

@@ -1,0 +1,171 @@
+"""The pytest plugin: options and ini keys, configuration, the header, and collection rules.
+
+Registered under the ``pytest11`` entry point. Runs that collect no gate check (the project's
+own unit tests, say) need no target; a run that collects one needs a target, or stops with a
+usage error that names the three ways to give one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..config.options import OPTIONS
+from ..config.settings import Sources, resolve_settings
+from ..model.target import Target
+from ..model.version import VERSION
+from ..report.record import RunRecord
+from ..report.reporter import REPORT_ATTRIBUTE, GateReporter, verdict_payload
+from .collection import (  # noqa: F401 - hooks are found by pytest on the plugin module
+    pytest_collection_modifyitems,
+    pytest_generate_tests,
+)
+from .errors import usage_errors
+from .gate import VERDICT_KEY
+from .state import STATE_KEY, GateState
+
+# The fixtures live in their own module, registered with this one.
+pytest_plugins = ("cloudrun_acceptance.plugin.fixtures",)
+
+WORKERINPUT_KEY = "cloudrun_acceptance_target"
+MARKERS = (
+    "gate_stage(n): order of a gate check in the run (health first, logs last)",
+    "mutating: the check POSTs to the service; it runs only with a test session",
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """One command-line option and (mostly) one ini key per entry of the option table."""
+    group = parser.getgroup("cloudrun-acceptance", "Cloud Run acceptance gate")
+    for spec in OPTIONS:
+        if spec.kind == "flag":
+            group.addoption(
+                spec.flag, dest=spec.dest, action="store_true", default=False, help=spec.help
+            )
+        elif spec.kind == "multi":
+            group.addoption(
+                spec.flag,
+                dest=spec.dest,
+                action="append",
+                default=None,
+                metavar=spec.metavar,
+                help=spec.help,
+            )
+        else:
+            group.addoption(
+                spec.flag, dest=spec.dest, default=None, metavar=spec.metavar, help=spec.help
+            )
+        if spec.ini:
+            parser.addini(spec.dest, help=spec.help, type="string", default="")
+
+
+def _sources(config: pytest.Config) -> Sources:
+    return Sources(
+        cli={spec.dest: config.getoption(spec.dest) for spec in OPTIONS},
+        env=dict(os.environ),
+        ini={spec.dest: str(config.getini(spec.dest)) for spec in OPTIONS if spec.ini},
+        cwd=Path(config.invocation_params.dir),
+        rootdir=Path(config.rootpath),
+        inifile=Path(config.inipath) if config.inipath else None,
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Resolve the settings; with a target, start the sandbox and name the JUnit file.
+
+    ``tryfirst``: the JUnit path must be set before pytest's junitxml plugin reads it.
+    """
+    for marker in MARKERS:
+        config.addinivalue_line("markers", marker)
+    if config.getoption("help", False) or config.getoption("version", False):
+        return
+    with usage_errors():
+        sources = _sources(config)
+        state = GateState(sources, resolve_settings(sources))
+        config.stash[STATE_KEY] = state
+        workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+        if workerinput is not None:
+            if WORKERINPUT_KEY in workerinput:
+                state.join(Target.from_json(workerinput[WORKERINPUT_KEY]))
+            return
+        if not state.settings.target_requested:
+            return
+        state.open(config.add_cleanup)
+    if not config.option.collectonly:  # a run that checks nothing reports nothing
+        _register_reporter(config, state)
+
+
+def _register_reporter(config: pytest.Config, state: GateState) -> None:
+    """Name the reports after the revision (or host) and the UTC start; JUnit unless given."""
+    assert state.target is not None
+    started = datetime.now(UTC)
+    stem = f"{state.target.label}-{started.strftime('%Y%m%dT%H%M%SZ')}"
+    reports = state.settings.reports_dir
+    reports.mkdir(parents=True, exist_ok=True)
+    if not config.option.xmlpath:
+        config.option.xmlpath = str(reports / f"{stem}.xml")
+    record = RunRecord(
+        target=state.target,
+        contract=state.contract,
+        facts=state.lookup() if state.target.ref is not None else None,
+        started=started,
+    )
+    reporter = GateReporter(config, record, reports / f"{stem}.md", Path(config.option.xmlpath))
+    config.pluginmanager.register(reporter, "cloudrun-acceptance-reporter")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: workers check the target the controller resolved (one sandbox, one revision)."""
+    state = node.config.stash.get(STATE_KEY, None)
+    if state is not None and state.target is not None:
+        node.workerinput[WORKERINPUT_KEY] = state.target.to_json()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """The resolved target, the contract and the test session, above the results."""
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or state.target is None:
+        return []
+    where, settings = state.target, state.settings
+    origin = where.url_origin
+    lines = [f"cloudrun-acceptance {VERSION}: {where.url or '(URL unknown)'} (from {origin})"]
+    if where.sandbox_faults:
+        lines.append(f"  sandbox faults: {', '.join(where.sandbox_faults)}")
+    if where.revision:
+        lines.append(f"  revision: {where.revision} ({where.revision_origin})")
+    elif where.ref is not None:
+        lines.append(f"  revision: unknown ({state.lookup_problem()})")
+    else:
+        lines.append(
+            "  revision: not read (no --project/--region/--service): revision checks skipped"
+        )
+    contract_file = state.contract
+    lines.append(f"  contract: {contract_file.path} (sha256 {contract_file.sha256[:12]})")
+    if where.test_session:
+        lines.append(f"  test session: {where.test_session} (from {where.session_origin})")
+    else:
+        lines.append(
+            "  test session: none, so the mutating checks are skipped "
+            "(--test-session or TEST_SESSION)"
+        )
+    lines += [f"  note: {note}" for note in settings.notes]
+    return lines
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach the check's verdict to its report, for the markdown report (and xdist)."""
+    report = yield
+    verdict = item.stash.get(VERDICT_KEY, None)
+    if verdict is not None and call.when == "call":
+        setattr(report, REPORT_ATTRIBUTE, verdict_payload(verdict))
+    return report

@@ -1,0 +1,139 @@
+"""The run's state, kept in ``config.stash``: settings, contract, target and the sandbox."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import pytest
+
+from ..config.contract import load_contract
+from ..config.envfile import load_env_file
+from ..config.settings import Settings, Sources, resolve_settings, target_from_settings
+from ..google.admin import describe_service
+from ..model.contract import Contract
+from ..model.errors import AdminApiError
+from ..model.secret import Secret
+from ..model.service import ServiceFacts
+from ..model.target import Target
+from ..probe.auth import authorization
+from .launch import launch_sandbox
+
+if TYPE_CHECKING:
+    from ..sandbox.launcher import Sandbox
+
+STATE_KEY = pytest.StashKey["GateState"]()
+
+
+@dataclass
+class GateState:
+    """Everything one run knows about its target; filled once, read by fixtures and reports."""
+
+    sources: Sources
+    settings: Settings
+    target: Target | None = None
+    sandbox: Sandbox | None = None
+    authorization: Secret | None = None
+    _lookup: ServiceFacts | AdminApiError | None = None
+    _contract: Contract | None = None
+    _expected_env: dict[str, str] | None = None
+
+    @property
+    def contract(self) -> Contract:
+        """The contract, loaded on first use (a bad one is a usage error)."""
+        if self._contract is None:
+            self._contract = load_contract(self.settings.contract)
+        return self._contract
+
+    @property
+    def expected_env(self) -> dict[str, str]:
+        """env.yaml, loaded on first use."""
+        if self._expected_env is None:
+            self._expected_env = load_env_file(self.settings.env_file)
+        return self._expected_env
+
+    def join(self, target: Target) -> None:
+        """On an xdist worker: take the target the controller resolved, with the same settings
+        (the contract's defaults included) and authorization."""
+        self.settings = resolve_settings(self.sources, self.contract.defaults)
+        self.target = target
+        self.authorize()
+
+    def open(self, add_cleanup: Callable[[Callable[[], None]], None]) -> None:
+        """Resolve the target: apply the contract's defaults, start the sandbox if asked, and
+        read the service and revision from the Admin API when the service is named."""
+        self.settings = resolve_settings(self.sources, self.contract.defaults)
+        if self.settings.sandbox:
+            self.sandbox = launch_sandbox(self.settings, self.contract, self.expected_env)
+            add_cleanup(self.sandbox.stop)
+            deployment = self.sandbox.deployment
+            self.target = Target(
+                url=self.sandbox.service_url,
+                url_origin="--sandbox",
+                project=deployment.project,
+                region=deployment.region,
+                service=deployment.service,
+                cloudrun_endpoint=self.sandbox.admin_endpoint,
+                logging_endpoint=self.sandbox.logging_endpoint,
+                test_session=self.settings.test_session or self.sandbox.session_id,
+                session_origin=self.settings.origins.get(
+                    "test_session", "the sandbox's pre-seeded session"
+                ),
+                sandbox_faults=self.settings.sandbox_faults,
+            )
+        else:
+            self.target = target_from_settings(self.settings)
+        if self.target.ref is not None:
+            self.target = resolved(self.target, self.lookup())
+        self.authorize()
+
+    def authorize(self) -> None:
+        """The Authorization header for ``--auth``, resolved once; a missing token is a usage
+        error here, before any check runs."""
+        if self.target is not None and self.target.url is not None:
+            settings = self.settings
+            self.authorization = authorization(
+                settings.auth, settings.token_env, self.target.url, os.environ
+            )
+
+    def lookup(self) -> ServiceFacts | AdminApiError:
+        """The service and revision from the Admin API, read once (or why that failed)."""
+        if self._lookup is None:
+            target = self.target
+            assert target is not None
+            assert target.ref is not None
+            try:
+                self._lookup = describe_service(
+                    target.ref, endpoint=target.cloudrun_endpoint, revision=target.revision
+                )
+            except AdminApiError as err:
+                self._lookup = err
+        return self._lookup
+
+    def lookup_problem(self) -> str:
+        """Why the target has no URL, for "not checked" messages."""
+        if self.target is not None and self.target.ref is not None:
+            found = self.lookup()
+            if isinstance(found, AdminApiError):
+                return f"{found.summary}; see test_admin_api_describes_the_service"
+        return "give --service-url, or --project/--region/--service"
+
+
+def resolved(target: Target, lookup: ServiceFacts | AdminApiError) -> Target:
+    """The target with what the Admin API said: the URL (unless given) and the revision."""
+    if isinstance(lookup, AdminApiError):
+        return target
+    origin = target.revision_origin or "latest ready, from the Cloud Run Admin API"
+    return replace(
+        target,
+        url=target.url or lookup.uri,
+        revision=lookup.revision.name,
+        revision_origin=origin,
+    )
+
+
+def state_of(config: pytest.Config) -> GateState:
+    """The state of this run (set in pytest_configure)."""
+    return config.stash[STATE_KEY]

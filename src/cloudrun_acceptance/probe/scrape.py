@@ -1,0 +1,34 @@
+"""One scrape of the metrics path: GET, check the answer is an exposition, parse it."""
+
+from __future__ import annotations
+
+from ..metrics.exposition import PROMETHEUS_CONTENT_TYPES, media_type, parse_exposition
+from ..model.errors import ExpositionError
+from ..model.observations import Scrape
+from .client import ServiceClient
+
+
+def scrape(client: ServiceClient, path: str, fingerprint_metric: str) -> Scrape:
+    """GET the metrics and parse them; never trust "it parsed" alone."""
+    exchange = client.get(path)
+    if exchange.error is not None:
+        return Scrape(exchange, problem="unreachable", detail=exchange.error)
+    if exchange.status != 200:
+        return Scrape(exchange, problem="status", detail=f"status {exchange.status}")
+    kind = media_type(exchange.content_type)
+    if kind not in PROMETHEUS_CONTENT_TYPES:
+        return Scrape(exchange, problem="content_type", detail=f"content type {kind or '(none)'}")
+    try:
+        snapshot = parse_exposition(
+            exchange.body,
+            exchange.content_type,
+            fingerprint_metric=fingerprint_metric,
+            scraped_at=exchange.started_at,
+        )
+    except ExpositionError as err:
+        return Scrape(exchange, problem="unparsable", detail=str(err))
+    if not snapshot.families:
+        return Scrape(exchange, snapshot, problem="empty", detail="no metric family")
+    if all(family.type == "unknown" for family in snapshot.families.values()):
+        return Scrape(exchange, snapshot, problem="untyped", detail="no family declares a # TYPE")
+    return Scrape(exchange, snapshot)

@@ -1,0 +1,90 @@
+"""The record of one gate run: each check's outcome, and the gate's status rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..model.contract import Contract
+from ..model.errors import AdminApiError
+from ..model.service import ServiceFacts
+from ..model.target import Target
+
+
+@dataclass
+class CheckResult:
+    """One check's outcome, summary, evidence and figures."""
+
+    nodeid: str
+    outcome: str = "not run"
+    summary: str = ""
+    message: str = ""
+    figures: dict[str, str] = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
+    inconclusive: bool = False
+    duration: float = 0.0
+
+    @property
+    def name(self) -> str:
+        """The test id as a sentence: ``metric is exposed with its type · cache_size``."""
+        function = self.nodeid.split("::")[-1]
+        base, _, param = function.partition("[")
+        words = base.removeprefix("test_").replace("_", " ")
+        return f"{words} · {param[:-1]}" if param else words
+
+    @property
+    def shown_outcome(self) -> str:
+        """The outcome, with inconclusive verdicts told apart from plain failures and skips."""
+        return "inconclusive" if self.inconclusive else self.outcome
+
+
+@dataclass
+class RunRecord:
+    """Everything one run's reports say."""
+
+    target: Target | None
+    contract: Contract | None
+    facts: ServiceFacts | AdminApiError | None
+    started: datetime
+    finished: datetime | None = None
+    results: dict[str, CheckResult] = field(default_factory=dict)
+    deselected: list[str] = field(default_factory=list)
+    exitstatus: int = 0
+    interrupted: bool = False
+
+    def count(self, outcome: str) -> int:
+        """How many checks ended with ``outcome`` (as shown)."""
+        return sum(1 for result in self.results.values() if result.shown_outcome == outcome)
+
+    @property
+    def status(self) -> str:
+        """PASSED, FAILED or INCONCLUSIVE: the gate's verdict on the revision."""
+        if self.count("failed") or self.count("error") or self.count("not run") or self.interrupted:
+            return "FAILED"
+        if self.count("inconclusive"):
+            return "INCONCLUSIVE"
+        if self.exitstatus not in {0, 5} or not self.count("passed"):
+            return "FAILED"
+        return "PASSED"
+
+    @property
+    def label(self) -> str:
+        """What was checked, in one word: the revision, else the host."""
+        if self.target is None:
+            return "no target"
+        return self.target.revision or self.target.label
+
+    def counts(self) -> str:
+        """``40 passed, 1 failed, 0 errors, 2 skipped``, plus not run and inconclusive when any."""
+        parts = [
+            f"{self.count('passed')} passed",
+            f"{self.count('failed')} failed",
+            f"{self.count('error')} errors",
+            f"{self.count('skipped')} skipped",
+        ]
+        for extra in ("inconclusive", "not run"):
+            if self.count(extra):
+                parts.append(f"{self.count(extra)} {extra}")
+        if self.deselected:
+            parts.append(f"{len(self.deselected)} deselected")
+        return ", ".join(parts)

@@ -1,0 +1,60 @@
+"""Values the unit tests build again and again: a described service, a run record, a check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from cloudrun_acceptance.model.service import (
+    RevisionFacts,
+    SecretMount,
+    ServiceFacts,
+    ServiceRef,
+    TrafficRow,
+)
+from cloudrun_acceptance.model.target import Target
+from cloudrun_acceptance.report.record import CheckResult, RunRecord
+
+REVISION = "svc-00002-abc"
+TRAFFIC = (TrafficRow(REVISION, 90, latest=True), TrafficRow("svc-00001-xyz", 10, tag="old"))
+
+
+def service_facts(
+    *, traffic: Iterable[TrafficRow] = TRAFFIC, uri: str = "https://svc.run.app", **revision: Any
+) -> ServiceFacts:
+    """Service ``svc`` in project ``p``, region ``r``, checking ``svc-00002-abc`` (90% of traffic)."""
+    defaults = {
+        "name": REVISION,
+        "env": {"A": "true", "TOKENISH": "s3cr3t-value"},
+        "secrets": {"KEY": SecretMount("KEY", "5")},
+        "resources": {"cpu": "2000m", "memory": "4096Mi", "timeout_seconds": "600"},
+    }
+    return ServiceFacts(
+        ref=ServiceRef("p", "r", "svc"),
+        uri=uri,
+        urls=(),
+        latest_ready=REVISION,
+        latest_created=REVISION,
+        traffic=tuple(traffic),
+        revision=RevisionFacts(**{**defaults, **revision}),
+    )
+
+
+def run_record(*results: CheckResult, **extra: Any) -> RunRecord:
+    """A run of the gate against https://svc.a.run.app, with these results."""
+    target = Target(url="https://svc.a.run.app", url_origin="--service-url (command line)")
+    run = RunRecord(
+        target=target,
+        contract=None,
+        facts=None,
+        started=datetime(2026, 11, 25, 10, tzinfo=UTC),
+        **extra,
+    )
+    run.results = {result.nodeid: result for result in results}
+    return run
+
+
+def check_result(name: str, outcome: str, **extra: Any) -> CheckResult:
+    """The result of the check ``name`` of tests/acceptance/test_x.py."""
+    return CheckResult(f"tests/acceptance/test_x.py::{name}", outcome, **extra)

@@ -1,0 +1,104 @@
+"""The logs judgements: log records and the contract in, a verdict with evidence out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from cloudrun_acceptance.checks.logs import (
+    judge_error_entries,
+    judge_server_errors,
+    judge_startup_line,
+)
+from cloudrun_acceptance.model.contract import LogRules
+from cloudrun_acceptance.model.errors import LoggingApiError
+from cloudrun_acceptance.model.logs import Ingestion, Listing, LogRecord, StartupScan
+
+WHEN = datetime(2026, 11, 26, 9, 0, 0, tzinfo=UTC)
+STARTED = LogRecord(WHEN, "INFO", "[Metrics] Prometheus endpoint exposed at /api/metrics")
+DISABLED = LogRecord(WHEN, "INFO", "[Metrics] Prometheus metrics disabled")
+
+
+def failed_request(index: int) -> LogRecord:
+    return LogRecord(
+        WHEN,
+        "ERROR",
+        "",
+        method="POST",
+        url=f"https://svc/api/x/{index}",
+        status=500,
+        latency="0.2s",
+        trace="projects/p/traces/abc123",
+    )
+
+
+def listing(records: list[LogRecord], *, capped: bool = False) -> Listing:
+    return Listing(tuple(records), pages=1, capped=capped, filter="f")
+
+
+def test_no_5xx_passes_and_notes_an_incomplete_ingestion():
+    verdict = judge_server_errors((listing([]), Ingestion(seen=4, expected=6, waited=3.0)))
+    assert verdict.status == "passed"
+    assert verdict.evidence == (
+        "only 4 of the gate's 6 answered requests were in the logs after 3.0 s: later errors "
+        "may not be ingested yet",
+    )
+    assert verdict.figures["gate requests seen in logs"] == "4/6"
+    complete = judge_server_errors((listing([]), Ingestion(6, 6, 0.5)))
+    assert complete.evidence == ()
+
+
+def test_5xx_are_listed_with_trace_and_bounded():
+    records = [failed_request(i) for i in range(23)]
+    verdict = judge_server_errors((listing(records, capped=True), Ingestion(6, 6, 0.5)))
+    assert verdict.status == "failed"
+    assert verdict.summary == "23+ request(s) of the revision were answered 5xx"
+    assert verdict.evidence[0] == (
+        "  2026-11-26T09:00:00.000+00:00 POST https://svc/api/x/0 -> 500 in 0.2s trace=abc123"
+    )
+    assert "  ... and 3 more" in verdict.evidence
+    assert (
+        "only the first 23 entries were read (logs.max_entries); there are more" in verdict.evidence
+    )
+
+
+def test_error_entries_are_reported_unless_the_contract_fails_them():
+    records = listing([LogRecord(WHEN, "ERROR", "provider timed out")])
+    reported = judge_error_entries(records, LogRules())
+    assert (reported.status, reported.summary) == (
+        "passed",
+        "1 entry at ERROR or above (reported only)",
+    )
+    assert reported.evidence == ("  2026-11-26T09:00:00.000+00:00 ERROR: provider timed out",)
+    failing = judge_error_entries(records, LogRules(error_severity="fail"))
+    assert (failing.status, failing.summary) == (
+        "failed",
+        "1 entry of the revision is at ERROR or above",
+    )
+    assert judge_error_entries(listing([]), LogRules(error_severity="fail")).status == "passed"
+
+
+def test_startup_line_found_or_missing_with_the_closest_lines():
+    pattern = r"\[Metrics\] Prometheus endpoint exposed"
+    found = StartupScan({pattern: STARTED}, (), waited=0.2, polls=1)
+    assert judge_startup_line(found, pattern, 120).status == "passed"
+    missing = StartupScan({}, (pattern,), waited=120.0, polls=29, nearby=(DISABLED,))
+    verdict = judge_startup_line(missing, pattern, 120)
+    assert verdict.summary == (
+        r"no log line of the revision matches /\[Metrics\] Prometheus endpoint exposed/ after "
+        "120.0 s (29 queries; --logs-timeout 120 s)"
+    )
+    assert verdict.evidence == (
+        "closest lines logged by the revision:",
+        "  2026-11-26T09:00:00.000+00:00 INFO: [Metrics] Prometheus metrics disabled",
+    )
+
+
+def test_an_api_error_is_the_failure_with_its_advice():
+    error = LoggingApiError("the Cloud Logging API denied it", "grant roles/logging.viewer.", 403)
+    for verdict in (
+        judge_server_errors(error),
+        judge_error_entries(error, LogRules()),
+        judge_startup_line(error, "x", 1),
+    ):
+        assert (verdict.status, verdict.summary) == ("failed", "the Cloud Logging API denied it")
+        assert verdict.advice == "grant roles/logging.viewer."

@@ -1,0 +1,86 @@
+"""The metrics judgements: switched on, each family present with its type, coverage, lint."""
+
+from __future__ import annotations
+
+from cloudrun_acceptance.checks.metrics import (
+    judge_coverage,
+    judge_enabled,
+    judge_lint,
+    judge_presence,
+)
+from cloudrun_acceptance.metrics.exposition import parse_exposition
+from cloudrun_acceptance.model.contract import (
+    ExpectedMetric,
+    MetricsRules,
+)
+from cloudrun_acceptance.model.exchange import Exchange
+from cloudrun_acceptance.model.observations import Scrape
+
+BODY = (
+    '# HELP jobs_total Jobs.\n# TYPE jobs_total counter\njobs_total{kind="a"} 1\n'
+    "# HELP queue Queue.\n# TYPE queue gauge\nqueue 2\n"
+    "# TYPE nohelp gauge\nnohelp 1\n"
+)
+
+
+SNAPSHOT = parse_exposition(BODY)
+
+
+def test_enabled_rejects_an_untyped_body():
+    scrape = Scrape(
+        Exchange("GET", "http://svc/m", 200, "OK", "text/plain", body="ok 1"),
+        parse_exposition("ok 1"),
+        "untyped",
+    )
+    verdict = judge_enabled(scrape, MetricsRules())
+    assert verdict.status == "failed"
+    assert "no family declares a # TYPE" in verdict.summary
+
+
+def test_presence_checks_type_and_labels():
+    assert (
+        judge_presence(SNAPSHOT, ExpectedMetric("jobs_total", "counter", ("kind",))).status
+        == "passed"
+    )
+    assert judge_presence(SNAPSHOT, ExpectedMetric("jobs", "counter", ("kind",))).status == "passed"
+    wrong_type = judge_presence(SNAPSHOT, ExpectedMetric("queue", "counter"))
+    assert wrong_type.summary == "queue is exposed as a gauge, the contract says counter"
+    wrong_labels = judge_presence(
+        SNAPSHOT, ExpectedMetric("jobs_total", "counter", ("kind", "provider"))
+    )
+    assert (
+        wrong_labels.summary
+        == "jobs_total has labels ['kind'], the contract says ['kind', 'provider']"
+    )
+
+
+def test_coverage_counts_present_metrics_against_the_threshold():
+    rules = MetricsRules(
+        expected=(
+            ExpectedMetric("jobs_total", "counter"),
+            ExpectedMetric("queue", "gauge"),
+            ExpectedMetric("gone", "gauge"),
+        ),
+        min_present=3,
+    )
+    verdict = judge_coverage(SNAPSHOT, rules)
+    assert verdict.status == "failed"
+    assert verdict.summary == "2 of 3 expected metrics present (at least 3 required)"
+    assert verdict.evidence == ("missing: gone",)
+
+
+def test_lint_fails_only_on_contract_metrics_by_default():
+    on_contract = MetricsRules(expected=(ExpectedMetric("nohelp", "gauge"),))
+    assert judge_lint(SNAPSHOT, on_contract).status == "failed"
+    elsewhere = MetricsRules(expected=(ExpectedMetric("queue", "gauge"),))
+    verdict = judge_lint(SNAPSHOT, elsewhere)
+    assert verdict.status == "passed"
+    assert verdict.evidence == ("nohelp: no help text",)
+    assert judge_lint(SNAPSHOT, MetricsRules(lint_fails_on="all")).status == "failed"
+    assert (
+        judge_lint(
+            SNAPSHOT,
+            MetricsRules(lint_fails_on="none", expected=(ExpectedMetric("nohelp", "gauge"),)),
+        ).status
+        == "passed"
+    )

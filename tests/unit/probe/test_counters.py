@@ -1,0 +1,113 @@
+"""Counters read around an action, paired per instance, polled until they move."""
+
+from __future__ import annotations
+
+import itertools
+
+import httpx
+
+from cloudrun_acceptance.model.contract import CounterRule
+from cloudrun_acceptance.probe.client import ServiceClient
+from cloudrun_acceptance.probe.counters import observe_counters
+
+RULE = CounterRule("jobs_total", {}, 1)
+
+
+class Fleet:
+    """Instances behind round-robin, each with its own counter and start time."""
+
+    def __init__(
+        self, instances: int, *, churn: bool = False, stuck: bool = False, failing: bool = False
+    ) -> None:
+        self.counts = [0] * instances
+        self.turn = itertools.count()
+        self.churn = churn
+        self.stuck = stuck
+        self.failing = failing
+        self.created = itertools.count(100)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        index = next(self.turn) % len(self.counts)
+        if request.method == "POST":
+            if self.failing:
+                return httpx.Response(500, json={"detail": "Internal Server Error"})
+            if not self.stuck:
+                self.counts[index] += 1
+            return httpx.Response(200, json={"ok": True})
+        start = next(self.created) if self.churn else 1000 + index
+        body = f"# HELP jobs_total J.\n# TYPE jobs_total counter\njobs_total {self.counts[index]}\n# HELP process_start_time_seconds S.\n# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds {start}\n"
+        return httpx.Response(200, text=body, headers={"Content-Type": "text/plain; version=0.0.4"})
+
+
+def observe(fleet: Fleet, deadline: float = 0.3):
+    client = ServiceClient("http://svc", transport=httpx.MockTransport(fleet.handle))
+    return observe_counters(
+        client,
+        metrics_path="/metrics",
+        fingerprint_metric="process_start_time_seconds",
+        rules=[RULE],
+        act=lambda: [client.post("/work", {})],
+        deadline=deadline,
+    ), client
+
+
+def test_one_instance_moves_on_the_first_poll():
+    run, client = observe(Fleet(1))
+    assert run.outcome == "moved"
+    assert (run.readings[0].before, run.readings[0].after) == (0, 1)
+    assert client.sent == {"GET /metrics": 3, "POST /work": 1}
+
+
+def test_round_robin_pairs_each_scrape_with_its_own_instance():
+    run, _ = observe(Fleet(2))
+    assert run.outcome == "moved"
+    assert run.instances_seen == 2
+    assert run.readings[0].delta == 1
+
+
+def test_stuck_counter_fails_after_the_deadline():
+    run, client = observe(Fleet(1, stuck=True), deadline=0.3)
+    assert run.outcome == "stuck"
+    assert 0.3 <= run.waited < 1
+    assert run.readings[0].describe() == "jobs_total: before 0, after 0 (+0, expected at least +1)"
+    assert client.sent["GET /metrics"] < 12  # polled with a growing interval, not hammered
+
+
+def test_a_failed_action_is_not_polled_for_until_the_deadline():
+    run, client = observe(Fleet(1, failing=True), deadline=5)
+    assert run.actions[0].status == 500
+    assert run.waited < 0.5
+    # Two baselines and one scrape after the action, which keeps the counters as evidence.
+    assert client.sent["GET /metrics"] == 3
+    assert run.readings[0].describe() == "jobs_total: before 0, after 0 (+0, expected at least +1)"
+
+
+def test_every_scrape_on_a_new_instance_is_inconclusive():
+    run, _ = observe(Fleet(1, churn=True), deadline=5)
+    assert run.outcome == "inconclusive"
+    assert run.waited < 2  # stops after a few unknown instances, well before the deadline
+    assert run.notes[0].startswith(
+        "all 5 scrapes after the action came from instances without a baseline"
+    )
+
+
+def test_unreadable_metrics_are_reported_not_compared():
+    client = ServiceClient(
+        "http://svc",
+        transport=httpx.MockTransport(
+            lambda r: httpx.Response(
+                200, text="<html></html>", headers={"Content-Type": "text/html"}
+            )
+        ),
+    )
+    run = observe_counters(
+        client,
+        metrics_path="/metrics",
+        fingerprint_metric="x",
+        rules=[RULE],
+        act=lambda: [],
+        deadline=1,
+    )
+    assert run.outcome == "unreadable"
+    assert run.actions == ()
+    assert run.failed_scrape is not None and run.failed_scrape.problem == "content_type"

@@ -1,0 +1,30 @@
+"""A scrape never trusts that it parsed."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from cloudrun_acceptance.probe.client import ServiceClient
+from cloudrun_acceptance.probe.scrape import scrape
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "body", "problem"),
+    [
+        (404, "application/json", '{"detail":"Not Found"}', "status"),
+        (200, "text/html", "<html></html>", "content_type"),
+        (200, "text/plain", "<html><body>x</body></html>", "unparsable"),
+        (200, "text/plain", "# Metrics disabled. Set X=true to enable.\n", "empty"),
+        (200, "text/plain", "ok 1\n", "untyped"),
+        (200, "text/plain; version=0.0.4", "# TYPE up gauge\nup 1\n", None),
+    ],
+)
+def test_scrape_never_trusts_it_parsed(status, content_type, body, problem):
+    client = ServiceClient(
+        "http://svc",
+        transport=httpx.MockTransport(
+            lambda r: httpx.Response(status, text=body, headers={"Content-Type": content_type})
+        ),
+    )
+    assert scrape(client, "/metrics", "process_start_time_seconds").problem == problem

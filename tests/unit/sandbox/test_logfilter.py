@@ -1,0 +1,78 @@
+"""The local Logging API's filter language: what the gate sends must mean what it means in Google's."""
+
+from __future__ import annotations
+
+import pytest
+
+from cloudrun_acceptance.google.logs import quote, revision_filter
+from cloudrun_acceptance.model.service import ServiceRef
+from cloudrun_acceptance.sandbox.logfilter import FilterError, parse_filter
+
+REQUEST = {
+    "resource": {
+        "type": "cloud_run_revision",
+        "labels": {"service_name": "svc", "revision_name": "svc-2"},
+    },
+    "timestamp": "2026-11-25T10:00:05.000001Z",
+    "severity": "ERROR",
+    "httpRequest": {"status": 503, "userAgent": 'cloudrun-acceptance/0.1.0 (run "x")'},
+    "logName": "projects/p/logs/run.googleapis.com%2Frequests",
+}
+LINE = {
+    **{k: v for k, v in REQUEST.items() if k != "httpRequest"},
+    "severity": "INFO",
+    "textPayload": "[Metrics] 13 metrics registered",
+}
+
+
+def matches(text: str, entry: dict) -> bool:
+    return parse_filter(text)(entry)
+
+
+def test_the_gates_revision_filter_selects_by_service_revision_and_time():
+    from datetime import UTC, datetime
+
+    base = revision_filter(
+        ServiceRef("p", "r", "svc"), "svc-2", datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    )
+    assert matches(base, REQUEST)
+    assert not matches(base.replace("svc-2", "svc-1"), REQUEST)
+    later = revision_filter(
+        ServiceRef("p", "r", "svc"), "svc-2", datetime(2026, 11, 25, 10, 1, tzinfo=UTC)
+    )
+    assert not matches(later, REQUEST)
+
+
+@pytest.mark.parametrize(
+    ("text", "request_matches", "line_matches"),
+    [
+        ("httpRequest.status>=500", True, False),
+        ("severity>=ERROR", True, False),
+        ("severity<WARNING", False, True),
+        ("textPayload=~" + quote(r"\[Metrics\] \d+ metrics"), False, True),
+        ('textPayload=~"nope" OR jsonPayload.message=~"nope"', False, False),
+        ('NOT httpRequest.status>=500 AND logName:"run.googleapis.com%2F"', False, True),
+        ('(severity=ERROR OR severity=INFO) resource.type="cloud_run_revision"', True, True),
+        ("httpRequest.userAgent=" + quote(REQUEST["httpRequest"]["userAgent"]), True, False),
+        ("", True, True),
+    ],
+)
+def test_filter_terms(text, request_matches, line_matches):
+    assert matches(text, REQUEST) is request_matches
+    assert matches(text, LINE) is line_matches
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("severity>=LOUD", "Invalid severity 'LOUD'"),
+        ('textPayload=~"(?=x)y"', "RE2 has no lookaround or backreferences"),
+        ("timestamp>=yesterday", "Invalid timestamp 'yesterday'"),
+        ("(severity=ERROR", "missing )"),
+        ("severity ERROR", "expected an operator after severity"),
+        ("severity>=ERROR )", "unexpected ')'"),
+    ],
+)
+def test_unparseable_filters_are_errors(text, message):
+    with pytest.raises(FilterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_filter(text)(REQUEST)

@@ -1,0 +1,36 @@
+"""`python -m cloudrun_acceptance.sandbox` says what is wrong with its input in one line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def run(*args: str, cwd) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cloudrun_acceptance.sandbox", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_missing_contract_is_one_line_and_exit_2(tmp_path):
+    result = run("--contract", "missing.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "python -m cloudrun_acceptance.sandbox: error: contract missing.yaml does not exist; "
+        "pass --contract PATH to an existing file.\n"
+    )
+
+
+def test_a_bad_env_file_is_one_line_too(tmp_path):
+    (tmp_path / "contract.yaml").write_text("health: {path: /healthz}\n")
+    (tmp_path / "env.yaml").write_text("FLAG: true\n")
+    result = run("--contract", "contract.yaml", "--env-file", "env.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "env file env.yaml: FLAG is a boolean (True), not a string" in result.stderr

@@ -1,0 +1,82 @@
+"""The import rules of pyproject.toml hold, and breaking one of them fails `make lint`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.paths import REPO
+
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
+    """Run import-linter on the package under ``tree/src``, with the repository's contracts."""
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-logo", "--no-cache", str(REPO / "pyproject.toml")],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    shutil.copytree(
+        REPO / "src" / "cloudrun_acceptance",
+        tmp_path / "src" / "cloudrun_acceptance",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    return tmp_path
+
+
+def test_the_package_keeps_every_contract(tree):
+    result = lint_imports(tree)
+    assert result.returncode == 0, result.stdout
+    assert "0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "broken"),
+    [
+        (
+            "checks/health.py",
+            "from ..probe import client",
+            "The package's layers: plugin on top, model at the bottom BROKEN",
+        ),
+        ("model/verdict.py", "import httpx", "The model is the standard library only BROKEN"),
+        (
+            "config/settings.py",
+            "import pytest",
+            "Only the plugin and the reporter know pytest BROKEN",
+        ),
+        (
+            "report/markdown.py",
+            "from ..google import admin",
+            "Reports are rendered from the model alone BROKEN",
+        ),
+        ("google/admin.py", "from ..plugin import gate", "Nothing imports the plugin BROKEN"),
+    ],
+)
+def test_breaking_a_rule_fails_the_lint(tree, module, line, broken):
+    path = tree / "src" / "cloudrun_acceptance" / module
+    path.write_text(path.read_text() + f"\n{line}  # noqa\n")
+    result = lint_imports(tree)
+    assert result.returncode == 1
+    assert broken in result.stdout
+
+
+def test_no_module_is_much_over_300_lines():
+    package = REPO / "src" / "cloudrun_acceptance"
+    sizes = {
+        str(path.relative_to(package)): len(path.read_text().splitlines())
+        for path in package.rglob("*.py")
+    }
+    assert {name: size for name, size in sizes.items() if size > 320} == {}
