@@ -13,6 +13,7 @@ from tests.integration.gatekit import (
     ENABLED,
     HEALTH,
     HTTP_CHECKS,
+    LINT,
     NEEDS_EXPOSITION,
     NO_5XX,
     PRESENCE,
@@ -127,9 +128,14 @@ def test_missing_metric_names_the_closest_present(gate_dir):
 
 def test_counter_registered_as_gauge_fails_its_type(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "metric_wrong_type")
-    run.expect(failed={presence("memory_analysis_cache_hits_total")})
+    # promtool flags it too: a gauge must not end in _total.
+    run.expect(failed={presence("memory_analysis_cache_hits_total"), LINT})
     run.result.stdout.fnmatch_lines(
-        ["memory_analysis_cache_hits_total is exposed as a gauge, the contract says counter"]
+        [
+            "memory_analysis_cache_hits_total is exposed as a gauge, the contract says counter",
+            "1 lint finding(s) on the contract's metrics",
+            '  memory_analysis_cache_hits_total: non-counter metrics should not have "_total" suffix',
+        ]
     )
 
 

@@ -98,8 +98,8 @@ def _status_advice(status: int | None) -> str:
 
 def judge_presence(snapshot: Snapshot, expected: ExpectedMetric) -> Verdict:
     """One expected family is exposed, with the contract's type and label names."""
-    family = snapshot.family(expected.name)
-    if family is None:
+    found = snapshot.find(expected.name)
+    if found is None:
         closest = snapshot.closest(expected.name)
         hint = f"closest names present: {', '.join(closest)}" if closest else "no similar name"
         return failed(
@@ -108,10 +108,11 @@ def judge_presence(snapshot: Snapshot, expected: ExpectedMetric) -> Verdict:
             advice="a misspelt or renamed metric is the usual cause; if it was renamed on purpose, "
             "update metrics.expected in the contract. Check the app registers it at startup.",
         )
+    declared, family = found
     if family.type != expected.type:
         return failed(
             f"{expected.name} is exposed as a {family.type}, the contract says {expected.type}",
-            evidence=[f"# TYPE line: {family.name} {family.type}"],
+            evidence=[f"# TYPE line: {declared} {family.type}"],
             advice="register it with the right prometheus_client class (Counter, Gauge, "
             "Histogram); a counter exposed as a gauge breaks rate() and the dashboards built on "
             "it.",

@@ -45,29 +45,34 @@ def parse_exposition(
     scraped_at: float | None = None,
 ) -> Snapshot:
     """Parse a text or OpenMetrics exposition; raise ExpositionError when it is not one."""
-    parser = (
-        parse_openmetrics if media_type(content_type) == OPENMETRICS_CONTENT_TYPE else parse_text
-    )
+    openmetrics = media_type(content_type) == OPENMETRICS_CONTENT_TYPE
+    parser = parse_openmetrics if openmetrics else parse_text
+    declared = dict(_TYPE_LINE.findall(text))
     families: dict[str, Metric] = {}
     duplicates: list[str] = []
     try:
         for family in parser(text):
-            _add(families, duplicates, family)
+            _add(families, duplicates, family, declared)
     except (ValueError, TypeError, IndexError, KeyError) as err:
         raise ExpositionError(f"not a Prometheus exposition: {err or type(err).__name__}") from err
     snapshot = Snapshot(
         families=families,
-        declared=dict(_TYPE_LINE.findall(text)),
+        declared=declared,
         duplicates=tuple(duplicates),
         scraped_at=time.time() if scraped_at is None else scraped_at,
+        openmetrics=openmetrics,
     )
     return replace(snapshot, fingerprint=instance_fingerprint(snapshot, fingerprint_metric))
 
 
-def _add(families: dict[str, Metric], duplicates: list[str], family: Metric) -> None:
-    name = family.name
+def _add(
+    families: dict[str, Metric], duplicates: list[str], family: Metric, declared: dict[str, str]
+) -> None:
+    name = declared_name(family, declared)
     if family.type in {"unknown", "gauge"} and name.endswith("_created"):
-        parent = families.get(name[: -len("_created")])
+        parent = families.get(name[: -len("_created")]) or families.get(
+            name[: -len("_created")] + "_total"
+        )
         if parent is not None and parent.type in _CREATED_PARENTS:
             return
     existing = families.get(name)
@@ -76,6 +81,14 @@ def _add(families: dict[str, Metric], duplicates: list[str], family: Metric) -> 
         return
     duplicates.append(name)
     existing.samples.extend(family.samples)
+
+
+def declared_name(family: Metric, declared: dict[str, str]) -> str:
+    """The family's name as its ``# TYPE`` line spells it: the parser drops a counter's
+    ``_total``, and keeping it tells the counter ``x_total`` from a gauge ``x``."""
+    if family.type == "counter" and declared.get(f"{family.name}_total") == "counter":
+        return f"{family.name}_total"
+    return str(family.name)
 
 
 def instance_fingerprint(snapshot: Snapshot, metric: str) -> str | None:

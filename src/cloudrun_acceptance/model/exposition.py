@@ -4,7 +4,10 @@ The families are prometheus_client's parsed objects, seen here through two small
 (``Family``, ``Sample``), so this module needs nothing but the standard library. Lookups and
 deltas work on parsed samples, never on text. What the parser does that lookups must know:
 
-* a counter family drops ``_total`` from its name; its samples keep it;
+* a counter family drops ``_total`` from its name; its samples keep it. The snapshot keys each
+  family by the name the exposition declares on its ``# TYPE`` line (``x_total`` for that
+  counter), so a gauge ``x`` beside a counter ``x_total`` (every Go exporter has such pairs)
+  stays two families;
 * a labelled metric that was never touched is a family with a ``# TYPE`` line and no samples.
 """
 
@@ -45,22 +48,30 @@ class Family(Protocol):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One scrape, parsed: families by name, as declared, and which instance answered."""
+    """One scrape, parsed: families by their declared name, and which instance answered."""
 
     families: Mapping[str, Family]
     declared: Mapping[str, str] = field(default_factory=dict)
     duplicates: tuple[str, ...] = ()
     fingerprint: str | None = None
     scraped_at: float = 0.0
+    # OpenMetrics declares counters without ``_total`` (their samples have it).
+    openmetrics: bool = False
 
     def family(self, name: str) -> Family | None:
-        """The family a contract name refers to; ``x_total`` finds the counter family ``x``."""
+        """The family a contract name refers to (see ``find``)."""
+        found = self.find(name)
+        return found[1] if found is not None else None
+
+    def find(self, name: str) -> tuple[str, Family] | None:
+        """The family a contract name refers to, with its declared name; a counter is also found
+        by its name with or without ``_total`` when the exposition declares the other spelling."""
         found = self.families.get(name)
-        if found is None and name.endswith("_total"):
-            counter = self.families.get(name[: -len("_total")])
-            if counter is not None and counter.type == "counter":
-                return counter
-        return found
+        if found is not None:
+            return name, found
+        other = name.removesuffix("_total") if name.endswith("_total") else f"{name}_total"
+        counter = self.families.get(other)
+        return (other, counter) if counter is not None and counter.type == "counter" else None
 
     def value(self, name: str, labels: Mapping[str, str] | None = None) -> float | None:
         """The sum of the samples of ``name`` whose labels include ``labels``.
@@ -84,7 +95,10 @@ class Snapshot:
 
     def names(self) -> list[str]:
         """Every family name as a contract spells it (``x_total`` for a counter), sorted."""
-        return sorted(f"{n}_total" if f.type == "counter" else n for n, f in self.families.items())
+        return sorted(
+            f"{name}_total" if family.type == "counter" and not name.endswith("_total") else name
+            for name, family in self.families.items()
+        )
 
     def closest(self, name: str, count: int = 3) -> list[str]:
         """The present names most like ``name``: a misspelt or renamed metric is the usual cause."""

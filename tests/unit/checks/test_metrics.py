@@ -15,6 +15,7 @@ from cloudrun_acceptance.model.contract import (
 )
 from cloudrun_acceptance.model.exchange import Exchange
 from cloudrun_acceptance.model.observations import Scrape
+from tests.paths import EXPOSITIONS
 
 BODY = (
     '# HELP jobs_total Jobs.\n# TYPE jobs_total counter\njobs_total{kind="a"} 1\n'
@@ -84,3 +85,15 @@ def test_lint_fails_only_on_contract_metrics_by_default():
         ).status
         == "passed"
     )
+
+
+def test_presence_on_a_real_exporter_tells_the_counter_from_the_gauge():
+    snapshot = parse_exposition((EXPOSITIONS / "node_exporter.txt").read_text())
+    counter = judge_presence(snapshot, ExpectedMetric("go_memstats_alloc_bytes_total", "counter"))
+    gauge = judge_presence(snapshot, ExpectedMetric("go_memstats_alloc_bytes", "gauge"))
+    assert (counter.status, gauge.status) == ("passed", "passed"), counter.message + gauge.message
+    wrong = judge_presence(snapshot, ExpectedMetric("go_memstats_alloc_bytes_total", "gauge"))
+    assert wrong.summary == (
+        "go_memstats_alloc_bytes_total is exposed as a counter, the contract says gauge"
+    )
+    assert wrong.evidence == ("# TYPE line: go_memstats_alloc_bytes_total counter",)

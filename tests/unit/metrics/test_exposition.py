@@ -8,6 +8,7 @@ from prometheus_client.openmetrics.exposition import generate_latest as generate
 
 from cloudrun_acceptance.metrics.exposition import parse_exposition
 from cloudrun_acceptance.model.errors import ExpositionError
+from tests.paths import EXPOSITIONS
 
 
 def test_counter_family_drops_total_and_finds_both_spellings(registry):
@@ -81,3 +82,35 @@ def test_duplicate_families_are_merged_and_remembered():
     snapshot = parse_exposition(body)
     assert snapshot.duplicates == ("a",)
     assert snapshot.value("a") == 4.0
+
+
+def test_a_gauge_and_a_counter_of_the_same_stem_stay_two_families():
+    # Every Go exporter has such pairs; prometheus_client names both families "x".
+    text = (EXPOSITIONS / "prometheus.txt").read_text()
+    snapshot = parse_exposition(text)
+    gauge = snapshot.family("go_memstats_alloc_bytes")
+    counter = snapshot.family("go_memstats_alloc_bytes_total")
+    assert gauge is not None and gauge.type == "gauge"
+    assert counter is not None and counter.type == "counter"
+    assert snapshot.duplicates == ()
+    assert snapshot.value("go_memstats_alloc_bytes_total") == float(
+        next(
+            line.split()[1]
+            for line in text.splitlines()
+            if line.startswith("go_memstats_alloc_bytes_total ")
+        )
+    )
+    assert snapshot.value("go_memstats_alloc_bytes") != snapshot.value(
+        "go_memstats_alloc_bytes_total"
+    )
+
+
+@pytest.mark.parametrize("name", ["prometheus", "node_exporter"])
+def test_every_declared_family_of_a_real_exporter_is_found_with_its_type(name):
+    text = (EXPOSITIONS / f"{name}.txt").read_text()
+    snapshot = parse_exposition(text)
+    declared = [line.split()[2:4] for line in text.splitlines() if line.startswith("# TYPE ")]
+    assert len(declared) == len(snapshot.families)
+    for metric, kind in declared:
+        family = snapshot.family(metric)
+        assert family is not None and family.type == kind.replace("untyped", "unknown"), metric
