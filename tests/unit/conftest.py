@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -71,3 +73,37 @@ def registry() -> CollectorRegistry:
     Histogram("duration_seconds", "Duration", registry=registry).observe(0.2)
     Gauge("process_start_time_seconds", "Start", registry=registry).set(1700000000.5)
     return registry
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Callable[[Callable[[socket.socket], None]], str]]:
+    """A loopback server that hands each connection to ``talk(conn)``, byte by byte if it likes:
+    for answers that no well-behaved HTTP server would send (a trickle, a body without end)."""
+    listeners: list[socket.socket] = []
+
+    def start(talk: Callable[[socket.socket], None]) -> str:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listeners.append(listener)
+
+        def accept() -> None:
+            while True:
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    return
+                threading.Thread(target=_talk, args=(talk, conn), daemon=True).start()
+
+        threading.Thread(target=accept, daemon=True).start()
+        return f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+    yield start
+    for listener in listeners:
+        listener.close()
+
+
+def _talk(talk: Callable[[socket.socket], None], conn: socket.socket) -> None:
+    with conn, contextlib.suppress(OSError):
+        conn.recv(65536)  # the request
+        talk(conn)

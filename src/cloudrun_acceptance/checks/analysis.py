@@ -42,9 +42,14 @@ def judge_analysis(run: CounterRun, rules: AnalysisRules) -> Verdict:
         return _unreadable(run, "forced analysis not run")
     call = run.actions[0]
     figures = {"analysis (s)": f"{call.elapsed:.3f}", **_counter_figures(run)}
-    if not call.answered:
+    if call.error is not None:
+        got = (
+            f"answered {call.status}, but its answer did not complete"
+            if call.answered
+            else ("got no answer")
+        )
         return failed(
-            f"the forced analysis got no answer: {call.error}",
+            f"the forced analysis {got}: {call.error}",
             evidence=[call.evidence()],
             advice="the analysis may take longer than analysis.timeout_seconds in the contract "
             f"({rules.timeout_seconds:g} s): read the revision's logs for this request, and raise "
@@ -104,7 +109,7 @@ def judge_cache(run: CounterRun, rules: CacheRules) -> Verdict:
     bad = [call for call in run.actions if not call.ok]
     if bad:
         return failed(
-            f"{len(bad)} of {len(samples)} cached calls did not answer 2xx",
+            f"{len(bad)} of {len(samples)} cached calls did not answer 2xx in full",
             evidence=[bad[0].evidence()],
             advice="read the revision's logs around this request.",
             figures=figures,

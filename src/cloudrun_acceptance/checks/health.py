@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..model.exchange import Readiness
 from ..model.verdict import Verdict, failed, passed
+from .access import refused
 
 
 def judge_health(readiness: Readiness) -> Verdict:
@@ -17,6 +20,18 @@ def judge_health(readiness: Readiness) -> Verdict:
             evidence=[f"last attempt: {last.evidence()}"],
             advice="check that the revision started (gcloud run revisions describe, and its logs); "
             "for a slow cold start raise --ready-timeout.",
+            figures=figures,
+        )
+    door = refused(last, "the health path")
+    if door is not None:
+        return replace(door, figures=figures)
+    if last.error is not None:
+        return failed(
+            f"health answered {last.status}, but its answer did not complete: {last.error}",
+            evidence=[last.evidence()],
+            advice="the health path must answer and end, with a small JSON body: check what "
+            "serves health.path (a streaming handler, a proxy holding the response, a large "
+            "page).",
             figures=figures,
         )
     if last.status is not None and 300 <= last.status < 400:

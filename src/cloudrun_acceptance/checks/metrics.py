@@ -7,6 +7,7 @@ from ..model.contract import ExpectedMetric, MetricsRules
 from ..model.exposition import Snapshot
 from ..model.observations import Scrape
 from ..model.verdict import INITIAL, Verdict, failed, passed
+from .access import refused
 
 _SPLIT_LABELS = frozenset({"le", "quantile"})
 
@@ -36,6 +37,28 @@ def judge_enabled(scrape: Scrape, rules: MetricsRules) -> Verdict:
             if switch
             else "switch the metrics on in the revision's configuration (metrics.enable_env in "
             "the contract names the variable, for a precise hint).",
+        )
+    if scrape.problem == "refused":
+        verdict = refused(exchange, "the metrics path")
+        assert verdict is not None
+        return verdict
+    if scrape.problem == "deadline":
+        return failed(
+            f"the metrics answer did not end within the request's deadline: {scrape.detail}",
+            evidence=[exchange.evidence()],
+            advice="a scrape must end: something streams the metrics path without end (a handler "
+            "or proxy that never closes the response) or builds it very slowly; Prometheus's own "
+            "scrape_timeout (10 s by default) would fail it too. Raise http.timeout_seconds in "
+            "the contract only if the exposition is slow by design.",
+        )
+    if scrape.problem == "too_large":
+        return failed(
+            f"the metrics body is too large: {scrape.detail}",
+            evidence=[exchange.evidence()],
+            advice="an exposition this size usually comes from a label with unbounded values (a "
+            "user id, a URL, a timestamp), one series each: find the largest families with curl "
+            "and `cut -d'{' -f1 | sort | uniq -c | sort -n`. Raise http.max_body_bytes in the "
+            "contract only if the size is expected.",
         )
     if scrape.problem == "unreachable":
         return failed(

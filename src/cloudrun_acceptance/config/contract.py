@@ -14,6 +14,7 @@ from typing import Any
 
 from ..metrics.names import METRIC_TYPES, is_metric_name
 from ..model.contract import (
+    DEFAULT_MAX_BODY_BYTES,
     DEFAULTABLE_SETTINGS,
     RESOURCE_KEYS,
     AnalysisRules,
@@ -51,7 +52,8 @@ def load_contract(path: Path) -> Contract:
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
         health_path=_health_path(root.child("health")),
-        http_timeout=_http_timeout(root.child("http")),
+        http_timeout=_http(root.child("http"))[0],
+        max_body_bytes=_http(root.child("http"))[1],
         metrics=metrics,
         analysis=analysis,
         cache=cache,
@@ -69,11 +71,14 @@ def _health_path(node: Node) -> str:
     return path.path("")
 
 
-def _http_timeout(node: Node) -> float:
+def _http(node: Node) -> tuple[float, int]:
     if not node.present():
-        return 10.0
-    node.mapping(("timeout_seconds",))
-    return node.child("timeout_seconds").number(10.0, positive=True)
+        return 10.0, DEFAULT_MAX_BODY_BYTES
+    node.mapping(("timeout_seconds", "max_body_bytes"))
+    return (
+        node.child("timeout_seconds").number(10.0, positive=True),
+        node.child("max_body_bytes").integer(DEFAULT_MAX_BODY_BYTES, positive=True),
+    )
 
 
 def _metrics(node: Node) -> MetricsRules | None:

@@ -15,6 +15,8 @@ from typing import Any
 from .exposition import series
 
 SESSION_PLACEHOLDER = "{test_session}"
+# The cap of every body the gate reads (http.max_body_bytes): far above any real exposition.
+DEFAULT_MAX_BODY_BYTES = 16 * 2**20
 DEFAULTABLE_SETTINGS = ("ready_timeout", "logs_timeout", "inconclusive")
 
 
@@ -133,6 +135,7 @@ class Contract:
     sha256: str
     health_path: str
     http_timeout: float = 10.0
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     metrics: MetricsRules | None = None
     analysis: AnalysisRules | None = None
     cache: CacheRules | None = None

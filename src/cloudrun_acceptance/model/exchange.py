@@ -5,9 +5,26 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 EXCERPT_CHARS = 300
+# Why an exchange has no usable answer: the transport failed (refused, reset, a per-read
+# timeout), the whole exchange outlasted its deadline, or the body outgrew the cap.
+ErrorKind = Literal["transport", "deadline", "too_large"]
+# How Cloud Run's IAM front door refuses a request before it reaches the service: 403 with
+# Google's own HTML page (no credentials, or an identity without roles/run.invoker), or 401 with
+# ``WWW-Authenticate: Bearer error="invalid_token"`` (a token it cannot accept).
+Refusal = Literal["forbidden", "invalid_token"]
+_FORBIDDEN_PAGE = ("Error: Forbidden", "does not have permission to get URL")
+
+
+def byte_size(count: float) -> str:
+    """``512 B``, ``4.2 kB``, ``16 MiB``: sizes as the messages give them."""
+    if count < 1000:
+        return f"{count:g} B"
+    if count < 2**20:
+        return f"{count / 1000:.1f} kB".replace(".0 kB", " kB")
+    return f"{count / 2**20:.1f} MiB".replace(".0 MiB", " MiB")
 
 
 @dataclass(frozen=True)
@@ -23,18 +40,37 @@ class Exchange:
     body: str = ""
     elapsed: float = 0.0
     error: str | None = None
+    error_kind: ErrorKind | None = None
     request_json: Mapping[str, Any] | None = None
     started_at: float = 0.0
+    # The WWW-Authenticate header of the answer, and whether the gate sent credentials: what
+    # tells Cloud Run's IAM front door apart from the service's own answers.
+    authenticate: str = ""
+    sent_credentials: bool = False
 
     @property
     def answered(self) -> bool:
-        """True when an HTTP answer came back, of any status."""
+        """True when an HTTP status came back (the body may still have failed: see ``error``)."""
         return self.status is not None
 
     @property
+    def complete(self) -> bool:
+        """True when a whole answer came back, of any status, within the deadline and the cap."""
+        return self.status is not None and self.error is None
+
+    @property
     def ok(self) -> bool:
-        """True for a 2xx answer."""
-        return self.status is not None and 200 <= self.status < 300
+        """True for a whole 2xx answer."""
+        return self.complete and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def refusal(self) -> Refusal | None:
+        """How Cloud Run's IAM front door refused this request, if it did (not the service)."""
+        if self.status == 401 and "invalid_token" in self.authenticate.lower():
+            return "invalid_token"
+        if self.status == 403 and all(mark in self.body for mark in _FORBIDDEN_PAGE):
+            return "forbidden"
+        return None
 
     def json(self) -> Any | None:
         """The body as JSON, or None when it is not JSON."""
@@ -54,7 +90,11 @@ class Exchange:
         """One line: request, then status and timing, or the error."""
         sent = f" {json.dumps(self.request_json, sort_keys=True)}" if self.request_json else ""
         if self.error is not None:
-            return f"{self.method} {self.url}{sent} -> {self.error} (after {self.elapsed:.3f} s)"
+            status = f"{self.status} {self.reason}, then " if self.status is not None else ""
+            return (
+                f"{self.method} {self.url}{sent} -> {status}{self.error} "
+                f"(after {self.elapsed:.3f} s)"
+            )
         kind = f", {self.content_type}" if self.content_type else ""
         moved = f", Location: {self.location}" if self.location else ""
         return (
@@ -64,7 +104,7 @@ class Exchange:
 
     def evidence(self) -> str:
         """The request line and, when there was an answer, the body excerpt."""
-        if self.error is not None:
+        if self.status is None:
             return self.describe()
         return f"{self.describe()}\n  body: {self.excerpt()}"
 

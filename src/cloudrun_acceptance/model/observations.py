@@ -9,7 +9,17 @@ from .contract import CounterRule
 from .exchange import Exchange
 from .exposition import Snapshot
 
-ProblemKind = Literal["unreachable", "status", "content_type", "unparsable", "empty", "untyped"]
+ProblemKind = Literal[
+    "unreachable",
+    "deadline",
+    "too_large",
+    "refused",
+    "status",
+    "content_type",
+    "unparsable",
+    "empty",
+    "untyped",
+]
 
 
 @dataclass(frozen=True)

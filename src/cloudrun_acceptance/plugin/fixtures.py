@@ -68,6 +68,7 @@ def service(target: Target, contract: Contract, gate_state: GateState) -> Iterat
         target.url,
         user_agent=target.user_agent,
         timeout=contract.http_timeout,
+        max_body_bytes=contract.max_body_bytes,
         authorization=gate_state.authorization,
     )
     yield client
@@ -86,6 +87,13 @@ def ready_service(service: ServiceClient, readiness: Readiness) -> ServiceClient
     if not readiness.ready:
         pytest.fail(
             f"not checked: the service is not answering ({readiness.summary()}); see "
+            "test_health_answers_200_with_json",
+            pytrace=False,
+        )
+    if readiness.last.refusal is not None:
+        pytest.fail(
+            f"not checked: Cloud Run's IAM front door refused the gate "
+            f"({readiness.last.status}, {readiness.last.refusal}); see "
             "test_health_answers_200_with_json",
             pytrace=False,
         )

@@ -27,6 +27,7 @@ from .collection import (  # noqa: F401 - hooks are found by pytest on the plugi
 )
 from .errors import usage_errors
 from .gate import VERDICT_KEY
+from .rootdir import check_spaced_paths
 from .state import STATE_KEY, GateState
 
 # The fixtures live in their own module, registered with this one.
@@ -86,6 +87,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("help", False) or config.getoption("version", False):
         return
     with usage_errors():
+        if not hasattr(config, "workerinput"):
+            check_spaced_paths(config)
         sources = _sources(config)
         state = GateState(sources, resolve_settings(sources))
         config.stash[STATE_KEY] = state

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from ..metrics.exposition import PROMETHEUS_CONTENT_TYPES, media_type, parse_exposition
 from ..model.errors import ExpositionError
-from ..model.observations import Scrape
+from ..model.observations import ProblemKind, Scrape
 from .client import ServiceClient
+
+_PROBLEMS: dict[str, ProblemKind] = {"deadline": "deadline", "too_large": "too_large"}
 
 
 def scrape(client: ServiceClient, path: str, fingerprint_metric: str) -> Scrape:
     """GET the metrics and parse them; never trust "it parsed" alone."""
     exchange = client.get(path)
     if exchange.error is not None:
-        return Scrape(exchange, problem="unreachable", detail=exchange.error)
+        problem = _PROBLEMS.get(exchange.error_kind or "transport", "unreachable")
+        return Scrape(exchange, problem=problem, detail=exchange.error)
+    if exchange.refusal is not None:
+        return Scrape(
+            exchange, problem="refused", detail=f"refused by Cloud Run ({exchange.status})"
+        )
     if exchange.status != 200:
         return Scrape(exchange, problem="status", detail=f"status {exchange.status}")
     kind = media_type(exchange.content_type)

@@ -26,6 +26,9 @@ PREVIOUS_REVISION = "emergence-app-00001-xyz"
 FAILED_REVISION = "emergence-app-00003-def"
 IMAGE = "europe-west1-docker.pkg.dev/sandbox-project/apps/emergence-app:sandbox"
 SESSION_ID = "sandbox-session"
+# The one identity token the private sandbox service accepts (the `private` fault): a stand-in
+# for `gcloud auth print-identity-token`, shaped like one, and never printed by the gate.
+IDENTITY_TOKEN = "eyJhbGciOiJSUzI1NiJ9.c2FuZGJveC1jYW5hcnk.c2lnbmF0dXJlLWNhbmFyeQ"
 CRASH_SESSION_ID = "sandbox-crash"
 DEFAULT_RESOURCES: Mapping[str, str] = {
     "cpu": "2",

@@ -17,7 +17,7 @@ class Behaviour:
     """Every knob of the sandbox deployment; the defaults describe a good revision."""
 
     # The reference service.
-    metrics: Literal["on", "html", "404", "slow"] = "on"
+    metrics: Literal["on", "html", "404", "slow", "trickle", "huge"] = "on"
     missing_metric: str | None = None
     counter_as_gauge: str | None = None
     stuck_counters: bool = False
@@ -28,6 +28,7 @@ class Behaviour:
     cold_start_seconds: float = 0.0
     instances: int = 1
     instance_churn: bool = False
+    private: bool = False
     # The deployment, as the service sees its env and the Admin API describes it.
     env_changes: Mapping[str, str | None] = field(default_factory=dict)
     secret_version: str | None = None
@@ -78,6 +79,16 @@ FAULTS: Mapping[str, Fault] = {
             lambda b: replace(b, metrics="slow"),
         ),
         Fault(
+            "metrics_trickle",
+            "the metrics body arrives a line per second and never ends",
+            lambda b: replace(b, metrics="trickle"),
+        ),
+        Fault(
+            "metrics_huge",
+            "the metrics body is 24 MiB (a series per user id), over the 16 MiB cap",
+            lambda b: replace(b, metrics="huge"),
+        ),
+        Fault(
             "metric_missing",
             "memory_analysis_cache_size is not registered",
             lambda b: replace(b, missing_metric="memory_analysis_cache_size"),
@@ -106,6 +117,12 @@ FAULTS: Mapping[str, Fault] = {
             lambda b: replace(b, analysis_status=500),
         ),
         Fault("health_503", "health answers 503", lambda b: replace(b, health="503")),
+        Fault(
+            "private",
+            "the service is private: Cloud Run's IAM front door answers 403 without a token and "
+            "401 with a wrong one",
+            lambda b: replace(b, private=True),
+        ),
         Fault(
             "health_redirect",
             "health redirects to a login page (302)",

@@ -19,8 +19,9 @@ from ..model.contract import Contract
 from .adminapi import start_admin_api
 from .deployment import CRASH_SESSION_ID, SESSION_ID, Deployment, LogStore, plan_deployment
 from .faults import Behaviour, behaviour_for
+from .frontend import Frontend
 from .loggingapi import LoggingApi, start_logging_api
-from .service import ENABLE_ENV, Fleet, Frontend, create_app, metrics_enabled
+from .service import ENABLE_ENV, Fleet, create_app, metrics_enabled
 
 START_TIMEOUT = 10.0
 

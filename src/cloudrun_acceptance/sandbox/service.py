@@ -13,7 +13,7 @@ import itertools
 import threading
 import time
 from collections import Counter as Tally
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from fastapi.responses import (
     PlainTextResponse,
     RedirectResponse,
     Response,
+    StreamingResponse,
 )
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -42,6 +43,9 @@ DISABLED_BODY = f"# Metrics disabled. Set {ENABLE_ENV}=true to enable.\n"
 # Longer than the shipped contract's request timeout and Prometheus's default scrape_timeout
 # (both 10 s): no scrape of a metrics endpoint this slow succeeds.
 SLOW_METRICS_SECONDS = 15.0
+TRICKLE_INTERVAL_SECONDS = 1.0
+# Over the 16 MiB default of http.max_body_bytes.
+HUGE_METRICS_BYTES = 24 * 2**20
 PROVIDER = "neo_analysis"
 SESSIONS: dict[str, list[str]] = {
     SESSION_ID: [
@@ -58,11 +62,6 @@ _HTML = (
 )
 
 Metric = Counter | Gauge | Histogram
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class Instance:
@@ -201,6 +200,10 @@ def create_app(deployment: Deployment, fleet: Fleet, log: LogStore) -> FastAPI:
             return JSONResponse({"detail": "Not Found"}, status_code=404)
         if behaviour.metrics == "slow":
             await asyncio.sleep(SLOW_METRICS_SECONDS)
+        if behaviour.metrics == "trickle":
+            return StreamingResponse(_trickle(), media_type=CONTENT_TYPE_LATEST)
+        if behaviour.metrics == "huge":
+            return StreamingResponse(_huge(), media_type=CONTENT_TYPE_LATEST)
         if not metrics_enabled(deployment):
             return PlainTextResponse(DISABLED_BODY)
         return Response(generate_latest(instance(request).registry), media_type=CONTENT_TYPE_LATEST)
@@ -264,46 +267,22 @@ def _analyse(session_id: str, messages: list[str]) -> dict[str, Any]:
     }
 
 
-class Frontend:
-    """ASGI wrapper in front of the app: picks the instance and writes the request log.
+async def _trickle() -> AsyncIterator[bytes]:
+    """An exposition that arrives a line per second and never ends."""
+    yield b"# HELP trickle_lines_total Lines sent so far.\n# TYPE trickle_lines_total counter\n"
+    for line in itertools.count():
+        yield f'trickle_lines_total{{line="{line}"}} 1\n'.encode()
+        await asyncio.sleep(TRICKLE_INTERVAL_SECONDS)
 
-    Plain ASGI rather than BaseHTTPMiddleware, which would add latency to every request.
-    """
 
-    def __init__(self, app: ASGIApp, fleet: Fleet, log: LogStore, base_url: str) -> None:
-        self.app = app
-        self.fleet = fleet
-        self.log = log
-        self.base_url = base_url
-        self.sent: dict[str, int] = {}
-        self._lock = threading.Lock()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        scope.setdefault("state", {})["instance"] = self.fleet.pick()
-        status = 500
-        start = time.perf_counter()
-
-        async def record_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, record_status)
-        finally:
-            key = f"{scope['method']} {scope['path']}"
-            with self._lock:
-                self.sent[key] = self.sent.get(key, 0) + 1
-            headers = dict(scope.get("headers", []))
-            agent = headers.get(b"user-agent", b"").decode("latin-1")
-            self.log.request(
-                scope["method"],
-                self.base_url + scope["path"],
-                status,
-                time.perf_counter() - start,
-                agent,
-            )
+async def _huge() -> AsyncIterator[bytes]:
+    """An exposition of HUGE_METRICS_BYTES, as a label with unbounded values (a user id) makes."""
+    head = (
+        b"# HELP requests_by_user_total Requests by user.\n# TYPE requests_by_user_total counter\n"
+    )
+    yield head
+    block = b"".join(
+        f'requests_by_user_total{{user_id="u{i:07d}"}} 1\n'.encode() for i in range(20_000)
+    )
+    for _ in range(HUGE_METRICS_BYTES // len(block)):
+        yield block

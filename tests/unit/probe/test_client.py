@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 from cloudrun_acceptance.model.secret import Secret
 from cloudrun_acceptance.probe.client import ServiceClient
 
@@ -46,3 +49,55 @@ def test_wire_time_uses_the_trace_events_and_falls_back_to_the_whole_call():
     marks = {"send_request_headers.started": 10.001, "receive_response_body.complete": 10.301}
     assert round(wire_time(marks, 10.0, 10.302), 3) == 0.300
     assert wire_time({}, 10.0, 10.302) == 10.302 - 10.0
+
+
+def trickle(conn):
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    while True:
+        conn.sendall(b"10\r\nmetric_line 1.0\n\r\n")  # 16 bytes, one line every 0.1 s, no end
+        time.sleep(0.1)
+
+
+def test_a_body_that_never_ends_is_cut_at_the_deadline(raw_server):
+    client = ServiceClient(raw_server(trickle), timeout=0.6)
+    exchange = client.get("/metrics")
+    assert exchange.status == 200 and exchange.error_kind == "deadline"
+    assert exchange.error is not None and re.fullmatch(
+        r"the body was still arriving after 0\.6 s: \d+ B received", exchange.error
+    )
+    assert 0.55 < exchange.elapsed < 1.0
+    assert not exchange.ok and client.answered == {}
+    assert exchange.describe().startswith("GET http://127.0.0.1:")
+    assert "-> 200 OK, then the body was still arriving after 0.6 s" in exchange.describe()
+
+
+def test_headers_that_trickle_are_cut_at_the_deadline_too(raw_server):
+    def slow_headers(conn):
+        conn.sendall(b"HTTP/1.1 200 OK\r\n")
+        while True:
+            conn.sendall(b"X-Slow: 1\r\n")
+            time.sleep(0.1)
+
+    exchange = ServiceClient(raw_server(slow_headers), timeout=0.5).get("/")
+    assert exchange.status is None and exchange.error_kind == "deadline"
+    assert exchange.error == "no complete answer within 0.5 s (the request's deadline)"
+    assert exchange.elapsed < 0.9
+
+
+def test_a_body_over_the_cap_is_not_read_further(raw_server):
+    def huge(conn):
+        size = 8 * 2**20
+        conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Length: {size}\r\n\r\n".encode())
+        conn.sendall(b"x" * size)
+
+    client = ServiceClient(raw_server(huge), max_body_bytes=2**20)
+    exchange = client.get("/metrics")
+    assert exchange.error_kind == "too_large"
+    assert exchange.error is not None and re.fullmatch(
+        r"the body is over the 1 MiB limit of http\.max_body_bytes \(reading stopped at "
+        r"1(\.\d)? MiB, after \d\.\d\d s\)",
+        exchange.error,
+    )
+    assert len(exchange.body) <= 2**20 and client.answered == {}

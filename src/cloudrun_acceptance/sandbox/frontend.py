@@ -1,0 +1,101 @@
+"""The front of the sandbox service, as Cloud Run's is: it picks the instance, writes the request
+log and, for a private service, refuses requests at the IAM front door as Cloud Run does."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from .deployment import IDENTITY_TOKEN, LogStore
+from .service import Fleet
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+# Cloud Run's own page for a request without credentials, as it serves it.
+FORBIDDEN_PAGE = """<html><head>
+<meta http-equiv="content-type" content="text/html;charset=utf-8">
+<title>403 Forbidden</title>
+</head>
+<body text=#000000 bgcolor=#ffffff>
+<h1>Error: Forbidden</h1>
+<h2>Your client does not have permission to get URL <code>{path}</code> from this server.</h2>
+<h2></h2>
+</body></html>
+"""
+INVALID_TOKEN = (
+    'Bearer error="invalid_token" error_description="The access token could not be verified"'
+)
+
+
+class Frontend:
+    """ASGI wrapper in front of the app: the IAM front door of a private service, the instance,
+    and the request log.
+
+    Plain ASGI rather than BaseHTTPMiddleware, which would add latency to every request.
+    """
+
+    def __init__(self, app: ASGIApp, fleet: Fleet, log: LogStore, base_url: str) -> None:
+        self.app = app
+        self.fleet = fleet
+        self.log = log
+        self.base_url = base_url
+        self.sent: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope.setdefault("state", {})["instance"] = self.fleet.pick()
+        status = 500
+        start = time.perf_counter()
+
+        async def record_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            refusal = self._front_door(scope)
+            if refusal is None:
+                await self.app(scope, receive, record_status)
+            else:
+                await _answer(record_status, *refusal)
+        finally:
+            key = f"{scope['method']} {scope['path']}"
+            with self._lock:
+                self.sent[key] = self.sent.get(key, 0) + 1
+            headers = dict(scope.get("headers", []))
+            agent = headers.get(b"user-agent", b"").decode("latin-1")
+            self.log.request(
+                scope["method"],
+                self.base_url + scope["path"],
+                status,
+                time.perf_counter() - start,
+                agent,
+            )
+
+    def _front_door(self, scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+        """Cloud Run's answer to a request it refuses, or None to let it through."""
+        if not self.fleet.deployment.behaviour.private:
+            return None
+        headers = dict(scope.get("headers", []))
+        given = headers.get(b"authorization", b"").decode("latin-1")
+        if given == f"Bearer {IDENTITY_TOKEN}":
+            return None
+        if given:
+            return 401, [(b"www-authenticate", INVALID_TOKEN.encode())], b""
+        page = FORBIDDEN_PAGE.format(path=scope["path"]).encode()
+        return 403, [(b"content-type", b"text/html; charset=UTF-8")], page
+
+
+async def _answer(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    length = [(b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers + length})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,113 @@
+"""A service that misbehaves at the edges: a body without end, a huge body, Cloud Run's IAM
+front door. Each fails the right check with the right advice, within a bounded time."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from cloudrun_acceptance.sandbox.deployment import IDENTITY_TOKEN
+from tests.integration.gatekit import (
+    ENABLED,
+    HEALTH,
+    HTTP_CHECKS,
+    NEEDS_EXPOSITION,
+    edit_contract,
+    run_gate,
+)
+
+
+def test_a_metrics_body_without_end_is_cut_at_the_request_deadline(gate_dir):
+    edit_contract(gate_dir, "http", "timeout_seconds", 2)
+    started = time.monotonic()
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "metrics_trickle")
+    run.expect(failed={ENABLED}, errors=NEEDS_EXPOSITION)
+    run.result.stdout.fnmatch_lines(
+        [
+            "the metrics answer did not end within the request's deadline: the body was still "
+            "arriving after 2 s: * B received",
+            "  GET http://127.0.0.1:*/api/metrics -> 200 OK, then the body was still arriving "
+            "after 2 s: * B received (after 2.0* s)",
+            "What to do: a scrape must end: *",
+        ]
+    )
+    assert time.monotonic() - started < 12
+
+
+def test_a_huge_metrics_body_is_read_up_to_the_cap_only(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "metrics_huge")
+    run.expect(failed={ENABLED}, errors=NEEDS_EXPOSITION)
+    run.result.stdout.fnmatch_lines(
+        [
+            "the metrics body is too large: the body is over the 16 MiB limit of "
+            "http.max_body_bytes (reading stopped at 16* MiB, after * s)",
+            "What to do: an exposition this size usually comes from a label with unbounded values*",
+        ]
+    )
+
+
+def test_the_cap_is_the_contracts(gate_dir):
+    edit_contract(gate_dir, "http", "max_body_bytes", 1000)
+    run = run_gate(gate_dir, "--sandbox")
+    run.expect(failed={ENABLED}, errors=NEEDS_EXPOSITION)
+    run.result.stdout.fnmatch_lines(
+        ["the metrics body is too large: the body is over the 1 kB limit of http.max_body_bytes*"]
+    )
+
+
+def test_a_private_service_without_credentials_names_the_auth_options(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "private")
+    run.expect(failed={HEALTH}, errors=HTTP_CHECKS)
+    run.result.stdout.fnmatch_lines(
+        [
+            "not checked: Cloud Run's IAM front door refused the gate (403, forbidden); see "
+            "test_health_answers_200_with_json",
+            "Cloud Run refused the health path at its IAM front door (403): the service requires "
+            "authentication, and the gate sent no credentials",
+            "  GET http://127.0.0.1:*/api/health -> 403 Forbidden in * s, text/html; charset=UTF-8",
+            "    body: '<html><head> * <h1>Error: Forbidden</h1> <h2>Your client does not have "
+            "permission to get URL <code>/api/health</code> from this server.</h2>*",
+            "What to do: call it with --auth=id-token (the gate's identity needs roles/run.invoker "
+            "on the service), or with --auth=bearer and SERVICE_TOKEN=$(gcloud auth "
+            "print-identity-token) (--token-env names another variable).",
+        ]
+    )
+    assert "a 404 means the health path moved" not in run.result.stdout.str()
+
+
+def test_a_refused_token_says_audience_and_expiry_and_is_never_shown(gate_dir, monkeypatch):
+    monkeypatch.setenv("SERVICE_TOKEN", "eyJ-wrong-audience-canary")
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "private", "--auth=bearer")
+    run.expect(failed={HEALTH}, errors=HTTP_CHECKS)
+    run.result.stdout.fnmatch_lines(
+        [
+            "Cloud Run refused the gate's token for the health path (401, invalid_token): the "
+            "request never reached the service",
+            '  WWW-Authenticate: Bearer error="invalid_token" *',
+            "What to do: an ID token for Cloud Run must have the service URL as its audience, and "
+            "it expires after an hour*",
+        ]
+    )
+    assert "wrong-audience-canary" not in everything_written(gate_dir, run)
+
+
+def test_a_private_service_with_its_token_passes_and_the_token_is_never_written(
+    gate_dir, monkeypatch
+):
+    summary = gate_dir.path / "step-summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.setenv("SERVICE_TOKEN", IDENTITY_TOKEN)
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "private", "--auth=bearer")
+    run.expect()
+    written = everything_written(gate_dir, run)
+    assert summary.read_text() in written
+    assert IDENTITY_TOKEN not in written
+    assert IDENTITY_TOKEN.split(".")[1] not in written
+
+
+def everything_written(gate_dir, run) -> str:
+    """stdout, stderr, and every report file of the run, as one text."""
+    files = [path for path in Path(gate_dir.path).rglob("*") if path.suffix in {".xml", ".md"}]
+    assert any(path.suffix == ".xml" for path in files) and any(p.suffix == ".md" for p in files)
+    texts = [run.result.stdout.str(), run.result.stderr.str()]
+    return "\n".join(texts + [path.read_text() for path in files])
