@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: $(STAMP)
 ## bench: benchmarks (ratios measured side by side); see bench/RESULTS.md
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## soak: the integration suite SOAK_RUNS times (default 5); lists every test that failed in any run
+soak: $(STAMP)
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) reports/*.xml reports/*.md

@@ -21,8 +21,8 @@ def test_startup_line_is_logged(gate, startup_scan, startup_line, gate_state):
     gate.expect(judge_startup_line(startup_scan, startup_line, gate_state.settings.logs_timeout))
 
 
-def test_no_server_errors_since_revision_start(gate, server_errors):
-    gate.expect(judge_server_errors(server_errors))
+def test_no_server_errors_since_revision_start(gate, server_errors, gate_state):
+    gate.expect(judge_server_errors(server_errors, gate_state.settings.logs_timeout))
 
 
 def test_error_severity_entries(gate, error_entries, contract):

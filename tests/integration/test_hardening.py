@@ -3,8 +3,11 @@ front door. Each fails the right check with the right advice, within a bounded t
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
+
+import pytest
 
 from cloudrun_acceptance.sandbox.deployment import IDENTITY_TOKEN
 from tests.integration.gatekit import (
@@ -111,3 +114,35 @@ def everything_written(gate_dir, run) -> str:
     assert any(path.suffix == ".xml" for path in files) and any(p.suffix == ".md" for p in files)
     texts = [run.result.stdout.str(), run.result.stderr.str()]
     return "\n".join(texts + [path.read_text() for path in files])
+
+
+SHORT_DEADLINES = {
+    "http": {"timeout_seconds": 1},
+    "analysis": {"timeout_seconds": 1, "counter_deadline_seconds": 1},
+}
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [
+        ("metrics_trickle", "logs_lag"),
+        ("health_503",),
+        ("counter_stuck", "cache_slow", "logs_lag"),
+        ("private", "logs_lag"),
+        ("instance_churn", "metrics_slow"),
+    ],
+)
+def test_the_run_ends_within_the_worst_case_it_announces(gate_dir, faults):
+    for section, values in SHORT_DEADLINES.items():
+        for key, value in values.items():
+            edit_contract(gate_dir, section, key, value)
+    arguments = ["--sandbox", "--ready-timeout=1", "--logs-timeout=1"]
+    for fault in faults:
+        arguments += ["--sandbox-fault", fault]
+    started = time.monotonic()
+    run = run_gate(gate_dir, *arguments)
+    elapsed = time.monotonic() - started
+    assert run.result.ret == pytest.ExitCode.TESTS_FAILED
+    line = next(line for line in run.result.outlines if line.startswith("  worst case: "))
+    worst = float(re.match(r"  worst case: ([0-9.]+) s \(", line)[1])
+    assert elapsed < worst, f"{elapsed:.1f} s against the announced {line}"

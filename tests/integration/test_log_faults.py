@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import time
 
-from tests.integration.gatekit import LOG_CHECKS, NO_5XX, SEVERITY, STARTUP, edit_contract, run_gate
+from tests.integration.gatekit import (
+    LOG_CHECKS,
+    NO_5XX,
+    SEVERITY,
+    STARTUP,
+    STARTUP_COUNT,
+    edit_contract,
+    run_gate,
+)
 
 
 def test_good_revision_logs_its_startup_lines_and_no_5xx(gate_dir):
@@ -119,3 +127,30 @@ def test_unreachable_logging_api_is_a_clear_failure(gate_dir, running_sandbox, r
         ]
     )
     assert "Traceback" not in run.result.stdout.str()
+
+
+def test_lagging_ingestion_is_waited_for_when_the_logs_timeout_allows(gate_dir):
+    started = time.monotonic()
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "logs_lag", "--logs-timeout", "8")
+    run.expect()
+    # The startup lines appear 5 s after the sandbox wrote them: the scan waited for them.
+    assert float(run.verdicts[STARTUP_COUNT]["figures"]["found after (s)"]) >= 2
+    seen, expected = run.verdicts[NO_5XX]["figures"]["gate requests seen in logs"].split("/")
+    assert seen == expected
+    assert time.monotonic() - started < 20
+
+
+def test_lagging_ingestion_past_the_logs_timeout_is_never_a_pass(gate_dir):
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "logs_lag", "--logs-timeout", "1")
+    run.expect(failed=STARTUP | {NO_5XX})
+    run.result.stdout.fnmatch_lines(
+        [
+            "INCONCLUSIVE: no line of the revision was in Cloud Logging after * s, so "
+            "/*/ could not be looked for: the entries were not yet ingested (* queries; "
+            "--logs-timeout 1 s)",
+            "What to do: Cloud Logging shows entries seconds to minutes after they are written: "
+            "raise --logs-timeout (now 1 s), or run the logs checks again a little later.",
+            "INCONCLUSIVE: no 5xx among the entries ingested so far, but only 0 of the gate's * "
+            "answered requests were in the logs after * s: the entries were not yet ingested",
+        ]
+    )

@@ -49,3 +49,21 @@ def test_an_unknown_benchmark_is_named():
     done = bench("nope")
     assert done.returncode == 2
     assert "unknown benchmark 'nope'; choose from gate_vs_manual, overhead" in done.stderr
+
+
+def test_soak_counts_failures_and_errors_from_a_junit_file(tmp_path):
+    from bench.soak import failures
+
+    junit = tmp_path / "run.xml"
+    junit.write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase classname="tests.integration.test_a" name="test_ok"/>'
+        '<testcase classname="tests.integration.test_a" name="test_flaky"><failure message="x"/></testcase>'
+        '<testcase classname="tests.integration.test_b" name="test_setup"><error message="y"/></testcase>'
+        '<testcase classname="tests.integration.test_b" name="test_skip"><skipped/></testcase>'
+        "</testsuite></testsuites>"
+    )
+    assert failures(junit) == [
+        "tests.integration.test_a::test_flaky",
+        "tests.integration.test_b::test_setup",
+    ]

@@ -8,7 +8,7 @@ import re
 from ..model.contract import LogRules
 from ..model.errors import LoggingApiError
 from ..model.logs import Ingestion, Listing, LogRecord, StartupScan
-from ..model.verdict import Verdict, failed, passed
+from ..model.verdict import Verdict, failed, inconclusive, passed
 from .api import api_failure
 
 MAX_LISTED = 20
@@ -34,8 +34,16 @@ def judge_startup_line(
         return passed(
             f"logged: {record.describe()}", figures={"found after (s)": f"{scan.waited:.1f}"}
         )
+    if not scan.nearby:
+        return inconclusive(
+            f"no line of the revision was in Cloud Logging after {scan.waited:.1f} s, so "
+            f"/{pattern}/ could not be looked for: the entries were not yet ingested "
+            f"({scan.polls} queries; --logs-timeout {timeout:g} s)",
+            advice="Cloud Logging shows entries seconds to minutes after they are written: raise "
+            f"--logs-timeout (now {timeout:g} s), or run the logs checks again a little later.",
+        )
     nearby = closest_lines(pattern, scan.nearby)
-    listing = [f"  {line.describe()}" for line in nearby] or ["  (the revision logged no line)"]
+    listing = [f"  {line.describe()}" for line in nearby]
     return failed(
         f"no log line of the revision matches /{pattern}/ after {scan.waited:.1f} s "
         f"({scan.polls} queries; --logs-timeout {timeout:g} s)",
@@ -46,7 +54,9 @@ def judge_startup_line(
     )
 
 
-def judge_server_errors(found: tuple[Listing, Ingestion] | LoggingApiError) -> Verdict:
+def judge_server_errors(
+    found: tuple[Listing, Ingestion] | LoggingApiError, timeout: float
+) -> Verdict:
     """No request of the revision was answered 5xx since it was created (the gate's included)."""
     if isinstance(found, LoggingApiError):
         return api_failure(found)
@@ -62,10 +72,17 @@ def judge_server_errors(found: tuple[Listing, Ingestion] | LoggingApiError) -> V
         "log pages read": str(listing.pages),
         "gate requests seen in logs": f"{ingestion.seen}/{ingestion.expected}",
     }
-    if not listing.records:
-        return passed(
-            "no request of the revision was answered 5xx", figures=figures, evidence=notes
+    if not listing.records and not ingestion.complete:
+        return inconclusive(
+            f"no 5xx among the entries ingested so far, but only {ingestion.seen} of the gate's "
+            f"{ingestion.expected} answered requests were in the logs after "
+            f"{ingestion.waited:.1f} s: the entries were not yet ingested",
+            advice="Cloud Logging shows entries seconds to minutes after the request: raise "
+            f"--logs-timeout (now {timeout:g} s) so the gate waits for its own requests.",
+            figures=figures,
         )
+    if not listing.records:
+        return passed("no request of the revision was answered 5xx", figures=figures)
     shown = [f"  {record.describe()}" for record in listing.records[:MAX_LISTED]]
     more = len(listing.records) - len(shown)
     return failed(

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Mapping
 
 from requests import PreparedRequest, Response
 from requests.adapters import HTTPAdapter
+from requests.exceptions import Timeout
 
 
 class PageCounter(HTTPAdapter):
-    """The client's transport: applies the gate's timeout (the library's default is 60 s a
-    request) and counts the requests, one per page of entries."""
+    """The client's transport: applies the gate's timeout to a whole listing, however many
+    pages it has (the library's default is 60 s a request), and counts the pages."""
 
     def __init__(self, timeout: float) -> None:
         super().__init__()
         self.timeout = timeout
         self.count = 0
+        self.deadline = math.inf
+
+    def start_listing(self) -> None:
+        """One listing (all its pages) gets the gate's timeout, not each page."""
+        self.deadline = time.monotonic() + self.timeout
 
     def send(  # noqa: PLR0917 - the signature of HTTPAdapter.send
         self,
@@ -27,4 +35,7 @@ class PageCounter(HTTPAdapter):
         proxies: Mapping[str, str] | None = None,
     ) -> Response:
         self.count += 1
-        return super().send(request, stream, self.timeout, verify, cert, proxies)
+        remaining = min(self.timeout, self.deadline - time.monotonic())
+        if remaining <= 0:
+            raise Timeout(f"the listing took longer than {self.timeout:g} s", request=request)
+        return super().send(request, stream, remaining, verify, cert, proxies)

@@ -69,6 +69,7 @@ class LogReader:
 
         text = f"{self.base} AND ({condition})" if condition else self.base
         client = self._connect()
+        self._pages.start_listing()
         pages_before = self._pages.count
         records: list[LogRecord] = []
         order = google.cloud.logging.DESCENDING if newest_first else google.cloud.logging.ASCENDING

@@ -158,6 +158,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             "  test session: none, so the mutating checks are skipped "
             "(--test-session or TEST_SESSION)"
         )
+    lines.append(f"  worst case: {state.budget().describe()}, the sum of the deadlines")
     lines += [f"  note: {note}" for note in settings.notes]
     return lines
 

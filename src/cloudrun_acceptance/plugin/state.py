@@ -19,6 +19,7 @@ from ..model.secret import Secret
 from ..model.service import ServiceFacts
 from ..model.target import Target
 from ..probe.auth import authorization
+from .budget import Budget, budget
 from .launch import launch_sandbox
 
 if TYPE_CHECKING:
@@ -97,6 +98,16 @@ class GateState:
             self.authorization = authorization(
                 settings.auth, settings.token_env, self.target.url, os.environ
             )
+
+    def budget(self) -> Budget:
+        """The run's worst case (the sum of its deadlines), for the header and the backstop."""
+        target = self.target
+        return budget(
+            self.settings,
+            self.contract,
+            service=target is not None and target.ref is not None,
+            session=target is not None and target.test_session is not None,
+        )
 
     def lookup(self) -> ServiceFacts | AdminApiError:
         """The service and revision from the Admin API, read once (or why that failed)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -101,6 +102,7 @@ class LogStore:
     entries: list[dict[str, Any]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
+    _written: list[float] = field(default_factory=list)
 
     def _base(self, log: str, severity: str, when: datetime | None) -> dict[str, Any]:
         moment = when or datetime.now(UTC)
@@ -148,8 +150,13 @@ class LogStore:
     def _append(self, entry: dict[str, Any]) -> None:
         with self._lock:
             self.entries.append(entry)
+            self._written.append(time.monotonic())
 
-    def snapshot(self) -> list[dict[str, Any]]:
-        """A copy of every entry so far, oldest first."""
+    def snapshot(self, lag: float = 0.0) -> list[dict[str, Any]]:
+        """A copy of every entry written at least ``lag`` seconds ago, oldest first: what Cloud
+        Logging shows of them, when it ingests entries that long after they are written."""
         with self._lock:
-            return list(self.entries)
+            visible_before = time.monotonic() - lag
+            return [
+                e for e, at in zip(self.entries, self._written, strict=True) if at <= visible_before
+            ]

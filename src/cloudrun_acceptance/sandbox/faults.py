@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+LOGS_LAG_SECONDS = 5.0
+
 
 @dataclass(frozen=True, kw_only=True)
 class Behaviour:
@@ -38,6 +40,7 @@ class Behaviour:
     # The logs, and the Logging API.
     startup_lines: bool = True
     server_errors_in_logs: int = 0
+    logs_lag_seconds: float = 0.0
     logging_api_status: int = 200
 
 
@@ -192,6 +195,12 @@ FAULTS: Mapping[str, Fault] = {
             "error_burst",
             "the service answered 25 requests of this revision with 500 (several log pages)",
             lambda b: replace(b, server_errors_in_logs=25),
+        ),
+        Fault(
+            "logs_lag",
+            f"Cloud Logging shows each entry {LOGS_LAG_SECONDS:g} s after it was written, as "
+            "ingestion lags in production",
+            lambda b: replace(b, logs_lag_seconds=LOGS_LAG_SECONDS),
         ),
         Fault(
             "logging_403",

@@ -48,8 +48,9 @@ class LoggingApi:
         except FilterError as err:
             return 400, error_body(400, "INVALID_ARGUMENT", str(err))
         order = str(request.get("orderBy", "timestamp asc"))
+        lag = deployment.behaviour.logs_lag_seconds
         entries = sorted(
-            (entry for entry in self.log.snapshot() if matches(entry)),
+            (entry for entry in self.log.snapshot(lag) if matches(entry)),
             key=lambda entry: str(entry["timestamp"]),
             reverse=order.endswith("desc"),
         )

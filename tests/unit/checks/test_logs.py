@@ -35,21 +35,31 @@ def listing(records: list[LogRecord], *, capped: bool = False) -> Listing:
     return Listing(tuple(records), pages=1, capped=capped, filter="f")
 
 
-def test_no_5xx_passes_and_notes_an_incomplete_ingestion():
-    verdict = judge_server_errors((listing([]), Ingestion(seen=4, expected=6, waited=3.0)))
-    assert verdict.status == "passed"
-    assert verdict.evidence == (
-        "only 4 of the gate's 6 answered requests were in the logs after 3.0 s: later errors "
-        "may not be ingested yet",
+def test_no_5xx_passes_only_once_the_gates_own_requests_are_ingested():
+    complete = judge_server_errors((listing([]), Ingestion(6, 6, 0.5)), 3)
+    assert (complete.status, complete.evidence) == ("passed", ())
+    verdict = judge_server_errors((listing([]), Ingestion(seen=4, expected=6, waited=3.0)), 3)
+    assert verdict.status == "inconclusive"
+    assert verdict.summary == (
+        "no 5xx among the entries ingested so far, but only 4 of the gate's 6 answered requests "
+        "were in the logs after 3.0 s: the entries were not yet ingested"
     )
+    assert "raise --logs-timeout (now 3 s)" in verdict.advice
     assert verdict.figures["gate requests seen in logs"] == "4/6"
-    complete = judge_server_errors((listing([]), Ingestion(6, 6, 0.5)))
-    assert complete.evidence == ()
+
+
+def test_5xx_found_fail_even_before_every_request_is_ingested():
+    verdict = judge_server_errors((listing([failed_request(0)]), Ingestion(2, 6, 3.0)), 3)
+    assert verdict.status == "failed"
+    assert verdict.evidence[-1] == (
+        "only 2 of the gate's 6 answered requests were in the logs after 3.0 s: later errors "
+        "may not be ingested yet"
+    )
 
 
 def test_5xx_are_listed_with_trace_and_bounded():
     records = [failed_request(i) for i in range(23)]
-    verdict = judge_server_errors((listing(records, capped=True), Ingestion(6, 6, 0.5)))
+    verdict = judge_server_errors((listing(records, capped=True), Ingestion(6, 6, 0.5)), 3)
     assert verdict.status == "failed"
     assert verdict.summary == "23+ request(s) of the revision were answered 5xx"
     assert verdict.evidence[0] == (
@@ -96,9 +106,20 @@ def test_startup_line_found_or_missing_with_the_closest_lines():
 def test_an_api_error_is_the_failure_with_its_advice():
     error = LoggingApiError("the Cloud Logging API denied it", "grant roles/logging.viewer.", 403)
     for verdict in (
-        judge_server_errors(error),
+        judge_server_errors(error, 3),
         judge_error_entries(error, LogRules()),
         judge_startup_line(error, "x", 1),
     ):
         assert (verdict.status, verdict.summary) == ("failed", "the Cloud Logging API denied it")
         assert verdict.advice == "grant roles/logging.viewer."
+
+
+def test_a_startup_line_is_not_failed_before_any_line_of_the_revision_is_ingested():
+    scan = StartupScan({}, (r"\[Metrics\] 13",), waited=1.0, polls=3, nearby=())
+    verdict = judge_startup_line(scan, r"\[Metrics\] 13", 1)
+    assert verdict.status == "inconclusive"
+    assert verdict.summary.startswith(
+        "no line of the revision was in Cloud Logging after 1.0 s, so /\\[Metrics\\] 13/ could not "
+        "be looked for: the entries were not yet ingested"
+    )
+    assert "raise --logs-timeout (now 1 s)" in verdict.advice

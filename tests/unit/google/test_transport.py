@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
 
@@ -23,3 +25,23 @@ def test_the_gates_timeout_replaces_the_libraries(silent_port):
     session.mount("http://", PageCounter(timeout=0.2))
     with pytest.raises(requests.exceptions.ReadTimeout):
         session.get(f"http://127.0.0.1:{silent_port}/", timeout=60)
+
+
+def test_a_listing_of_many_pages_shares_one_timeout(serve):
+    def slow(method, path):
+        time.sleep(0.15)
+        return 200, {}, b"{}"
+
+    url = serve(slow)
+    session = requests.Session()
+    pages = PageCounter(timeout=0.4)
+    session.mount("http://", pages)
+    pages.start_listing()
+
+    def five_pages() -> None:  # 0.75 s of pages in all
+        for _ in range(5):
+            session.get(url)
+
+    with pytest.raises(requests.exceptions.Timeout):
+        five_pages()
+    assert pages.count <= 4

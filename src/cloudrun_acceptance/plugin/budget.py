@@ -1,0 +1,66 @@
+"""The worst-case run time of the gate: the sum of its deadlines, stage by stage.
+
+Every wait of the gate has a deadline (a request, a poll, a listing of log entries), so the
+whole run has one too, whatever the service does. It is printed in the header, stated in the
+README for the shipped contract, and the pytest-timeout backstop of each check is set above it,
+so that the gate's own deadlines always speak first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config.settings import Settings
+from ..google import admin, logs
+from ..model.contract import Contract
+from ..probe.counters import MAX_BASELINE_SCRAPES
+
+# Per stage: the watchdog's grace after each deadline, and the gate's own work.
+SLACK_SECONDS = 1.0
+# Admin API calls in the worst case: the service, the revision, then a listing (after a 404) or
+# the newest revision; each retried up to its own deadline.
+ADMIN_CALLS = 3
+# Log listings past the logs deadline in the worst case: the last poll for the startup lines and
+# the lines shown beside a missing one, the wait for the gate's own requests, the 5xx, the errors.
+LOG_LISTINGS = 5
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Each stage's worst case, in seconds."""
+
+    stages: tuple[tuple[str, float], ...]
+
+    @property
+    def total(self) -> float:
+        """The worst case of the whole run."""
+        return sum(seconds for _, seconds in self.stages)
+
+    def describe(self) -> str:
+        """``650 s (Admin API 45, health 61, ...)``."""
+        parts = ", ".join(f"{name} {seconds:g}" for name, seconds in self.stages)
+        return f"{self.total:g} s ({parts})"
+
+
+def budget(settings: Settings, contract: Contract, *, service: bool, session: bool) -> Budget:
+    """The worst case for these settings and contract; ``service``: the Cloud Run service is
+    named (revision and logs checks run); ``session``: the mutating checks run."""
+    request = contract.http_timeout
+    stages: list[tuple[str, float]] = []
+    if service:
+        stages.append(("Admin API", ADMIN_CALLS * (admin.API_TIMEOUT + admin.RETRY_SECONDS)))
+    stages.append(("health", settings.ready_timeout + SLACK_SECONDS))
+    if contract.metrics is not None:
+        stages.append(("metrics", request + SLACK_SECONDS))
+    analysis = contract.analysis
+    if analysis is not None and session:
+        # Baseline scrapes, the calls, the poll for the counters and the scrape that ends it.
+        scrapes = MAX_BASELINE_SCRAPES * request + analysis.counter_deadline_seconds + request
+        stages.append(("analysis", scrapes + analysis.timeout_seconds + SLACK_SECONDS))
+        if contract.cache is not None:
+            calls = contract.cache.samples * analysis.timeout_seconds
+            stages.append(("cache", scrapes + calls + SLACK_SECONDS))
+    if service:
+        listings = LOG_LISTINGS * logs.API_TIMEOUT
+        stages.append(("logs", settings.logs_timeout + listings + SLACK_SECONDS))
+    return Budget(tuple(stages))
