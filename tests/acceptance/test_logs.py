@@ -10,6 +10,7 @@ import pytest
 
 from cloudrun_acceptance.checks.logs import (
     judge_error_entries,
+    judge_identity,
     judge_server_errors,
     judge_startup_line,
 )
@@ -19,6 +20,12 @@ pytestmark = pytest.mark.gate_stage(50)
 
 def test_startup_line_is_logged(gate, startup_scan, startup_line, gate_state):
     gate.expect(judge_startup_line(startup_scan, startup_line, gate_state.settings.logs_timeout))
+
+
+def test_gate_requests_were_answered_by_the_revision(gate, own_requests, deployment, gate_state):
+    gate.expect(
+        judge_identity(own_requests, deployment.revision.name, gate_state.settings.logs_timeout)
+    )
 
 
 def test_no_server_errors_since_revision_start(gate, server_errors, gate_state):

@@ -14,6 +14,7 @@ from cloudrun_acceptance.checks.revision import (
     judge_ready,
     judge_resource,
     judge_secret,
+    judge_settled,
     judge_traffic,
     judge_unexpected_env,
 )
@@ -23,6 +24,10 @@ pytestmark = pytest.mark.gate_stage(40)
 
 def test_admin_api_describes_the_service(gate, admin_lookup, target):
     gate.expect(judge_admin_api(admin_lookup, target.url))
+
+
+def test_service_has_reconciled(gate, deployment, gate_state):
+    gate.expect(judge_settled(deployment, gate_state.settings.ready_timeout))
 
 
 def test_latest_created_revision_is_ready(gate, deployment):

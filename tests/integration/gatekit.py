@@ -25,10 +25,12 @@ CACHE = "test_cached_analysis_answers_within_budget"
 
 
 ADMIN = "test_admin_api_describes_the_service"
+SETTLED = "test_service_has_reconciled"
 LATEST = "test_latest_created_revision_is_ready"
 READY = "test_revision_ready_condition_is_true"
 TRAFFIC = "test_revision_serves_expected_traffic"
 UNEXPECTED_ENV = "test_revision_has_no_unexpected_env_vars"
+IDENTITY = "test_gate_requests_were_answered_by_the_revision"
 NO_5XX = "test_no_server_errors_since_revision_start"
 SEVERITY = "test_error_severity_entries"
 
@@ -56,7 +58,7 @@ def startup(line: str) -> str:
 STARTUP_ENDPOINT = startup("[Metrics] Prometheus endpoint exposed at /api/metrics")
 STARTUP_COUNT = startup("[Metrics] 13 metrics registered")
 STARTUP = {STARTUP_ENDPOINT, STARTUP_COUNT}
-LOG_CHECKS = STARTUP | {NO_5XX, SEVERITY}
+LOG_CHECKS = STARTUP | {IDENTITY, NO_5XX, SEVERITY}
 
 
 def contract_metrics() -> list[str]:
@@ -75,7 +77,7 @@ ENV_KEYS = list(yaml.safe_load((REPO / "env.yaml").read_text()))
 SECRETS = {secret(ref["env"]) for ref in contract_section("revision")["secrets"]}
 RESOURCES = {resource(key) for key in contract_section("revision")["resources"]}
 NEEDS_DEPLOYMENT = (
-    {LATEST, READY, TRAFFIC, UNEXPECTED_ENV}
+    {SETTLED, LATEST, READY, TRAFFIC, UNEXPECTED_ENV}
     | {env_var(key) for key in ENV_KEYS}
     | SECRETS
     | RESOURCES

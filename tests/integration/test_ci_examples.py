@@ -57,7 +57,7 @@ def test_github_actions_gate_step(gate_dir, running_sandbox, monkeypatch):
     assert "--test-session=sandbox-session" in gate_arguments(gate["run"])
     monkeypatch.setenv("GATE_TEST_SESSION", "")  # the repository variable is not set
     assert not [word for word in gate_arguments(gate["run"]) if word.startswith("--test-session")]
-    assert list((gate_dir.path / "reports").glob("emergence-app-00002-abc-*.md"))
+    assert list((gate_dir.path / "reports").glob("emergence-app-00003-abc-*.md"))
 
 
 def test_cloud_build_gate_step(gate_dir, running_sandbox, monkeypatch):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from tests.integration.gatekit import (
+    IDENTITY,
     LOG_CHECKS,
     NO_5XX,
     SEVERITY,
@@ -142,7 +143,7 @@ def test_lagging_ingestion_is_waited_for_when_the_logs_timeout_allows(gate_dir):
 
 def test_lagging_ingestion_past_the_logs_timeout_is_never_a_pass(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "logs_lag", "--logs-timeout", "1")
-    run.expect(failed=STARTUP | {NO_5XX})
+    run.expect(failed=STARTUP | {IDENTITY, NO_5XX})
     run.result.stdout.fnmatch_lines(
         [
             "INCONCLUSIVE: no line of the revision was in Cloud Logging after * s, so "

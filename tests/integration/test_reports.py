@@ -29,9 +29,9 @@ def junit_status(reports: Path) -> str:
 
 def test_junit_names_the_revision_and_carries_the_suite_properties(gate_dir):
     run = run_gate(gate_dir, "--sandbox")
-    junit = only(gate_dir.path / "reports", "emergence-app-00002-abc-*Z.xml")
+    junit = only(gate_dir.path / "reports", "emergence-app-00003-abc-*Z.xml")
     props = properties(junit)
-    assert props["cloudrun_acceptance.revision"] == "emergence-app-00002-abc"
+    assert props["cloudrun_acceptance.revision"] == "emergence-app-00003-abc"
     assert props["cloudrun_acceptance.project"] == "sandbox-project"
     assert props["cloudrun_acceptance.region"] == "europe-west1"
     assert props["cloudrun_acceptance.service"] == "emergence-app"
@@ -52,11 +52,11 @@ def test_junit_names_the_revision_and_carries_the_suite_properties(gate_dir):
 def test_markdown_report_of_a_passing_run_has_the_runbook_figures(gate_dir, monkeypatch):
     monkeypatch.setenv("SERVICE_TOKEN", TOKEN)
     run = run_gate(gate_dir, "--sandbox", "--auth=bearer")
-    report = only(gate_dir.path / "reports", "emergence-app-00002-abc-*Z.md").read_text()
+    report = only(gate_dir.path / "reports", "emergence-app-00003-abc-*Z.md").read_text()
     for expected in (
-        "# Validation report: emergence-app-00002-abc",
+        "# Validation report: emergence-app-00003-abc",
         "| Status | **PASSED** ✅ |",
-        "| Checks | 40 passed, 0 failed, 0 errors, 0 skipped |",
+        "| Checks | 42 passed, 0 failed, 0 errors, 0 skipped |",
         "| enough contract metrics are present | ✅ passed | 13 of 13 expected metrics present (at least 10 required) |",
         "## Initial metric values",
         "| memory_analysis_cache_hits_total | 0 |",
@@ -90,7 +90,7 @@ def test_markdown_report_of_a_failing_run_has_each_failure(gate_dir):
         "### failed: revision env var matches env file · CONCEPT_RECALL_METRICS_ENABLED" in report
     )
     assert (
-        "CONCEPT_RECALL_METRICS_ENABLED differs on emergence-app-00002-abc: expected 'true' (env.yaml), revision has '1'"
+        "CONCEPT_RECALL_METRICS_ENABLED differs on emergence-app-00003-abc: expected 'true' (env.yaml), revision has '1'"
         in report
     )
     assert "### error: 17 checks" in report
@@ -111,7 +111,7 @@ def test_step_summary_gets_the_report_appended(gate_dir, monkeypatch):
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     run_gate(gate_dir, "--sandbox")
     text = summary.read_text()
-    assert text.startswith("# Deploy\n\n# Validation report: emergence-app-00002-abc")
+    assert text.startswith("# Deploy\n\n# Validation report: emergence-app-00003-abc")
     assert text.count("| Status | **PASSED** ✅ |") == 1
 
 
@@ -119,9 +119,9 @@ def test_terminal_ends_with_a_one_line_verdict(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "traffic_split")
     run.result.stdout.fnmatch_lines(
         [
-            "cloudrun-acceptance: emergence-app-00002-abc FAILED (39 passed, 1 failed, 0 errors, 0 skipped); "
-            "reports: reports/emergence-app-00002-abc-*Z.xml, reports/emergence-app-00002-abc-*Z.md",
-            "*= 1 failed, 39 passed in *",
+            "cloudrun-acceptance: emergence-app-00003-abc FAILED (41 passed, 1 failed, 0 errors, 0 skipped); "
+            "reports: reports/emergence-app-00003-abc-*Z.xml, reports/emergence-app-00003-abc-*Z.md",
+            "*= 1 failed, 41 passed in *",
         ]
     )
 
@@ -130,7 +130,7 @@ def test_subset_report_says_which_checks_were_not_run(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "-k", "test_health or test_metrics_enabled")
     assert run.passed == {HEALTH, ENABLED}
     report = only(gate_dir.path / "reports", "*.md").read_text()
-    assert "| Checks | 2 passed, 0 failed, 0 errors, 0 skipped, 38 deselected |" in report
+    assert "| Checks | 2 passed, 0 failed, 0 errors, 0 skipped, 40 deselected |" in report
     assert "## Not run" in report
     assert "- revision serves expected traffic: deselected (-k / -m)" in report
 
@@ -188,9 +188,9 @@ def test_xdist_workers_share_one_sandbox_and_only_the_controller_reports(gate_di
         "loadscope",
         "--sandbox-analysis-seconds=0.05",
     )
-    result.assert_outcomes(passed=40)
+    result.assert_outcomes(passed=42)
     report = only(gate_dir.path / "reports", "*.md").read_text()
-    assert "| Checks | 40 passed, 0 failed, 0 errors, 0 skipped |" in report
+    assert "| Checks | 42 passed, 0 failed, 0 errors, 0 skipped |" in report
     assert (
         '| memory_analysis_success_total{provider="neo_analysis"} before/after | 0 -> 1 |' in report
     )
@@ -218,5 +218,5 @@ def test_xdist_workers_take_the_contract_defaults_too(gate_dir):
         "loadscope",
         "--sandbox-analysis-seconds=0.05",
     )
-    result.assert_outcomes(passed=38, skipped=2)
+    result.assert_outcomes(passed=40, skipped=2)
     result.stdout.fnmatch_lines(["SKIPPED * INCONCLUSIVE: forced analysis answered, but*"])

@@ -7,10 +7,10 @@ from tests.integration.gatekit import (
     ADMIN,
     ENABLED,
     HTTP_CHECKS,
+    IDENTITY,
     LATEST,
     NEEDS_DEPLOYMENT,
     NEEDS_EXPOSITION,
-    NO_5XX,
     REVISION_CHECKS,
     SECRETS,
     STARTUP,
@@ -27,9 +27,9 @@ def test_revision_checks_pass_and_the_header_names_the_revision(gate_dir):
     run.expect()
     assert run.passed >= REVISION_CHECKS
     run.result.stdout.fnmatch_lines(
-        ["  revision: emergence-app-00002-abc (latest ready, from the Cloud Run Admin API)"]
+        ["  revision: emergence-app-00003-abc (latest ready, from the Cloud Run Admin API)"]
     )
-    assert run.verdicts[ADMIN]["figures"]["revision"] == "emergence-app-00002-abc"
+    assert run.verdicts[ADMIN]["figures"]["revision"] == "emergence-app-00003-abc"
 
 
 def test_env_drift_shows_expected_and_actual_side_by_side(gate_dir):
@@ -40,7 +40,7 @@ def test_env_drift_shows_expected_and_actual_side_by_side(gate_dir):
     )
     run.result.stdout.fnmatch_lines(
         [
-            "CONCEPT_RECALL_METRICS_ENABLED differs on emergence-app-00002-abc: expected 'true' "
+            "CONCEPT_RECALL_METRICS_ENABLED differs on emergence-app-00003-abc: expected 'true' "
             "(env.yaml), revision has '1'",
             "  env.yaml vs revision:",
             "    CONCEPT_RECALL_METRICS_ENABLED: 'true' vs '1'  DIFFERS",
@@ -56,7 +56,7 @@ def test_env_missing_names_the_key(gate_dir):
     run.expect(failed={env_var("AUTH_DEV_MODE")})
     run.result.stdout.fnmatch_lines(
         [
-            "AUTH_DEV_MODE is not set on emergence-app-00002-abc; env.yaml says 'false'",
+            "AUTH_DEV_MODE is not set on emergence-app-00003-abc; env.yaml says 'false'",
             "    AUTH_DEV_MODE: 'false' vs (missing)  DIFFERS",
         ]
     )
@@ -86,9 +86,9 @@ def test_traffic_split_shows_the_whole_table(gate_dir):
     run.expect(failed={TRAFFIC})
     run.result.stdout.fnmatch_lines(
         [
-            "emergence-app-00002-abc serves 50% of traffic, the contract expects 100%",
+            "emergence-app-00003-abc serves 50% of traffic, the contract expects 100%",
             "  traffic:",
-            "     50% -> emergence-app-00002-abc",
+            "     50% -> emergence-app-00003-abc",
             "     50% -> emergence-app-00001-xyz",
             "What to do: *gcloud run services update-traffic emergence-app --to-latest*",
         ]
@@ -100,9 +100,9 @@ def test_not_ready_names_the_failed_revision_and_its_condition(gate_dir):
     run.expect(failed={LATEST})
     run.result.stdout.fnmatch_lines(
         [
-            "the latest created revision emergence-app-00003-def is not ready; emergence-app-00002-abc still serves",
-            "  Ready condition of emergence-app-00003-def: HEALTH_CHECK_CONTAINER_ERROR: Revision "
-            "'emergence-app-00003-def' is not ready and cannot serve traffic.*",
+            "the latest created revision emergence-app-00004-def is not ready; emergence-app-00003-abc still serves",
+            "  Ready condition of emergence-app-00004-def: HEALTH_CHECK_CONTAINER_ERROR: Revision "
+            "'emergence-app-00004-def' is not ready and cannot serve traffic.*",
         ]
     )
 
@@ -142,10 +142,10 @@ def test_url_and_revision_resolved_from_the_admin_api(gate_dir, running_sandbox,
     run.result.stdout.fnmatch_lines(
         [
             f"cloudrun-acceptance *: {running_sandbox.service_url} (from Cloud Run Admin API)",
-            "  revision: emergence-app-00002-abc (latest ready, from the Cloud Run Admin API)",
+            "  revision: emergence-app-00003-abc (latest ready, from the Cloud Run Admin API)",
         ]
     )
-    assert list((gate_dir.path / "reports").glob("emergence-app-00002-abc-*.xml"))
+    assert list((gate_dir.path / "reports").glob("emergence-app-00003-abc-*.xml"))
 
 
 def test_pinned_revision_is_checked_instead_of_the_latest(gate_dir, running_sandbox):
@@ -158,9 +158,9 @@ def test_pinned_revision_is_checked_instead_of_the_latest(gate_dir, running_sand
         "--test-session=sandbox-session",
     )
     # The older revision serves no traffic and, in the sandbox, logged nothing: its startup
-    # lines cannot be found, and the gate's own requests (served by the newer revision) never
-    # show in its logs, so the 5xx check cannot pass either.
-    run.expect(failed={TRAFFIC, NO_5XX} | STARTUP)
+    # lines cannot be found, and the gate's own requests were answered by the newer revision
+    # (the service URL's), which the identity check says.
+    run.expect(failed={TRAFFIC, IDENTITY} | STARTUP)
     run.result.stdout.fnmatch_lines(
         [
             "  revision: emergence-app-00001-xyz (--revision (command line))",
@@ -180,7 +180,7 @@ def test_unknown_pinned_revision_lists_the_revisions(gate_dir, running_sandbox):
     run.result.stdout.fnmatch_lines(
         [
             "revision 'emergence-app-00009-zzz' was not found in service emergence-app (404); there: "
-            "emergence-app-00002-abc, emergence-app-00001-xyz",
+            "emergence-app-00001-xyz, emergence-app-00002-fgh, emergence-app-00003-abc",
         ]
     )
 

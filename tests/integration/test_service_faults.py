@@ -38,7 +38,7 @@ def test_good_sandbox_passes_every_check(gate_dir):
             "  test session: sandbox-session (from the sandbox's pre-seeded session)",
         ]
     )
-    assert list(Path(gate_dir.path, "reports").glob("emergence-app-00002-abc-*.xml"))
+    assert list(Path(gate_dir.path, "reports").glob("emergence-app-00003-abc-*.xml"))
 
 
 def test_passing_checks_keep_their_figures(gate_dir):

@@ -8,4 +8,4 @@ from ..model.verdict import Verdict, failed
 
 def api_failure(error: ApiError) -> Verdict:
     """A check that could not read what it judges from a Google API: the API's error, as is."""
-    return failed(error.summary, advice=error.advice)
+    return failed(error.summary, evidence=error.evidence, advice=error.advice)

@@ -100,6 +100,43 @@ def judge_server_errors(
     )
 
 
+def judge_identity(found: Ingestion | LoggingApiError, revision: str, timeout: float) -> Verdict:
+    """The gate's own requests, found in the logs by their User-Agent, were answered by the
+    revision under check: not by an older one the traffic is pinned to, not by another service."""
+    if isinstance(found, LoggingApiError):
+        return api_failure(found)
+    others = [record for record in found.records if record.revision != revision]
+    figures = {"gate requests seen in logs": f"{found.seen}/{found.expected}"}
+    if others:
+        served = sorted({record.revision or "(no revision)" for record in others})
+        table = [
+            f"  {record.describe()} <- {record.revision or '(no revision)'}"
+            for record in others[:MAX_LISTED]
+        ]
+        more = len(others) - len(table)
+        return failed(
+            f"{len(others)} of the gate's {found.seen} requests in the logs were answered by "
+            f"{', '.join(served)}, not by {revision}",
+            evidence=["request <- revision that answered it:", *table]
+            + ([f"  ... and {more} more"] if more else []),
+            advice="the gate did not check the revision it names: the service URL's traffic goes "
+            "to another revision (see test_revision_serves_expected_traffic), the tag points "
+            "elsewhere, or the URL is another service's. Check --service-url and --tag, or check "
+            "a no-traffic candidate through its tag URL (--tag).",
+            figures=figures,
+        )
+    if not found.complete:
+        return inconclusive(
+            f"only {found.seen} of the gate's {found.expected} answered requests were in the logs "
+            f"after {found.waited:.1f} s: which revision answered the others is not known yet",
+            advice=f"Cloud Logging lags: raise --logs-timeout (now {timeout:g} s).",
+            figures=figures,
+        )
+    return passed(
+        f"all {found.seen} of the gate's requests were answered by {revision}", figures=figures
+    )
+
+
 def judge_error_entries(listing: Listing | LoggingApiError, rules: LogRules) -> Verdict:
     """Entries at ERROR or above: counted and listed; they fail only if the contract says so."""
     if isinstance(listing, LoggingApiError):

@@ -36,8 +36,10 @@ def judge_service(facts: ServiceFacts, checked_url: str | None) -> Verdict:
     revision = facts.revision
     created = revision.created.isoformat() if revision.created else "unknown"
     how = "pinned with --revision" if facts.pinned else "the latest ready revision"
+    if facts.tag:
+        how = f"traffic tag {facts.tag!r}, at {facts.tag_url}"
     notes = []
-    if checked_url and checked_url not in {facts.uri, *facts.urls}:
+    if checked_url and checked_url not in {facts.uri, *facts.urls, facts.tag_url}:
         notes.append(
             f"the checked URL {checked_url} is not one of the service's URLs "
             f"({', '.join(facts.urls) or facts.uri}): "
@@ -48,6 +50,33 @@ def judge_service(facts: ServiceFacts, checked_url: str | None) -> Verdict:
         f"created {created}",
         figures={"revision": revision.name, "created": created, "image": revision.image},
         evidence=notes,
+    )
+
+
+def judge_settled(facts: ServiceFacts, timeout: float) -> Verdict:
+    """The deploy has settled before the checks judge it: the service reconciled its latest
+    generation and the revision's Ready condition is decided (waited for up to ``timeout``)."""
+    figures = {"settled after (s)": f"{facts.waited:.1f}"}
+    state = (
+        f"generation {facts.generation}, observed {facts.observed_generation}"
+        f"{', reconciling' if facts.reconciling else ''}"
+    )
+    if facts.settled:
+        return passed(
+            f"the service has reconciled ({state}) and {facts.revision.name} is "
+            f"{'Ready' if facts.revision.ready else 'not Ready'}; waited {facts.waited:.1f} s",
+            figures=figures,
+        )
+    undecided = (
+        "" if facts.revision.ready is not None else f"; {facts.revision.name} is not Ready yet"
+    )
+    return failed(
+        f"the service is still reconciling after {facts.waited:.1f} s ({state}{undecided})",
+        advice="a deploy or traffic change is still rolling out, or is stuck: read its conditions "
+        f"with `gcloud run services describe {facts.ref.service} --region {facts.ref.region} "
+        f"--project {facts.ref.project}`; run the gate again once it settles, or raise "
+        f"--ready-timeout (now {timeout:g} s) for slow rollouts.",
+        figures=figures,
     )
 
 
@@ -85,11 +114,20 @@ def judge_ready(facts: ServiceFacts) -> Verdict:
 
 
 def judge_traffic(facts: ServiceFacts, rules: RevisionRules) -> Verdict:
-    """The checked revision serves the share of traffic the contract expects."""
+    """The checked revision serves the share of traffic the contract expects; a candidate
+    checked through its tag carries the tag, and its share before promotion is only reported."""
     revision = facts.revision.name
     share = facts.share_of(revision)
     table = [str(row) for row in facts.traffic] or ["(no traffic status)"]
     figures = {"traffic (%)": str(share)}
+    if facts.tag:
+        return passed(
+            f"{revision} carries the traffic tag {facts.tag!r} ({facts.tag_url}) and serves "
+            f"{share}% of traffic before promotion (reported, not judged; the contract's share "
+            f"is {rules.traffic_percent}%)",
+            figures=figures,
+            evidence=["traffic:", *("  " + line for line in table)],
+        )
     if share == rules.traffic_percent:
         return passed(f"{revision} serves {share}% of traffic", figures=figures)
     return failed(

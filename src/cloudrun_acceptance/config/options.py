@@ -63,6 +63,27 @@ OPTIONS: tuple[OptionSpec, ...] = (
         help="check this revision instead of the latest ready one",
     ),
     OptionSpec(
+        dest="tag",
+        flag="--tag",
+        metavar="NAME",
+        help="check the revision that carries this traffic tag, through the tag's URL (a "
+        "candidate deployed with --no-traffic --tag NAME)",
+    ),
+    OptionSpec(
+        dest="promote",
+        flag="--promote",
+        kind="flag",
+        help="when every check passed, send the contract's share of traffic to the checked "
+        "revision (UpdateService; needs run.services.update)",
+    ),
+    OptionSpec(
+        dest="rollback_on_failure",
+        flag="--rollback-on-failure",
+        kind="flag",
+        help="when the gate failed and the checked revision serves traffic, send it all back to "
+        "the newest older Ready revision (needs run.services.update)",
+    ),
+    OptionSpec(
         dest="sandbox",
         flag="--sandbox",
         kind="flag",

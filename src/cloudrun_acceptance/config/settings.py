@@ -54,6 +54,9 @@ class Settings:
     region: str | None = None
     service: str | None = None
     revision: str | None = None
+    tag: str | None = None
+    promote: bool = False
+    rollback_on_failure: bool = False
     sandbox: bool = False
     sandbox_faults: tuple[str, ...] = ()
     sandbox_analysis_seconds: float = 1.0
@@ -150,6 +153,9 @@ def resolve_settings(
         region=text("region"),
         service=text("service"),
         revision=text("revision"),
+        tag=text("tag"),
+        promote=values.get("promote") is True,
+        rollback_on_failure=values.get("rollback_on_failure") is True,
         sandbox=values.get("sandbox") is True,
         sandbox_faults=faults,
         sandbox_analysis_seconds=number("sandbox_analysis_seconds"),
@@ -179,6 +185,7 @@ def target_from_settings(settings: Settings) -> Target:
         region=settings.region,
         service=settings.service,
         revision=settings.revision,
+        tag=settings.tag,
         revision_origin=settings.origins.get("revision", ""),
         cloudrun_endpoint=settings.cloudrun_endpoint,
         logging_endpoint=settings.logging_endpoint,
@@ -234,12 +241,20 @@ def _check_target(raws: Mapping[str, Raw | None], values: dict[str, object]) -> 
             "API finds a service by project, region and name. Give all three (or PROJECT_ID, "
             "REGION, SERVICE_NAME)."
         )
-    revision = raws["revision"]
-    if revision and not given and not sandbox:
-        raise ConfigError(
-            f"--revision={revision.value} from {revision.origin} needs --project, --region and "
-            "--service: the revision is read from the Cloud Run Admin API."
-        )
+    for name, why in (
+        ("revision", "the revision is read from the Cloud Run Admin API"),
+        ("tag", "the tag and its URL are read from the Cloud Run Admin API"),
+        ("promote", "there is no service to change with --service-url alone"),
+        ("rollback_on_failure", "there is no service to change with --service-url alone"),
+    ):
+        raw = raws[name]
+        if raw and values.get(name) is not False and not given and not sandbox:
+            flag = OPTIONS_BY_DEST[name].flag
+            shown = flag if OPTIONS_BY_DEST[name].kind == "flag" else f"{flag}={raw.value}"
+            raise ConfigError(
+                f"{shown} from {raw.origin} needs --project, --region and --service (or "
+                f"PROJECT_ID, REGION, SERVICE_NAME): {why}."
+            )
     faults = raws["sandbox_fault"]
     if faults and not sandbox:
         raise ConfigError(

@@ -1,26 +1,22 @@
-"""The Cloud Run Admin API, through the real google-cloud-run client: the service and revision.
+"""Reading the service and the revision under check, and waiting for a deploy to settle.
 
-google-cloud-run is imported inside ``describe_service`` only, so a run that checks just a URL
-never loads it. The client talks REST (gRPC against an http:// endpoint would hang); an http://
-endpoint (the sandbox, an emulator) gets anonymous credentials, anything else Application Default
-Credentials. Results are the model's plain values (google/convert.py turns protobuf into them).
+Results are the model's plain values (google/convert.py turns protobuf into them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+import time
+from dataclasses import replace
 
 from ..model.errors import AdminApiError
-from ..model.service import ServiceFacts, ServiceRef
-from .convert import revision_facts, short_name, traffic_row
-from .errors import ApiCall, is_local, translate
+from ..model.polling import Backoff, poll
+from ..model.service import ServiceFacts, ServiceRef, TrafficRow
+from .adminclient import API_TIMEOUT, RETRY_SECONDS, AdminClient
+from .convert import revision_facts, revision_summary, short_name, traffic_row
 
-API_TIMEOUT = 10.0
-RETRY_SECONDS = 5.0
-VIEWER_ROLE = "roles/run.viewer"
-VIEWER_NEEDS = " (it needs run.services.get and run.revisions.get)"
-ENDPOINT_OPTION = "--cloudrun-endpoint (CLOUDRUN_API_ENDPOINT)"
+__all__ = ["API_TIMEOUT", "RETRY_SECONDS", "describe_service", "describe_settled"]
+
+SETTLE_BACKOFF = Backoff(first=0.25, cap=2.0)
 
 
 def describe_service(
@@ -28,23 +24,29 @@ def describe_service(
     *,
     endpoint: str | None,
     revision: str | None = None,
+    tag: str | None = None,
     timeout: float = API_TIMEOUT,
 ) -> ServiceFacts:
-    """Read the service and its revision; raise AdminApiError with the fix when that fails."""
-    api = _Api(ref, endpoint, timeout)
+    """Read the service, the revision under check (the latest ready one, the one ``revision``
+    names, or the one the traffic ``tag`` points at) and the history of revisions; raise
+    AdminApiError with the fix when that fails."""
+    api = AdminClient(ref, endpoint, timeout)
     service = api.call("run.services.get", api.services.get_service, name=ref.name)
     latest_ready = short_name(service.latest_ready_revision)
     latest_created = short_name(service.latest_created_revision)
-    checked = revision or latest_ready
+    traffic = tuple(traffic_row(row, latest_ready) for row in service.traffic_statuses)
+    tagged = _tagged(ref, traffic, tag, revision or latest_created) if tag else None
+    checked = tagged.revision if tagged else revision or latest_ready
     if not checked:
         raise AdminApiError(
             f"service {ref.service} has no ready revision",
             "the first deploy did not succeed; see gcloud run services describe "
             f"{ref.service} --region {ref.region} --project {ref.project}.",
         )
+    revisions = api.revisions
     facts = revision_facts(
         api.call(
-            "run.revisions.get", api.revisions.get_revision, name=f"{ref.name}/revisions/{checked}"
+            "run.revisions.get", revisions.get_revision, name=f"{ref.name}/revisions/{checked}"
         )
     )
     newest = None
@@ -52,124 +54,81 @@ def describe_service(
         newest = revision_facts(
             api.call(
                 "run.revisions.get",
-                api.revisions.get_revision,
+                revisions.get_revision,
                 name=f"{ref.name}/revisions/{latest_created}",
             )
         )
+    history = api.call("run.revisions.list", revisions.list_revisions, parent=ref.name)
     return ServiceFacts(
         ref=ref,
         uri=service.uri,
         urls=tuple(service.urls),
         latest_ready=latest_ready,
         latest_created=latest_created,
-        traffic=tuple(traffic_row(row, latest_ready) for row in service.traffic_statuses),
+        traffic=traffic,
         revision=facts,
         pinned=revision is not None,
         newest=newest,
+        tag=tag or "",
+        tag_url=tagged.uri if tagged else "",
+        etag=service.etag,
+        generation=int(service.generation),
+        observed_generation=int(service.observed_generation),
+        reconciling=bool(service.reconciling),
+        history=tuple(revision_summary(item) for item in history),
     )
 
 
-class _Api:
-    """The two REST clients, and their errors translated into advice."""
-
-    def __init__(self, ref: ServiceRef, endpoint: str | None, timeout: float) -> None:
-        from google.api_core import exceptions
-        from google.api_core import retry as retries
-        from google.api_core.client_options import ClientOptions
-        from google.auth.credentials import AnonymousCredentials
-        from google.cloud import run_v2
-
-        self.ref = ref
-        self.endpoint = endpoint or "run.googleapis.com"
-        self.timeout = timeout
-        # Retry only answers that say "try again", briefly. api_core's default also retries a
-        # refused connection, which only delays the failure an operator needs to see.
-        self.retry = retries.Retry(
-            predicate=retries.if_exception_type(
-                exceptions.ServiceUnavailable,
-                exceptions.TooManyRequests,
-                exceptions.InternalServerError,
-            ),
-            initial=0.2,
-            maximum=1.0,
-            multiplier=2.0,
-            timeout=min(timeout, RETRY_SECONDS),
+def _tagged(
+    ref: ServiceRef, traffic: tuple[TrafficRow, ...], tag: str, expected: str
+) -> TrafficRow:
+    """The traffic row that carries ``tag``; it must point at ``expected`` (the revision asked
+    for, else the latest created one: the deploy that just made the candidate)."""
+    table = ["traffic:", *(f"  {row}" for row in traffic or ["(no traffic status)"])]
+    tags = sorted({row.tag for row in traffic if row.tag})
+    row = next((row for row in traffic if row.tag == tag), None)
+    describe = (
+        f"gcloud run services describe {ref.service} --region {ref.region} --project {ref.project}"
+    )
+    if row is None:
+        raise AdminApiError(
+            f"service {ref.service} has no traffic tag {tag!r} (its tags: "
+            f"{', '.join(tags) or 'none'})",
+            f"deploy the candidate with the tag (gcloud run deploy {ref.service} --no-traffic "
+            f"--tag {tag} ...), or give the tag it has with --tag; see `{describe}`.",
+            evidence=tuple(table),
         )
-        options = ClientOptions(api_endpoint=endpoint) if endpoint else None
-        credentials = AnonymousCredentials() if is_local(endpoint) else None  # type: ignore[no-untyped-call]
-        try:
-            self.services = run_v2.ServicesClient(
-                transport="rest", client_options=options, credentials=credentials
-            )
-            self.revisions = run_v2.RevisionsClient(
-                transport="rest", client_options=options, credentials=credentials
-            )
-        except Exception as err:
-            translated = self._translated(err, "run.services.get", ref.name)
-            if translated is None:
-                raise
-            raise translated from err
-
-    def _translated(self, err: Exception, permission: str, resource: str) -> AdminApiError | None:
-        call = ApiCall(
-            api="Cloud Run Admin API",
-            endpoint=self.endpoint,
-            option=ENDPOINT_OPTION,
-            permission=permission,
-            resource=resource,
-            project=self.ref.project,
-            role=VIEWER_ROLE,
-            needs=VIEWER_NEEDS,
-            timeout=min(self.timeout, RETRY_SECONDS),
+    if row.revision != expected:
+        raise AdminApiError(
+            f"traffic tag {tag!r} points at {row.revision}, not at {expected}",
+            "the deploy did not move the tag to its revision: deploy again with --tag "
+            f"{tag}, or move it (gcloud run services update-traffic {ref.service} --update-tags "
+            f"{tag}={expected} --region {ref.region} --project {ref.project}); to check the "
+            f"tagged revision anyway, give --revision={row.revision}.",
+            evidence=tuple(table),
         )
-        return translate(err, call, AdminApiError)
-
-    def call(self, permission: str, method: Any, **request: Any) -> Any:
-        from google.api_core import exceptions
-
-        try:
-            return method(request=request, retry=self.retry, timeout=self.timeout)
-        except exceptions.NotFound as err:
-            raise self._not_found(permission, request["name"]) from err
-        except Exception as err:
-            translated = self._translated(err, permission, request["name"])
-            if translated is None:
-                raise
-            raise translated from err
-
-    def _not_found(self, permission: str, name: str) -> AdminApiError:
-        lister: Callable[..., Iterable[Any]]
-        from google.api_core import exceptions
-
-        ref = self.ref
-        if permission == "run.services.get":
-            what, parent, lister = (
-                f"service {ref.service!r}",
-                f"projects/{ref.project}/locations/{ref.region}",
-                self.services.list_services,
-            )
-            where = f"project {ref.project}, region {ref.region}"
-        else:
-            what, parent, lister = (
-                f"revision {short_name(name)!r}",
-                ref.name,
-                self.revisions.list_revisions,
-            )
-            where = f"service {ref.service}"
-        try:
-            found = [
-                short_name(item.name)
-                for item in lister(
-                    request={"parent": parent}, retry=self.retry, timeout=self.timeout
-                )
-            ]
-            there = f"there: {', '.join(found)}" if found else "there are none"
-        except exceptions.GoogleAPICallError:
-            there = "listing them failed too"
-        return AdminApiError(
-            f"{what} was not found in {where} (404); {there}",
-            "check --project, --region and --service (or PROJECT_ID, REGION, SERVICE_NAME)"
-            + (" and --revision" if permission == "run.revisions.get" else "")
-            + ".",
-            404,
+    if not row.uri:
+        raise AdminApiError(
+            f"traffic tag {tag!r} has no URL in the service's traffic status",
+            f"wait for the deploy to finish and run the gate again; see `{describe}`.",
+            evidence=tuple(table),
         )
+    return row
+
+
+def describe_settled(
+    ref: ServiceRef,
+    *,
+    endpoint: str | None,
+    revision: str | None = None,
+    tag: str | None = None,
+    timeout: float,
+) -> ServiceFacts:
+    """``describe_service``, read again until the deploy has settled or ``timeout`` passes: a
+    deploy caught half-way is waited for, not failed. The facts say how long that took."""
+    start = time.monotonic()
+    for _ in poll(start + timeout, SETTLE_BACKOFF):
+        facts = describe_service(ref, endpoint=endpoint, revision=revision, tag=tag)
+        if facts.settled:
+            break
+    return replace(facts, waited=time.monotonic() - start)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from ..model.service import RevisionFacts, SecretMount, TrafficRow
+from ..model.service import RevisionFacts, RevisionSummary, SecretMount, TrafficRow
 
 
 def short_name(resource: str) -> str:
@@ -19,18 +20,50 @@ def secret_name(reference: str) -> str:
 
 
 def traffic_row(row: Any, latest_ready: str) -> TrafficRow:
+    """A TrafficTargetStatus (the traffic as served), with a tag's URL."""
     from google.cloud import run_v2
 
     latest = row.type_ == run_v2.TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST
     revision = short_name(row.revision) if row.revision else (latest_ready if latest else "")
-    return TrafficRow(revision=revision, percent=int(row.percent), latest=latest, tag=row.tag)
+    return TrafficRow(
+        revision=revision, percent=int(row.percent), latest=latest, tag=row.tag, uri=row.uri
+    )
+
+
+def traffic_targets(rows: Iterable[TrafficRow]) -> list[Any]:
+    """TrafficTargets for an update: each revision pinned by name, tags kept."""
+    from google.cloud import run_v2
+
+    pinned = run_v2.TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION
+    return [
+        run_v2.TrafficTarget(type_=pinned, revision=row.revision, percent=row.percent, tag=row.tag)
+        for row in rows
+    ]
+
+
+def revision_summary(revision: Any) -> RevisionSummary:
+    """A revision of the history: its name, creation time and Ready state."""
+    ready = next((c for c in revision.conditions if c.type_ == "Ready"), None)
+    return RevisionSummary(short_name(revision.name), revision.create_time or None, _decided(ready))
+
+
+def _decided(condition: Any) -> bool | None:
+    """True or False once the Ready condition succeeded or failed; None while undecided."""
+    from google.cloud import run_v2
+
+    if condition is None:
+        return None
+    states = run_v2.Condition.State
+    if condition.state == states.CONDITION_SUCCEEDED:
+        return True
+    if condition.state == states.CONDITION_FAILED:
+        return False
+    return None
 
 
 def revision_facts(revision: Any) -> RevisionFacts:
-    from google.cloud import run_v2
-
+    """A revision as deployed: env, secret references (never values), resources, Ready."""
     ready = next((c for c in revision.conditions if c.type_ == "Ready"), None)
-    state = ready.state if ready is not None else None
     containers = list(revision.containers)
     container = next((c for c in containers if c.ports), containers[0] if containers else None)
     env: dict[str, str] = {}
@@ -56,7 +89,7 @@ def revision_facts(revision: Any) -> RevisionFacts:
     return RevisionFacts(
         name=short_name(revision.name),
         created=revision.create_time or None,
-        ready=None if state is None else state == run_v2.Condition.State.CONDITION_SUCCEEDED,
+        ready=_decided(ready),
         ready_reason=_reason(ready),
         ready_message=ready.message if ready is not None else "",
         image=image,

@@ -75,6 +75,14 @@ _TABLE: tuple[_Row, ...] = (
         "account's key or workload identity binding.",
     ),
     _Row(
+        ("google.api_core.exceptions.Conflict",),
+        409,
+        "the {api} refused {permission} on {resource}: the service changed after the gate read "
+        "it (409: {message})",
+        "nothing was changed. Another deploy or update came in between: read the service "
+        "(gcloud run services describe) and run the gate again.",
+    ),
+    _Row(
         ("google.api_core.exceptions.BadRequest",),
         400,
         "the {api} rejected the {request} (400: {message})",

@@ -29,16 +29,15 @@ def quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def revision_filter(ref: ServiceRef, revision: str, since: datetime) -> str:
-    """The revision's entries since it was created."""
-    return " AND ".join(
-        [
-            'resource.type="cloud_run_revision"',
-            f"resource.labels.service_name={quote(ref.service)}",
-            f"resource.labels.revision_name={quote(revision)}",
-            f"timestamp>={quote(since.isoformat().replace('+00:00', 'Z'))}",
-        ]
-    )
+def revision_filter(ref: ServiceRef, revision: str | None, since: datetime) -> str:
+    """The revision's entries since it was created (every revision's, without one)."""
+    terms = [
+        'resource.type="cloud_run_revision"',
+        f"resource.labels.service_name={quote(ref.service)}",
+        f"resource.labels.revision_name={quote(revision)}" if revision else "",
+        f"timestamp>={quote(since.isoformat().replace('+00:00', 'Z'))}",
+    ]
+    return " AND ".join(term for term in terms if term)
 
 
 class LogReader:
@@ -56,6 +55,7 @@ class LogReader:
     ) -> None:
         self.ref = ref
         self.base = revision_filter(ref, revision, since)
+        self.service_base = revision_filter(ref, None, since)
         self.endpoint = endpoint or "logging.googleapis.com"
         self._endpoint = endpoint
         self.max_entries = max_entries
@@ -63,11 +63,15 @@ class LogReader:
         self._client: Any = None
         self._pages: Any = None
 
-    def list(self, condition: str = "", *, newest_first: bool = False) -> Listing:
-        """Entries of the revision matching ``condition``, oldest first, up to the cap."""
+    def list(
+        self, condition: str = "", *, newest_first: bool = False, any_revision: bool = False
+    ) -> Listing:
+        """Entries of the revision (of any revision of the service, with ``any_revision``)
+        matching ``condition``, oldest first, up to the cap."""
         import google.cloud.logging
 
-        text = f"{self.base} AND ({condition})" if condition else self.base
+        base = self.service_base if any_revision else self.base
+        text = f"{base} AND ({condition})" if condition else base
         client = self._connect()
         self._pages.start_listing()
         pages_before = self._pages.count
@@ -161,4 +165,5 @@ def _record(entry: Any) -> LogRecord:
         latency=str(request.get("latency", "")),
         user_agent=str(request.get("userAgent", "")),
         trace=entry.trace or "",
+        revision=str((getattr(entry.resource, "labels", None) or {}).get("revision_name", "")),
     )

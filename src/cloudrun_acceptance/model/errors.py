@@ -16,11 +16,19 @@ class ConfigError(Exception):
 class ApiError(Exception):
     """A Google API could not answer: ``summary`` says what happened, ``advice`` what to do."""
 
-    def __init__(self, summary: str, advice: str, status: int | None = None) -> None:
+    def __init__(
+        self,
+        summary: str,
+        advice: str,
+        status: int | None = None,
+        *,
+        evidence: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(summary)
         self.summary = summary
         self.advice = advice
         self.status = status
+        self.evidence = evidence
 
 
 class AdminApiError(ApiError):

@@ -20,6 +20,7 @@ class LogRecord:
     latency: str = ""
     user_agent: str = ""
     trace: str = ""
+    revision: str = ""
 
     def describe(self) -> str:
         """One line: time, severity, then the request or the text."""
@@ -56,11 +57,13 @@ class StartupScan:
 
 @dataclass(frozen=True)
 class Ingestion:
-    """How many of the gate's own answered requests the logs showed before the deadline."""
+    """How many of the gate's own answered requests the logs showed before the deadline, and
+    those requests as logged (with the revision that served each)."""
 
     seen: int
     expected: int
     waited: float
+    records: tuple[LogRecord, ...] = ()
 
     @property
     def complete(self) -> bool:

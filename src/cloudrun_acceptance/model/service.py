@@ -38,22 +38,34 @@ class SecretMount:
 
 @dataclass(frozen=True)
 class TrafficRow:
-    """One line of the service's traffic status."""
+    """One line of the service's traffic: a revision's share, its tag and the tag's URL."""
 
     revision: str
     percent: int
     latest: bool = False
     tag: str = ""
+    uri: str = ""
 
     def __str__(self) -> str:
         latest = " (LATEST)" if self.latest else ""
         tag = f" tag={self.tag}" if self.tag else ""
-        return f"{self.percent:>3}% -> {self.revision}{latest}{tag}"
+        uri = f" {self.uri}" if self.uri else ""
+        return f"{self.percent:>3}% -> {self.revision}{latest}{tag}{uri}"
+
+
+@dataclass(frozen=True)
+class RevisionSummary:
+    """A revision of the service's history: when it was created, and whether it became Ready."""
+
+    name: str
+    created: datetime | None
+    ready: bool | None
 
 
 @dataclass(frozen=True)
 class RevisionFacts:
-    """A revision as deployed. Env values of secrets are never read: only their references."""
+    """A revision as deployed. Env values of secrets are never read: only their references.
+    ``ready`` is None while the Ready condition is undecided (pending, reconciling)."""
 
     name: str
     created: datetime | None = None
@@ -68,7 +80,12 @@ class RevisionFacts:
 
 @dataclass(frozen=True)
 class ServiceFacts:
-    """The service, the revision under check, and the latest created one when it differs."""
+    """The service, the revision under check, and the latest created one when it differs.
+
+    ``tag`` and ``tag_url``: the traffic tag the revision was found by (``--tag``), and its URL as
+    the API reports it. ``etag``, ``generation``, ``observed_generation`` and ``reconciling``:
+    what an update and the wait for a deploy to settle need. ``history``: every revision.
+    """
 
     ref: ServiceRef
     uri: str
@@ -79,7 +96,38 @@ class ServiceFacts:
     revision: RevisionFacts
     pinned: bool = False
     newest: RevisionFacts | None = None
+    tag: str = ""
+    tag_url: str = ""
+    etag: str = ""
+    generation: int = 0
+    observed_generation: int = 0
+    reconciling: bool = False
+    waited: float = 0.0
+    history: tuple[RevisionSummary, ...] = ()
 
     def share_of(self, revision: str) -> int:
         """The percentage of traffic the revision serves."""
         return sum(row.percent for row in self.traffic if row.revision == revision)
+
+    @property
+    def settled(self) -> bool:
+        """The deploy has settled: the service reconciled its latest generation, and the
+        revision under check is Ready or has failed (its Ready condition is decided)."""
+        return (
+            not self.reconciling
+            and self.observed_generation >= self.generation
+            and self.revision.ready is not None
+        )
+
+    def rollback_target(self) -> str | None:
+        """The newest revision created before the checked one that became Ready."""
+        checked = next((r for r in self.history if r.name == self.revision.name), None)
+        if checked is None or checked.created is None:
+            return None
+        born = checked.created
+        older = [
+            (r.created, r.name)
+            for r in self.history
+            if r.ready and r.name != checked.name and r.created is not None and r.created < born
+        ]
+        return max(older)[1] if older else None

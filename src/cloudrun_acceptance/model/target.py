@@ -23,6 +23,7 @@ class Target:
     service: str | None = None
     revision: str | None = None
     revision_origin: str = ""
+    tag: str | None = None
     cloudrun_endpoint: str | None = None
     logging_endpoint: str | None = None
     test_session: str | None = None

@@ -17,9 +17,12 @@ from ..probe.counters import MAX_BASELINE_SCRAPES
 
 # Per stage: the watchdog's grace after each deadline, and the gate's own work.
 SLACK_SECONDS = 1.0
-# Admin API calls in the worst case: the service, the revision, then a listing (after a 404) or
-# the newest revision; each retried up to its own deadline.
-ADMIN_CALLS = 3
+# Admin API calls in the worst case: the service, the revision, the newest revision and the
+# listing of revisions (or of services, after a 404); each retried up to its own deadline.
+ADMIN_CALLS = 4
+# Changing traffic: a read and the update, then the operation and the reconcile (up to
+# --ready-timeout), read back with the calls above.
+UPDATE_CALLS = 2
 # Log listings past the logs deadline in the worst case: the last poll for the startup lines and
 # the lines shown beside a missing one, the wait for the gate's own requests, the 5xx, the errors.
 LOG_LISTINGS = 5
@@ -47,8 +50,10 @@ def budget(settings: Settings, contract: Contract, *, service: bool, session: bo
     named (revision and logs checks run); ``session``: the mutating checks run."""
     request = contract.http_timeout
     stages: list[tuple[str, float]] = []
+    call = admin.API_TIMEOUT + admin.RETRY_SECONDS
     if service:
-        stages.append(("Admin API", ADMIN_CALLS * (admin.API_TIMEOUT + admin.RETRY_SECONDS)))
+        # Read until the deploy settles (up to --ready-timeout), each read up to its calls.
+        stages.append(("Admin API", settings.ready_timeout + ADMIN_CALLS * call))
     stages.append(("health", settings.ready_timeout + SLACK_SECONDS))
     if contract.metrics is not None:
         stages.append(("metrics", request + SLACK_SECONDS))
@@ -63,4 +68,7 @@ def budget(settings: Settings, contract: Contract, *, service: bool, session: bo
     if service:
         listings = LOG_LISTINGS * logs.API_TIMEOUT
         stages.append(("logs", settings.logs_timeout + listings + SLACK_SECONDS))
+    if service and (settings.promote or settings.rollback_on_failure):
+        changes = UPDATE_CALLS * call + settings.ready_timeout + ADMIN_CALLS * call
+        stages.append(("traffic change", changes + SLACK_SECONDS))
     return Budget(tuple(stages))

@@ -270,18 +270,30 @@ def startup_scan(
 
 
 @pytest.fixture(scope="session")
-def server_errors(
+def own_requests(
     log_reader: LogReader, service: ServiceClient, logs_deadline: float
-) -> tuple[Listing, Ingestion] | LoggingApiError:
-    """5xx requests of the revision, once the gate's own answered requests are in the logs.
+) -> Ingestion | LoggingApiError:
+    """The gate's own answered requests, once the logs show them, with the revision of each.
 
-    Refused connections and timeouts are not waited for: a refused one never reached the
-    service, and a timed-out one is logged only when the service finishes it.
+    Refused connections and cut exchanges are not waited for: a refused one never reached the
+    service, and a cut one is logged only when (if) the service finishes it.
     """
     try:
         answered = sum(service.answered.values())
-        ingestion = await_own_requests(log_reader, service.user_agent, answered, logs_deadline)
-        return log_reader.list("httpRequest.status>=500"), ingestion
+        return await_own_requests(log_reader, service.user_agent, answered, logs_deadline)
+    except LoggingApiError as err:
+        return err
+
+
+@pytest.fixture(scope="session")
+def server_errors(
+    log_reader: LogReader, own_requests: Ingestion | LoggingApiError
+) -> tuple[Listing, Ingestion] | LoggingApiError:
+    """5xx requests of the revision, once the gate's own answered requests are in the logs."""
+    if isinstance(own_requests, LoggingApiError):
+        return own_requests
+    try:
+        return log_reader.list("httpRequest.status>=500"), own_requests
     except LoggingApiError as err:
         return err
 

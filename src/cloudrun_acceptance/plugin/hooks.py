@@ -27,6 +27,7 @@ from .collection import (  # noqa: F401 - hooks are found by pytest on the plugi
 )
 from .errors import usage_errors
 from .gate import VERDICT_KEY
+from .release import Releaser
 from .rootdir import check_spaced_paths
 from .state import STATE_KEY, GateState
 
@@ -121,6 +122,8 @@ def _register_reporter(config: pytest.Config, state: GateState) -> None:
     )
     reporter = GateReporter(config, record, reports / f"{stem}.md", Path(config.option.xmlpath))
     config.pluginmanager.register(reporter, "cloudrun-acceptance-reporter")
+    if state.target.ref is not None:
+        config.pluginmanager.register(Releaser(state, record), "cloudrun-acceptance-releaser")
 
 
 @pytest.hookimpl(optionalhook=True)

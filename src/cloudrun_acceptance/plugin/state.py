@@ -12,7 +12,7 @@ import pytest
 from ..config.contract import load_contract
 from ..config.envfile import load_env_file
 from ..config.settings import Settings, Sources, resolve_settings, target_from_settings
-from ..google.admin import describe_service
+from ..google.admin import describe_settled
 from ..model.contract import Contract
 from ..model.errors import AdminApiError
 from ..model.secret import Secret
@@ -71,11 +71,15 @@ class GateState:
             add_cleanup(self.sandbox.stop)
             deployment = self.sandbox.deployment
             self.target = Target(
-                url=self.sandbox.service_url,
+                # With --tag, the URL is the tag's, as the Admin API reports it.
+                url=None if self.settings.tag else self.sandbox.service_url,
                 url_origin="--sandbox",
                 project=deployment.project,
                 region=deployment.region,
                 service=deployment.service,
+                revision=self.settings.revision,
+                revision_origin=self.settings.origins.get("revision", ""),
+                tag=self.settings.tag,
                 cloudrun_endpoint=self.sandbox.admin_endpoint,
                 logging_endpoint=self.sandbox.logging_endpoint,
                 test_session=self.settings.test_session or self.sandbox.session_id,
@@ -116,8 +120,13 @@ class GateState:
             assert target is not None
             assert target.ref is not None
             try:
-                self._lookup = describe_service(
-                    target.ref, endpoint=target.cloudrun_endpoint, revision=target.revision
+                # A deploy caught half-way is waited for (up to --ready-timeout), not judged.
+                self._lookup = describe_settled(
+                    target.ref,
+                    endpoint=target.cloudrun_endpoint,
+                    revision=target.revision,
+                    tag=target.tag,
+                    timeout=self.settings.ready_timeout,
                 )
             except AdminApiError as err:
                 self._lookup = err
@@ -136,10 +145,18 @@ def resolved(target: Target, lookup: ServiceFacts | AdminApiError) -> Target:
     """The target with what the Admin API said: the URL (unless given) and the revision."""
     if isinstance(lookup, AdminApiError):
         return target
-    origin = target.revision_origin or "latest ready, from the Cloud Run Admin API"
+    origin = target.revision_origin or (
+        f"traffic tag {lookup.tag!r}, from the Cloud Run Admin API"
+        if lookup.tag
+        else "latest ready, from the Cloud Run Admin API"
+    )
+    url_origin = target.url_origin
+    if target.url is None and lookup.tag:
+        url_origin = f"traffic tag {lookup.tag!r}, from the Cloud Run Admin API"
     return replace(
         target,
-        url=target.url or lookup.uri,
+        url=target.url or lookup.tag_url or lookup.uri,
+        url_origin=url_origin,
         revision=lookup.revision.name,
         revision_origin=origin,
     )

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from ..model.service import ServiceFacts
 from ..model.version import VERSION
 from .record import RunRecord
+from .release import release_properties
 
 
 def suite_properties(record: RunRecord) -> list[tuple[str, str]]:
@@ -26,6 +27,7 @@ def suite_properties(record: RunRecord) -> list[tuple[str, str]]:
         "finished_at": stamp(record.finished) if record.finished else None,
         "status": record.status,
         "gate_version": VERSION,
+        **release_properties(record.release),
     }
     return [(f"cloudrun_acceptance.{key}", value) for key, value in values.items() if value]
 

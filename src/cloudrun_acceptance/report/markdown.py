@@ -10,6 +10,7 @@ from ..model.service import ServiceFacts
 from ..model.verdict import INITIAL
 from ..model.version import VERSION
 from .record import CheckResult, RunRecord
+from .release import release_markdown
 
 ICONS = {
     "passed": "✅",
@@ -68,6 +69,7 @@ def render_markdown(record: RunRecord) -> str:
         )
     lines += _figures(record)
     lines += _configuration(record)
+    lines += release_markdown(record.release)
     lines += _failures(record)
     lines += _not_run(record)
     return "\n".join(lines).rstrip() + "\n"

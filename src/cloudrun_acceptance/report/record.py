@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ..model.contract import Contract
 from ..model.errors import AdminApiError
+from ..model.release import ReleaseOutcome
 from ..model.service import ServiceFacts
 from ..model.target import Target
 
@@ -51,6 +52,7 @@ class RunRecord:
     deselected: list[str] = field(default_factory=list)
     exitstatus: int = 0
     interrupted: bool = False
+    release: ReleaseOutcome | None = None
 
     def count(self, outcome: str) -> int:
         """How many checks ended with ``outcome`` (as shown)."""
@@ -58,7 +60,10 @@ class RunRecord:
 
     @property
     def status(self) -> str:
-        """PASSED, FAILED or INCONCLUSIVE: the gate's verdict on the revision."""
+        """PASSED, FAILED or INCONCLUSIVE: the gate's verdict on the revision (a traffic change
+        that was asked for and failed fails the gate too)."""
+        if self.release is not None and self.release.failed:
+            return "FAILED"
         if self.count("failed") or self.count("error") or self.count("not run") or self.interrupted:
             return "FAILED"
         if self.count("inconclusive"):

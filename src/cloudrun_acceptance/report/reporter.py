@@ -19,6 +19,7 @@ from ..model.verdict import Verdict
 from .junit import suite_properties
 from .markdown import render_markdown
 from .record import CheckResult, RunRecord
+from .release import release_lines
 from .terminal import verdict_line
 
 # The attribute of a TestReport that carries the check's verdict (to the controller, under xdist).
@@ -112,6 +113,8 @@ class GateReporter:
             terminalreporter.write_line(f"cloudrun-acceptance: {problem}", red=True)
         paths = ([self.junit] if self.junit else []) + self.written
         status = self.record.status
+        for line in release_lines(self.record.release):
+            terminalreporter.write_line(line)
         terminalreporter.write_line(
             verdict_line(self.record, paths),
             green=status == "PASSED",

@@ -1,47 +1,52 @@
-"""A local Cloud Run Admin API v2 (REST JSON) that describes the sandbox deployment.
+"""A local Cloud Run Admin API v2 (REST JSON) over the sandbox deployment.
 
-It answers the paths the real google-cloud-run client uses (get and list of services and
-revisions), in the real API's JSON shape. Enums are numbers, because the client asks for
-``$alt=json;enum-encoding=int``.
+It answers what the real google-cloud-run client sends: get and list of services and revisions;
+UpdateService (``PATCH`` of the whole service, with its etag), answered by a long-running
+operation that ``GET .../operations/ID`` shows running, then done with the service; 409 ABORTED
+on a stale etag; 403 when the identity may not update. It keeps the traffic it was given, so a
+later read describes it. Enums are numbers: the client asks for ``$alt=json;enum-encoding=int``.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
+import threading
+import time
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from .deployment import (
-    FAILED_REVISION,
-    IMAGE,
-    PREVIOUS_REVISION,
-    PROJECT_NUMBER,
-    Deployment,
-    rfc3339,
-)
+from .deployment import FAILED_REVISION, Deployment, rfc3339
 from .jsonserver import JsonServer, error_body
+from .revisions import SUCCEEDED, revisions
+from .traffic import Traffic
 
-LATEST, REVISION = 1, 2  # TrafficTargetAllocationType
-FAILED, SUCCEEDED = 3, 4  # Condition.State
+RECONCILING = 2  # Condition.State
 OTHER_SERVICE = "emergence-app-staging"
-NOT_READY_MESSAGE = (
-    f"Revision '{FAILED_REVISION}' is not ready and cannot serve traffic. The user-provided "
-    "container failed to start and listen on the port defined provided by the PORT=8080 "
-    "environment variable within the allocated timeout."
-)
+SERVICE_TYPE = "type.googleapis.com/google.cloud.run.v2.Service"
+# How long an update's operation runs (and the service reconciles) before it is done.
+OPERATION_SECONDS = 0.3
 _PATH = re.compile(
-    r"^/v2/projects/(?P<project>[^/]+)/locations/(?P<region>[^/]+)/services"
-    r"(?:/(?P<service>[^/]+)(?:/revisions(?:/(?P<revision>[^/]+))?)?)?$"
+    r"^/v2/projects/(?P<project>[^/]+)/locations/(?P<region>[^/]+)/"
+    r"(?:operations/(?P<operation>[^/]+)|services"
+    r"(?:/(?P<service>[^/]+)(?:/revisions(?:/(?P<revision>[^/]+))?)?)?)$"
 )
 
 
 class AdminApi:
-    """The routes of the local Admin API, over one sandbox deployment."""
+    """The routes of the local Admin API, over one sandbox deployment and its traffic."""
 
-    def __init__(self, deployment: Deployment) -> None:
+    def __init__(self, deployment: Deployment, traffic: Traffic) -> None:
         self.deployment = deployment
-        self.revisions = self._revisions()
+        self.traffic = traffic
+        self.revisions = revisions(deployment)
+        self.generation = 3
+        self.etag = _etag()
+        self.reconciled_at = time.monotonic() + deployment.behaviour.reconcile_seconds
+        self.operations: dict[str, float] = {}
+        self.updates: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
 
     def __call__(
         self, method: str, path: str, query: Mapping[str, list[str]], body: Any
@@ -49,19 +54,16 @@ class AdminApi:
         d = self.deployment
         status = d.behaviour.admin_api_status
         if status == 403:
-            return 403, error_body(
-                403,
-                "PERMISSION_DENIED",
-                f"Permission 'run.services.get' denied on resource '{d.service_name}' "
-                "(or it may not exist).",
-            )
+            return 403, _denied("run.services.get", d.service_name)
         match = _PATH.match(path)
-        if method != "GET" or match is None:
+        if match is None or method not in {"GET", "PATCH"}:
             return 404, error_body(404, "NOT_FOUND", f"Method not found: {method} {path}")
         if (match["project"], match["region"]) != (d.project, d.region):
             return 404, error_body(
                 404, "NOT_FOUND", f"Location {match['region']} of {match['project']} not found"
             )
+        if match["operation"] is not None:
+            return self._operation(match["operation"])
         service, revision = match["service"], match["revision"]
         known = {OTHER_SERVICE} if status == 404 else {d.service, OTHER_SERVICE}
         if service is None:
@@ -73,121 +75,111 @@ class AdminApi:
                 f"Resource '{service}' of kind 'SERVICE' in region '{d.region}' in project "
                 f"'{d.project}' does not exist.",
             )
+        if method == "PATCH":
+            return self._update(service, body if isinstance(body, Mapping) else {})
         if path.endswith("/revisions"):
             return 200, {"revisions": list(self.revisions.values())}
         if revision is None:
-            return 200, self._service(service)
+            return 200, self._read(service)
         if revision not in self.revisions:
             return 404, error_body(
                 404, "NOT_FOUND", f"Resource '{revision}' of kind 'REVISION' does not exist."
             )
         return 200, self.revisions[revision]
 
-    def _revisions(self) -> dict[str, dict[str, Any]]:
-        d = self.deployment
-        created = d.created_at
-        revisions = {
-            d.revision: self._revision(d.revision, created, d.env, ready=True),
-            PREVIOUS_REVISION: self._revision(
-                PREVIOUS_REVISION, created - timedelta(hours=1), d.env, ready=True
-            ),
-        }
-        if d.behaviour.latest_not_ready:
-            revisions[FAILED_REVISION] = self._revision(
-                FAILED_REVISION, created + timedelta(seconds=1), d.env, ready=False
-            )
-        return revisions
+    def _read(self, name: str) -> dict[str, Any]:
+        described = self._service(name)
+        if self.deployment.behaviour.update_status == 409:
+            # Another deployer changes the service right after each read: an update with the
+            # etag the gate read is refused.
+            with self._lock:
+                self.etag = _etag()
+        return described
 
-    def _revision(
-        self, name: str, created: Any, env: Mapping[str, str], *, ready: bool
-    ) -> dict[str, Any]:
+    def _update(self, name: str, body: Mapping[str, Any]) -> tuple[int, Any]:
         d = self.deployment
-        variables: list[dict[str, Any]] = [
-            {"name": key, "value": value} for key, value in env.items()
-        ]
-        for index, ref in enumerate(d.secrets):
-            # The API gives a secret by short name or by resource name: the sandbox shows both.
-            secret = f"projects/{PROJECT_NUMBER}/secrets/{ref.secret}" if index == 0 else ref.secret
-            variables.append(
-                {
-                    "name": ref.env,
-                    "valueSource": {"secretKeyRef": {"secret": secret, "version": ref.version}},
-                }
-            )
-        condition: dict[str, Any] = {
-            "type": "Ready",
-            "state": SUCCEEDED if ready else FAILED,
-            "lastTransitionTime": rfc3339(created),
+        if d.behaviour.update_status == 403 or name != d.service:
+            return 403, _denied("run.services.update", f"{d.service_name[: -len(d.service)]}{name}")
+        with self._lock:
+            if body.get("etag") != self.etag:
+                return 409, error_body(
+                    409,
+                    "ABORTED",
+                    f"Resource '{name}' has been modified since it was read (etag "
+                    f"{body.get('etag')!r} is not {self.etag!r}). Please apply your changes to the "
+                    "latest version and try again.",
+                )
+            self.updates.append(dict(body))
+            self.traffic.set(body.get("traffic", []))
+            self.generation += 1
+            self.etag = _etag()
+            operation = secrets.token_hex(8)
+            done_at = time.monotonic() + OPERATION_SECONDS
+            self.operations[operation] = done_at
+            self.reconciled_at = max(self.reconciled_at, done_at)
+        return 200, self._operation_body(operation, done=False)
+
+    def _operation(self, operation: str) -> tuple[int, Any]:
+        done_at = self.operations.get(operation)
+        if done_at is None:
+            return 404, error_body(404, "NOT_FOUND", f"Operation {operation} does not exist.")
+        return 200, self._operation_body(operation, done=time.monotonic() >= done_at)
+
+    def _operation_body(self, operation: str, *, done: bool) -> dict[str, Any]:
+        d = self.deployment
+        service = {"@type": SERVICE_TYPE, **self._service(d.service)}
+        body: dict[str, Any] = {
+            "name": f"projects/{d.project}/locations/{d.region}/operations/{operation}",
+            "metadata": service,
+            "done": done,
         }
-        if not ready:
-            # RevisionReason.HEALTH_CHECK_CONTAINER_ERROR: the container never listened on PORT.
-            condition.update({"revisionReason": 6, "message": NOT_READY_MESSAGE})
-        r = d.resources
-        return {
-            "name": f"{d.service_name}/revisions/{name}",
-            "uid": f"{name}-uid",
-            "generation": "1",
-            "createTime": rfc3339(created),
-            "service": d.service_name,
-            "scaling": {
-                "minInstanceCount": int(r["min_instances"]),
-                "maxInstanceCount": int(r["max_instances"]),
-            },
-            "maxInstanceRequestConcurrency": 80,
-            "timeout": f"{r['timeout_seconds']}s",
-            "serviceAccount": f"{PROJECT_NUMBER}-compute@developer.gserviceaccount.com",
-            "containers": [
-                {
-                    "image": IMAGE,
-                    "env": variables,
-                    "resources": {
-                        "limits": {"cpu": r["cpu"], "memory": r["memory"]},
-                        "cpuIdle": True,
-                    },
-                    "ports": [{"name": "http1", "containerPort": 8080}],
-                }
-            ],
-            "conditions": [condition],
-            "observedGeneration": "1",
-            "logUri": f"https://console.cloud.google.com/logs/viewer?project={d.project}",
-        }
+        if done:
+            body["response"] = service
+        return body
 
     def _service(self, name: str) -> dict[str, Any]:
         d = self.deployment
         latest_created = FAILED_REVISION if d.behaviour.latest_not_ready else d.revision
-        if d.behaviour.traffic_split:
-            traffic = [
-                {"type": REVISION, "revision": d.revision, "percent": 50},
-                {"type": REVISION, "revision": PREVIOUS_REVISION, "percent": 50},
-            ]
-        else:
-            traffic = [{"type": LATEST, "revision": d.revision, "percent": 100}]
-        ready = {"type": "Ready", "state": SUCCEEDED, "lastTransitionTime": rfc3339(d.created_at)}
+        reconciling = time.monotonic() < self.reconciled_at
+        state = RECONCILING if reconciling else SUCCEEDED
+        condition = {"type": "Ready", "state": state, "lastTransitionTime": rfc3339(d.created_at)}
         base = f"projects/{d.project}/locations/{d.region}/services/{name}"
         return {
-            "name": f"projects/{d.project}/locations/{d.region}/services/{name}",
+            "name": base,
             "uid": f"{name}-uid",
-            "generation": "3",
+            "generation": str(self.generation),
+            "observedGeneration": str(self.generation - 1 if reconciling else self.generation),
+            "reconciling": reconciling,
+            "etag": self.etag,
             "createTime": rfc3339(d.created_at - timedelta(days=30)),
             "updateTime": rfc3339(d.created_at),
             "creator": f"deployer@{d.project}.iam.gserviceaccount.com",
             "ingress": 1,
             "launchStage": 4,
-            "traffic": [
-                {k: v for k, v in row.items() if k != "revision" or row["type"] == REVISION}
-                for row in traffic
-            ],
-            "observedGeneration": "3",
-            "terminalCondition": ready,
-            "conditions": [ready],
+            "traffic": self.traffic.targets,
+            "terminalCondition": condition,
+            "conditions": [condition],
             "latestReadyRevision": f"{base}/revisions/{d.revision}",
             "latestCreatedRevision": f"{base}/revisions/{latest_created}",
-            "trafficStatuses": traffic,
+            "trafficStatuses": self.traffic.statuses(),
             "uri": d.service_url,
             "urls": [d.service_url],
         }
 
 
-def start_admin_api(deployment: Deployment) -> JsonServer:
+def _etag() -> str:
+    return f'"{secrets.token_hex(8)}"'
+
+
+def _denied(permission: str, resource: str) -> dict[str, Any]:
+    return error_body(
+        403,
+        "PERMISSION_DENIED",
+        f"Permission '{permission}' denied on resource '{resource}' (or it may not exist).",
+    )
+
+
+def start_admin_api(deployment: Deployment, traffic: Traffic) -> tuple[JsonServer, AdminApi]:
     """Serve the local Admin API for ``deployment``."""
-    return JsonServer(AdminApi(deployment), "sandbox-admin-api")
+    api = AdminApi(deployment, traffic)
+    return JsonServer(api, "sandbox-admin-api"), api

@@ -22,9 +22,13 @@ PROJECT = "sandbox-project"
 PROJECT_NUMBER = "123456789012"
 REGION = "europe-west1"
 SERVICE = "emergence-app"
-REVISION = "emergence-app-00002-abc"
+# The revision history, oldest first: a good one, a deploy that failed, the one under check, and
+# (with the not_ready fault) a newer one that failed too.
 PREVIOUS_REVISION = "emergence-app-00001-xyz"
-FAILED_REVISION = "emergence-app-00003-def"
+OLDER_FAILED_REVISION = "emergence-app-00002-fgh"
+REVISION = "emergence-app-00003-abc"
+FAILED_REVISION = "emergence-app-00004-def"
+CANDIDATE_TAG = "candidate"
 IMAGE = "europe-west1-docker.pkg.dev/sandbox-project/apps/emergence-app:sandbox"
 SESSION_ID = "sandbox-session"
 # The one identity token the private sandbox service accepts (the `private` fault): a stand-in
@@ -51,6 +55,7 @@ class Deployment:
     analysis_seconds: float
     created_at: datetime
     service_url: str = ""
+    tag_url: str = ""
     project: str = PROJECT
     region: str = REGION
     service: str = SERVICE
@@ -104,7 +109,9 @@ class LogStore:
     _ids: itertools.count[int] = field(default_factory=itertools.count)
     _written: list[float] = field(default_factory=list)
 
-    def _base(self, log: str, severity: str, when: datetime | None) -> dict[str, Any]:
+    def _base(
+        self, log: str, severity: str, when: datetime | None, revision: str | None = None
+    ) -> dict[str, Any]:
         moment = when or datetime.now(UTC)
         d = self.deployment
         return {
@@ -115,7 +122,7 @@ class LogStore:
                     "project_id": d.project,
                     "location": d.region,
                     "service_name": d.service,
-                    "revision_name": d.revision,
+                    "revision_name": revision or d.revision,
                     "configuration_name": d.service,
                 },
             },
@@ -131,10 +138,19 @@ class LogStore:
         entry["textPayload"] = text
         self._append(entry)
 
-    def request(self, method: str, url: str, status: int, latency: float, user_agent: str) -> None:
-        """A request log entry, as Cloud Run writes one per request."""
+    def request(  # noqa: PLR0917 - the fields of a request log entry
+        self,
+        method: str,
+        url: str,
+        status: int,
+        latency: float,
+        user_agent: str,
+        revision: str | None = None,
+    ) -> None:
+        """A request log entry, as Cloud Run writes one per request, for the revision that
+        answered it."""
         severity = "ERROR" if status >= 500 else "WARNING" if status >= 400 else "INFO"
-        entry = self._base("requests", severity, None)
+        entry = self._base("requests", severity, None, revision)
         entry["httpRequest"] = {
             "requestMethod": method,
             "requestUrl": url,

@@ -7,11 +7,13 @@ breakage, one field on ``Behaviour`` that the sandbox honours).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
 LOGS_LAG_SECONDS = 5.0
+RECONCILE_SECONDS = 2.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,6 +37,12 @@ class Behaviour:
     env_changes: Mapping[str, str | None] = field(default_factory=dict)
     secret_version: str | None = None
     traffic_split: bool = False
+    # "candidate": deployed with --no-traffic --tag candidate, the previous revision serving.
+    flow: Literal["direct", "candidate"] = "direct"
+    tag: Literal["on_new", "missing", "on_previous"] = "on_new"
+    reconcile_seconds: float = 0.0
+    served_by_other: bool = False
+    update_status: int = 200
     latest_not_ready: bool = False
     admin_api_status: int = 200
     # The logs, and the Logging API.
@@ -165,6 +173,47 @@ FAULTS: Mapping[str, Fault] = {
             "traffic_split",
             "traffic is split 50/50 with the previous revision",
             lambda b: replace(b, traffic_split=True),
+        ),
+        Fault(
+            "tagged_candidate",
+            "the new revision was deployed with --no-traffic --tag candidate: the previous one "
+            "serves 100%, the candidate only at its tag URL",
+            lambda b: replace(b, flow="candidate"),
+        ),
+        Fault(
+            "tag_missing",
+            "deployed with --no-traffic but without a tag: the service has no tag 'candidate'",
+            lambda b: replace(b, flow="candidate", tag="missing"),
+        ),
+        Fault(
+            "tag_elsewhere",
+            "deployed with --no-traffic; the tag 'candidate' still points at the older revision",
+            lambda b: replace(b, flow="candidate", tag="on_previous"),
+        ),
+        Fault(
+            "reconciling",
+            f"the service is still reconciling the deploy for {RECONCILE_SECONDS:g} s, then ready",
+            lambda b: replace(b, reconcile_seconds=RECONCILE_SECONDS),
+        ),
+        Fault(
+            "stuck_reconciling",
+            "the service never finishes reconciling",
+            lambda b: replace(b, reconcile_seconds=math.inf),
+        ),
+        Fault(
+            "served_by_other",
+            "the service URL's requests are answered by the older revision",
+            lambda b: replace(b, served_by_other=True),
+        ),
+        Fault(
+            "update_conflict",
+            "another deployer changes the service between each read and the gate's update (etag)",
+            lambda b: replace(b, update_status=409),
+        ),
+        Fault(
+            "update_403",
+            "the gate's identity may read the service but not update it (run.services.update)",
+            lambda b: replace(b, update_status=403),
         ),
         Fault(
             "not_ready",

@@ -10,6 +10,7 @@ from typing import Any
 
 from .deployment import IDENTITY_TOKEN, LogStore
 from .service import Fleet
+from .traffic import Traffic
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -39,11 +40,11 @@ class Frontend:
     Plain ASGI rather than BaseHTTPMiddleware, which would add latency to every request.
     """
 
-    def __init__(self, app: ASGIApp, fleet: Fleet, log: LogStore, base_url: str) -> None:
+    def __init__(self, app: ASGIApp, fleet: Fleet, log: LogStore, traffic: Traffic) -> None:
         self.app = app
         self.fleet = fleet
         self.log = log
-        self.base_url = base_url
+        self.traffic = traffic
         self.sent: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -73,12 +74,14 @@ class Frontend:
                 self.sent[key] = self.sent.get(key, 0) + 1
             headers = dict(scope.get("headers", []))
             agent = headers.get(b"user-agent", b"").decode("latin-1")
+            host, port = scope["server"]
             self.log.request(
                 scope["method"],
-                self.base_url + scope["path"],
+                f"http://{host}:{port}{scope['path']}",
                 status,
                 time.perf_counter() - start,
                 agent,
+                revision=self.traffic.revision_for(port),
             )
 
     def _front_door(self, scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:

@@ -16,12 +16,13 @@ import httpx
 import uvicorn
 
 from ..model.contract import Contract
-from .adminapi import start_admin_api
+from .adminapi import AdminApi, start_admin_api
 from .deployment import CRASH_SESSION_ID, SESSION_ID, Deployment, LogStore, plan_deployment
 from .faults import Behaviour, behaviour_for
 from .frontend import Frontend
 from .loggingapi import LoggingApi, start_logging_api
 from .service import ENABLE_ENV, Fleet, create_app, metrics_enabled
+from .traffic import Traffic
 
 START_TIMEOUT = 10.0
 
@@ -51,6 +52,8 @@ class Sandbox:
     logging_endpoint: str | None = None
     logging_api: LoggingApi | None = None
     fleet: Fleet | None = None
+    traffic: Traffic | None = None
+    admin_api: AdminApi | None = None
     _stops: list[Callable[[], None]] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -82,13 +85,16 @@ def start_sandbox(
     deployment = plan_deployment(
         behaviour, env, revision.secrets, revision.resources, analysis_seconds
     )
-    sock = bind_loopback()
+    sock, tag_sock = bind_loopback(), bind_loopback()
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    deployment = replace(deployment, service_url=url)
+    # A tag URL (https://TAG---SERVICE-HASH.a.run.app on Cloud Run) is a port of its own here.
+    tag_url = f"http://127.0.0.1:{tag_sock.getsockname()[1]}"
+    deployment = replace(deployment, service_url=url, tag_url=tag_url)
+    traffic = Traffic(deployment, tag_port=tag_sock.getsockname()[1])
     log = LogStore(deployment)
     fleet = Fleet(deployment)
-    frontend = Frontend(create_app(deployment, fleet, log), fleet, log, url)
-    sandbox = Sandbox(deployment, url, log, frontend, fleet=fleet)
+    frontend = Frontend(create_app(deployment, fleet, log), fleet, log, traffic)
+    sandbox = Sandbox(deployment, url, log, frontend, fleet=fleet, traffic=traffic)
     server = uvicorn.Server(
         uvicorn.Config(frontend, log_level="warning", lifespan="off", access_log=False)
     )
@@ -98,7 +104,7 @@ def start_sandbox(
         # as while a Cloud Run instance starts.
         time.sleep(behaviour.cold_start_seconds)
         _startup_lines(deployment, log, fleet)
-        server.run(sockets=[sock])
+        server.run(sockets=[sock, tag_sock])
 
     thread = threading.Thread(target=serve, name="sandbox-service", daemon=True)
     thread.start()
@@ -110,9 +116,10 @@ def start_sandbox(
         server.force_exit = True
         thread.join(timeout=5 + behaviour.cold_start_seconds)
         sock.close()
+        tag_sock.close()
 
     sandbox._stops.append(stop_service)
-    admin = start_admin_api(deployment)
+    admin, sandbox.admin_api = start_admin_api(deployment, traffic)
     sandbox._stops.append(admin.stop)
     sandbox.admin_endpoint = admin.url
     logging_server, sandbox.logging_api = start_logging_api(log)

@@ -29,7 +29,7 @@ def ref_of(sandbox: Sandbox, service: str | None = None) -> ServiceRef:
 
 def test_the_service_and_its_latest_ready_revision_as_plain_values(sandbox):
     facts = describe_service(ref_of(sandbox), endpoint=sandbox.admin_endpoint)
-    assert facts.revision.name == facts.latest_ready == "emergence-app-00002-abc"
+    assert facts.revision.name == facts.latest_ready == "emergence-app-00003-abc"
     assert facts.uri == sandbox.service_url
     assert facts.revision.ready is True and not facts.pinned
     assert facts.revision.env["CONCEPT_RECALL_METRICS_ENABLED"] == "true"

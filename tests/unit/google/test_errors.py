@@ -60,7 +60,14 @@ CALL = ApiCall(
         (
             exceptions.Conflict("etag mismatch"),
             409,
-            "the Cloud Run Admin API failed run.services.get: 409 etag mismatch",
+            "the Cloud Run Admin API refused run.services.get on projects/p/locations/r/services/s: "
+            "the service changed after the gate read it (409: etag mismatch)",
+            "nothing was changed.",
+        ),
+        (
+            exceptions.TooManyRequests("quota"),
+            429,
+            "the Cloud Run Admin API failed run.services.get: 429 quota",
             "the request was projects/p/locations/r/services/s",
         ),
         (

@@ -23,7 +23,7 @@ class Ingesting:
         self.visible_at = time.monotonic() + lag
         self.queries: list[str] = []
 
-    def list(self, condition: str = "") -> Listing:
+    def list(self, condition: str = "", *, any_revision: bool = False) -> Listing:
         self.queries.append(condition)
         shown = tuple(self.records) if time.monotonic() >= self.visible_at else ()
         return Listing(shown, 1, False, condition)
