@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 # Imported once here: pytester's in-process runs drop the modules first imported during a test.
 # These are slow to import, protobuf registries must not be built twice, and httpx caches the
@@ -57,9 +57,25 @@ def gate_dir(pytester: pytest.Pytester) -> pytest.Pytester:
 
 
 @pytest.fixture
-def running_sandbox() -> Iterator[Sandbox]:
-    """A sandbox started by the test itself, as a deployed service the gate is pointed at."""
-    contract = load_contract(SHIPPED_CONTRACT)
-    sandbox = start_sandbox(contract, load_env_file(REPO / "env.yaml"), analysis_seconds=0.05)
-    yield sandbox
-    sandbox.stop()
+def sandbox_with() -> Iterator[Callable[..., Sandbox]]:
+    """Start a sandbox with these faults, as a deployed service the gate is pointed at; the test
+    reads its state (traffic, updates, requests) after the run."""
+    started: list[Sandbox] = []
+
+    def start(*faults: str) -> Sandbox:
+        contract = load_contract(SHIPPED_CONTRACT)
+        sandbox = start_sandbox(
+            contract, load_env_file(REPO / "env.yaml"), faults=faults, analysis_seconds=0.05
+        )
+        started.append(sandbox)
+        return sandbox
+
+    yield start
+    for sandbox in started:
+        sandbox.stop()
+
+
+@pytest.fixture
+def running_sandbox(sandbox_with: Callable[..., Sandbox]) -> Sandbox:
+    """A good sandbox started by the test itself."""
+    return sandbox_with()

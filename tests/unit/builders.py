@@ -8,6 +8,7 @@ from typing import Any
 
 from cloudrun_acceptance.model.service import (
     RevisionFacts,
+    RevisionSummary,
     SecretMount,
     ServiceFacts,
     ServiceRef,
@@ -21,7 +22,11 @@ TRAFFIC = (TrafficRow(REVISION, 90, latest=True), TrafficRow("svc-00001-xyz", 10
 
 
 def service_facts(
-    *, traffic: Iterable[TrafficRow] = TRAFFIC, uri: str = "https://svc.run.app", **revision: Any
+    *,
+    traffic: Iterable[TrafficRow] = TRAFFIC,
+    uri: str = "https://svc.run.app",
+    history: tuple[RevisionSummary, ...] = (),
+    **revision: Any,
 ) -> ServiceFacts:
     """Service ``svc`` in project ``p``, region ``r``, checking ``svc-00002-abc`` (90% of traffic)."""
     defaults = {
@@ -38,6 +43,7 @@ def service_facts(
         latest_created=REVISION,
         traffic=tuple(traffic),
         revision=RevisionFacts(**{**defaults, **revision}),
+        history=history,
     )
 
 

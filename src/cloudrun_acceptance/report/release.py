@@ -21,11 +21,9 @@ def release_markdown(outcome: ReleaseOutcome | None) -> list[str]:
         return []
     plan = outcome.plan
     result = ("❌ " if outcome.failed else "✅ " if outcome.changed else "") + outcome.summary
-    rows = [
-        ("Decision", TITLES[plan.action]),
-        ("Why", plan.reason),
-        ("Result", result),
-    ]
+    rows = [("Decision", TITLES[plan.action]), ("Why", plan.reason)]
+    if outcome.changed or outcome.failed:
+        rows.append(("Result", result))
     if outcome.at is not None:
         rows.append(("When", outcome.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")))
     if outcome.operation:

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..config.contract import load_contract
 from ..config.envfile import load_env_file
 from ..model.errors import ConfigError
-from .deployment import SESSION_ID
+from .deployment import CANDIDATE_TAG, SESSION_ID
 from .faults import FAULTS
 from .launcher import start_sandbox
 
@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         f"--logging-endpoint={sandbox.logging_endpoint}",
         f"--test-session={SESSION_ID}",
     ]
+    if d.behaviour.flow == "candidate":
+        gate.append(f"--tag={CANDIDATE_TAG}")
     print(f"service      {sandbox.service_url}")
     print(f"Admin API    {sandbox.admin_endpoint}  ({d.service_name})")
     print(f"Logging API  {sandbox.logging_endpoint}")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from cloudrun_acceptance.checks.logs import (
     judge_error_entries,
+    judge_identity,
     judge_server_errors,
     judge_startup_line,
 )
@@ -123,3 +124,27 @@ def test_a_startup_line_is_not_failed_before_any_line_of_the_revision_is_ingeste
         "be looked for: the entries were not yet ingested"
     )
     assert "raise --logs-timeout (now 1 s)" in verdict.advice
+
+
+def test_the_gates_requests_must_be_answered_by_the_revision_under_check():
+    def request(revision: str) -> LogRecord:
+        return LogRecord(WHEN, "INFO", "", method="GET", url="http://svc/api/health", status=200,
+                         latency="0.01s", revision=revision)  # fmt: skip
+
+    mine = Ingestion(2, 2, 0.5, (request("svc-2"), request("svc-2")))
+    assert judge_identity(mine, "svc-2", 3).summary == (
+        "all 2 of the gate's requests were answered by svc-2"
+    )
+    theirs = Ingestion(2, 2, 0.5, (request("svc-2"), request("svc-1")))
+    verdict = judge_identity(theirs, "svc-2", 3)
+    assert verdict.status == "failed"
+    assert (
+        verdict.summary
+        == "1 of the gate's 2 requests in the logs were answered by svc-1, not by svc-2"
+    )
+    assert verdict.evidence == (
+        "request <- revision that answered it:",
+        "  2026-11-26T09:00:00.000+00:00 GET http://svc/api/health -> 200 in 0.01s <- svc-1",
+    )
+    partial = judge_identity(Ingestion(1, 2, 3.0, (request("svc-2"),)), "svc-2", 3)
+    assert partial.status == "inconclusive"

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from cloudrun_acceptance.checks.revision import (
     judge_env_var,
     judge_resource,
     judge_secret,
+    judge_settled,
     judge_traffic,
     judge_unexpected_env,
 )
 from cloudrun_acceptance.model.contract import RevisionRules, SecretRef
 from cloudrun_acceptance.model.service import (
     SecretMount,
+    TrafficRow,
 )
 from tests.unit.builders import service_facts
 
@@ -70,3 +73,37 @@ def test_resources_compare_as_quantities():
     failing = judge_resource(service_facts(), "max_instances", "10")
     assert failing.summary == "max_instances is not set on svc-00002-abc, the contract says 10"
     assert failing.advice.startswith("deploy with --max-instances=10")
+
+
+def test_a_settled_deploy_passes_and_one_still_reconciling_says_so():
+    settled = replace(service_facts(ready=True), generation=4, observed_generation=4, waited=2.0)
+    verdict = judge_settled(settled, 60)
+    assert verdict.status == "passed"
+    assert verdict.summary == (
+        "the service has reconciled (generation 4, observed 4) and svc-00002-abc is Ready; "
+        "waited 2.0 s"
+    )
+    stuck = replace(settled, observed_generation=3, reconciling=True, waited=60.0)
+    failing = judge_settled(stuck, 60)
+    assert failing.summary == (
+        "the service is still reconciling after 60.0 s (generation 4, observed 3, reconciling)"
+    )
+    assert "raise --ready-timeout (now 60 s)" in failing.advice
+    undecided = replace(settled, revision=replace(settled.revision, ready=None))
+    assert judge_settled(undecided, 60).summary.endswith("; svc-00002-abc is not Ready yet)")
+
+
+def test_a_tagged_candidate_carries_the_tag_and_its_share_is_only_reported():
+    candidate = replace(
+        service_facts(
+            traffic=[TrafficRow("svc-00001-xyz", 100), TrafficRow("svc-00002-abc", 0, tag="c")]
+        ),
+        tag="c",
+        tag_url="https://c---svc.run.app",
+    )
+    verdict = judge_traffic(candidate, RevisionRules(traffic_percent=100))
+    assert verdict.status == "passed"
+    assert verdict.summary == (
+        "svc-00002-abc carries the traffic tag 'c' (https://c---svc.run.app) and serves 0% of "
+        "traffic before promotion (reported, not judged; the contract's share is 100%)"
+    )
