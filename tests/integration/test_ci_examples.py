@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from typing import Any
 
@@ -123,3 +124,34 @@ def test_examples_deploy_what_the_gate_checks():
         text = (REPO / "docs/ci" / example).read_text()
         assert re.search(r"--env-vars-file[ =]env.yaml", text), example
         assert pinned in text, example
+
+
+def service_source(gate_dir) -> None:
+    """The service's source beside the gate, as the examples assume: the good fixture tree."""
+    tree = REPO / "tests/fixtures/preflight/good"
+    for path in tree.rglob("*"):
+        target = gate_dir.path / path.relative_to(tree)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif target.name != "env.yaml":  # the gate's env.yaml is the one deployed
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target)
+
+
+def test_the_pre_flight_steps_run_before_the_deploy(gate_dir):
+    service_source(gate_dir)
+    commands = []
+    for example in ("github-actions.yml", "github-actions-direct.yml"):
+        steps = yaml.safe_load((REPO / "docs/ci" / example).read_text())["jobs"]["deploy"]["steps"]
+        names = [step.get("name", "") for step in steps]
+        assert names.index("Pre-flight") < next(i for i, n in enumerate(names) if "Deploy" in n)
+        commands.append(steps[names.index("Pre-flight")]["run"])
+    build = yaml.safe_load((REPO / "docs/ci/cloudbuild.yaml").read_text())
+    ids = [step["id"] for step in build["steps"]]
+    assert ids.index("pre-flight") < ids.index("deploy")
+    script = build["steps"][ids.index("pre-flight")]["args"][-1]
+    commands.append(next(line for line in script.splitlines() if line.startswith("pytest")))
+    for command in commands:
+        run = run_gate(gate_dir, *gate_arguments(command))
+        run.expect()
+        assert len(run.outcomes) == 5 and run.result.ret == 0

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from cloudrun_acceptance.model.contract import PreflightRules
+from cloudrun_acceptance.model.preflight import SourceTree
 from cloudrun_acceptance.model.service import (
     RevisionFacts,
     RevisionSummary,
@@ -15,6 +18,7 @@ from cloudrun_acceptance.model.service import (
     TrafficRow,
 )
 from cloudrun_acceptance.model.target import Target
+from cloudrun_acceptance.preflight.tree import read_tree
 from cloudrun_acceptance.report.record import CheckResult, RunRecord
 
 REVISION = "svc-00002-abc"
@@ -64,3 +68,14 @@ def run_record(*results: CheckResult, **extra: Any) -> RunRecord:
 def check_result(name: str, outcome: str, **extra: Any) -> CheckResult:
     """The result of the check ``name`` of tests/acceptance/test_x.py."""
     return CheckResult(f"tests/acceptance/test_x.py::{name}", outcome, **extra)
+
+
+def source_tree(
+    root: Path, cmd: str, requirements: str = "prometheus-client==0.21.1\n"
+) -> SourceTree:
+    """A source tree with src/backend/main.py, a Dockerfile ending with ``cmd``, requirements."""
+    (root / "src/backend").mkdir(parents=True, exist_ok=True)
+    (root / "src/backend/main.py").write_text("app = None\n")
+    (root / "Dockerfile").write_text(f"FROM python:3.11-slim\n{cmd}\n")
+    (root / "requirements.txt").write_text(requirements)
+    return read_tree(root, required_paths=PreflightRules().required_paths, env_file="env.yaml")

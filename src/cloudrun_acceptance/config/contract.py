@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
+
 from ..metrics.names import METRIC_TYPES, is_metric_name
 from ..model.contract import (
     DEFAULT_MAX_BODY_BYTES,
@@ -24,6 +26,7 @@ from ..model.contract import (
     ExpectedMetric,
     LogRules,
     MetricsRules,
+    PreflightRules,
     RevisionRules,
     SecretRef,
 )
@@ -34,7 +37,19 @@ def load_contract(path: Path) -> Contract:
     """Read and validate a contract file."""
     document, data = read_yaml(path, "contract", "pass --contract PATH to an existing file")
     root = Node(document, "", path)
-    root.mapping(("health", "http", "metrics", "analysis", "cache", "revision", "logs", "defaults"))
+    root.mapping(
+        (
+            "health",
+            "http",
+            "metrics",
+            "analysis",
+            "cache",
+            "revision",
+            "logs",
+            "preflight",
+            "defaults",
+        )
+    )
     metrics = _metrics(root.child("metrics"))
     analysis = _analysis(root.child("analysis"))
     cache = _cache(root.child("cache"))
@@ -59,6 +74,7 @@ def load_contract(path: Path) -> Contract:
         cache=cache,
         revision=_revision(root.child("revision")),
         logs=_logs(root.child("logs")),
+        preflight=_preflight(root.child("preflight")),
         defaults=_defaults(root.child("defaults")),
     )
 
@@ -228,6 +244,37 @@ def _logs(node: Node) -> LogRules:
         startup_lines=tuple(lines),
         error_severity=node.child("error_severity").choice(("report", "fail"), "report"),
         max_entries=node.child("max_entries").integer(1000, positive=True),
+    )
+
+
+def _preflight(node: Node) -> PreflightRules:
+    if not node.present():
+        return PreflightRules()
+    node.mapping(
+        ("command", "app_dir", "app", "port", "required_paths", "requirements", "env_file")
+    )
+    app = node.child("app").text("")
+    if app and not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", app):
+        node.child("app").fail(f"{app!r} is not module:attribute", "write it as uvicorn takes it")
+    app_dir = node.child("app_dir").text("").strip("/")
+    defaults = PreflightRules().required_paths + ((f"{app_dir}/",) if app_dir else ())
+    paths = tuple(item.text("") for item in node.child("required_paths").items()) or defaults
+    requirements = []
+    for item in node.child("requirements").items():
+        text = item.text("")
+        try:
+            Requirement(text)
+        except InvalidRequirement as err:
+            item.fail(f"{text!r} is not a requirement ({err})", "write it as pip takes it")
+        requirements.append(text)
+    return PreflightRules(
+        command=node.child("command").text(""),
+        app_dir=app_dir,
+        app=app,
+        port=node.child("port").integer(8080, positive=True),
+        required_paths=paths,
+        requirements=tuple(requirements) or PreflightRules().requirements,
+        env_file=node.child("env_file").text("env.yaml"),
     )
 
 

@@ -84,6 +84,14 @@ OPTIONS: tuple[OptionSpec, ...] = (
         "the newest older Ready revision (needs run.services.update)",
     ),
     OptionSpec(
+        dest="preflight",
+        flag="--preflight",
+        kind="path",
+        metavar="PATH",
+        help="pre-flight checks of the service's source tree at PATH (Dockerfile, upload set, "
+        "requirements, env.yaml): alone, or first",
+    ),
+    OptionSpec(
         dest="sandbox",
         flag="--sandbox",
         kind="flag",

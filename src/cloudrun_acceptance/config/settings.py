@@ -64,6 +64,7 @@ class Settings:
     contract: Path = Path("tests/acceptance/contract.yaml")
     env_file: Path = Path("env.yaml")
     reports_dir: Path = Path("reports")
+    preflight: Path | None = None
     ready_timeout: float = 60.0
     logs_timeout: float = 120.0
     cloudrun_endpoint: str | None = None
@@ -163,6 +164,7 @@ def resolve_settings(
         contract=path("contract"),
         env_file=path("env_file"),
         reports_dir=path("reports_dir"),
+        preflight=path("preflight") if "preflight" in values else None,
         ready_timeout=number("ready_timeout"),
         logs_timeout=number("logs_timeout"),
         cloudrun_endpoint=text("cloudrun_endpoint"),

@@ -126,6 +126,24 @@ class LogRules:
 
 
 @dataclass(frozen=True)
+class PreflightRules:
+    """What the service's source tree must hold before a deploy (``--preflight``).
+
+    ``command``, ``app_dir`` and ``app``: what the container's command must run (a program,
+    its ``--app-dir``, the ``module:attribute`` of the app); empty means not checked.
+    ``requirements``: requirement strings the service must list (a specifier asks for a pin).
+    """
+
+    command: str = ""
+    app_dir: str = ""
+    app: str = ""
+    port: int = 8080
+    required_paths: tuple[str, ...] = ("Dockerfile", "requirements.txt")
+    requirements: tuple[str, ...] = ("prometheus-client",)
+    env_file: str = "env.yaml"
+
+
+@dataclass(frozen=True)
 class Contract:
     """The whole contract of one service. Nothing about a particular service lives in code:
     what is specific (paths, bodies, metrics, budgets) is required from the file, and a section
@@ -141,6 +159,7 @@ class Contract:
     cache: CacheRules | None = None
     revision: RevisionRules = RevisionRules()
     logs: LogRules = LogRules()
+    preflight: PreflightRules = PreflightRules()
     defaults: Mapping[str, str] = field(default_factory=dict)
 
 

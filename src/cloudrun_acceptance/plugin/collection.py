@@ -5,28 +5,49 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 
 from ..config.settings import TARGET_HELP
 from .errors import usage_errors
-from .state import GateState, state_of
+from .state import STATE_KEY, GateState, state_of
 
 
 def _is_gate_check(item: pytest.Item) -> bool:
     return "target" in getattr(item, "fixturenames", ())
 
 
+PREFLIGHT_MODULE = "test_preflight"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The pre-flight checks (test_preflight*.py) are collected only with --preflight."""
+    if not collection_path.name.startswith(PREFLIGHT_MODULE):
+        return None
+    state = config.stash.get(STATE_KEY, None)
+    return True if state is None or state.settings.preflight is None else None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Require a target for gate checks; order them by stage; give them a timeout that fits."""
     checks = [item for item in items if _is_gate_check(item)]
     if not checks:
+        items.sort(key=_stage)
         return
     state = state_of(config)
     if state.target is None:
         if hasattr(config, "workerinput"):
             # xdist cannot carry a usage error from a worker: each check errors instead, with
             # the same message (from the target fixture).
+            return
+        if state.settings.preflight is not None:
+            # The pre-flight alone: the checks of a deployed revision have nothing to check.
+            config.hook.pytest_deselected(items=checks)
+            items[:] = sorted((item for item in items if item not in checks), key=_stage)
+            if state.record is not None:  # not deselected by the user: the report says why
+                out = {item.nodeid for item in checks}
+                state.record.deselected = [n for n in state.record.deselected if n not in out]
             return
         raise pytest.UsageError(f"no service to check: {TARGET_HELP}")
     items.sort(key=lambda item: _stage(item) if _is_gate_check(item) else 0)
@@ -73,12 +94,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def _parametrize(metafunc: pytest.Metafunc) -> None:
     names = metafunc.fixturenames
-    if not {"expected_metric", "env_key", "expected_secret", "resource", "startup_line"} & set(
-        names
-    ):
+    wanted = {"expected_metric", "env_key", "expected_secret", "resource", "startup_line"}
+    if not (wanted | {"requirement"}) & set(names):
         return
     state = state_of(metafunc.config)
     rules = state.contract
+    if "requirement" in names:
+        required = rules.preflight.requirements
+        metafunc.parametrize("requirement", required, ids=list(required))
     if "expected_metric" in names:
         metrics = rules.metrics.expected if rules.metrics else ()
         metafunc.parametrize("expected_metric", metrics, ids=[metric.name for metric in metrics])

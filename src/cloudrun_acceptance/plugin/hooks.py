@@ -21,18 +21,19 @@ from ..model.target import Target
 from ..model.version import VERSION
 from ..report.record import RunRecord
 from ..report.reporter import REPORT_ATTRIBUTE, GateReporter, verdict_payload
-from .collection import (  # noqa: F401 - hooks are found by pytest on the plugin module
-    pytest_collection_modifyitems,
-    pytest_generate_tests,
-)
 from .errors import usage_errors
 from .gate import VERDICT_KEY
 from .release import Releaser
 from .rootdir import check_spaced_paths
 from .state import STATE_KEY, GateState
 
-# The fixtures live in their own module, registered with this one.
-pytest_plugins = ("cloudrun_acceptance.plugin.fixtures",)
+# The collection rules and the fixtures live in modules of their own, registered with this one.
+pytest_plugins = (
+    "cloudrun_acceptance.plugin.collection",
+    "cloudrun_acceptance.plugin.fixtures",
+    "cloudrun_acceptance.plugin.fixtures_cloud",
+    "cloudrun_acceptance.plugin.fixtures_preflight",
+)
 
 WORKERINPUT_KEY = "cloudrun_acceptance_target"
 MARKERS = (
@@ -99,6 +100,8 @@ def pytest_configure(config: pytest.Config) -> None:
                 state.join(Target.from_json(workerinput[WORKERINPUT_KEY]))
             return
         if not state.settings.target_requested:
+            if state.settings.preflight is not None and not config.option.collectonly:
+                _register_reporter(config, state)
             return
         state.open(config.add_cleanup)
     if not config.option.collectonly:  # a run that checks nothing reports nothing
@@ -106,23 +109,32 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _register_reporter(config: pytest.Config, state: GateState) -> None:
-    """Name the reports after the revision (or host) and the UTC start; JUnit unless given."""
-    assert state.target is not None
+    """Name the reports after the revision (or host; or the source tree, for a pre-flight
+    alone) and the UTC start; JUnit unless given."""
     started = datetime.now(UTC)
-    stem = f"{state.target.label}-{started.strftime('%Y%m%dT%H%M%SZ')}"
+    preflight = state.settings.preflight
+    label = (
+        state.target.label
+        if state.target is not None
+        else f"preflight-{(preflight or Path('.')).resolve().name}"
+    )
+    stem = f"{label}-{started.strftime('%Y%m%dT%H%M%SZ')}"
     reports = state.settings.reports_dir
     reports.mkdir(parents=True, exist_ok=True)
     if not config.option.xmlpath:
         config.option.xmlpath = str(reports / f"{stem}.xml")
+    target = state.target
     record = RunRecord(
-        target=state.target,
+        target=target,
         contract=state.contract,
-        facts=state.lookup() if state.target.ref is not None else None,
+        facts=state.lookup() if target is not None and target.ref is not None else None,
         started=started,
+        preflight_of=str(preflight) if preflight is not None and target is None else "",
     )
+    state.record = record
     reporter = GateReporter(config, record, reports / f"{stem}.md", Path(config.option.xmlpath))
     config.pluginmanager.register(reporter, "cloudrun-acceptance-reporter")
-    if state.target.ref is not None:
+    if target is not None and target.ref is not None:
         config.pluginmanager.register(Releaser(state, record), "cloudrun-acceptance-releaser")
 
 
@@ -137,8 +149,16 @@ def pytest_configure_node(node: Any) -> None:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     """The resolved target, the contract and the test session, above the results."""
     state = config.stash.get(STATE_KEY, None)
-    if state is None or state.target is None:
+    if state is None:
         return []
+    preflight = state.settings.preflight
+    if state.target is None:
+        if preflight is None:
+            return []
+        return [
+            f"cloudrun-acceptance {VERSION}: pre-flight only of {preflight} (no service named: "
+            "the checks of a deployed revision are not run)"
+        ]
     where, settings = state.target, state.settings
     origin = where.url_origin
     lines = [f"cloudrun-acceptance {VERSION}: {where.url or '(URL unknown)'} (from {origin})"]
@@ -161,6 +181,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             "  test session: none, so the mutating checks are skipped "
             "(--test-session or TEST_SESSION)"
         )
+    if preflight is not None:
+        lines.append(f"  pre-flight: {preflight} (first, before any request)")
     lines.append(f"  worst case: {state.budget().describe()}, the sum of the deadlines")
     lines += [f"  note: {note}" for note in settings.notes]
     return lines

@@ -19,6 +19,7 @@ from ..model.secret import Secret
 from ..model.service import ServiceFacts
 from ..model.target import Target
 from ..probe.auth import authorization
+from ..report.record import RunRecord
 from .budget import Budget, budget
 from .launch import launch_sandbox
 
@@ -37,6 +38,7 @@ class GateState:
     target: Target | None = None
     sandbox: Sandbox | None = None
     authorization: Secret | None = None
+    record: RunRecord | None = None
     _lookup: ServiceFacts | AdminApiError | None = None
     _contract: Contract | None = None
     _expected_env: dict[str, str] | None = None

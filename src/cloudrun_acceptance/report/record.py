@@ -52,6 +52,8 @@ class RunRecord:
     deselected: list[str] = field(default_factory=list)
     exitstatus: int = 0
     interrupted: bool = False
+    # Set when only the pre-flight ran (no target): the source tree's folder.
+    preflight_of: str = ""
     release: ReleaseOutcome | None = None
 
     def count(self, outcome: str) -> int:
@@ -76,7 +78,7 @@ class RunRecord:
     def label(self) -> str:
         """What was checked, in one word: the revision, else the host."""
         if self.target is None:
-            return "no target"
+            return f"pre-flight of {self.preflight_of}" if self.preflight_of else "no target"
         return self.target.revision or self.target.label
 
     def counts(self) -> str:

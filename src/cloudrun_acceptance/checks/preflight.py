@@ -1,0 +1,162 @@
+"""Pre-flight judgements of the source tree's other files: the upload set, the requirements and
+env.yaml. Each failure names the file, the line and the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from packaging.requirements import Requirement as Wanted
+from packaging.utils import canonicalize_name
+
+from ..model.contract import MetricsRules, PreflightRules
+from ..model.exchange import byte_size
+from ..model.preflight import Rule, SourceTree
+from ..model.verdict import Verdict, failed, passed
+
+LISTED = 5
+
+
+def judge_upload(tree: SourceTree, rules: PreflightRules) -> Verdict:
+    """Every path the image needs is in the upload set; the report gets its size and largest."""
+    upload = tree.upload
+    largest = [f"{path} ({byte_size(size)})" for path, size in upload.largest()]
+    figures = {
+        "files uploaded": str(len(upload.files)),
+        "bytes uploaded": f"{upload.size}",
+        "largest files": ", ".join(largest),
+    }
+    misses: list[str] = []
+    for path in rules.required_paths:
+        kept, dropped = upload.under(path)
+        if kept:
+            continue
+        if not dropped:
+            misses.append(f"{path}: not in the source tree")
+            continue
+        by_rule: dict[Rule, list[str]] = {}
+        for name in dropped:
+            by_rule.setdefault(upload.excluded[name], []).append(name)
+        for rule, names in by_rule.items():
+            shown = ", ".join(names[:LISTED]) + (
+                f" and {len(names) - LISTED} more" if len(names) > LISTED else ""
+            )
+            misses.append(f"{path}: {len(names)} file(s) left out ({shown}) by {rule}")
+    summary_size = f"{len(upload.files)} files, {byte_size(upload.size)}"
+    if misses:
+        return failed(
+            f"the upload set of gcloud run deploy --source lacks what the image needs "
+            f"({summary_size}; rules: {upload.rules_from})",
+            evidence=misses,
+            advice="change the rule named above so the path is uploaded: a file left out of the "
+            "upload is missing from the image, and the build or the container fails (for a "
+            "Python app: ModuleNotFoundError).",
+            figures=figures,
+        )
+    return passed(
+        f"the upload set holds {', '.join(rules.required_paths)}: {summary_size} (rules: "
+        f"{upload.rules_from})",
+        evidence=["largest files:", *(f"  {line}" for line in largest)],
+        figures=figures,
+    )
+
+
+def judge_requirement(tree: SourceTree, wanted: str) -> Verdict:
+    """The service's requirements list ``wanted`` (pinned to a version it allows, when the
+    contract gives a specifier)."""
+    requirement = Wanted(wanted)
+    name = canonicalize_name(requirement.name)
+    found = tree.requirements
+    if not found.found:
+        return failed(
+            f"there is no requirements.txt (or pyproject.toml) at {tree.root}",
+            advice=f"list the service's dependencies, {wanted} among them.",
+        )
+    unparsable = [
+        f"{found.file} line {n}: {text} (not a requirement)" for n, text in found.unparsable
+    ]
+    entry = next((e for e in found.entries if e.name == name), None)
+    if entry is None:
+        return failed(
+            f"{found.file} does not list {requirement.name}",
+            evidence=unparsable,
+            advice=f"add it ({wanted}): the service imports it, and the image would not have it.",
+        )
+    where = f"{found.file} line {entry.line}"
+    if requirement.specifier:
+        pins = [spec for spec in Wanted(entry.text).specifier if spec.operator in {"==", "==="}]
+        if not pins:
+            return failed(
+                f"{where} lists `{entry.text}`, not a pinned version; the contract asks for "
+                f"{wanted}",
+                advice=f"pin it: {requirement.name}==VERSION, with a version "
+                f"{requirement.specifier} allows.",
+            )
+        version = pins[0].version
+        if not requirement.specifier.contains(version, prereleases=True):
+            return failed(
+                f"{where} pins {requirement.name} to {version}; the contract asks for {wanted}",
+                advice=f"pin a version that {requirement.specifier} allows, or change "
+                "preflight.requirements in the contract.",
+            )
+    return passed(f"{where} lists `{entry.text}`")
+
+
+def judge_env_file(
+    tree: SourceTree, metrics: MetricsRules | None, gate_env: Mapping[str, str] | None
+) -> Verdict:
+    """env.yaml holds strings only (gcloud refuses others), and the metrics switch is on."""
+    env = tree.env
+    if not env.found:
+        return failed(
+            f"there is no {env.name} at {tree.root}",
+            advice=f"gcloud run deploy --env-vars-file {env.name} takes it: add it, with the "
+            "variables the revision needs, quoted.",
+        )
+    if env.error:
+        return failed(f"{env.name} is {env.error}", advice='write one NAME: "value" per line.')
+    findings = [
+        f"{env.name} line {e.line}: {e.key}: {e.value} is read as {e.tag}, not a string; "
+        f'quote it: {e.key}: "{e.value}"'
+        for e in env.entries
+        if not e.is_string
+    ]
+    if metrics is not None and metrics.enable_env:
+        switch = env.get(metrics.enable_env)
+        if switch is None:
+            findings.append(
+                f"{env.name} does not set {metrics.enable_env}: the metrics stay off; add "
+                f'{metrics.enable_env}: "{metrics.enable_value}"'
+            )
+        elif switch.value != metrics.enable_value:
+            findings.append(
+                f"{env.name} line {switch.line}: {metrics.enable_env} is {switch.value!r}; the "
+                f"service enables its metrics only for {metrics.enable_value!r} (anything else, "
+                f'"1" included, reads as off)'
+            )
+    notes = _differences(env.entries, gate_env)
+    if findings:
+        return failed(
+            f"{env.name} is not ready for gcloud run deploy --env-vars-file: "
+            f"{len(findings)} finding(s)",
+            evidence=findings + notes,
+            advice="fix the lines named above; gcloud takes strings only, and the gate compares "
+            "the deployed revision's values as exact strings.",
+        )
+    return passed(f"{env.name} holds {len(env.entries)} string variable(s)", evidence=notes)
+
+
+def _differences(entries: tuple[object, ...], gate_env: Mapping[str, str] | None) -> list[str]:
+    if gate_env is None:
+        return []
+    mine = {getattr(e, "key", ""): getattr(e, "value", "") for e in entries}
+    keys = sorted(set(mine) | set(gate_env))
+    differ = [k for k in keys if mine.get(k) != gate_env.get(k)]
+    if not differ:
+        return []
+    return [
+        "differs from the gate's --env-file (reported, not failed): "
+        + ", ".join(
+            f"{k} ({'missing' if k not in mine else 'only here' if k not in gate_env else 'value'})"
+            for k in differ
+        )
+    ]

@@ -1,0 +1,147 @@
+"""What the pre-flight read of the service's source tree, before any deploy: the Dockerfile's
+command, the upload set as gcloud computes it, the requirements, and env.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Form = Literal["exec", "shell"]
+
+
+@dataclass(frozen=True)
+class Instruction:
+    """A CMD or ENTRYPOINT of the Dockerfile's final stage: exec form (a JSON list, run as is)
+    or shell form (run by ``/bin/sh -c``, which expands ``$PORT``)."""
+
+    keyword: str
+    line: int
+    form: Form
+    words: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Dockerfile:
+    """The Dockerfile at the root of the tree, as far as the container's command goes."""
+
+    name: str
+    found: bool
+    error: str = ""
+    entrypoint: Instruction | None = None
+    cmd: Instruction | None = None
+
+    @property
+    def command(self) -> tuple[tuple[str, ...], Form, tuple[Instruction, ...]]:
+        """What the container runs: the words, the form that decides expansion, and the
+        instructions they come from (an exec ENTRYPOINT takes CMD as its arguments; a shell
+        ENTRYPOINT ignores CMD)."""
+        entry, cmd = self.entrypoint, self.cmd
+        if entry is None:
+            return (cmd.words, cmd.form, (cmd,)) if cmd else ((), "exec", ())
+        if entry.form == "shell" or cmd is None:
+            return entry.words, entry.form, (entry,)
+        form: Form = "shell" if cmd.form == "shell" else "exec"
+        return (*entry.words, *cmd.words), form, (entry, cmd)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One line of an ignore file: where it is, and what it says."""
+
+    file: str
+    line: int
+    text: str
+
+    def __str__(self) -> str:
+        if not self.line:
+            return f"{self.file} rule {self.text}"
+        return f"{self.file} line {self.line}: {self.text}"
+
+
+@dataclass(frozen=True)
+class UploadSet:
+    """What ``gcloud run deploy --source`` uploads: its files and sizes, where the rules came
+    from, and for each file it leaves out, the rule that did."""
+
+    rules_from: str
+    files: Mapping[str, int]
+    excluded: Mapping[str, Rule] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        """Bytes uploaded."""
+        return sum(self.files.values())
+
+    def largest(self, count: int = 10) -> list[tuple[str, int]]:
+        """The ``count`` largest files, largest first."""
+        return sorted(self.files.items(), key=lambda item: (-item[1], item[0]))[:count]
+
+    def under(self, path: str) -> tuple[list[str], list[str]]:
+        """The files at or under ``path`` (``src/`` for a folder): uploaded, and left out."""
+        prefix = path.rstrip("/") + "/" if path.endswith("/") else path
+
+        def inside(name: str) -> bool:
+            return name == path or (prefix.endswith("/") and name.startswith(prefix))
+
+        kept = sorted(name for name in self.files if inside(name))
+        dropped = sorted(name for name in self.excluded if inside(name))
+        return kept, dropped
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A line of the requirements that names a distribution, parsed with packaging."""
+
+    name: str
+    specifier: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """The service's requirements: requirements.txt, else pyproject.toml's dependencies."""
+
+    file: str
+    found: bool
+    entries: tuple[Requirement, ...] = ()
+    unparsable: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class EnvEntry:
+    """One ``KEY: value`` of env.yaml: its line, and whether YAML reads the value as a string."""
+
+    key: str
+    value: str
+    line: int
+    is_string: bool
+    tag: str = "str"
+
+
+@dataclass(frozen=True)
+class EnvFile:
+    """env.yaml of the source tree, read with the line of each entry."""
+
+    name: str
+    found: bool
+    entries: tuple[EnvEntry, ...] = ()
+    error: str = ""
+
+    def get(self, key: str) -> EnvEntry | None:
+        """The entry of ``key``, if any."""
+        return next((entry for entry in self.entries if entry.key == key), None)
+
+
+@dataclass(frozen=True)
+class SourceTree:
+    """Everything the pre-flight read of the tree at ``root``."""
+
+    root: Path
+    dockerfile: Dockerfile
+    upload: UploadSet
+    requirements: Requirements
+    env: EnvFile

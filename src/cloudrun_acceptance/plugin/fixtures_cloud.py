@@ -1,0 +1,118 @@
+"""The fixtures of the revision and logs checks: the Admin API's description, the log reader,
+and the log queries, each read once. "Not checked" when the Admin API failed."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from ..google.logs import LogReader
+from ..google.logscan import await_own_requests, scan_startup_lines
+from ..model.contract import Contract
+from ..model.errors import AdminApiError, LoggingApiError
+from ..model.logs import Ingestion, Listing, StartupScan
+from ..model.service import ServiceFacts
+from ..model.target import Target
+from ..probe.client import ServiceClient
+from .state import GateState
+
+REVISION_SKIP = (
+    "reads the revision from the Cloud Run Admin API: name the service to run it (--project, "
+    "--region and --service, or PROJECT_ID, REGION, SERVICE_NAME)"
+)
+
+
+@pytest.fixture(scope="session")
+def admin_lookup(target: Target, gate_state: GateState) -> ServiceFacts | AdminApiError:
+    """The service and revision as the Admin API describes them, or why it could not."""
+    if target.ref is None:
+        pytest.skip(REVISION_SKIP)
+    return gate_state.lookup()
+
+
+@pytest.fixture(scope="session")
+def deployment(admin_lookup: ServiceFacts | AdminApiError) -> ServiceFacts:
+    """The deployed service and revision; "not checked" when the Admin API failed."""
+    if isinstance(admin_lookup, AdminApiError):
+        pytest.fail(
+            f"not checked: {admin_lookup.summary}; see test_admin_api_describes_the_service",
+            pytrace=False,
+        )
+    return admin_lookup
+
+
+@pytest.fixture(scope="session")
+def expected_env(gate_state: GateState) -> dict[str, str]:
+    """env.yaml: the environment the revision must carry."""
+    return gate_state.expected_env
+
+
+@pytest.fixture(scope="session")
+def log_reader(deployment: ServiceFacts, target: Target, contract: Contract) -> LogReader:
+    """Reads the checked revision's log entries since it was created."""
+    revision = deployment.revision
+    since = revision.created or datetime.now(UTC) - timedelta(days=1)
+    return LogReader(
+        deployment.ref,
+        revision.name,
+        since,
+        endpoint=target.logging_endpoint,
+        max_entries=contract.logs.max_entries,
+    )
+
+
+@pytest.fixture(scope="session")
+def logs_deadline(gate_state: GateState) -> float:
+    """One --logs-timeout for the whole logs stage (monotonic clock)."""
+    return time.monotonic() + gate_state.settings.logs_timeout
+
+
+@pytest.fixture(scope="session")
+def startup_scan(
+    log_reader: LogReader, contract: Contract, logs_deadline: float
+) -> StartupScan | LoggingApiError:
+    """The contract's startup lines, polled for until found or the deadline (ingestion lags)."""
+    try:
+        return scan_startup_lines(log_reader, contract.logs.startup_lines, logs_deadline)
+    except LoggingApiError as err:
+        return err
+
+
+@pytest.fixture(scope="session")
+def own_requests(
+    log_reader: LogReader, service: ServiceClient, logs_deadline: float
+) -> Ingestion | LoggingApiError:
+    """The gate's own answered requests, once the logs show them, with the revision of each.
+
+    Refused connections and cut exchanges are not waited for: a refused one never reached the
+    service, and a cut one is logged only when (if) the service finishes it.
+    """
+    try:
+        answered = sum(service.answered.values())
+        return await_own_requests(log_reader, service.user_agent, answered, logs_deadline)
+    except LoggingApiError as err:
+        return err
+
+
+@pytest.fixture(scope="session")
+def server_errors(
+    log_reader: LogReader, own_requests: Ingestion | LoggingApiError
+) -> tuple[Listing, Ingestion] | LoggingApiError:
+    """5xx requests of the revision, once the gate's own answered requests are in the logs."""
+    if isinstance(own_requests, LoggingApiError):
+        return own_requests
+    try:
+        return log_reader.list("httpRequest.status>=500"), own_requests
+    except LoggingApiError as err:
+        return err
+
+
+@pytest.fixture(scope="session")
+def error_entries(log_reader: LogReader) -> Listing | LoggingApiError:
+    """The revision's entries at ERROR or above."""
+    try:
+        return log_reader.list("severity>=ERROR")
+    except LoggingApiError as err:
+        return err

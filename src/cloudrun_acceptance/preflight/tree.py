@@ -1,0 +1,24 @@
+"""The whole pre-flight read of a source tree, once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..model.preflight import SourceTree
+from .dockerfile import read_dockerfile
+from .envfile import read_env_file
+from .requirements import read_requirements
+from .upload import upload_set
+
+
+def read_tree(root: Path, *, required_paths: Iterable[str], env_file: str) -> SourceTree:
+    """The Dockerfile, the upload set (with why the required paths' files were left out), the
+    requirements and env.yaml of the tree at ``root``."""
+    return SourceTree(
+        root=root,
+        dockerfile=read_dockerfile(root),
+        upload=upload_set(root, required_paths),
+        requirements=read_requirements(root),
+        env=read_env_file(root / env_file),
+    )

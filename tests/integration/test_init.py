@@ -1,0 +1,67 @@
+"""`cloudrun-acceptance init` in an empty folder, then `pytest --sandbox` there: every check
+passes. And the wheel carries the files init writes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from tests.paths import REPO
+
+CLI = Path(sys.executable).with_name("cloudrun-acceptance")
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_init_then_pytest_sandbox_passes_every_check(tmp_path):
+    done = run(str(CLI), "init", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "wrote .github/workflows/cloudrun-acceptance.yml" in done.stdout
+    assert done.stdout.rstrip().endswith(
+        "Next:\n  pytest --sandbox\n      the gate against its embedded sandbox: every check "
+        "passes\n  pytest --project=PROJECT --region=REGION --service=SERVICE\n      your service, "
+        "once tests/acceptance/contract.yaml and env.yaml describe it"
+    )
+    gate = run(sys.executable, "-m", "pytest", "--sandbox", "-p", "no:cacheprovider", cwd=tmp_path)
+    assert gate.returncode == 0, gate.stdout[-3000:]
+    assert "PASSED (42 passed, 0 failed, 0 errors, 0 skipped)" in gate.stdout
+    again = run(str(CLI), "init", cwd=tmp_path)
+    assert again.returncode == 1
+    assert again.stderr == (
+        "cloudrun-acceptance init: pytest.ini exists (and 9 more); init writes nothing over a "
+        "file: move it away, or give --force to overwrite.\n"
+    )
+
+
+def test_version_and_help(tmp_path):
+    assert run(str(CLI), "--version", cwd=tmp_path).stdout.startswith("cloudrun-acceptance 0.1")
+    usage = run(str(CLI), "init", "--help", cwd=tmp_path).stdout
+    assert "--ci {github,cloudbuild,none}" in usage and "--force" in usage
+
+
+def test_the_wheel_carries_the_templates(tmp_path):
+    built = run(
+        sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+        "-w", str(tmp_path), str(REPO), cwd=tmp_path,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr[-2000:]
+    wheel = next(tmp_path.glob("cloudrun_acceptance-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        template = "cloudrun_acceptance/templates/tests/acceptance/test_health.py"
+        assert archive.read(template) == (REPO / "tests/acceptance/test_health.py").read_bytes()
+    expected = {
+        "cloudrun_acceptance/templates/pytest.ini",
+        "cloudrun_acceptance/templates/conftest.py",
+        "cloudrun_acceptance/templates/env.yaml",
+        "cloudrun_acceptance/templates/tests/acceptance/contract.yaml",
+        "cloudrun_acceptance/templates/tests/acceptance/test_preflight.py",
+        "cloudrun_acceptance/templates/ci/github-actions.yml",
+        "cloudrun_acceptance/templates/ci/cloudbuild.yaml",
+    }
+    assert expected <= names
+    assert not [name for name in names if name.endswith(".pyc")]
