@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from cloudrun_acceptance.sandbox.launcher import Sandbox
+from bench.common import gate_arguments as deployed  # noqa: F401 - the gate's arguments for a sandbox the test started
 from tests.paths import REPO, SHIPPED_CONTRACT
 
 GATE_FILES = ("pytest.ini", "conftest.py", "env.yaml")
@@ -158,16 +158,3 @@ def run_gate(pytester: pytest.Pytester, *args: str) -> GateRun:
             if verdict is not None:
                 verdicts[name] = verdict
     return GateRun(result, outcomes, verdicts)
-
-
-def deployed(sandbox: Sandbox) -> list[str]:
-    """The gate's arguments for a sandbox the test started: as for a deployed service."""
-    d = sandbox.deployment
-    return [
-        f"--project={d.project}",
-        f"--region={d.region}",
-        f"--service={d.service}",
-        f"--cloudrun-endpoint={sandbox.admin_endpoint}",
-        f"--logging-endpoint={sandbox.logging_endpoint}",
-        f"--test-session={sandbox.session_id}",
-    ]

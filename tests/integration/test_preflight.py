@@ -21,12 +21,19 @@ PREFLIGHT = {DOCKERFILE, PORT, UPLOAD, REQUIREMENT, ENV}
 
 @pytest.fixture
 def tree(tmp_path_factory):
-    """A copy of a fixture tree; ``dot-NAME`` files become ``.NAME`` (git would apply a
-    .gitignore inside the repository to the fixtures themselves)."""
+    """A source tree: a copy of good/ with the named variant laid over it (see the README of
+    tests/fixtures/preflight)."""
 
     def copy(name: str) -> str:
         target = tmp_path_factory.mktemp("source") / name
-        shutil.copytree(TREES / name, target)
+        shutil.copytree(TREES / "good", target)
+        if name != "good":
+            shutil.copytree(TREES / name, target, dirs_exist_ok=True)
+        removals = target / "dot-remove"
+        if removals.exists():
+            for path in removals.read_text().split():
+                (target / path).unlink()
+            removals.unlink()
         for dotted in target.rglob("dot-*"):
             dotted.rename(dotted.with_name("." + dotted.name.removeprefix("dot-")))
         return str(target)
