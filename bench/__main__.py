@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from bench.common import Figure, machine
 
-BENCHES = ("gate_vs_manual", "overhead", "parsing", "latency", "startup", "load")
+BENCHES = ("gate_vs_manual", "overhead", "parsing", "latency", "startup", "load", "preflight")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 from ..metrics.names import METRIC_TYPES, is_metric_name
 from ..model.contract import (
     DEFAULT_MAX_BODY_BYTES,
@@ -250,6 +248,9 @@ def _logs(node: Node) -> LogRules:
 def _preflight(node: Node) -> PreflightRules:
     if not node.present():
         return PreflightRules()
+    # Imported here: loading a contract should not cost every run packaging's parsers.
+    from packaging.requirements import InvalidRequirement, Requirement
+
     node.mapping(
         ("command", "app_dir", "app", "port", "required_paths", "requirements", "env_file")
     )

@@ -6,7 +6,6 @@ import pytest
 
 from ..model.contract import Contract, PreflightRules
 from ..model.preflight import SourceTree
-from ..preflight.tree import read_tree
 from .state import GateState
 
 
@@ -28,6 +27,9 @@ def source_tree(gate_state: GateState, preflight_rules: PreflightRules) -> Sourc
             f"not checked: --preflight={root} is not a folder; give the service's source tree",
             pytrace=False,
         )
+    # Imported here: the pre-flight's parsers are not loaded by a run that has no --preflight.
+    from ..preflight.tree import read_tree
+
     return read_tree(
         root, required_paths=preflight_rules.required_paths, env_file=preflight_rules.env_file
     )

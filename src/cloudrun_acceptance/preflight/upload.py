@@ -14,10 +14,12 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+from typing import TYPE_CHECKING
 
 from ..model.preflight import Rule, UploadSet
+
+if TYPE_CHECKING:
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
 IGNORE_FILE = ".gcloudignore"
 DEFAULT_RULES = (".gcloudignore", ".git", ".gitignore")
@@ -79,6 +81,8 @@ def _excluded_by(patterns: list[_Pattern], path: str, *, is_dir: bool = False) -
 
 
 def _patterns(root: Path) -> tuple[list[_Pattern], str]:
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
     ignore = root / IGNORE_FILE
     if ignore.is_file():
         return _read(root, IGNORE_FILE, include_depth=1), IGNORE_FILE
@@ -98,6 +102,8 @@ def _patterns(root: Path) -> tuple[list[_Pattern], str]:
 
 
 def _read(root: Path, name: str, *, include_depth: int) -> list[_Pattern]:
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
     patterns: list[_Pattern] = []
     try:
         lines = (root / name).read_text(encoding="utf-8", errors="replace").splitlines()
