@@ -40,7 +40,7 @@ def _after_pass(facts: ServiceFacts, rules: RevisionRules, *, promote: bool) -> 
 
 def _after_failure(facts: ServiceFacts, *, rollback: bool) -> ReleasePlan:
     checked, share = facts.revision.name, facts.share_of(facts.revision.name)
-    cleanup = f"gcloud run revisions delete {checked} {_where(facts)}"
+    cleanup = f"gcloud run revisions delete {checked} {facts.ref.gcloud_flags}"
     if share == 0:
         return ReleasePlan(
             "none",
@@ -58,7 +58,7 @@ def _after_failure(facts: ServiceFacts, *, rollback: bool) -> ReleasePlan:
         )
     command = (
         f"gcloud run services update-traffic {facts.ref.service} --to-revisions {target}=100 "
-        f"{_where(facts)}"
+        f"{facts.ref.gcloud_flags}"
     )
     if not rollback:
         return ReleasePlan(
@@ -106,8 +106,4 @@ def _promotion_command(facts: ServiceFacts, percent: int) -> str:
         if facts.tag
         else f"--to-revisions {facts.revision.name}={percent}"
     )
-    return f"gcloud run services update-traffic {facts.ref.service} {to} {_where(facts)}"
-
-
-def _where(facts: ServiceFacts) -> str:
-    return f"--region {facts.ref.region} --project {facts.ref.project}"
+    return f"gcloud run services update-traffic {facts.ref.service} {to} {facts.ref.gcloud_flags}"

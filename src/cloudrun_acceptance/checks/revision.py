@@ -17,11 +17,9 @@ from ..model.verdict import Verdict, failed, passed
 from .api import api_failure
 from .quantity import same_quantity
 
-_DESCRIBE = "gcloud run revisions describe {revision} --region {region} --project {project}"
-
 
 def _describe_command(facts: ServiceFacts, revision: str) -> str:
-    return _DESCRIBE.format(revision=revision, region=facts.ref.region, project=facts.ref.project)
+    return f"gcloud run revisions describe {revision} {facts.ref.gcloud_flags}"
 
 
 def judge_admin_api(lookup: ServiceFacts | AdminApiError, checked_url: str | None) -> Verdict:
@@ -73,8 +71,7 @@ def judge_settled(facts: ServiceFacts, timeout: float) -> Verdict:
     return failed(
         f"the service is still reconciling after {facts.waited:.1f} s ({state}{undecided})",
         advice="a deploy or traffic change is still rolling out, or is stuck: read its conditions "
-        f"with `gcloud run services describe {facts.ref.service} --region {facts.ref.region} "
-        f"--project {facts.ref.project}`; run the gate again once it settles, or raise "
+        f"with `{facts.ref.describe_command}`; run the gate again once it settles, or raise "
         f"--ready-timeout (now {timeout:g} s) for slow rollouts.",
         figures=figures,
     )

@@ -40,8 +40,7 @@ def describe_service(
     if not checked:
         raise AdminApiError(
             f"service {ref.service} has no ready revision",
-            "the first deploy did not succeed; see gcloud run services describe "
-            f"{ref.service} --region {ref.region} --project {ref.project}.",
+            f"the first deploy did not succeed; see {ref.describe_command}.",
         )
     revisions = api.revisions
     facts = revision_facts(
@@ -87,9 +86,7 @@ def _tagged(
     table = ["traffic:", *(f"  {row}" for row in traffic or ["(no traffic status)"])]
     tags = sorted({row.tag for row in traffic if row.tag})
     row = next((row for row in traffic if row.tag == tag), None)
-    describe = (
-        f"gcloud run services describe {ref.service} --region {ref.region} --project {ref.project}"
-    )
+    describe = ref.describe_command
     if row is None:
         raise AdminApiError(
             f"service {ref.service} has no traffic tag {tag!r} (its tags: "
@@ -103,7 +100,7 @@ def _tagged(
             f"traffic tag {tag!r} points at {row.revision}, not at {expected}",
             "the deploy did not move the tag to its revision: deploy again with --tag "
             f"{tag}, or move it (gcloud run services update-traffic {ref.service} --update-tags "
-            f"{tag}={expected} --region {ref.region} --project {ref.project}); to check the "
+            f"{tag}={expected} {ref.gcloud_flags}); to check the "
             f"tagged revision anyway, give --revision={row.revision}.",
             evidence=tuple(table),
         )

@@ -60,12 +60,9 @@ def update_traffic(
 
 
 def _unfinished(ref: ServiceRef, operation: str, timeout: float, err: Exception) -> AdminApiError:
-    describe = (
-        f"gcloud run services describe {ref.service} --region {ref.region} --project {ref.project}"
-    )
     return AdminApiError(
         f"the update of {ref.service} was accepted, but its operation {operation} did not finish "
         f"within {timeout:g} s ({type(err).__name__}: {err})",
-        f"the change may still complete or may have failed: read the traffic with `{describe}` "
-        "and set it by hand if it is not what you want.",
+        "the change may still complete or may have failed: read the traffic with "
+        f"`{ref.describe_command}` and set it by hand if it is not what you want.",
     )
