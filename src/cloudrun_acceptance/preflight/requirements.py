@@ -4,6 +4,7 @@ parsed with packaging's Requirement (names, extras, markers and specifiers as pi
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement
@@ -26,36 +27,42 @@ def read_requirements(root: Path) -> Requirements:
 
 
 def _from_lines(name: str, text: str) -> Requirements:
-    entries: list[Requirement] = []
-    unparsable: list[tuple[int, str]] = []
+    lines: list[tuple[int, str, str]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split(" #", 1)[0].strip()
         if not line or line.startswith(("#", "-", "--")) or "://" in line:
             continue  # comments, pip options (-r, -e, --index-url), URLs
+        lines.append((number, line, raw))
+    return _collected(name, lines)
+
+
+def _from_pyproject(path: Path) -> Requirements:
+    text = path.read_text(errors="replace")
+    try:
+        project = tomllib.loads(text).get("project", {})
+    except tomllib.TOMLDecodeError as err:
+        return Requirements(PYPROJECT, True, unparsable=((0, f"not valid TOML: {err}"),))
+    lines = text.splitlines()
+    dependencies = [str(dependency) for dependency in project.get("dependencies", [])]
+    return _collected(PYPROJECT, [(_line_of(dep, lines), dep, dep) for dep in dependencies])
+
+
+def _line_of(dependency: str, lines: list[str]) -> int:
+    """The number of the first line that holds ``dependency`` (0: none does)."""
+    return next((number for number, line in enumerate(lines, 1) if dependency in line), 0)
+
+
+def _collected(name: str, lines: Iterable[tuple[int, str, str]]) -> Requirements:
+    """Each ``(line number, requirement, line as written)`` parsed, or kept as unparsable."""
+    entries: list[Requirement] = []
+    unparsable: list[tuple[int, str]] = []
+    for number, line, raw in lines:
         entry = _parsed(line, number, raw)
         if entry is None:
             unparsable.append((number, raw))
         else:
             entries.append(entry)
     return Requirements(name, True, tuple(entries), tuple(unparsable))
-
-
-def _from_pyproject(path: Path) -> Requirements:
-    try:
-        project = tomllib.loads(path.read_text(errors="replace")).get("project", {})
-    except tomllib.TOMLDecodeError as err:
-        return Requirements(PYPROJECT, True, unparsable=((0, f"not valid TOML: {err}"),))
-    lines = path.read_text(errors="replace").splitlines()
-    entries: list[Requirement] = []
-    unparsable: list[tuple[int, str]] = []
-    for dependency in project.get("dependencies", []):
-        number = next((i for i, text in enumerate(lines, 1) if dependency in text), 0)
-        entry = _parsed(str(dependency), number, str(dependency))
-        if entry is None:
-            unparsable.append((number, str(dependency)))
-        else:
-            entries.append(entry)
-    return Requirements(PYPROJECT, True, tuple(entries), tuple(unparsable))
 
 
 def _parsed(line: str, number: int, raw: str) -> Requirement | None:
