@@ -214,3 +214,24 @@ def test_a_missing_folder_is_not_checked(gate_dir, tmp_path):
     run.result.stdout.fnmatch_lines(
         ["not checked: --preflight=*/nowhere is not a folder; give the service's source tree"]
     )
+
+
+@pytest.mark.parametrize("testpaths", [True, False], ids=["testpaths", "contract-folder"])
+def test_a_pre_flight_module_that_is_not_the_gates_is_collected(gate_dir, testpaths):
+    """The plugin is loaded in every pytest run of its environment: only the gate's own
+    test_preflight.py (in the ini file's testpaths, else beside the contract) waits for
+    --preflight."""
+    if not testpaths:
+        ini = gate_dir.path / "pytest.ini"
+        lines = ini.read_text().splitlines(keepends=True)
+        ini.write_text("".join(line for line in lines if not line.startswith("testpaths")))
+    (gate_dir.path / "tests/tools").mkdir()
+    (gate_dir.path / "tests/tools/test_preflight_tools.py").write_text(
+        "def test_a_tool():\n    pass\n"
+    )
+    result = gate_dir.runpytest(
+        "tests/acceptance", "tests/tools", "--service-url=http://127.0.0.1:9", "--co", "-q"
+    )
+    result.stdout.fnmatch_lines(["tests/tools/test_preflight_tools.py::test_a_tool"])
+    result.stdout.no_fnmatch_line("tests/acceptance/test_preflight.py::*")
+    assert "tests/acceptance/test_health.py::test_health_answers_200_with_json" in result.outlines

@@ -22,11 +22,25 @@ PREFLIGHT_MODULE = "test_preflight"
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """The pre-flight checks (test_preflight*.py) are collected only with --preflight."""
+    """The gate's pre-flight checks (test_preflight*.py among the gate's checks) are collected
+    only with --preflight. A module of that name elsewhere is an ordinary test module: the
+    plugin is loaded in every pytest run of its environment."""
     if not collection_path.name.startswith(PREFLIGHT_MODULE):
         return None
     state = config.stash.get(STATE_KEY, None)
-    return True if state is None or state.settings.preflight is None else None
+    if state is None or state.settings.preflight is not None:
+        return None
+    where = collection_path.resolve()
+    return True if any(where.is_relative_to(f) for f in _gate_folders(config, state)) else None
+
+
+def _gate_folders(config: pytest.Config, state: GateState) -> list[Path]:
+    """Where the gate's checks live: the ini file's testpaths, else the contract's folder."""
+    testpaths = [str(entry) for entry in config.getini("testpaths")]
+    if not testpaths:
+        return [state.settings.contract.parent.resolve()]
+    root = Path(config.rootpath)
+    return [found.resolve() for entry in testpaths for found in root.glob(entry)]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
