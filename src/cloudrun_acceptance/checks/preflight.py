@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from packaging.requirements import Requirement as Wanted
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 from ..model.contract import MetricsRules, PreflightRules
 from ..model.exchange import byte_size
-from ..model.preflight import Rule, SourceTree
+from ..model.preflight import EnvEntry, Rule, SourceTree
 from ..model.verdict import Verdict, failed, passed
 
 LISTED = 5
@@ -83,7 +84,8 @@ def judge_requirement(tree: SourceTree, wanted: str) -> Verdict:
         )
     where = f"{found.file} line {entry.line}"
     if requirement.specifier:
-        pins = [spec for spec in Wanted(entry.text).specifier if spec.operator in {"==", "==="}]
+        listed = SpecifierSet(entry.specifier)
+        pins = [spec for spec in listed if spec.operator in {"==", "==="}]
         if not pins:
             return failed(
                 f"{where} lists `{entry.text}`, not a pinned version; the contract asks for "
@@ -145,18 +147,20 @@ def judge_env_file(
     return passed(f"{env.name} holds {len(env.entries)} string variable(s)", evidence=notes)
 
 
-def _differences(entries: tuple[object, ...], gate_env: Mapping[str, str] | None) -> list[str]:
+def _differences(entries: tuple[EnvEntry, ...], gate_env: Mapping[str, str] | None) -> list[str]:
     if gate_env is None:
         return []
-    mine = {getattr(e, "key", ""): getattr(e, "value", "") for e in entries}
-    keys = sorted(set(mine) | set(gate_env))
-    differ = [k for k in keys if mine.get(k) != gate_env.get(k)]
+    mine = {entry.key: entry.value for entry in entries}
+    differ = [k for k in sorted(set(mine) | set(gate_env)) if mine.get(k) != gate_env.get(k)]
     if not differ:
         return []
     return [
         "differs from the gate's --env-file (reported, not failed): "
-        + ", ".join(
-            f"{k} ({'missing' if k not in mine else 'only here' if k not in gate_env else 'value'})"
-            for k in differ
-        )
+        + ", ".join(f"{key} ({_difference(key, mine, gate_env)})" for key in differ)
     ]
+
+
+def _difference(key: str, mine: Mapping[str, str], gate_env: Mapping[str, str]) -> str:
+    if key not in mine:
+        return "missing here"
+    return "only here" if key not in gate_env else "value"

@@ -16,6 +16,17 @@ def test_a_pin_outside_the_contracts_range_fails(tmp_path):
     assert judge_requirement(source, "prometheus-client").status == "passed"
 
 
+def test_a_pin_with_a_comment_after_it_is_read_as_pip_reads_it(tmp_path):
+    source = tree(tmp_path, "CMD uvicorn", "prometheus-client==0.21.1  # metrics\n")
+    verdict = judge_requirement(source, "prometheus-client>=0.20")
+    assert verdict.status == "passed"
+    assert verdict.summary == "requirements.txt line 1 lists `prometheus-client==0.21.1  # metrics`"
+    assert judge_requirement(source, "prometheus-client<0.21").summary == (
+        "requirements.txt line 1 pins prometheus-client to 0.21.1; the contract asks for "
+        "prometheus-client<0.21"
+    )
+
+
 def test_env_differences_from_the_gates_are_reported_not_failed(tmp_path):
     (tmp_path / "env.yaml").write_text('FLAG: "true"\nEXTRA: "x"\n')
     source = tree(tmp_path, "CMD uvicorn")
