@@ -4,10 +4,9 @@ it listens on $PORT. Each failure names the Dockerfile, the line and the fix."""
 from __future__ import annotations
 
 import os
-import shlex
 
 from ..model.contract import PreflightRules
-from ..model.preflight import Form, Instruction, SourceTree
+from ..model.preflight import Form, Instruction, SourceTree, shell_words
 from ..model.verdict import Verdict, failed, passed
 
 SHELLS = {"sh", "bash", "dash"}
@@ -19,10 +18,7 @@ def effective_command(tree: SourceTree) -> tuple[tuple[str, ...], Form]:
     if form == "exec" and words and os.path.basename(words[0]) in SHELLS and "-c" in words:
         script = words[words.index("-c") + 1 :]
         if script:
-            try:
-                return tuple(shlex.split(script[0])), "shell"
-            except ValueError:
-                return tuple(script[0].split()), "shell"
+            return shell_words(script[0]), "shell"
     return words, form
 
 

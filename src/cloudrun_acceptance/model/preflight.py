@@ -3,12 +3,22 @@ command, the upload set as gcloud computes it, the requirements, and env.yaml.""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 Form = Literal["exec", "shell"]
+
+
+def shell_words(text: str) -> tuple[str, ...]:
+    """The words of a shell command line, quotes honoured; split at whitespace when its quotes
+    do not pair up (the shell would refuse it, and the judgement still names what it sees)."""
+    try:
+        return tuple(shlex.split(text))
+    except ValueError:
+        return tuple(text.split())
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import shlex
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..model.preflight import Dockerfile, Instruction
+from ..model.preflight import Dockerfile, Instruction, shell_words
 
 NAME = "Dockerfile"
 
@@ -46,8 +45,4 @@ def _instruction(item: Mapping[str, object]) -> Instruction:
             words = None
         if isinstance(words, list) and all(isinstance(word, str) for word in words):
             return Instruction(keyword, line, "exec", tuple(words), value)
-    try:
-        split = tuple(shlex.split(value))
-    except ValueError:
-        split = tuple(value.split())
-    return Instruction(keyword, line, "shell", split, value)
+    return Instruction(keyword, line, "shell", shell_words(value), value)
