@@ -55,10 +55,12 @@ def run() -> list[Figure]:
     for delay in DELAYS:
         with sandbox_process(f"--cache-delay={delay}") as url:
             client = ServiceClient(url)
-            client.post("/api/memory/analyze", {"session_id": SESSION_ID, "force": True})
+            client.post("/api/memory/analyze", json={"session_id": SESSION_ID, "force": True})
             gate, curl = [], []
             for _ in range(SAMPLES):
-                gate.append((client.post("/api/memory/analyze", CACHED).elapsed - delay) * 1000)
+                gate.append(
+                    (client.post("/api/memory/analyze", json=CACHED).elapsed - delay) * 1000
+                )
                 curl.append((curl_seconds(url) - delay) * 1000)
             client.close()
         median, worst = statistics.median(gate), max(gate)

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from bench.common import Figure, side_by_side
+from cloudrun_acceptance.config.envfile import read_env_entries
 from cloudrun_acceptance.model.contract import PreflightRules
 from cloudrun_acceptance.preflight.tree import read_tree
 
@@ -48,11 +49,15 @@ def run() -> list[Figure]:
         heavy = source(Path(tmp) / "heavy", venv=True)
 
         def read(root: Path) -> None:
-            read_tree(root, required_paths=RULES.required_paths, env_file="env.yaml")
+            read_tree(
+                root, required_paths=RULES.required_paths, env=read_env_entries(root / "env.yaml")
+            )
 
         times = side_by_side({"plain": lambda: read(plain), "heavy": lambda: read(heavy)}, RUNS)
         uploaded = len(
-            read_tree(heavy, required_paths=RULES.required_paths, env_file="env.yaml").upload.files
+            read_tree(
+                heavy, required_paths=RULES.required_paths, env=read_env_entries(heavy / "env.yaml")
+            ).upload.files
         )
     ratio = times["heavy"] / times["plain"]
     return [

@@ -1,4 +1,4 @@
-"""Is the revision serving? (the runbook's `curl /api/health`)"""
+"""Is the revision serving? (the runbook's `curl /api/health`: 200 with JSON, by default)"""
 
 from __future__ import annotations
 
@@ -9,5 +9,5 @@ from cloudrun_acceptance.checks.health import judge_health
 pytestmark = pytest.mark.gate_stage(10)
 
 
-def test_health_answers_200_with_json(gate, readiness):
-    gate.expect(judge_health(readiness))
+def test_health_answers(gate, readiness, contract):
+    gate.expect(judge_health(readiness, contract.health))

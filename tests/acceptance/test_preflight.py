@@ -29,5 +29,7 @@ def test_requirement_is_listed(gate, source_tree, requirement):
     gate.expect(judge_requirement(source_tree, requirement))
 
 
-def test_env_file_is_ready_for_deploy(gate, source_tree, contract, gate_env):
-    gate.expect(judge_env_file(source_tree, contract.metrics, gate_env))
+def test_env_file_is_ready_for_deploy(gate, source_tree, contract, gate_env, gate_env_problem):
+    gate.expect(
+        judge_env_file(source_tree, contract.metrics, gate_env, gate_env_problem=gate_env_problem)
+    )

@@ -59,7 +59,7 @@ def test_a_missing_tag_lists_the_traffic_and_stops_the_checks(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "tag_missing", "--tag", "candidate")
     run.expect(
         failed={ADMIN},
-        errors=HTTP_CHECKS | NEEDS_DEPLOYMENT | {"test_health_answers_200_with_json"},
+        errors=HTTP_CHECKS | NEEDS_DEPLOYMENT | {"test_health_answers"},
     )
     run.result.stdout.fnmatch_lines(
         [

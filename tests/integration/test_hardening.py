@@ -64,7 +64,7 @@ def test_a_private_service_without_credentials_names_the_auth_options(gate_dir):
     run.result.stdout.fnmatch_lines(
         [
             "not checked: Cloud Run's IAM front door refused the gate (403, forbidden); see "
-            "test_health_answers_200_with_json",
+            "test_health_answers",
             "Cloud Run refused the health path at its IAM front door (403): the service requires "
             "authentication, and the gate sent no credentials",
             "  GET http://127.0.0.1:*/api/health -> 403 Forbidden in * s, text/html; charset=UTF-8",

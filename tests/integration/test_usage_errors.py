@@ -148,7 +148,7 @@ def test_contract_with_a_misspelt_key(gate_dir):
     run = run_gate(gate_dir, "--sandbox")
     usage_error(
         run,
-        "ERROR: */contract.yaml: cache: unknown key 'budget_second'; use one of body, budget_seconds, samples, counters.",
+        "ERROR: */contract.yaml: cache: unknown key 'budget_second'; use one of method, path, query, headers, body, form, raw, budget_seconds, samples, counters.",
     )
 
 
@@ -201,8 +201,9 @@ def test_env_file_value_must_be_a_quoted_string(gate_dir):
     run = run_gate(gate_dir, "--sandbox")
     usage_error(
         run,
-        "ERROR: env file */env.yaml: CONCEPT_RECALL_METRICS_ENABLED is a boolean (True), not a string, "
-        'and gcloud --env-vars-file takes strings only; quote it: CONCEPT_RECALL_METRICS_ENABLED: "true".',
+        "ERROR: env file */env.yaml (from --env-file's default) line 1: CONCEPT_RECALL_METRICS_ENABLED: "
+        "true is read as a boolean, not a string, and gcloud --env-vars-file takes strings only; "
+        'quote it: CONCEPT_RECALL_METRICS_ENABLED: "true".',
     )
 
 

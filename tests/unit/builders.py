@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cloudrun_acceptance.config.envfile import read_env_entries
 from cloudrun_acceptance.model.contract import PreflightRules
 from cloudrun_acceptance.model.preflight import SourceTree
 from cloudrun_acceptance.model.service import (
@@ -78,4 +79,5 @@ def source_tree(
     (root / "src/backend/main.py").write_text("app = None\n")
     (root / "Dockerfile").write_text(f"FROM python:3.11-slim\n{cmd}\n")
     (root / "requirements.txt").write_text(requirements)
-    return read_tree(root, required_paths=PreflightRules().required_paths, env_file="env.yaml")
+    env = read_env_entries(root / "env.yaml")
+    return read_tree(root, required_paths=PreflightRules().required_paths, env=env)

@@ -29,10 +29,21 @@ def _counter_figures(run: CounterRun) -> dict[str, str]:
 def _unreadable(run: CounterRun, what: str) -> Verdict:
     scrape = run.failed_scrape
     detail = f"{scrape.detail}: {scrape.exchange.describe()}" if scrape else "no scrape"
+    if scrape is not None and scrape.problem in {"unreachable", "deadline"}:
+        advice = (
+            "the service stopped answering during this check, after it had answered the checks "
+            "before it: read the revision's logs around this time for a crash, an out-of-memory "
+            "kill or a restart."
+        )
+    else:
+        advice = (
+            "the metrics path answered test_metrics_enabled with an exposition, then this one "
+            "(above) during the check: read the revision's logs around this time."
+        )
     return failed(
         f"{what}: the counters could not be read ({detail})",
         evidence=[action.evidence() for action in run.actions],
-        advice="fix what test_metrics_enabled reports first.",
+        advice=advice,
     )
 
 

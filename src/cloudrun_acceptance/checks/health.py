@@ -1,17 +1,24 @@
-"""The health check: the health path answers 200 with JSON, after waiting out a cold start."""
+"""The health check: the health path answers as the contract says (200 with JSON, by default),
+after waiting out a cold start."""
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import replace
 
+from ..metrics.exposition import media_type
+from ..model.contract import HealthRules
 from ..model.exchange import Readiness
 from ..model.verdict import Verdict, failed, passed
 from .access import refused
 
 
-def judge_health(readiness: Readiness) -> Verdict:
-    """200 and a JSON body, reporting how long the first answer took."""
+def judge_health(readiness: Readiness, rules: HealthRules) -> Verdict:
+    """The contract's status and body (JSON, with its keys, or its pattern), reporting how long
+    the first answer took."""
     last = readiness.last
+    expected = rules.describe()
     figures = {"first answer (s)": f"{readiness.waited:.2f}", "attempts": str(readiness.attempts)}
     if not readiness.ready:
         return failed(
@@ -36,29 +43,55 @@ def judge_health(readiness: Readiness) -> Verdict:
         )
     if last.status is not None and 300 <= last.status < 400:
         return failed(
-            f"health redirected ({last.status}) instead of answering 200 with JSON",
+            f"health redirected ({last.status}) instead of answering {expected}",
             evidence=[last.evidence()],
             advice="a redirect to a login page means the service requires authentication: call it "
             "with --auth id-token (or --auth bearer); otherwise fix the health route.",
             figures=figures,
         )
-    if last.status != 200:
+    if last.status != rules.status:
         return failed(
-            f"health answered {last.status}, expected 200 with JSON",
+            f"health answered {last.status}, expected {expected}",
             evidence=[last.evidence(), readiness.summary()],
             advice="read the revision's logs for the cause; a 404 means the health path moved "
             "(health.path in the contract).",
             figures=figures,
         )
-    if not isinstance(last.json(), dict | list):
+    problem = _body_problem(last.content_type, last.body, rules)
+    if problem:
         return failed(
-            "health answered 200 but the body is not JSON",
+            f"health answered {last.status} but {problem}",
             evidence=[last.evidence()],
             advice="the path may be served by something else (a frontend, a proxy); check "
-            "health.path in the contract.",
+            "health.path in the contract, and what it expects of the answer (content_type, "
+            "json_keys, body_pattern).",
             figures=figures,
         )
     return passed(
-        f"health answered 200 with JSON in {last.elapsed:.3f} s; {readiness.summary()}",
+        f"health answered {expected} in {last.elapsed:.3f} s; {readiness.summary()}",
         figures=figures,
     )
+
+
+def _body_problem(content_type: str, body: str, rules: HealthRules) -> str:
+    """What is wrong with the answer's body for these rules, or ""."""
+    kind = media_type(content_type)
+    if rules.content_type and kind != rules.content_type:
+        return f"its content type is {kind or '(none)'}, not {rules.content_type}"
+    if rules.body_pattern:
+        if re.search(rules.body_pattern, body) is None:
+            return f"the body does not match {rules.body_pattern!r}"
+        return ""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return "the body is not JSON"
+    if rules.json_keys:
+        missing = [
+            key for key in rules.json_keys if not isinstance(parsed, dict) or key not in parsed
+        ]
+        if missing:
+            return f"the JSON body lacks {', '.join(missing)}"
+    elif not isinstance(parsed, dict | list):
+        return "the body is not a JSON object or list"
+    return ""

@@ -15,7 +15,6 @@ _SPLIT_LABELS = frozenset({"le", "quantile"})
 def judge_enabled(scrape: Scrape, rules: MetricsRules) -> Verdict:
     """The metrics path answers a real Prometheus exposition, not the "disabled" comment."""
     exchange = scrape.exchange
-    switch = f"{rules.enable_env}={rules.enable_value}" if rules.enable_env else ""
     if scrape.problem is None and scrape.snapshot is not None:
         snapshot = scrape.snapshot
         count = len(snapshot.families)
@@ -25,18 +24,16 @@ def judge_enabled(scrape: Scrape, rules: MetricsRules) -> Verdict:
             f"({exchange.content_type})",
             figures={"families": str(count), "scrape (s)": f"{exchange.elapsed:.3f}", **initial},
         )
-    if scrape.problem == "empty":
+    if scrape.problem in {"empty", "disabled"}:
+        seen = (
+            f"answered {exchange.status} with the body of switched-off metrics ({scrape.detail})"
+            if scrape.problem == "disabled"
+            else "answered 200 with no metric family"
+        )
         return failed(
-            f"metrics are disabled: {exchange.url} answered 200 with no metric family",
+            f"metrics are disabled: {exchange.url} {seen}",
             evidence=[exchange.evidence()],
-            advice=(
-                f"set {switch} on the revision (env.yaml, or gcloud run services update SERVICE "
-                f"--update-env-vars {switch}); the app enables metrics only for the exact string "
-                f"{rules.enable_value!r}."
-            )
-            if switch
-            else "switch the metrics on in the revision's configuration (metrics.enable_env in "
-            "the contract names the variable, for a precise hint).",
+            advice=_switch_advice(rules),
         )
     if scrape.problem == "refused":
         verdict = refused(exchange, "the metrics path")
@@ -70,7 +67,7 @@ def judge_enabled(scrape: Scrape, rules: MetricsRules) -> Verdict:
         return failed(
             f"{exchange.url} answered {exchange.status}, expected 200 with a Prometheus exposition",
             evidence=[exchange.evidence()],
-            advice=_status_advice(exchange.status),
+            advice=_status_advice(exchange.status) + _if_switched_off(rules),
         )
     if scrape.problem == "content_type":
         return failed(
@@ -78,7 +75,8 @@ def judge_enabled(scrape: Scrape, rules: MetricsRules) -> Verdict:
             "(text/plain or application/openmetrics-text)",
             evidence=[exchange.evidence()],
             advice="the path is served by something else (a frontend catch-all, an error page, a "
-            "proxy): serve prometheus_client's generate_latest() with CONTENT_TYPE_LATEST.",
+            "proxy): serve prometheus_client's generate_latest() with CONTENT_TYPE_LATEST."
+            + _if_switched_off(rules),
         )
     if scrape.problem == "untyped":
         return failed(
@@ -92,8 +90,35 @@ def judge_enabled(scrape: Scrape, rules: MetricsRules) -> Verdict:
         f"{exchange.url} answered 200 {exchange.content_type}, but the body is not a Prometheus "
         f"exposition ({scrape.detail})",
         evidence=[exchange.evidence()],
-        advice="serve prometheus_client's generate_latest() output unchanged.",
+        advice="serve prometheus_client's generate_latest() output unchanged."
+        + _if_switched_off(rules),
     )
+
+
+def _switch_advice(rules: MetricsRules) -> str:
+    """How to switch the metrics on, in the contract's own words."""
+    if not rules.switch:
+        return (
+            "switch the metrics on in the revision's configuration (metrics.enable_env in the "
+            "contract names the variable, for a precise hint)."
+        )
+    return (
+        f"set {rules.switch} on the revision (in env.yaml, then deploy again with "
+        f"--env-vars-file env.yaml); the service switches its metrics on only for the exact "
+        f"string {rules.enable_value!r} (metrics.enable_value in the contract)."
+    )
+
+
+def _if_switched_off(rules: MetricsRules) -> str:
+    """For answers that may be the service's own "metrics off" body: how to tell."""
+    if not rules.switch:
+        return ""
+    hint = (
+        ""
+        if rules.disabled_pattern
+        else "; give metrics.disabled_pattern in the contract to recognise that answer"
+    )
+    return f" If this is the service's answer with its metrics off, set {rules.switch}{hint}."
 
 
 def _initial(snapshot: Snapshot, metric: ExpectedMetric) -> str:

@@ -10,8 +10,9 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 from ..model.contract import MetricsRules, PreflightRules
+from ..model.envfile import EnvEntry
 from ..model.exchange import byte_size
-from ..model.preflight import EnvEntry, Rule, SourceTree
+from ..model.preflight import Rule, SourceTree
 from ..model.verdict import Verdict, failed, passed
 
 LISTED = 5
@@ -104,9 +105,14 @@ def judge_requirement(tree: SourceTree, wanted: str) -> Verdict:
 
 
 def judge_env_file(
-    tree: SourceTree, metrics: MetricsRules | None, gate_env: Mapping[str, str] | None
+    tree: SourceTree,
+    metrics: MetricsRules | None,
+    gate_env: Mapping[str, str] | None,
+    *,
+    gate_env_problem: str = "",
 ) -> Verdict:
-    """env.yaml holds strings only (gcloud refuses others), and the metrics switch is on."""
+    """env.yaml holds strings only (gcloud refuses others), and the metrics switch is on; the
+    gate's own --env-file, when it is another file, can be read too."""
     env = tree.env
     if not env.found:
         return failed(
@@ -116,12 +122,9 @@ def judge_env_file(
         )
     if env.error:
         return failed(f"{env.name} is {env.error}", advice='write one NAME: "value" per line.')
-    findings = [
-        f"{env.name} line {e.line}: {e.key}: {e.value} is read as {e.tag}, not a string; "
-        f'quote it: {e.key}: "{e.value}"'
-        for e in env.entries
-        if not e.is_string
-    ]
+    findings = [f"{env.name} {problem}" for problem in env.problems()]
+    if gate_env_problem:
+        findings.append(f"the gate's {gate_env_problem}")
     if metrics is not None and metrics.enable_env:
         switch = env.get(metrics.enable_env)
         if switch is None:
@@ -132,8 +135,8 @@ def judge_env_file(
         elif switch.value != metrics.enable_value:
             findings.append(
                 f"{env.name} line {switch.line}: {metrics.enable_env} is {switch.value!r}; the "
-                f"service enables its metrics only for {metrics.enable_value!r} (anything else, "
-                f'"1" included, reads as off)'
+                f"service switches its metrics on only for {metrics.enable_value!r} "
+                "(metrics.enable_value in the contract)"
             )
     notes = _differences(env.entries, gate_env)
     if findings:

@@ -1,7 +1,8 @@
 """Load and validate the contract (contract.yaml) into the model's frozen dataclasses.
 
-Unknown keys are errors, so a typo cannot silently switch a check off. Every problem is a
-ConfigError naming the file, the key path, the value and the fix.
+Unknown keys are errors, so a typo cannot silently switch a check off; so is a placeholder that
+`cloudrun-acceptance init` left where it could not read a value. Every problem is a ConfigError
+naming the file, the key path, the value and the fix.
 """
 
 from __future__ import annotations
@@ -10,79 +11,67 @@ import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from ..metrics.names import METRIC_TYPES, is_metric_name
 from ..model.contract import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULTABLE_SETTINGS,
     RESOURCE_KEYS,
-    AnalysisRules,
-    CacheRules,
     Contract,
-    CounterRule,
     ExpectedMetric,
     LogRules,
     MetricsRules,
     PreflightRules,
     RevisionRules,
+    SandboxRules,
     SecretRef,
 )
-from .yamlnode import Node, read_yaml, shown
+from .calls import analysis_rules, cache_rules, health_rules
+from .yamlnode import Node, read_yaml
+
+SECTIONS = (
+    "health",
+    "http",
+    "metrics",
+    "analysis",
+    "cache",
+    "revision",
+    "logs",
+    "preflight",
+    "sandbox",
+    "defaults",
+)
 
 
 def load_contract(path: Path) -> Contract:
     """Read and validate a contract file."""
     document, data = read_yaml(path, "contract", "pass --contract PATH to an existing file")
     root = Node(document, "", path)
-    root.mapping(
-        (
-            "health",
-            "http",
-            "metrics",
-            "analysis",
-            "cache",
-            "revision",
-            "logs",
-            "preflight",
-            "defaults",
-        )
-    )
+    root.mapping(SECTIONS)
+    root.refuse_placeholders()
     metrics = _metrics(root.child("metrics"))
-    analysis = _analysis(root.child("analysis"))
-    cache = _cache(root.child("cache"))
+    analysis = analysis_rules(root.child("analysis"))
     if analysis is not None and metrics is None:
         root.child("analysis").fail(
             "needs a metrics section: the check reads its counters from the exposition",
             "add metrics: with the path of the metrics endpoint",
         )
-    if cache is not None and analysis is None:
-        root.child("cache").fail(
-            "needs an analysis section: the cache check repeats the analysis call",
-            "add analysis: with its path and body",
-        )
+    timeout, max_body_bytes = _http(root.child("http"))
     return Contract(
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
-        health_path=_health_path(root.child("health")),
-        http_timeout=_http(root.child("http"))[0],
-        max_body_bytes=_http(root.child("http"))[1],
+        health=health_rules(root.child("health")),
+        http_timeout=timeout,
+        max_body_bytes=max_body_bytes,
         metrics=metrics,
         analysis=analysis,
-        cache=cache,
+        cache=cache_rules(root.child("cache"), analysis),
         revision=_revision(root.child("revision")),
         logs=_logs(root.child("logs")),
         preflight=_preflight(root.child("preflight")),
+        sandbox=_sandbox(root.child("sandbox"), given="sandbox" in root.mapping(SECTIONS)),
         defaults=_defaults(root.child("defaults")),
     )
-
-
-def _health_path(node: Node) -> str:
-    node.require("give the service's health path: health: {path: /healthz}")
-    node.mapping(("path",))
-    path = node.child("path")
-    path.require("give the service's health path, such as /healthz")
-    return path.path("")
 
 
 def _http(node: Node) -> tuple[float, int]:
@@ -103,6 +92,7 @@ def _metrics(node: Node) -> MetricsRules | None:
             "path",
             "enable_env",
             "enable_value",
+            "disabled_pattern",
             "expected",
             "min_present",
             "fingerprint",
@@ -124,6 +114,7 @@ def _metrics(node: Node) -> MetricsRules | None:
         path=node.child("path").path("/metrics"),
         enable_env=node.child("enable_env").text(""),
         enable_value=node.child("enable_value").text("true"),
+        disabled_pattern=node.child("disabled_pattern").pattern(""),
         expected=expected,
         min_present=min_present,
         fingerprint=node.child("fingerprint").text("process_start_time_seconds"),
@@ -143,59 +134,6 @@ def _expected_metric(node: Node) -> ExpectedMetric:
         )
     labels = tuple(item.text("") for item in node.child("labels").items())
     return ExpectedMetric(name=name, type=kind, labels=labels)
-
-
-def _counter_rules(node: Node) -> tuple[CounterRule, ...]:
-    rules = []
-    for item in node.items():
-        item.mapping(("metric", "labels", "increase_at_least"))
-        metric = item.child("metric").text("")
-        if not metric:
-            item.child("metric").fail(
-                "is missing", "name the counter, such as metric: requests_total"
-            )
-        labels = item.child("labels").string_map()
-        rules.append(
-            CounterRule(metric, labels, item.child("increase_at_least").number(1.0, positive=True))
-        )
-    return tuple(rules)
-
-
-def _body(node: Node) -> Mapping[str, Any]:
-    if not node.present():
-        return {}
-    if not isinstance(node.value, Mapping):
-        node.fail(f"expected a JSON object, got {shown(node.value)}", "write a mapping")
-    return dict(node.value)
-
-
-def _analysis(node: Node) -> AnalysisRules | None:
-    if not node.present():
-        return None
-    node.mapping(("path", "body", "timeout_seconds", "counter_deadline_seconds", "counters"))
-    node.child("path").require("give the path of the call, such as /api/work")
-    node.child("body").require("give its JSON body, with {test_session} where the session goes")
-    return AnalysisRules(
-        path=node.child("path").path(""),
-        body=_body(node.child("body")),
-        timeout_seconds=node.child("timeout_seconds").number(60.0, positive=True),
-        counter_deadline_seconds=node.child("counter_deadline_seconds").number(10.0),
-        counters=_counter_rules(node.child("counters")),
-    )
-
-
-def _cache(node: Node) -> CacheRules | None:
-    if not node.present():
-        return None
-    node.mapping(("body", "budget_seconds", "samples", "counters"))
-    node.child("body").require("give the JSON body of the repeated (cached) call")
-    node.child("budget_seconds").require("give the latency budget of a cached answer, such as 0.3")
-    return CacheRules(
-        body=_body(node.child("body")),
-        budget_seconds=node.child("budget_seconds").number(0.0, positive=True),
-        samples=node.child("samples").integer(3, positive=True),
-        counters=_counter_rules(node.child("counters")),
-    )
 
 
 def _revision(node: Node) -> RevisionRules:
@@ -230,16 +168,8 @@ def _logs(node: Node) -> LogRules:
     if not node.present():
         return LogRules()
     node.mapping(("startup_lines", "error_severity", "max_entries"))
-    lines = []
-    for item in node.child("startup_lines").items():
-        pattern = item.text("")
-        try:
-            re.compile(pattern)
-        except re.error as err:
-            item.fail(f"{pattern!r} is not a regular expression ({err})", "escape [ ] ( ) with \\")
-        lines.append(pattern)
     return LogRules(
-        startup_lines=tuple(lines),
+        startup_lines=tuple(item.pattern("") for item in node.child("startup_lines").items()),
         error_severity=node.child("error_severity").choice(("report", "fail"), "report"),
         max_entries=node.child("max_entries").integer(1000, positive=True),
     )
@@ -276,6 +206,40 @@ def _preflight(node: Node) -> PreflightRules:
         required_paths=paths,
         requirements=tuple(requirements) or PreflightRules().requirements,
         env_file=node.child("env_file").text("env.yaml"),
+    )
+
+
+# A Cloud Run service name: lower-case letters, digits and hyphens, starting with a letter.
+SERVICE_NAME = re.compile(r"[a-z]([-a-z0-9]{0,47}[a-z0-9])?")
+
+
+def _sandbox(node: Node, *, given: bool) -> SandboxRules | None:
+    """``sandbox:`` (even empty) runs the team's own service for --sandbox."""
+    if not given:
+        return None
+    if not node.present():
+        return SandboxRules()
+    node.mapping(("command", "service", "env", "test_session", "start_timeout_seconds"))
+    command_node = node.child("command")
+    command: str | tuple[str, ...]
+    if isinstance(command_node.value, list):
+        command = tuple(item.text("") for item in command_node.items())
+        if not command:
+            command_node.fail("is an empty list", "give the program and its arguments")
+    else:
+        command = command_node.text("")
+    service = node.child("service").text("")
+    if service and not SERVICE_NAME.fullmatch(service):
+        node.child("service").fail(
+            f"{service!r} is not a Cloud Run service name",
+            "use lower-case letters, digits and hyphens, starting with a letter",
+        )
+    return SandboxRules(
+        command=command,
+        service=service,
+        env=node.child("env").string_map(),
+        test_session=node.child("test_session").text("sandbox-session"),
+        start_timeout_seconds=node.child("start_timeout_seconds").number(30.0, positive=True),
     )
 
 

@@ -7,12 +7,14 @@ value and the fix.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import NoReturn
 
 import yaml
 
+from ..model.contract import FILL_IN
 from ..model.errors import ConfigError
 
 
@@ -83,6 +85,30 @@ class Node:
         if number != int(number):
             self.fail(f"{self.value!r} is not a whole number", "write an integer")
         return int(number)
+
+    def pattern(self, default: str) -> str:
+        """A regular expression (as Python's ``re`` takes it)."""
+        value = self.text(default)
+        try:
+            re.compile(value)
+        except re.error as err:
+            self.fail(f"{value!r} is not a regular expression ({err})", "escape [ ] ( ) with \\")
+        return value
+
+    def refuse_placeholders(self) -> None:
+        """Fail on the first value still holding a placeholder that `init` wrote."""
+        value = self.value
+        if isinstance(value, str) and value.startswith(FILL_IN):
+            self.fail(
+                f"{value!r} is a placeholder: cloudrun-acceptance init could not read this value",
+                "fill it in (the text says what goes there), or remove the key if it is optional",
+            )
+        if isinstance(value, Mapping):
+            for key in value:
+                self.child(str(key)).refuse_placeholders()
+        elif isinstance(value, list):
+            for item in self.items():
+                item.refuse_placeholders()
 
     def choice(self, choices: tuple[str, ...], default: str) -> str:
         value = self.text(default)

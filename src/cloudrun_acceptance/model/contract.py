@@ -8,13 +8,16 @@ report.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .exposition import series
 
 SESSION_PLACEHOLDER = "{test_session}"
+# What `cloudrun-acceptance init` writes where it could not read a value: the loader refuses a
+# contract that still holds one, naming its key.
+FILL_IN = "<FILL IN"
 # The cap of every body the gate reads (http.max_body_bytes): far above any real exposition.
 DEFAULT_MAX_BODY_BYTES = 16 * 2**20
 DEFAULTABLE_SETTINGS = ("ready_timeout", "logs_timeout", "inconclusive")
@@ -64,34 +67,112 @@ class CounterRule:
 
 
 @dataclass(frozen=True)
+class HealthRules:
+    """What the health path must answer: a status, and JSON (with keys) or a body pattern.
+
+    ``content_type``: the media type the answer must have ("" for any). ``body_pattern``: a
+    regular expression the body must contain (``re.search``); without one, the body must be JSON,
+    holding ``json_keys`` when it names any.
+    """
+
+    path: str
+    status: int = 200
+    content_type: str = ""
+    json_keys: tuple[str, ...] = ()
+    body_pattern: str = ""
+
+    @property
+    def expects_json(self) -> bool:
+        """True unless a body pattern replaces the JSON expectation."""
+        return not self.body_pattern
+
+    def describe(self) -> str:
+        """``200 with JSON``, ``200 text/plain matching '^ok$'``: what the check expects."""
+        kind = f" {self.content_type}" if self.content_type else ""
+        if self.body_pattern:
+            return f"{self.status}{kind} matching {self.body_pattern!r}"
+        keys = f" holding {', '.join(self.json_keys)}" if self.json_keys else ""
+        return f"{self.status}{kind} with JSON{keys}"
+
+
+BodyKind = Literal["json", "form", "raw"]
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """A request the contract describes: method, path, query, headers and a JSON, form or raw
+    body, any of them holding ``{test_session}``. Header values may be credentials: they are
+    sent, never shown."""
+
+    method: str
+    path: str
+    query: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body_kind: BodyKind | None = None
+    body: Any = None
+
+    def filled(self, test_session: str) -> RequestSpec:
+        """The request with every ``{test_session}`` placeholder replaced."""
+
+        def fill(value: Any) -> Any:
+            if isinstance(value, str):
+                return value.replace(SESSION_PLACEHOLDER, test_session)
+            if isinstance(value, Mapping):
+                return {key: fill(item) for key, item in value.items()}
+            if isinstance(value, list):
+                return [fill(item) for item in value]
+            return value
+
+        return replace(
+            self,
+            path=fill(self.path),
+            query=fill(self.query),
+            headers=fill(self.headers),
+            body=fill(self.body),
+        )
+
+
+@dataclass(frozen=True)
 class MetricsRules:
-    """What the metrics endpoint must expose."""
+    """What the metrics endpoint must expose, and how the service says it is switched off:
+    ``enable_env`` set to ``enable_value`` switches it on; ``disabled_pattern`` (a regular
+    expression) recognises the answer it gives when off."""
 
     path: str = "/metrics"
     enable_env: str = ""
     enable_value: str = "true"
+    disabled_pattern: str = ""
     expected: tuple[ExpectedMetric, ...] = ()
     min_present: int = 0
     fingerprint: str = "process_start_time_seconds"
     lint_fails_on: str = "contract"
 
+    @property
+    def switch(self) -> str:
+        """``NAME=value``: the env var that switches the metrics on, or "" when none is named."""
+        return f"{self.enable_env}={self.enable_value}" if self.enable_env else ""
+
 
 @dataclass(frozen=True)
 class AnalysisRules:
-    """The mutating call and the counters it must move."""
+    """The mutating call (the service's action) and the counters it must move."""
 
-    path: str
-    body: Mapping[str, Any]
+    request: RequestSpec
     timeout_seconds: float = 60.0
     counter_deadline_seconds: float = 10.0
     counters: tuple[CounterRule, ...] = ()
+
+    @property
+    def path(self) -> str:
+        """The action's path, as the contract writes it."""
+        return self.request.path
 
 
 @dataclass(frozen=True)
 class CacheRules:
     """The repeated call that must be answered from the cache, within the budget."""
 
-    body: Mapping[str, Any]
+    request: RequestSpec
     budget_seconds: float
     samples: int = 3
     counters: tuple[CounterRule, ...] = ()
@@ -144,6 +225,24 @@ class PreflightRules:
 
 
 @dataclass(frozen=True)
+class SandboxRules:
+    """How ``--sandbox`` runs the team's own service instead of the example's reference service.
+
+    ``command``: a shell command line (run by ``/bin/sh -c``) or an argument list; empty means
+    the command of the source tree's Dockerfile. ``service``: its Cloud Run service name in the
+    sandbox (empty: the source folder's name). ``env``: values that replace env.yaml's for the
+    local run only (a container path, say). ``test_session``: the session the sandbox gives the
+    mutating checks. ``start_timeout_seconds``: how long the service may take to listen.
+    """
+
+    command: str | tuple[str, ...] = ""
+    service: str = ""
+    env: Mapping[str, str] = field(default_factory=dict)
+    test_session: str = "sandbox-session"
+    start_timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
 class Contract:
     """The whole contract of one service. Nothing about a particular service lives in code:
     what is specific (paths, bodies, metrics, budgets) is required from the file, and a section
@@ -151,7 +250,7 @@ class Contract:
 
     path: Path
     sha256: str
-    health_path: str
+    health: HealthRules
     http_timeout: float = 10.0
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     metrics: MetricsRules | None = None
@@ -160,19 +259,10 @@ class Contract:
     revision: RevisionRules = RevisionRules()
     logs: LogRules = LogRules()
     preflight: PreflightRules = PreflightRules()
+    sandbox: SandboxRules | None = None
     defaults: Mapping[str, str] = field(default_factory=dict)
 
-
-def render_body(body: Mapping[str, Any], test_session: str) -> dict[str, Any]:
-    """The request body with every ``{test_session}`` placeholder replaced."""
-
-    def fill(value: Any) -> Any:
-        if isinstance(value, str):
-            return value.replace(SESSION_PLACEHOLDER, test_session)
-        if isinstance(value, Mapping):
-            return {key: fill(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [fill(item) for item in value]
-        return value
-
-    return {key: fill(value) for key, value in body.items()}
+    @property
+    def health_path(self) -> str:
+        """The health path."""
+        return self.health.path

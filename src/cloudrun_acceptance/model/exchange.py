@@ -1,10 +1,14 @@
-"""What one request to the service showed: the Exchange, and the wait for the first answer."""
+"""What one request to the service showed: the Exchange, and the wait for the first answer.
+
+An Exchange answers as httpx's Response does where it can (``status_code``, ``headers``, ``text``,
+``json()``, ``raise_for_status()``), so a team's own check reads like code it already writes.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 EXCERPT_CHARS = 300
@@ -27,9 +31,50 @@ def byte_size(count: float) -> str:
     return f"{count / 2**20:.1f} MiB".replace(".0 MiB", " MiB")
 
 
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of ``text``, whitespace collapsed, quoted; "" for an empty text."""
+    flat = " ".join(text.split())
+    if not flat:
+        return ""
+    return repr(flat if len(flat) <= limit else flat[:limit] + "...")
+
+
+class Headers(Mapping[str, str]):
+    """The answer's headers: read-only, names looked up in any case (``headers["Content-Type"]``).
+    A header sent more than once keeps its values joined by ``, ``, as httpx gives them."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
+        joined: dict[str, str] = {}
+        for name, value in pairs:
+            key = name.lower()
+            joined[key] = f"{joined[key]}, {value}" if key in joined else value
+        self._values = joined
+
+    def __getitem__(self, name: str) -> str:
+        return self._values[name.lower()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Headers({sorted(self._values)})"
+
+
+class ExchangeError(AssertionError):
+    """``raise_for_status()`` on an exchange that is not a whole 2xx answer; the message is the
+    exchange's evidence. An AssertionError, so that a check that raises it fails, not errors."""
+
+
 @dataclass(frozen=True)
 class Exchange:
-    """One request and its answer (or the error instead), with its duration in seconds."""
+    """One request and its answer (or the error instead), with its duration in seconds.
+
+    ``request_body``: the body sent, as the evidence shows it (JSON, form fields or text).
+    ``elapsed``: seconds on the wire, from the first byte sent to the last byte received.
+    """
 
     method: str
     url: str
@@ -41,12 +86,23 @@ class Exchange:
     elapsed: float = 0.0
     error: str | None = None
     error_kind: ErrorKind | None = None
-    request_json: Mapping[str, Any] | None = None
+    request_body: str = ""
     started_at: float = 0.0
     # The WWW-Authenticate header of the answer, and whether the gate sent credentials: what
     # tells Cloud Run's IAM front door apart from the service's own answers.
     authenticate: str = ""
     sent_credentials: bool = False
+    headers: Headers = field(default_factory=Headers)
+
+    @property
+    def status_code(self) -> int | None:
+        """The HTTP status, as httpx names it; None when no answer came back."""
+        return self.status
+
+    @property
+    def text(self) -> str:
+        """The body as text (as far as it was read: see ``error``)."""
+        return self.body
 
     @property
     def answered(self) -> bool:
@@ -72,23 +128,33 @@ class Exchange:
             return "forbidden"
         return None
 
-    def json(self) -> Any | None:
+    def json(self) -> Any:
+        """The body parsed as JSON; ValueError, naming the body, when it is not JSON."""
+        try:
+            return json.loads(self.body)
+        except ValueError as err:
+            raise ValueError(f"the body is not JSON ({err}): {self.evidence()}") from None
+
+    def json_or_none(self) -> Any | None:
         """The body as JSON, or None when it is not JSON."""
         try:
             return json.loads(self.body)
         except ValueError:
             return None
 
+    def raise_for_status(self) -> Exchange:
+        """This exchange when it is a whole 2xx answer; else ExchangeError with the evidence."""
+        if not self.ok:
+            raise ExchangeError(f"expected a 2xx answer: {self.evidence()}")
+        return self
+
     def excerpt(self, limit: int = EXCERPT_CHARS) -> str:
         """The start of the body, whitespace collapsed, quoted; ``(empty)`` for an empty body."""
-        flat = " ".join(self.body.split())
-        if not flat:
-            return "(empty)"
-        return repr(flat if len(flat) <= limit else flat[:limit] + "...")
+        return excerpt(self.body, limit) or "(empty)"
 
     def describe(self) -> str:
         """One line: request, then status and timing, or the error."""
-        sent = f" {json.dumps(self.request_json, sort_keys=True)}" if self.request_json else ""
+        sent = f" {self.request_body}" if self.request_body else ""
         if self.error is not None:
             status = f"{self.status} {self.reason}, then " if self.status is not None else ""
             return (

@@ -18,6 +18,7 @@ ProblemKind = Literal[
     "content_type",
     "unparsable",
     "empty",
+    "disabled",
     "untyped",
 ]
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from .envfile import EnvFile
+
 Form = Literal["exec", "shell"]
 
 
@@ -55,6 +57,21 @@ class Dockerfile:
             return entry.words, entry.form, (entry,)
         form: Form = "shell" if cmd.form == "shell" else "exec"
         return (*entry.words, *cmd.words), form, (entry, cmd)
+
+    @property
+    def argv(self) -> tuple[str, ...]:
+        """The process the container starts, as Docker builds it: an instruction in shell form
+        is ``/bin/sh -c TEXT``; an exec ENTRYPOINT takes CMD as its arguments."""
+
+        def run(item: Instruction) -> tuple[str, ...]:
+            return item.words if item.form == "exec" else ("/bin/sh", "-c", item.text)
+
+        entry, cmd = self.entrypoint, self.cmd
+        if entry is None:
+            return run(cmd) if cmd else ()
+        if entry.form == "shell" or cmd is None:
+            return run(entry)
+        return (*entry.words, *run(cmd))
 
 
 @dataclass(frozen=True)
@@ -119,31 +136,6 @@ class Requirements:
     found: bool
     entries: tuple[Requirement, ...] = ()
     unparsable: tuple[tuple[int, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class EnvEntry:
-    """One ``KEY: value`` of env.yaml: its line, and whether YAML reads the value as a string."""
-
-    key: str
-    value: str
-    line: int
-    is_string: bool
-    tag: str = "str"
-
-
-@dataclass(frozen=True)
-class EnvFile:
-    """env.yaml of the source tree, read with the line of each entry."""
-
-    name: str
-    found: bool
-    entries: tuple[EnvEntry, ...] = ()
-    error: str = ""
-
-    def get(self, key: str) -> EnvEntry | None:
-        """The entry of ``key``, if any."""
-        return next((entry for entry in self.entries if entry.key == key), None)
 
 
 @dataclass(frozen=True)

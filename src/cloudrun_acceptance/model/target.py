@@ -29,6 +29,8 @@ class Target:
     test_session: str | None = None
     session_origin: str = ""
     sandbox_faults: tuple[str, ...] = ()
+    # With --sandbox: which service it runs (the example's reference service, or the team's own).
+    sandbox_service: str = ""
     run_id: str = field(default_factory=lambda: secrets.token_hex(4))
 
     @property

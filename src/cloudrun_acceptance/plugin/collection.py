@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from ..config.settings import TARGET_HELP
-from .errors import usage_errors
+from ..model.errors import ConfigError
 from .state import STATE_KEY, GateState, state_of
 
 
@@ -63,6 +64,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 out = {item.nodeid for item in checks}
                 state.record.deselected = [n for n in state.record.deselected if n not in out]
             return
+        if config.option.showfixtures or config.option.show_fixtures_per_test:
+            return  # listing the fixtures checks nothing, and needs no service
         raise pytest.UsageError(f"no service to check: {TARGET_HELP}")
     items.sort(key=lambda item: _stage(item) if _is_gate_check(item) else 0)
     needed = _timeout_needed(state)
@@ -101,48 +104,71 @@ def _configured_timeout(config: pytest.Config) -> float:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """One test case per metric, env var, secret and resource of the contract and env.yaml."""
-    with usage_errors():
-        _parametrize(metafunc)
+    """One test case per metric, env var, secret and resource of the contract and env.yaml.
 
-
-def _parametrize(metafunc: pytest.Metafunc) -> None:
-    names = metafunc.fixturenames
-    wanted = {"expected_metric", "env_key", "expected_secret", "resource", "startup_line"}
-    if not (wanted | {"requirement"}) & set(names):
-        return
+    A run with a target or --preflight read its contract and env.yaml before collection (a bad
+    one was a usage error there). A run with neither reads them here only to name the cases:
+    one that cannot is given no cases, since collection stops with "no service to check"
+    anyway (a usage error raised here would be a collection error, with a traceback).
+    """
     state = state_of(metafunc.config)
+    try:
+        _parametrize(metafunc, state)
+    except ConfigError:
+        if state.settings.target_requested or state.settings.preflight is not None:
+            raise
+        for name in CASES:
+            if name in metafunc.fixturenames:
+                _cases(metafunc, name, [], [], "the contract could not be read")
+
+
+# Each parametrized fixture, and what an empty set of its cases means in the report.
+CASES = {
+    "requirement": "the contract names no requirements (preflight.requirements)",
+    "expected_metric": "the contract names no metrics (metrics.expected)",
+    "env_key": "env.yaml names no variables",
+    "expected_secret": "the contract names no secrets (revision.secrets)",
+    "resource": "the contract names no resources (revision.resources)",
+    "startup_line": "the contract names no startup lines (logs.startup_lines)",
+}
+
+
+def _parametrize(metafunc: pytest.Metafunc, state: GateState) -> None:
+    names = metafunc.fixturenames
+    if not set(CASES) & set(names):
+        return
     rules = state.contract
     if "requirement" in names:
         required = rules.preflight.requirements
-        metafunc.parametrize("requirement", required, ids=list(required))
+        _cases(metafunc, "requirement", required, list(required))
     if "expected_metric" in names:
         metrics = rules.metrics.expected if rules.metrics else ()
-        metafunc.parametrize("expected_metric", metrics, ids=[metric.name for metric in metrics])
+        _cases(metafunc, "expected_metric", metrics, [metric.name for metric in metrics])
     if "env_key" in names:
-        keys = list(_env_keys(state))
-        metafunc.parametrize("env_key", keys, ids=keys)
+        keys = state.env_keys
+        _cases(metafunc, "env_key", keys, keys)
     if "expected_secret" in names:
         secrets = rules.revision.secrets
-        metafunc.parametrize("expected_secret", secrets, ids=[ref.env for ref in secrets])
+        _cases(metafunc, "expected_secret", secrets, [ref.env for ref in secrets])
     if "resource" in names:
         resources = list(rules.revision.resources.items())
-        metafunc.parametrize("resource", resources, ids=[key for key, _ in resources])
+        _cases(metafunc, "resource", resources, [key for key, _ in resources])
     if "startup_line" in names:
         lines = rules.logs.startup_lines
-        metafunc.parametrize(
-            "startup_line", lines, ids=[re.sub(r"\\(.)", r"\1", line) for line in lines]
-        )
+        _cases(metafunc, "startup_line", lines, [re.sub(r"\\(.)", r"\1", line) for line in lines])
 
 
-def _env_keys(state: GateState) -> list[str]:
-    """The keys of env.yaml. A run that cannot read a revision may lack the default env.yaml."""
-    settings = state.settings
-    no_revision = state.target is None or state.target.ref is None
-    if (
-        no_revision
-        and settings.origins.get("env_file") == "default"
-        and not settings.env_file.exists()
-    ):
-        return []
-    return list(state.expected_env)
+def _cases(
+    metafunc: pytest.Metafunc,
+    name: str,
+    values: Sequence[object],
+    ids: list[str],
+    reason: str | None = None,
+) -> None:
+    """The cases of ``name``; none is one case, skipped with a sentence instead of pytest's
+    "got empty parameter set"."""
+    if values:
+        metafunc.parametrize(name, values, ids=ids)
+        return
+    skipped = pytest.param(None, marks=pytest.mark.skip(reason=reason or CASES[name]), id="none")
+    metafunc.parametrize(name, [skipped])

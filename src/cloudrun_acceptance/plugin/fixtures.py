@@ -15,13 +15,7 @@ from typing import TypeVar
 import pytest
 
 from ..config.settings import TARGET_HELP
-from ..model.contract import (
-    AnalysisRules,
-    CacheRules,
-    Contract,
-    MetricsRules,
-    render_body,
-)
+from ..model.contract import AnalysisRules, CacheRules, Contract, MetricsRules
 from ..model.exchange import Readiness
 from ..model.exposition import Snapshot
 from ..model.observations import CounterRun, Scrape
@@ -86,14 +80,14 @@ def ready_service(service: ServiceClient, readiness: Readiness) -> ServiceClient
     if not readiness.ready:
         pytest.fail(
             f"not checked: the service is not answering ({readiness.summary()}); see "
-            "test_health_answers_200_with_json",
+            "test_health_answers",
             pytrace=False,
         )
     if readiness.last.refusal is not None:
         pytest.fail(
             f"not checked: Cloud Run's IAM front door refused the gate "
             f"({readiness.last.status}, {readiness.last.refusal}); see "
-            "test_health_answers_200_with_json",
+            "test_health_answers",
             pytrace=False,
         )
     return service
@@ -126,7 +120,7 @@ def cache_rules(contract: Contract) -> CacheRules:
 @pytest.fixture(scope="session")
 def metrics_scrape(metrics_rules: MetricsRules, ready_service: ServiceClient) -> Scrape:
     """The first scrape of the metrics path: the "initial values" of the report."""
-    return scrape(ready_service, metrics_rules.path, metrics_rules.fingerprint)
+    return scrape(ready_service, metrics_rules)
 
 
 @pytest.fixture(scope="session")
@@ -165,13 +159,12 @@ def analysis_run(
 ) -> CounterRun:
     """One forced analysis, with the contract's counters read around it on one instance."""
     rules = analysis_rules
-    body = render_body(rules.body, test_session)
+    call = rules.request.filled(test_session)
     return observe_counters(
         ready_service,
-        metrics_path=metrics_rules.path,
-        fingerprint_metric=metrics_rules.fingerprint,
+        metrics=metrics_rules,
         rules=rules.counters,
-        act=lambda: [ready_service.post(rules.path, body, timeout=rules.timeout_seconds)],
+        act=lambda: [ready_service.send(call, timeout=rules.timeout_seconds)],
         deadline=rules.counter_deadline_seconds,
     )
 
@@ -192,16 +185,13 @@ def cache_run(  # noqa: PLR0917 - pytest injects fixtures by name
             "test_forced_analysis_moves_the_counters",
             pytrace=False,
         )
-    body = render_body(cache_rules.body, test_session)
-    path, timeout = analysis_rules.path, analysis_rules.timeout_seconds
+    call = cache_rules.request.filled(test_session)
+    timeout = analysis_rules.timeout_seconds
     return observe_counters(
         ready_service,
-        metrics_path=metrics_rules.path,
-        fingerprint_metric=metrics_rules.fingerprint,
+        metrics=metrics_rules,
         rules=cache_rules.counters,
-        act=lambda: [
-            ready_service.post(path, body, timeout=timeout) for _ in range(cache_rules.samples)
-        ],
+        act=lambda: [ready_service.send(call, timeout=timeout) for _ in range(cache_rules.samples)],
         deadline=analysis_rules.counter_deadline_seconds,
     )
 

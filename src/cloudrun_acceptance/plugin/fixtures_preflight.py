@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ..config.envfile import read_env_entries
 from ..model.contract import Contract, PreflightRules
 from ..model.preflight import SourceTree
 from .state import GateState
@@ -30,12 +31,24 @@ def source_tree(gate_state: GateState, preflight_rules: PreflightRules) -> Sourc
     # Imported here: the pre-flight's parsers are not loaded by a run that has no --preflight.
     from ..preflight.tree import read_tree
 
-    return read_tree(
-        root, required_paths=preflight_rules.required_paths, env_file=preflight_rules.env_file
-    )
+    env = read_env_entries(root / preflight_rules.env_file)
+    return read_tree(root, required_paths=preflight_rules.required_paths, env=env)
 
 
 @pytest.fixture(scope="session")
 def gate_env(gate_state: GateState) -> dict[str, str] | None:
     """The gate's own --env-file when it exists, to compare the source tree's env.yaml with."""
-    return gate_state.expected_env if gate_state.settings.env_file.is_file() else None
+    if gate_state.env_problem is not None or not gate_state.settings.env_file.is_file():
+        return None
+    return gate_state.expected_env
+
+
+@pytest.fixture(scope="session")
+def gate_env_problem(gate_state: GateState, source_tree: SourceTree) -> str:
+    """Why the gate's own --env-file could not be read, when it is not the source tree's
+    env.yaml (whose problems the env check finds itself); "" when it could."""
+    problem = gate_state.env_problem
+    own = source_tree.root / source_tree.env.name
+    if problem is None or gate_state.settings.env_file.resolve() == own.resolve():
+        return ""
+    return problem

@@ -100,8 +100,10 @@ def pytest_configure(config: pytest.Config) -> None:
                 state.join(Target.from_json(workerinput[WORKERINPUT_KEY]))
             return
         if not state.settings.target_requested:
-            if state.settings.preflight is not None and not config.option.collectonly:
-                _register_reporter(config, state)
+            if state.settings.preflight is not None:
+                state.load_inputs()
+                if not config.option.collectonly:
+                    _register_reporter(config, state)
             return
         state.open(config.add_cleanup)
     if not config.option.collectonly:  # a run that checks nothing reports nothing
@@ -162,6 +164,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     where, settings = state.target, state.settings
     origin = where.url_origin
     lines = [f"cloudrun-acceptance {VERSION}: {where.url or '(URL unknown)'} (from {origin})"]
+    if where.sandbox_service:
+        lines.append(f"  sandbox: {where.sandbox_service}")
     if where.sandbox_faults:
         lines.append(f"  sandbox faults: {', '.join(where.sandbox_faults)}")
     if where.revision:

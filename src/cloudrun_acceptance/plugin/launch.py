@@ -6,6 +6,7 @@ FastAPI or uvicorn.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config.settings import Settings
@@ -18,24 +19,14 @@ if TYPE_CHECKING:
 SANDBOX_PACKAGES = {"fastapi", "uvicorn", "starlette", "pydantic"}
 
 
-def check_faults(settings: Settings) -> None:
-    """Every fault named with ``--sandbox-fault`` is one of the sandbox's profiles."""
-    from ..sandbox.faults import FAULTS
-
-    unknown = [name for name in settings.sandbox_faults if name not in FAULTS]
-    if unknown:
-        origin = settings.origins.get("sandbox_fault", "--sandbox-fault")
-        raise ConfigError(
-            f"unknown sandbox fault {unknown[0]!r} from {origin}; known faults: "
-            f"{', '.join(sorted(FAULTS))}."
-        )
-
-
-def launch_sandbox(settings: Settings, contract: Contract, env: dict[str, str]) -> Sandbox:
-    """Start the sandbox; missing FastAPI or uvicorn is a usage error saying what to install."""
-    check_faults(settings)
+def launch_sandbox(
+    settings: Settings, contract: Contract, env: dict[str, str], source: Path
+) -> Sandbox:
+    """Start the sandbox: the reference service, or the team's own one when the contract has a
+    ``sandbox`` section (run from ``source``, its tree); missing FastAPI or uvicorn is a usage
+    error saying what to install."""
     try:
-        from ..sandbox.launcher import start_sandbox
+        from ..sandbox.launch import start_for_contract
     except ModuleNotFoundError as err:
         if (err.name or "").split(".")[0] in SANDBOX_PACKAGES:
             raise ConfigError(
@@ -43,9 +34,11 @@ def launch_sandbox(settings: Settings, contract: Contract, env: dict[str, str]) 
                 "install the extra: pip install 'cloudrun-acceptance[sandbox]'."
             ) from err
         raise
-    return start_sandbox(
+    return start_for_contract(
         contract,
         env,
+        source=source,
         faults=settings.sandbox_faults,
+        faults_origin=settings.origins.get("sandbox_fault", "--sandbox-fault"),
         analysis_seconds=settings.sandbox_analysis_seconds,
     )

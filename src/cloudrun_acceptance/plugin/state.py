@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ..config.contract import load_contract
-from ..config.envfile import load_env_file
+from ..config.envfile import load_env_file, read_env_entries
 from ..config.settings import Settings, Sources, resolve_settings, target_from_settings
 from ..google.admin import describe_settled
 from ..model.contract import Contract
-from ..model.errors import AdminApiError
+from ..model.errors import AdminApiError, ConfigError
 from ..model.secret import Secret
 from ..model.service import ServiceFacts
 from ..model.target import Target
@@ -39,9 +39,12 @@ class GateState:
     sandbox: Sandbox | None = None
     authorization: Secret | None = None
     record: RunRecord | None = None
+    # In a pre-flight run, why env.yaml could not be read: its checks report it, the run goes on.
+    env_problem: str | None = None
     _lookup: ServiceFacts | AdminApiError | None = None
     _contract: Contract | None = None
     _expected_env: dict[str, str] | None = None
+    _env_keys: list[str] | None = None
 
     @property
     def contract(self) -> Contract:
@@ -52,15 +55,46 @@ class GateState:
 
     @property
     def expected_env(self) -> dict[str, str]:
-        """env.yaml, loaded on first use."""
+        """env.yaml, loaded on first use (or by ``load_inputs``)."""
         if self._expected_env is None:
-            self._expected_env = load_env_file(self.settings.env_file)
+            self._expected_env = self._read_env()
         return self._expected_env
+
+    @property
+    def env_keys(self) -> list[str]:
+        """The names env.yaml sets: one revision check each (read even when a value is bad)."""
+        if self._env_keys is None:
+            self._env_keys = (
+                list(self.expected_env) or read_env_entries(self.settings.env_file).keys
+            )
+        return self._env_keys
+
+    def load_inputs(self) -> None:
+        """Read the contract and env.yaml now, before collection, so that a bad one is a usage
+        error (exit 4) that names the file, the line and the fix, never a collection error."""
+        _ = self.contract, self.expected_env
+
+    def _read_env(self) -> dict[str, str]:
+        settings = self.settings
+        path, origin = settings.env_file, settings.origins.get("env_file", "default")
+        needed = settings.sandbox or settings.service_ref is not None
+        if origin == "default" and not needed and not path.exists():
+            return {}  # a URL-only or pre-flight run that compares no revision's env
+        try:
+            return load_env_file(path, "--env-file's default" if origin == "default" else origin)
+        except ConfigError as err:
+            if settings.preflight is None:
+                raise
+            # A pre-flight run goes on: test_env_file_is_ready_for_deploy names the problem,
+            # and the checks that need the file say "not checked".
+            self.env_problem = str(err)
+            return {}
 
     def join(self, target: Target) -> None:
         """On an xdist worker: take the target the controller resolved, with the same settings
         (the contract's defaults included) and authorization."""
         self.settings = resolve_settings(self.sources, self.contract.defaults)
+        self.load_inputs()
         self.target = target
         self.authorize()
 
@@ -68,8 +102,10 @@ class GateState:
         """Resolve the target: apply the contract's defaults, start the sandbox if asked, and
         read the service and revision from the Admin API when the service is named."""
         self.settings = resolve_settings(self.sources, self.contract.defaults)
+        self.load_inputs()
         if self.settings.sandbox:
-            self.sandbox = launch_sandbox(self.settings, self.contract, self.expected_env)
+            source = self.settings.preflight or self.sources.rootdir
+            self.sandbox = launch_sandbox(self.settings, self.contract, self.expected_env, source)
             add_cleanup(self.sandbox.stop)
             deployment = self.sandbox.deployment
             self.target = Target(
@@ -89,6 +125,7 @@ class GateState:
                     "test_session", "the sandbox's pre-seeded session"
                 ),
                 sandbox_faults=self.settings.sandbox_faults,
+                sandbox_service=self.sandbox.describe(),
             )
         else:
             self.target = target_from_settings(self.settings)

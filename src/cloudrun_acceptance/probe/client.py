@@ -11,14 +11,17 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
-from ..model.contract import DEFAULT_MAX_BODY_BYTES
-from ..model.exchange import Exchange, byte_size
+from ..model.contract import DEFAULT_MAX_BODY_BYTES, RequestSpec
+from ..model.exchange import Exchange
 from ..model.secret import Secret
 from .deadline import SocketWatch, deadline
+from .reading import Reading, describe_error, sent_body, wire_time
 
 
 @dataclass
@@ -38,6 +41,8 @@ class ServiceClient:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     sent: Counter[str] = field(default_factory=Counter)
     answered: Counter[str] = field(default_factory=Counter)
+    # When the last whole answer came (wall clock), and how many had come by then.
+    last_answer: tuple[float, int] | None = None
 
     def __post_init__(self) -> None:
         headers = {"User-Agent": self.user_agent}
@@ -55,25 +60,71 @@ class ServiceClient:
             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
         )
 
-    def get(self, path: str, *, timeout: float | None = None) -> Exchange:
+    def get(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> Exchange:
         """GET ``path`` relative to the base URL."""
-        return self.request("GET", path, timeout=timeout)
+        return self.request("GET", path, params=params, headers=headers, timeout=timeout)
 
     def post(
-        self, path: str, payload: Mapping[str, Any], *, timeout: float | None = None
+        self,
+        path: str,
+        *,
+        json: Any = None,
+        data: Mapping[str, str] | None = None,
+        content: str | bytes | None = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> Exchange:
-        """POST ``payload`` as JSON to ``path``."""
-        return self.request("POST", path, payload=payload, timeout=timeout)
+        """POST to ``path``: ``json`` as JSON, ``data`` as form fields, or ``content`` as is."""
+        return self.request(
+            "POST",
+            path,
+            json=json,
+            data=data,
+            content=content,
+            params=params,
+            headers=headers,
+            timeout=timeout,
+        )
+
+    def send(self, spec: RequestSpec, *, timeout: float | None = None) -> Exchange:
+        """The contract's request (its ``{test_session}`` already filled in)."""
+        body = spec.body
+        return self.request(
+            spec.method,
+            spec.path,
+            params=spec.query,
+            headers=spec.headers,
+            json=body if spec.body_kind == "json" else None,
+            data=body if spec.body_kind == "form" else None,
+            content=body if spec.body_kind == "raw" else None,
+            timeout=timeout,
+        )
 
     def request(
         self,
         method: str,
         path: str,
         *,
-        payload: Mapping[str, Any] | None = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+        data: Mapping[str, str] | None = None,
+        content: str | bytes | None = None,
         timeout: float | None = None,
     ) -> Exchange:
-        """Send one request; transport errors come back as an Exchange with ``error`` set."""
+        """Send one request; transport errors come back as an Exchange with ``error`` set.
+
+        As httpx's ``Client.request``: ``params`` is the query, ``json``, ``data`` (form fields)
+        and ``content`` the body. The answer is an Exchange, never an exception.
+        """
         key = f"{method} {path}"
         self.sent[key] += 1
         limit = self.timeout if timeout is None else timeout
@@ -83,16 +134,25 @@ class ServiceClient:
             marks[event.rsplit(".", 2)[-2] + "." + event.rsplit(".", 1)[-1]] = time.perf_counter()
             self._watch.observe(event, info)
 
-        reading = _Reading(
+        query = f"?{urlencode(params)}" if params else ""
+        reading = Reading(
             method,
-            f"{self.base_url}{path}",
-            payload,
+            f"{self.base_url}{path}{query}",
+            sent_body(json, data, content),
             sent_credentials=self.authorization is not None,
         )
         with deadline(self._watch, limit) as expired:
             try:
                 with self._http.stream(
-                    method, path, json=payload, timeout=limit, extensions={"trace": trace}
+                    method,
+                    path,
+                    params=params,
+                    headers=headers,
+                    json=json,
+                    data=data,
+                    content=content,
+                    timeout=limit,
+                    extensions={"trace": trace},
                 ) as response:
                     reading.headers(response)
                     for chunk in response.iter_bytes():
@@ -101,118 +161,28 @@ class ServiceClient:
             except httpx.HTTPError as err:
                 if expired.is_set():
                     return reading.cut_at_deadline(limit)
-                return reading.failed(describe_error(err, limit))
+                return self._failed(reading, err, limit)
         if expired.is_set():
             return reading.cut_at_deadline(limit)
         if reading.received > self.max_body_bytes:
             return reading.too_large(self.max_body_bytes)
         self.answered[key] += 1
+        self.last_answer = (time.time(), sum(self.answered.values()))
         return reading.answer(wire_time(marks, reading.start, time.perf_counter()))
+
+    def _failed(self, reading: Reading, err: httpx.HTTPError, limit: float) -> Exchange:
+        """A transport error; a refused connection after earlier answers says when the service
+        last answered (it went away during the run: a crash, a restart, a scale-in)."""
+        error = describe_error(err, limit)
+        if isinstance(err, httpx.ConnectError) and self.last_answer is not None:
+            at, count = self.last_answer
+            when = datetime.fromtimestamp(at, UTC).strftime("%H:%M:%S UTC")
+            error = (
+                f"{error}; the service answered until {when} ({count} "
+                f"answer{'s' if count != 1 else ''} to this run), then refused connections"
+            )
+        return reading.failed(error)
 
     def close(self) -> None:
         """Close the connection pool."""
         self._http.close()
-
-
-class _Reading:
-    """One exchange as it arrives: the request, the answer's head, the body so far."""
-
-    def __init__(
-        self, method: str, url: str, payload: Mapping[str, Any] | None, *, sent_credentials: bool
-    ) -> None:
-        self.method = method
-        self.url = url
-        self.payload = payload
-        self.sent_credentials = sent_credentials
-        self.started_at = time.time()
-        self.start = time.perf_counter()
-        self.response: httpx.Response | None = None
-        self.chunks: list[bytes] = []
-        self.received = 0
-
-    def headers(self, response: httpx.Response) -> None:
-        self.response = response
-
-    def take(self, chunk: bytes, cap: int) -> bool:
-        """Keep the chunk; False once the body is over the cap (reading stops there)."""
-        self.received += len(chunk)
-        if self.received > cap:
-            return False
-        self.chunks.append(chunk)
-        return True
-
-    def _exchange(self, elapsed: float, **fields: Any) -> Exchange:
-        response = self.response
-        head: dict[str, Any] = {}
-        if response is not None:
-            data = b"".join(self.chunks)
-            head = {
-                "status": response.status_code,
-                "reason": response.reason_phrase,
-                "content_type": response.headers.get("content-type", ""),
-                "location": response.headers.get("location", ""),
-                "authenticate": response.headers.get("www-authenticate", ""),
-                "body": data.decode(response.encoding or "utf-8", errors="replace"),
-            }
-        return Exchange(
-            self.method,
-            self.url,
-            **head,
-            elapsed=elapsed,
-            request_json=self.payload,
-            started_at=self.started_at,
-            sent_credentials=self.sent_credentials,
-            **fields,
-        )
-
-    def answer(self, elapsed: float) -> Exchange:
-        return self._exchange(elapsed)
-
-    def failed(self, error: str) -> Exchange:
-        return self._exchange(time.perf_counter() - self.start, error=error, error_kind="transport")
-
-    def cut_at_deadline(self, limit: float) -> Exchange:
-        if self.response is None:
-            error = f"no complete answer within {limit:g} s (the request's deadline)"
-        else:
-            error = (
-                f"the body was still arriving after {limit:g} s: {byte_size(self.received)} "
-                "received"
-            )
-        return self._exchange(time.perf_counter() - self.start, error=error, error_kind="deadline")
-
-    def too_large(self, cap: int) -> Exchange:
-        elapsed = time.perf_counter() - self.start
-        return self._exchange(
-            elapsed,
-            error=f"the body is over the {byte_size(cap)} limit of http.max_body_bytes "
-            f"(reading stopped at {byte_size(self.received)}, after {elapsed:.2f} s)",
-            error_kind="too_large",
-        )
-
-
-def wire_time(marks: Mapping[str, float], start: float, end: float) -> float:
-    """Seconds from the first byte of the request sent to the last byte of the answer received.
-
-    From httpcore's trace events, so that the client's own Python work (building the request,
-    parsing the answer: about a millisecond) is not counted against the service's budget. A
-    transport without trace events gives the whole call.
-    """
-    sent = marks.get("send_request_headers.started", start)
-    received = marks.get("receive_response_body.complete", end)
-    return received - sent
-
-
-def describe_error(err: httpx.HTTPError, timeout: float) -> str:
-    """A transport error in words an operator can act on."""
-    if isinstance(err, httpx.ConnectTimeout):
-        return f"no connection within {timeout:g} s (connect timeout)"
-    if isinstance(err, httpx.ReadTimeout):
-        return f"no answer within {timeout:g} s (read timeout)"
-    if isinstance(err, httpx.TimeoutException):
-        return f"timed out after {timeout:g} s ({type(err).__name__})"
-    if isinstance(err, httpx.ConnectError):
-        return f"connection failed: {err or 'refused'}"
-    if isinstance(err, httpx.RemoteProtocolError):
-        return f"the server broke the connection: {err}"
-    return f"{type(err).__name__}: {err}"

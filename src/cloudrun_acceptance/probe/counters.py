@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from ..model.contract import CounterRule
+from ..model.contract import CounterRule, MetricsRules
 from ..model.exchange import Exchange
 from ..model.exposition import Snapshot
 from ..model.observations import CounterRun, Outcome, Reading, Scrape
@@ -38,8 +38,7 @@ def readings(
 def observe_counters(
     client: ServiceClient,
     *,
-    metrics_path: str,
-    fingerprint_metric: str,
+    metrics: MetricsRules,
     rules: Sequence[CounterRule],
     act: Callable[[], Sequence[Exchange]],
     deadline: float,
@@ -51,7 +50,7 @@ def observe_counters(
     def take() -> Scrape:
         nonlocal scrapes
         scrapes += 1
-        return scrape(client, metrics_path, fingerprint_metric)
+        return scrape(client, metrics)
 
     baselines: dict[str | None, Snapshot] = {}
     for _ in range(MAX_BASELINE_SCRAPES):

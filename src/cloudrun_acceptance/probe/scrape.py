@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from ..metrics.exposition import PROMETHEUS_CONTENT_TYPES, media_type, parse_exposition
+from ..model.contract import MetricsRules
 from ..model.errors import ExpositionError
 from ..model.observations import ProblemKind, Scrape
 from .client import ServiceClient
@@ -10,15 +13,20 @@ from .client import ServiceClient
 _PROBLEMS: dict[str, ProblemKind] = {"deadline": "deadline", "too_large": "too_large"}
 
 
-def scrape(client: ServiceClient, path: str, fingerprint_metric: str) -> Scrape:
-    """GET the metrics and parse them; never trust "it parsed" alone."""
-    exchange = client.get(path)
+def scrape(client: ServiceClient, rules: MetricsRules) -> Scrape:
+    """GET the metrics and parse them; never trust "it parsed" alone. An answer that matches the
+    contract's ``disabled_pattern`` (of any status) is the service saying its metrics are off."""
+    exchange = client.get(rules.path)
     if exchange.error is not None:
         problem = _PROBLEMS.get(exchange.error_kind or "transport", "unreachable")
         return Scrape(exchange, problem=problem, detail=exchange.error)
     if exchange.refusal is not None:
         return Scrape(
             exchange, problem="refused", detail=f"refused by Cloud Run ({exchange.status})"
+        )
+    if rules.disabled_pattern and re.search(rules.disabled_pattern, exchange.body):
+        return Scrape(
+            exchange, problem="disabled", detail=f"the body matches {rules.disabled_pattern!r}"
         )
     if exchange.status != 200:
         return Scrape(exchange, problem="status", detail=f"status {exchange.status}")
@@ -29,7 +37,7 @@ def scrape(client: ServiceClient, path: str, fingerprint_metric: str) -> Scrape:
         snapshot = parse_exposition(
             exchange.body,
             exchange.content_type,
-            fingerprint_metric=fingerprint_metric,
+            fingerprint_metric=rules.fingerprint,
             scraped_at=exchange.started_at,
         )
     except ExpositionError as err:

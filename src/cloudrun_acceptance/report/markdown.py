@@ -44,6 +44,8 @@ def render_markdown(record: RunRecord) -> str:
                 f"{target.revision} ({target.revision_origin})" if target.revision else "not read",
             )
         )
+        if target.sandbox_service:
+            rows.append(("Sandbox", target.sandbox_service))
         if target.sandbox_faults:
             rows.append(("Sandbox faults", ", ".join(target.sandbox_faults)))
     if isinstance(record.facts, ServiceFacts):
@@ -63,6 +65,8 @@ def render_markdown(record: RunRecord) -> str:
     lines += ["", "## Checks", "", "| Check | Result | Summary |", "|---|---|---|"]
     for result in record.results.values():
         outcome = result.shown_outcome
+        if outcome in {"skipped", "not run"}:
+            continue  # listed once, by reason, under "Not run"
         summary = result.summary or next(iter(result.message.splitlines()), "")
         lines.append(
             f"| {_cell(result.name)} | {ICONS.get(outcome, '')} {outcome} | {_cell(summary)} |"
@@ -158,14 +162,18 @@ def _failures(record: RunRecord) -> list[str]:
 
 
 def _not_run(record: RunRecord) -> list[str]:
-    skipped = [
-        r
-        for r in record.results.values()
-        if r.outcome in {"skipped", "not run"} and not r.inconclusive
-    ]
-    if not skipped and not record.deselected:
+    """The checks that did not run, a line per reason, each with the checks it covers."""
+    reasons: dict[str, list[str]] = {}
+    for result in record.results.values():
+        if result.outcome in {"skipped", "not run"} and not result.inconclusive:
+            reason = result.message or "not run (the run ended before it)"
+            reasons.setdefault(reason, []).append(result.name)
+    if record.deselected:
+        reasons["deselected (-k / -m)"] = [CheckResult(nodeid).name for nodeid in record.deselected]
+    if not reasons:
         return []
     lines = ["", "## Not run", ""]
-    lines += [f"- {result.name}: {result.message or result.outcome}" for result in skipped]
-    lines += [f"- {CheckResult(nodeid).name}: deselected (-k / -m)" for nodeid in record.deselected]
+    for reason, names in reasons.items():
+        count = f"{len(names)} checks" if len(names) > 1 else "1 check"
+        lines.append(f"- {reason} ({count}: {', '.join(names)})")
     return lines

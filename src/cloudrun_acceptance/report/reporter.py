@@ -74,6 +74,9 @@ class GateReporter:
         elif report.when == "call":
             result.outcome = report.outcome
             result.message = report.longreprtext if report.failed else ""
+            if report.failed and verdict is None:
+                # A plain assert (a team's own check): the assertion, not the traceback's start.
+                result.summary = _crash_line(report)
         elif report.when == "teardown" and report.failed:
             result.outcome, result.message = "error", report.longreprtext
 
@@ -121,6 +124,13 @@ class GateReporter:
             red=status == "FAILED",
             yellow=status == "INCONCLUSIVE",
         )
+
+
+def _crash_line(report: pytest.TestReport) -> str:
+    """The failing line's message (``assert 200 == 404``), as pytest's short summary gives it."""
+    crash = getattr(report.longrepr, "reprcrash", None)
+    message = getattr(crash, "message", "") if crash is not None else ""
+    return " ".join(str(message).split()) or next(iter(report.longreprtext.splitlines()), "")
 
 
 def _skip_reason(report: pytest.TestReport) -> str:

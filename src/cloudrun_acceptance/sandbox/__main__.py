@@ -1,7 +1,9 @@
 """``python -m cloudrun_acceptance.sandbox``: run the sandbox until Ctrl-C, and say how to gate it.
 
 Handy to try the gate as it runs against a real deployment (Admin API and Logging API included),
-or to validate the sandbox by hand with curl.
+or to validate the sandbox by hand with curl. It starts what ``pytest --sandbox`` starts: the
+example's reference service, or the team's own service when the contract has a ``sandbox``
+section (run from ``--source``, its source tree).
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from pathlib import Path
 from ..config.contract import load_contract
 from ..config.envfile import load_env_file
 from ..model.errors import ConfigError
-from .deployment import CANDIDATE_TAG, SESSION_ID
+from .deployment import CANDIDATE_TAG
 from .faults import FAULTS
-from .launcher import start_sandbox
+from .launch import start_for_contract
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,16 +34,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--analysis-seconds", type=float, default=1.0)
     parser.add_argument("--contract", type=Path, default=Path("tests/acceptance/contract.yaml"))
     parser.add_argument("--env-file", type=Path, default=Path("env.yaml"))
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=Path("."),
+        help="the service's source tree, where its own service runs (default: this folder)",
+    )
     args = parser.parse_args(argv)
     try:
         contract = load_contract(args.contract)
-        env = load_env_file(args.env_file)
+        env = load_env_file(args.env_file, "--env-file")
+        sandbox = start_for_contract(
+            contract,
+            env,
+            source=args.source,
+            faults=tuple(args.fault),
+            faults_origin="--fault",
+            analysis_seconds=args.analysis_seconds,
+        )
     except ConfigError as err:
         # The same one-line message the gate gives for this file, with argparse's exit code.
         parser.exit(2, f"{parser.prog}: error: {err}\n")
-    sandbox = start_sandbox(
-        contract, env, faults=tuple(args.fault), analysis_seconds=args.analysis_seconds
-    )
     d = sandbox.deployment
     gate = [
         "pytest",
@@ -50,11 +63,11 @@ def main(argv: list[str] | None = None) -> int:
         f"--service={d.service}",
         f"--cloudrun-endpoint={sandbox.admin_endpoint}",
         f"--logging-endpoint={sandbox.logging_endpoint}",
-        f"--test-session={SESSION_ID}",
+        f"--test-session={sandbox.session_id}",
     ]
     if d.behaviour.flow == "candidate":
         gate.append(f"--tag={CANDIDATE_TAG}")
-    print(f"service      {sandbox.service_url}")
+    print(f"service      {sandbox.service_url}  ({sandbox.describe()})")
     print(f"Admin API    {sandbox.admin_endpoint}  ({d.service_name})")
     print(f"Logging API  {sandbox.logging_endpoint}")
     print(f"faults       {', '.join(args.fault) or 'none'}")

@@ -17,13 +17,12 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from .deployment import FAILED_REVISION, Deployment, rfc3339
+from .deployment import Deployment, rfc3339
 from .jsonserver import JsonServer, error_body
 from .revisions import SUCCEEDED, revisions
 from .traffic import Traffic
 
 RECONCILING = 2  # Condition.State
-OTHER_SERVICE = "emergence-app-staging"
 SERVICE_TYPE = "type.googleapis.com/google.cloud.run.v2.Service"
 # How long an update's operation runs (and the service reconciles) before it is done.
 OPERATION_SECONDS = 0.3
@@ -65,7 +64,9 @@ class AdminApi:
         if match["operation"] is not None:
             return self._operation(match["operation"])
         service, revision = match["service"], match["revision"]
-        known = {OTHER_SERVICE} if status == 404 else {d.service, OTHER_SERVICE}
+        # Another service of the project: a listing (after a 404) names it.
+        other = f"{d.service}-staging"
+        known = {other} if status == 404 else {d.service, other}
         if service is None:
             return 200, {"services": [self._service(name) for name in sorted(known)]}
         if service not in known:
@@ -139,7 +140,7 @@ class AdminApi:
 
     def _service(self, name: str) -> dict[str, Any]:
         d = self.deployment
-        latest_created = FAILED_REVISION if d.behaviour.latest_not_ready else d.revision
+        latest_created = d.history[3] if d.behaviour.latest_not_ready else d.revision
         reconciling = time.monotonic() < self.reconciled_at
         state = RECONCILING if reconciling else SUCCEEDED
         condition = {"type": "Ready", "state": state, "lastTransitionTime": rfc3339(d.created_at)}

@@ -7,6 +7,7 @@ an older one), env from env.yaml, the contract's secrets, resources, and the fau
 from __future__ import annotations
 
 import itertools
+import json
 import secrets
 import threading
 import time
@@ -17,19 +18,21 @@ from typing import Any
 
 from ..model.contract import SecretRef
 from .faults import Behaviour
+from .logfilter import SEVERITIES
 
 PROJECT = "sandbox-project"
 PROJECT_NUMBER = "123456789012"
 REGION = "europe-west1"
+# The example's service; the team's own service takes its name from the contract's sandbox
+# section (or its source folder).
 SERVICE = "emergence-app"
 # The revision history, oldest first: a good one, a deploy that failed, the one under check, and
-# (with the not_ready fault) a newer one that failed too.
-PREVIOUS_REVISION = "emergence-app-00001-xyz"
-OLDER_FAILED_REVISION = "emergence-app-00002-fgh"
-REVISION = "emergence-app-00003-abc"
-FAILED_REVISION = "emergence-app-00004-def"
+# (with the not_ready fault) a newer one that failed too. Named after the service.
+HISTORY = ("00001-xyz", "00002-fgh", "00003-abc", "00004-def")
+PREVIOUS_REVISION, OLDER_FAILED_REVISION, REVISION, FAILED_REVISION = (
+    f"{SERVICE}-{suffix}" for suffix in HISTORY
+)
 CANDIDATE_TAG = "candidate"
-IMAGE = "europe-west1-docker.pkg.dev/sandbox-project/apps/emergence-app:sandbox"
 SESSION_ID = "sandbox-session"
 # The one identity token the private sandbox service accepts (the `private` fault): a stand-in
 # for `gcloud auth print-identity-token`, shaped like one, and never printed by the gate.
@@ -59,20 +62,42 @@ class Deployment:
     project: str = PROJECT
     region: str = REGION
     service: str = SERVICE
-    revision: str = REVISION
 
     @property
     def service_name(self) -> str:
         """The Admin API resource name of the service."""
         return f"projects/{self.project}/locations/{self.region}/services/{self.service}"
 
+    @property
+    def history(self) -> tuple[str, str, str, str]:
+        """The revisions' names, oldest first: previous (good), older failed, under check, and
+        the failed one of the not_ready fault."""
+        previous, older_failed, checked, failed = (f"{self.service}-{s}" for s in HISTORY)
+        return previous, older_failed, checked, failed
 
-def plan_deployment(
+    @property
+    def revision(self) -> str:
+        """The revision under check."""
+        return self.history[2]
+
+    @property
+    def previous_revision(self) -> str:
+        """The good revision before it, which a rollback returns to."""
+        return self.history[0]
+
+    @property
+    def image(self) -> str:
+        """The image the revisions run, as a source deploy pushes it."""
+        return f"{self.region}-docker.pkg.dev/{self.project}/apps/{self.service}:sandbox"
+
+
+def plan_deployment(  # noqa: PLR0917 - what a deploy is made of
     behaviour: Behaviour,
     env_file: Mapping[str, str],
     secret_refs: tuple[SecretRef, ...],
     resources: Mapping[str, str],
     analysis_seconds: float,
+    service: str = SERVICE,
 ) -> Deployment:
     """What the revision carries: env.yaml and the contract's secrets, with the faults applied."""
     env = dict(env_file)
@@ -91,7 +116,18 @@ def plan_deployment(
         resources={**DEFAULT_RESOURCES, **resources},
         analysis_seconds=analysis_seconds,
         created_at=datetime.now(UTC) - timedelta(seconds=2),
+        service=service,
     )
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    if not text.startswith("{"):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def rfc3339(moment: datetime) -> str:
@@ -110,7 +146,7 @@ class LogStore:
     _written: list[float] = field(default_factory=list)
 
     def _base(
-        self, log: str, severity: str, when: datetime | None, revision: str | None = None
+        self, log: str, severity: str | None, when: datetime | None, revision: str | None = None
     ) -> dict[str, Any]:
         moment = when or datetime.now(UTC)
         d = self.deployment
@@ -128,14 +164,27 @@ class LogStore:
             },
             "timestamp": rfc3339(moment),
             "receiveTimestamp": rfc3339(moment + timedelta(milliseconds=40)),
-            "severity": severity,
             "insertId": f"sandbox{next(self._ids):08d}",
-        }
+        } | ({"severity": severity} if severity else {})
 
     def line(self, text: str, severity: str = "INFO", when: datetime | None = None) -> None:
         """A line the app wrote to stderr, as Cloud Run logs it (textPayload)."""
         entry = self._base("stderr", severity, when)
         entry["textPayload"] = text
+        self._append(entry)
+
+    def output(self, text: str, stream: str) -> None:
+        """A line the team's own service wrote to ``stream`` (stdout or stderr), as Cloud Run
+        logs it: a JSON object is a structured entry with its ``severity``; a plain line is a
+        textPayload with no severity (DEFAULT)."""
+        payload = _json_object(text)
+        if payload is None:
+            entry = self._base(stream, None, None)
+            entry["textPayload"] = text
+        else:
+            severity = str(payload.pop("severity", "")).upper()
+            entry = self._base(stream, severity if severity in SEVERITIES else None, None)
+            entry["jsonPayload"] = payload
         self._append(entry)
 
     def request(  # noqa: PLR0917 - the fields of a request log entry

@@ -52,13 +52,22 @@ class Behaviour:
     logging_api_status: int = 200
 
 
+Scope = Literal["platform", "reference"]
+
+
 @dataclass(frozen=True)
 class Fault:
-    """A named broken deployment: ``apply`` returns the behaviour with the breakage."""
+    """A named broken deployment: ``apply`` returns the behaviour with the breakage.
+
+    ``scope``: ``platform`` breaks what Cloud Run does around any service (the front door,
+    traffic, the Admin and Logging APIs), so it applies to the team's own service too;
+    ``reference`` breaks the reference service itself, so it needs the example's.
+    """
 
     name: str
     summary: str
     apply: Callable[[Behaviour], Behaviour]
+    scope: Scope = "reference"
 
 
 def _env(**changes: str | None) -> Callable[[Behaviour], Behaviour]:
@@ -133,6 +142,7 @@ FAULTS: Mapping[str, Fault] = {
             "the service is private: Cloud Run's IAM front door answers 403 without a token and "
             "401 with a wrong one",
             lambda b: replace(b, private=True),
+            scope="platform",
         ),
         Fault(
             "health_redirect",
@@ -143,6 +153,7 @@ FAULTS: Mapping[str, Fault] = {
             "cold_start",
             "the service accepts connections only after 1.5 s",
             lambda b: replace(b, cold_start_seconds=1.5),
+            scope="platform",
         ),
         Fault(
             "round_robin",
@@ -168,67 +179,80 @@ FAULTS: Mapping[str, Fault] = {
             "secret_version",
             "the secrets are mounted at version 4 instead of the pinned one",
             lambda b: replace(b, secret_version="4"),
+            scope="platform",
         ),
         Fault(
             "traffic_split",
             "traffic is split 50/50 with the previous revision",
             lambda b: replace(b, traffic_split=True),
+            scope="platform",
         ),
         Fault(
             "tagged_candidate",
             "the new revision was deployed with --no-traffic --tag candidate: the previous one "
             "serves 100%, the candidate only at its tag URL",
             lambda b: replace(b, flow="candidate"),
+            scope="platform",
         ),
         Fault(
             "tag_missing",
             "deployed with --no-traffic but without a tag: the service has no tag 'candidate'",
             lambda b: replace(b, flow="candidate", tag="missing"),
+            scope="platform",
         ),
         Fault(
             "tag_elsewhere",
             "deployed with --no-traffic; the tag 'candidate' still points at the older revision",
             lambda b: replace(b, flow="candidate", tag="on_previous"),
+            scope="platform",
         ),
         Fault(
             "reconciling",
             f"the service is still reconciling the deploy for {RECONCILE_SECONDS:g} s, then ready",
             lambda b: replace(b, reconcile_seconds=RECONCILE_SECONDS),
+            scope="platform",
         ),
         Fault(
             "stuck_reconciling",
             "the service never finishes reconciling",
             lambda b: replace(b, reconcile_seconds=math.inf),
+            scope="platform",
         ),
         Fault(
             "served_by_other",
             "the service URL's requests are answered by the older revision",
             lambda b: replace(b, served_by_other=True),
+            scope="platform",
         ),
         Fault(
             "update_conflict",
             "another deployer changes the service between each read and the gate's update (etag)",
             lambda b: replace(b, update_status=409),
+            scope="platform",
         ),
         Fault(
             "update_403",
             "the gate's identity may read the service but not update it (run.services.update)",
             lambda b: replace(b, update_status=403),
+            scope="platform",
         ),
         Fault(
             "not_ready",
             "the latest created revision failed to become ready",
             lambda b: replace(b, latest_not_ready=True),
+            scope="platform",
         ),
         Fault(
             "api_403",
             "the Admin API denies run.services.get",
             lambda b: replace(b, admin_api_status=403),
+            scope="platform",
         ),
         Fault(
             "api_404",
             "the Admin API does not know the service",
             lambda b: replace(b, admin_api_status=404),
+            scope="platform",
         ),
         Fault(
             "no_startup_lines",
@@ -250,11 +274,13 @@ FAULTS: Mapping[str, Fault] = {
             f"Cloud Logging shows each entry {LOGS_LAG_SECONDS:g} s after it was written, as "
             "ingestion lags in production",
             lambda b: replace(b, logs_lag_seconds=LOGS_LAG_SECONDS),
+            scope="platform",
         ),
         Fault(
             "logging_403",
             "the Logging API denies logging.logEntries.list",
             lambda b: replace(b, logging_api_status=403),
+            scope="platform",
         ),
     )
 }

@@ -5,18 +5,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
 
-from .deployment import IDENTITY_TOKEN, LogStore
-from .service import Fleet
+from .asgi import ASGIApp, Message, Receive, Scope, Send, answer
+from .deployment import IDENTITY_TOKEN, Deployment, LogStore
 from .traffic import Traffic
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 # Cloud Run's own page for a request without credentials, as it serves it.
 FORBIDDEN_PAGE = """<html><head>
 <meta http-equiv="content-type" content="text/html;charset=utf-8">
@@ -34,15 +27,17 @@ INVALID_TOKEN = (
 
 
 class Frontend:
-    """ASGI wrapper in front of the app: the IAM front door of a private service, the instance,
-    and the request log.
+    """ASGI wrapper in front of the service (the reference one, or the team's own behind the
+    proxy): the IAM front door of a private service, and the request log.
 
     Plain ASGI rather than BaseHTTPMiddleware, which would add latency to every request.
     """
 
-    def __init__(self, app: ASGIApp, fleet: Fleet, log: LogStore, traffic: Traffic) -> None:
+    def __init__(
+        self, app: ASGIApp, deployment: Deployment, log: LogStore, traffic: Traffic
+    ) -> None:
         self.app = app
-        self.fleet = fleet
+        self.deployment = deployment
         self.log = log
         self.traffic = traffic
         self.sent: dict[str, int] = {}
@@ -52,7 +47,6 @@ class Frontend:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        scope.setdefault("state", {})["instance"] = self.fleet.pick()
         status = 500
         start = time.perf_counter()
 
@@ -67,7 +61,7 @@ class Frontend:
             if refusal is None:
                 await self.app(scope, receive, record_status)
             else:
-                await _answer(record_status, *refusal)
+                await answer(record_status, *refusal)
         finally:
             key = f"{scope['method']} {scope['path']}"
             with self._lock:
@@ -84,21 +78,15 @@ class Frontend:
                 revision=self.traffic.revision_for(port),
             )
 
-    def _front_door(self, scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+    def _front_door(self, scope: Scope) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:
         """Cloud Run's answer to a request it refuses, or None to let it through."""
-        if not self.fleet.deployment.behaviour.private:
+        if not self.deployment.behaviour.private:
             return None
         headers = dict(scope.get("headers", []))
         given = headers.get(b"authorization", b"").decode("latin-1")
         if given == f"Bearer {IDENTITY_TOKEN}":
             return None
         if given:
-            return 401, [(b"www-authenticate", INVALID_TOKEN.encode())], b""
+            return 401, b"", [(b"www-authenticate", INVALID_TOKEN.encode())]
         page = FORBIDDEN_PAGE.format(path=scope["path"]).encode()
-        return 403, [(b"content-type", b"text/html; charset=UTF-8")], page
-
-
-async def _answer(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
-    length = [(b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers + length})
-    await send({"type": "http.response.body", "body": body})
+        return 403, page, [(b"content-type", b"text/html; charset=UTF-8")]

@@ -1,7 +1,9 @@
 """Start and stop the sandbox: real HTTP servers on free 127.0.0.1 ports, in daemon threads.
 
 Threads in the test process, not child processes: nothing can be left behind when a run is
-interrupted, and start-up costs milliseconds.
+interrupted, and start-up costs milliseconds. The one exception is the team's own service,
+which is its own program: it runs as a child process behind the same front end
+(``ownservice``), stopped with the sandbox.
 """
 
 from __future__ import annotations
@@ -17,11 +19,21 @@ import uvicorn
 
 from ..model.contract import Contract
 from .adminapi import AdminApi, start_admin_api
-from .deployment import CRASH_SESSION_ID, SESSION_ID, Deployment, LogStore, plan_deployment
+from .asgi import ASGIApp
+from .deployment import (
+    CRASH_SESSION_ID,
+    SERVICE,
+    SESSION_ID,
+    Deployment,
+    LogStore,
+    plan_deployment,
+)
 from .faults import Behaviour, behaviour_for
 from .frontend import Frontend
 from .loggingapi import LoggingApi, start_logging_api
-from .service import ENABLE_ENV, Fleet, create_app, metrics_enabled
+from .ownservice import OwnService, OwnServiceSpec, describe
+from .proxy import Proxy
+from .service import ENABLE_ENV, Fleet, create_app, metrics_enabled, with_instances
 from .traffic import Traffic
 
 START_TIMEOUT = 10.0
@@ -54,12 +66,19 @@ class Sandbox:
     fleet: Fleet | None = None
     traffic: Traffic | None = None
     admin_api: AdminApi | None = None
+    own: OwnService | None = None
     _stops: list[Callable[[], None]] = field(default_factory=list)
 
     def stop(self) -> None:
         """Stop every server; safe to call twice."""
         while self._stops:
             self._stops.pop()()
+
+    def describe(self) -> str:
+        """Which service the sandbox runs, for the header and the report."""
+        if self.own is None:
+            return "the example's reference service"
+        return describe(self.own.spec, self.deployment.secrets)
 
     def requests_served(self) -> Mapping[str, int]:
         """Requests the reference service answered, by ``METHOD /path``."""
@@ -77,13 +96,16 @@ def start_sandbox(
     faults: tuple[str, ...] = (),
     analysis_seconds: float = 1.0,
     behaviour: Behaviour | None = None,
+    own: OwnServiceSpec | None = None,
+    service: str = SERVICE,
 ) -> Sandbox:
     """Start the sandbox deployed as ``env`` (env.yaml) and the contract's secrets and resources
-    say, with ``faults`` applied (or an explicit ``behaviour``)."""
+    say, with ``faults`` applied (or an explicit ``behaviour``): the reference service, or with
+    ``own`` the team's own service, deployed as ``service``."""
     behaviour = behaviour or behaviour_for(faults)
     revision = contract.revision
     deployment = plan_deployment(
-        behaviour, env, revision.secrets, revision.resources, analysis_seconds
+        behaviour, env, revision.secrets, revision.resources, analysis_seconds, service
     )
     sock, tag_sock = bind_loopback(), bind_loopback()
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
@@ -92,9 +114,27 @@ def start_sandbox(
     deployment = replace(deployment, service_url=url, tag_url=tag_url)
     traffic = Traffic(deployment, tag_port=tag_sock.getsockname()[1])
     log = LogStore(deployment)
-    fleet = Fleet(deployment)
-    frontend = Frontend(create_app(deployment, fleet, log), fleet, log, traffic)
-    sandbox = Sandbox(deployment, url, log, frontend, fleet=fleet, traffic=traffic)
+    app: ASGIApp
+    fleet, service_process = None, None
+    if own is None:
+        fleet = Fleet(deployment)
+        app = with_instances(create_app(deployment, fleet, log), fleet)
+    else:
+        service_process = OwnService(own, deployment, log)
+        app = Proxy(service_process)
+    frontend = Frontend(app, deployment, log, traffic)
+    sandbox = Sandbox(
+        deployment,
+        url,
+        log,
+        frontend,
+        session_id=own.rules.test_session if own else SESSION_ID,
+        fleet=fleet,
+        traffic=traffic,
+        own=service_process,
+    )
+    if service_process is not None:
+        sandbox._stops.append(service_process.stop)
     server = uvicorn.Server(
         uvicorn.Config(frontend, log_level="warning", lifespan="off", access_log=False)
     )
@@ -103,7 +143,8 @@ def start_sandbox(
         # Until this runs, the socket is bound but not listening: connections are refused,
         # as while a Cloud Run instance starts.
         time.sleep(behaviour.cold_start_seconds)
-        _startup_lines(deployment, log, fleet)
+        if fleet is not None:
+            _startup_lines(deployment, log, fleet)
         server.run(sockets=[sock, tag_sock])
 
     thread = threading.Thread(target=serve, name="sandbox-service", daemon=True)
@@ -125,9 +166,11 @@ def start_sandbox(
     logging_server, sandbox.logging_api = start_logging_api(log)
     sandbox._stops.append(logging_server.stop)
     sandbox.logging_endpoint = logging_server.url
+    if service_process is not None:
+        service_process.wait_listening(service_process.spec.rules.start_timeout_seconds)
     if behaviour.cold_start_seconds == 0:
         _wait_started(server, thread)
-    if behaviour.server_errors_in_logs:
+    if behaviour.server_errors_in_logs and fleet is not None:
         _crash(sandbox, behaviour.server_errors_in_logs)
     return sandbox
 

@@ -6,15 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from .deployment import (
-    FAILED_REVISION,
-    IMAGE,
-    OLDER_FAILED_REVISION,
-    PREVIOUS_REVISION,
-    PROJECT_NUMBER,
-    Deployment,
-    rfc3339,
-)
+from .deployment import PROJECT_NUMBER, Deployment, rfc3339
 
 FAILED, SUCCEEDED = 3, 4  # Condition.State
 HEALTH_CHECK_CONTAINER_ERROR = 6  # RevisionReason
@@ -34,17 +26,14 @@ def revisions(deployment: Deployment) -> dict[str, dict[str, Any]]:
     the not_ready fault a newer failed one."""
     d = deployment
     created = d.created_at
+    previous, older_failed, checked, failed = d.history
     history = {
-        PREVIOUS_REVISION: revision(d, PREVIOUS_REVISION, created - timedelta(hours=2), True),
-        OLDER_FAILED_REVISION: revision(
-            d, OLDER_FAILED_REVISION, created - timedelta(hours=1), False
-        ),
-        d.revision: revision(d, d.revision, created, True),
+        previous: revision(d, previous, created - timedelta(hours=2), True),
+        older_failed: revision(d, older_failed, created - timedelta(hours=1), False),
+        checked: revision(d, checked, created, True),
     }
     if d.behaviour.latest_not_ready:
-        history[FAILED_REVISION] = revision(
-            d, FAILED_REVISION, created + timedelta(seconds=1), False
-        )
+        history[failed] = revision(d, failed, created + timedelta(seconds=1), False)
     return history
 
 
@@ -88,7 +77,7 @@ def revision(deployment: Deployment, name: str, created: datetime, ready: bool) 
         "serviceAccount": f"{PROJECT_NUMBER}-compute@developer.gserviceaccount.com",
         "containers": [
             {
-                "image": IMAGE,
+                "image": d.image,
                 "env": variables,
                 "resources": {"limits": {"cpu": r["cpu"], "memory": r["memory"]}, "cpuIdle": True},
                 "ports": [{"name": "http1", "containerPort": 8080}],

@@ -36,6 +36,7 @@ from prometheus_client import (
 )
 from pydantic import BaseModel
 
+from .asgi import ASGIApp, Receive, Scope, Send
 from .deployment import CRASH_SESSION_ID, SESSION_ID, Deployment, LogStore
 
 ENABLE_ENV = "CONCEPT_RECALL_METRICS_ENABLED"
@@ -159,6 +160,17 @@ class AnalyzeRequest(BaseModel):
 
     session_id: str
     force: bool = False
+
+
+def with_instances(app: ASGIApp, fleet: Fleet) -> ASGIApp:
+    """The app, with each request handed to an instance of the fleet (``request.state``)."""
+
+    async def pick(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope.setdefault("state", {})["instance"] = fleet.pick()
+        await app(scope, receive, send)
+
+    return pick
 
 
 def metrics_enabled(deployment: Deployment) -> bool:

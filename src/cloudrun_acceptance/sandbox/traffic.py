@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .deployment import CANDIDATE_TAG, PREVIOUS_REVISION, Deployment
+from .deployment import CANDIDATE_TAG, Deployment
 
 LATEST, REVISION = 1, 2  # TrafficTargetAllocationType, as the API's JSON enums
 
@@ -55,7 +55,7 @@ class Traffic:
             if tagged:
                 return str(tagged[0])
         if self.deployment.behaviour.served_by_other:
-            return PREVIOUS_REVISION
+            return self.deployment.previous_revision
         serving = max(statuses, key=lambda status: int(status.get("percent", 0)))
         return str(serving["revision"])
 
@@ -69,11 +69,10 @@ def initial_targets(deployment: Deployment) -> list[dict[str, Any]]:
     """The traffic a deploy left: all to the new revision; a split left from a canary; or, for
     a candidate deployed with --no-traffic --tag, all to the previous one and the tag on it."""
     behaviour, new = deployment.behaviour, deployment.revision
+    previous = deployment.previous_revision
     if behaviour.flow == "candidate":
-        targets: list[dict[str, Any]] = [
-            {"type": REVISION, "revision": PREVIOUS_REVISION, "percent": 100}
-        ]
-        tagged = {"on_new": new, "on_previous": PREVIOUS_REVISION}.get(behaviour.tag)
+        targets: list[dict[str, Any]] = [{"type": REVISION, "revision": previous, "percent": 100}]
+        tagged = {"on_new": new, "on_previous": previous}.get(behaviour.tag)
         if tagged is not None:
             targets.append(
                 {"type": REVISION, "revision": tagged, "percent": 0, "tag": CANDIDATE_TAG}
@@ -82,6 +81,6 @@ def initial_targets(deployment: Deployment) -> list[dict[str, Any]]:
     if behaviour.traffic_split:
         return [
             {"type": REVISION, "revision": new, "percent": 50},
-            {"type": REVISION, "revision": PREVIOUS_REVISION, "percent": 50},
+            {"type": REVISION, "revision": previous, "percent": 50},
         ]
     return [{"type": LATEST, "percent": 100}]

@@ -7,6 +7,7 @@ from cloudrun_acceptance.model.contract import (
     AnalysisRules,
     CacheRules,
     CounterRule,
+    RequestSpec,
 )
 from cloudrun_acceptance.model.exchange import Exchange
 from cloudrun_acceptance.model.observations import CounterRun, Reading
@@ -25,7 +26,10 @@ CALL = Exchange(
 RULE = CounterRule("hits_total", {}, 1)
 
 
-ANALYSIS = AnalysisRules(path="/api/work", body={"session_id": "{test_session}"})
+ANALYSIS = AnalysisRules(
+    RequestSpec("POST", "/api/work", body_kind="json", body={"session_id": "{test_session}"})
+)
+CACHE = CacheRules(RequestSpec("POST", "/api/work"), budget_seconds=0.3)
 
 
 def test_analysis_passes_when_counters_move():
@@ -58,9 +62,9 @@ def test_analysis_inconclusive_is_not_a_pass():
 def test_cache_is_judged_on_the_median_of_the_samples():
     fast, slow = (Exchange("POST", "u", 200, "OK", elapsed=t) for t in (0.1, 0.9))
     run = CounterRun("moved", (fast, fast, slow), (Reading(RULE, 0, 3),))
-    assert judge_cache(run, CacheRules(body={}, budget_seconds=0.3)).status == "passed"
+    assert judge_cache(run, CACHE).status == "passed"
     run = CounterRun("moved", (slow, slow, fast), (Reading(RULE, 0, 3),))
-    verdict = judge_cache(run, CacheRules(body={}, budget_seconds=0.3))
+    verdict = judge_cache(run, CACHE)
     assert verdict.status == "failed"
     assert (
         "median 0.900 s over the 0.3 s budget (samples: 0.900, 0.900, 0.100 s)" in verdict.summary

@@ -14,7 +14,7 @@ def test_exchange_describes_request_answer_and_body():
         "application/json",
         body='{"a":  1}\n',
         elapsed=0.1234,
-        request_json={"b": 2, "a": 1},
+        request_body='{"a": 1, "b": 2}',
     )
     assert (
         exchange.describe()

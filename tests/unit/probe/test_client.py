@@ -44,7 +44,7 @@ def test_authorization_header_is_sent_but_never_shown(serve, headers_seen):
 
 
 def test_wire_time_uses_the_trace_events_and_falls_back_to_the_whole_call():
-    from cloudrun_acceptance.probe.client import wire_time
+    from cloudrun_acceptance.probe.reading import wire_time
 
     marks = {"send_request_headers.started": 10.001, "receive_response_body.complete": 10.301}
     assert round(wire_time(marks, 10.0, 10.302), 3) == 0.300

@@ -6,7 +6,7 @@ import itertools
 
 import httpx
 
-from cloudrun_acceptance.model.contract import CounterRule
+from cloudrun_acceptance.model.contract import CounterRule, MetricsRules
 from cloudrun_acceptance.probe.client import ServiceClient
 from cloudrun_acceptance.probe.counters import observe_counters
 
@@ -43,10 +43,9 @@ def observe(fleet: Fleet, deadline: float = 0.3):
     client = ServiceClient("http://svc", transport=httpx.MockTransport(fleet.handle))
     return observe_counters(
         client,
-        metrics_path="/metrics",
-        fingerprint_metric="process_start_time_seconds",
+        metrics=MetricsRules(),
         rules=[RULE],
-        act=lambda: [client.post("/work", {})],
+        act=lambda: [client.post("/work", json={})],
         deadline=deadline,
     ), client
 
@@ -102,8 +101,7 @@ def test_unreadable_metrics_are_reported_not_compared():
     )
     run = observe_counters(
         client,
-        metrics_path="/metrics",
-        fingerprint_metric="x",
+        metrics=MetricsRules(fingerprint="x"),
         rules=[RULE],
         act=lambda: [],
         deadline=1,

@@ -33,4 +33,7 @@ def test_a_bad_env_file_is_one_line_too(tmp_path):
     result = run("--contract", "contract.yaml", "--env-file", "env.yaml", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert "env file env.yaml: FLAG is a boolean (True), not a string" in result.stderr
+    assert (
+        'env file env.yaml (from --env-file) line 1: FLAG: true is read as a boolean, not a string, and gcloud --env-vars-file takes strings only; quote it: FLAG: "true".'
+        in result.stderr
+    )

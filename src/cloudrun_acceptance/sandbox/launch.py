@@ -1,0 +1,66 @@
+"""The sandbox a contract asks for: the example's reference service, or the team's own service
+when the contract has a ``sandbox`` section. One path for the plugin and for
+``python -m cloudrun_acceptance.sandbox``, so both start the same deployment."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..model.contract import Contract
+from ..model.errors import ConfigError
+from .faults import FAULTS
+from .launcher import Sandbox, start_sandbox
+from .ownservice import own_service_spec
+
+SERVICE_NAME_LENGTH = 49
+
+
+def service_name(rules_service: str, source: Path) -> str:
+    """The sandbox's name for the team's service: the contract's, else its folder's name made
+    a Cloud Run service name (``My_Shop`` -> ``my-shop``)."""
+    if rules_service:
+        return rules_service
+    slug = re.sub(r"[^a-z0-9]+", "-", source.resolve().name.lower()).strip("-")
+    if not slug[:1].isalpha():
+        slug = f"service-{slug}".rstrip("-")
+    return slug[:SERVICE_NAME_LENGTH].rstrip("-")
+
+
+def check_faults(faults: tuple[str, ...], origin: str, *, own_service: bool) -> None:
+    """Every fault is one of the sandbox's profiles, and applies to the service it runs."""
+    unknown = [name for name in faults if name not in FAULTS]
+    if unknown:
+        raise ConfigError(
+            f"unknown sandbox fault {unknown[0]!r} from {origin}; known faults: "
+            f"{', '.join(sorted(FAULTS))}."
+        )
+    reference = [name for name in faults if FAULTS[name].scope == "reference"]
+    if own_service and reference:
+        platform = sorted(name for name, fault in FAULTS.items() if fault.scope == "platform")
+        raise ConfigError(
+            f"sandbox fault {reference[0]!r} from {origin} changes the example's reference "
+            "service, and this contract's sandbox section runs your own service; give one of "
+            f"the platform's faults, which apply to any service: {', '.join(platform)}."
+        )
+
+
+def start_for_contract(
+    contract: Contract,
+    env: Mapping[str, str],
+    *,
+    source: Path,
+    faults: tuple[str, ...] = (),
+    faults_origin: str = "--sandbox-fault",
+    analysis_seconds: float = 1.0,
+) -> Sandbox:
+    """Start the sandbox ``contract`` describes, deployed with ``env`` and ``faults``."""
+    rules = contract.sandbox
+    check_faults(faults, faults_origin, own_service=rules is not None)
+    if rules is None:
+        return start_sandbox(contract, env, faults=faults, analysis_seconds=analysis_seconds)
+    spec = own_service_spec(rules, source, contract.path)
+    return start_sandbox(
+        contract, env, faults=faults, own=spec, service=service_name(rules.service, source)
+    )
