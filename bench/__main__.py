@@ -11,7 +11,16 @@ from datetime import UTC, datetime
 
 from bench.common import Figure, machine
 
-BENCHES = ("gate_vs_manual", "overhead", "parsing", "latency", "startup", "load", "preflight")
+BENCHES = (
+    "gate_vs_manual",
+    "overhead",
+    "parsing",
+    "latency",
+    "startup",
+    "load",
+    "preflight",
+    "own_service",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,9 +141,9 @@ class GateRun:
         assert self.passed == others, self.result.stdout.str()
 
 
-def run_gate(pytester: pytest.Pytester, *args: str) -> GateRun:
-    """Run the copied gate in-process with ``args``."""
-    result = pytester.runpytest(*FAST, *args)
+def run_gate(pytester: pytest.Pytester, *args: str, plugins: Sequence[object] = ()) -> GateRun:
+    """Run the copied gate in-process with ``args`` (and ``plugins``, objects with hooks)."""
+    result = pytester.runpytest(*FAST, *args, plugins=list(plugins))
     outcomes: dict[str, str] = {}
     verdicts: dict[str, dict[str, Any]] = {}
     reprec = getattr(result, "reprec", None)

@@ -1,5 +1,5 @@
-"""`cloudrun-acceptance init` in an empty folder, then `pytest --sandbox` there: every check
-passes. And the wheel carries the files init writes."""
+"""`cloudrun-acceptance init --example` in an empty folder, then `pytest --sandbox` there: every
+check passes. And the wheel carries the files init writes."""
 
 from __future__ import annotations
 
@@ -17,19 +17,18 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
 
 
-def test_init_then_pytest_sandbox_passes_every_check(tmp_path):
-    done = run(str(CLI), "init", cwd=tmp_path)
+def test_init_example_then_pytest_sandbox_passes_every_check(tmp_path):
+    done = run(str(CLI), "init", "--example", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "wrote .github/workflows/cloudrun-acceptance.yml" in done.stdout
     assert done.stdout.rstrip().endswith(
-        "Next:\n  pytest --sandbox\n      the gate against its embedded sandbox: every check "
-        "passes\n  pytest --project=PROJECT --region=REGION --service=SERVICE\n      your service, "
-        "once tests/acceptance/contract.yaml and env.yaml describe it"
+        "Next:\n  pytest --sandbox\n      the example's checks against its reference service: "
+        "every check passes"
     )
     gate = run(sys.executable, "-m", "pytest", "--sandbox", "-p", "no:cacheprovider", cwd=tmp_path)
     assert gate.returncode == 0, gate.stdout[-3000:]
     assert "PASSED (42 passed, 0 failed, 0 errors, 0 skipped)" in gate.stdout
-    again = run(str(CLI), "init", cwd=tmp_path)
+    again = run(str(CLI), "init", "--example", cwd=tmp_path)
     assert again.returncode == 1
     assert again.stderr == (
         "cloudrun-acceptance init: pytest.ini exists (and 9 more); init writes nothing over a "
@@ -41,6 +40,7 @@ def test_version_and_help(tmp_path):
     assert run(str(CLI), "--version", cwd=tmp_path).stdout.startswith("cloudrun-acceptance 0.1")
     usage = run(str(CLI), "init", "--help", cwd=tmp_path).stdout
     assert "--ci {github,cloudbuild,none}" in usage and "--force" in usage
+    assert "--from-url URL" in usage and "--from-service" in usage
 
 
 def test_the_wheel_carries_the_templates(tmp_path):

@@ -5,7 +5,39 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import cloudrun_acceptance
+
+# What a team's own check imports: README.md, "Writing your own checks".
+CUSTOM_CHECK_SURFACE = (
+    "Exchange",
+    "ExchangeError",
+    "Headers",
+    "LogReader",
+    "RevisionFacts",
+    "ServiceClient",
+    "ServiceFacts",
+    "Snapshot",
+    "Target",
+    "Verdict",
+    "failed",
+    "inconclusive",
+    "passed",
+)
+
+
+def loaded_heavy_modules(statement: str) -> str:
+    """The google.cloud, fastapi and uvicorn modules a fresh interpreter holds after ``statement``."""
+    code = (
+        f"import sys; {statement}; "
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'fastapi', 'uvicorn'} or m.startswith('google.cloud')); "
+        "print(heavy)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    return out.strip()
 
 
 def test_all_names_exist_and_are_sorted():
@@ -14,11 +46,37 @@ def test_all_names_exist_and_are_sorted():
         assert hasattr(cloudrun_acceptance, name), name
 
 
+def test_the_custom_check_surface_is_exported():
+    assert set(CUSTOM_CHECK_SURFACE) <= set(cloudrun_acceptance.__all__)
+
+
+def test_the_verdict_constructors_make_the_verdicts_gate_expect_takes():
+    made = cloudrun_acceptance.failed("no", evidence=["seen"], advice="fix it")
+    assert isinstance(made, cloudrun_acceptance.Verdict)
+    assert made.message == "no\n  seen\nWhat to do: fix it"
+    assert cloudrun_acceptance.passed("yes").status == "passed"
+    assert cloudrun_acceptance.inconclusive("maybe").status == "inconclusive"
+
+
+def test_raise_for_status_fails_a_check_rather_than_erroring_it():
+    answer = cloudrun_acceptance.Exchange("GET", "http://service/api/health", status=503)
+    with pytest.raises(AssertionError, match=r"expected a 2xx answer: GET http://service"):
+        answer.raise_for_status()
+
+
 def test_importing_the_plugin_loads_no_google_fastapi_or_uvicorn():
+    assert loaded_heavy_modules("import cloudrun_acceptance.plugin.hooks") == "[]"
+
+
+def test_importing_the_public_surface_loads_no_google_fastapi_or_uvicorn():
+    assert loaded_heavy_modules("import cloudrun_acceptance") == "[]"
+
+
+def test_importing_the_public_surface_loads_neither_the_plugin_nor_pytest():
     code = (
-        "import sys, cloudrun_acceptance.plugin.hooks; "
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'fastapi', 'uvicorn'} or m.startswith('google.cloud')); "
-        "print(heavy)"
+        "import sys, cloudrun_acceptance; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'pytest', '_pytest'} "
+        "or m.startswith(('cloudrun_acceptance.plugin', 'cloudrun_acceptance.sandbox'))))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

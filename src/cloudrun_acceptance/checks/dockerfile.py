@@ -6,15 +6,15 @@ from __future__ import annotations
 import os
 
 from ..model.contract import PreflightRules
-from ..model.preflight import Form, Instruction, SourceTree, shell_words
+from ..model.preflight import Dockerfile, Form, Instruction, SourceTree, shell_words
 from ..model.verdict import Verdict, failed, passed
 
 SHELLS = {"sh", "bash", "dash"}
 
 
-def effective_command(tree: SourceTree) -> tuple[tuple[str, ...], Form]:
+def effective_command(dockerfile: Dockerfile) -> tuple[tuple[str, ...], Form]:
     """The container's command; ``sh -c SCRIPT`` in exec form is the script, in shell form."""
-    words, form, _ = tree.dockerfile.command
+    words, form, _ = dockerfile.command
     if form == "exec" and words and os.path.basename(words[0]) in SHELLS and "-c" in words:
         script = words[words.index("-c") + 1 :]
         if script:
@@ -62,7 +62,7 @@ def judge_dockerfile(tree: SourceTree, rules: PreflightRules) -> Verdict:
     if dockerfile.error:
         return failed(f"{name} could not be parsed: {dockerfile.error}", advice="fix its syntax.")
     _, _, sources = dockerfile.command
-    words, _ = effective_command(tree)
+    words, _ = effective_command(tree.dockerfile)
     if not words:
         return failed(
             f"{name} has no CMD or ENTRYPOINT in its final stage: the container would run the base "
@@ -116,7 +116,7 @@ def _module_missing(tree: SourceTree, rules: PreflightRules, base: str) -> str:
 def judge_port(tree: SourceTree, rules: PreflightRules) -> Verdict:
     """The container listens on ``$PORT`` (Cloud Run sends traffic there), not on a fixed port."""
     _, _, sources = tree.dockerfile.command
-    words, form = effective_command(tree)
+    words, form = effective_command(tree.dockerfile)
     if not words:
         return failed(
             f"{tree.dockerfile.name} has no command, so no port to check",

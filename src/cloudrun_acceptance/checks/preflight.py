@@ -10,7 +10,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 from ..model.contract import MetricsRules, PreflightRules
-from ..model.envfile import EnvEntry
+from ..model.envfile import EnvEntry, env_differences
 from ..model.exchange import byte_size
 from ..model.preflight import Rule, SourceTree
 from ..model.verdict import Verdict, failed, passed
@@ -153,17 +153,7 @@ def judge_env_file(
 def _differences(entries: tuple[EnvEntry, ...], gate_env: Mapping[str, str] | None) -> list[str]:
     if gate_env is None:
         return []
-    mine = {entry.key: entry.value for entry in entries}
-    differ = [k for k in sorted(set(mine) | set(gate_env)) if mine.get(k) != gate_env.get(k)]
-    if not differ:
-        return []
-    return [
-        "differs from the gate's --env-file (reported, not failed): "
-        + ", ".join(f"{key} ({_difference(key, mine, gate_env)})" for key in differ)
-    ]
-
-
-def _difference(key: str, mine: Mapping[str, str], gate_env: Mapping[str, str]) -> str:
-    if key not in mine:
-        return "missing here"
-    return "only here" if key not in gate_env else "value"
+    differ = env_differences({entry.key: entry.value for entry in entries}, gate_env)
+    return (
+        [f"differs from the gate's --env-file (reported, not failed): {differ}"] if differ else []
+    )

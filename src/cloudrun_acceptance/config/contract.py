@@ -175,28 +175,32 @@ def _logs(node: Node) -> LogRules:
     )
 
 
+PREFLIGHT_KEYS = ("command", "app_dir", "app", "port", "required_paths", "requirements", "env_file")
+
+
 def _preflight(node: Node) -> PreflightRules:
     if not node.present():
         return PreflightRules()
     # Imported here: loading a contract should not cost every run packaging's parsers.
     from packaging.requirements import InvalidRequirement, Requirement
 
-    node.mapping(
-        ("command", "app_dir", "app", "port", "required_paths", "requirements", "env_file")
-    )
+    # A list given, even empty, is the contract's; only a key left out takes the default.
+    given = node.mapping(PREFLIGHT_KEYS)
     app = node.child("app").text("")
     if app and not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", app):
         node.child("app").fail(f"{app!r} is not module:attribute", "write it as uvicorn takes it")
     app_dir = node.child("app_dir").text("").strip("/")
     defaults = PreflightRules().required_paths + ((f"{app_dir}/",) if app_dir else ())
-    paths = tuple(item.text("") for item in node.child("required_paths").items()) or defaults
+    paths = tuple(item.text("") for item in node.child("required_paths").items())
+    paths = paths if "required_paths" in given else defaults
     requirements = []
     for item in node.child("requirements").items():
         text = item.text("")
         try:
             Requirement(text)
         except InvalidRequirement as err:
-            item.fail(f"{text!r} is not a requirement ({err})", "write it as pip takes it")
+            why = str(err).splitlines()[0]  # packaging adds lines pointing at the column
+            item.fail(f"{text!r} is not a requirement ({why})", "write it as pip takes it")
         requirements.append(text)
     return PreflightRules(
         command=node.child("command").text(""),
@@ -204,7 +208,9 @@ def _preflight(node: Node) -> PreflightRules:
         app=app,
         port=node.child("port").integer(8080, positive=True),
         required_paths=paths,
-        requirements=tuple(requirements) or PreflightRules().requirements,
+        requirements=tuple(requirements)
+        if "requirements" in given
+        else PreflightRules().requirements,
         env_file=node.child("env_file").text("env.yaml"),
     )
 

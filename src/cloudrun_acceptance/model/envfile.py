@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # How each YAML type reads in a message: `KEY: on` is "read as a boolean".
@@ -60,3 +61,16 @@ class EnvFile:
             for e in self.entries
             if not e.is_string
         ]
+
+
+def env_differences(mine: Mapping[str, str], theirs: Mapping[str, str]) -> str:
+    """``A (missing here), B (only here), C (value)``: how ``mine`` differs from ``theirs``, by
+    name only (values are not ours to print); "" when they are equal."""
+
+    def kind(key: str) -> str:
+        if key not in mine:
+            return "missing here"
+        return "only here" if key not in theirs else "value"
+
+    keys = [k for k in sorted(set(mine) | set(theirs)) if mine.get(k) != theirs.get(k)]
+    return ", ".join(f"{key} ({kind(key)})" for key in keys)

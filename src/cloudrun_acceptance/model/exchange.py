@@ -94,6 +94,11 @@ class Exchange:
     sent_credentials: bool = False
     headers: Headers = field(default_factory=Headers)
 
+    def __repr__(self) -> str:
+        # Short, as httpx's <Response [200 OK]>: an assert's explanation shows it whole.
+        answer = f"{self.status} {self.reason}".strip() if self.status is not None else self.error
+        return f"<Exchange {self.method} {self.url} [{answer}]>"
+
     @property
     def status_code(self) -> int | None:
         """The HTTP status, as httpx names it; None when no answer came back."""

@@ -6,9 +6,13 @@ only their references (secret name and version).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
+
+SERVICE_NAME_LENGTH = 49
 
 
 @dataclass(frozen=True)
@@ -141,3 +145,12 @@ class ServiceFacts:
             if r.ready and r.name != checked.name and r.created is not None and r.created < born
         ]
         return max(older)[1] if older else None
+
+
+def folder_service_name(folder: Path) -> str:
+    """A folder's name made a Cloud Run service name (``My_Shop`` -> ``my-shop``): lower-case
+    letters, digits and hyphens, starting with a letter."""
+    slug = re.sub(r"[^a-z0-9]+", "-", folder.resolve().name.lower()).strip("-")
+    if not slug[:1].isalpha():
+        slug = f"service-{slug}".rstrip("-")
+    return slug[:SERVICE_NAME_LENGTH].rstrip("-")

@@ -38,13 +38,17 @@ def gate_state(request: pytest.FixtureRequest) -> GateState:
 
 @pytest.fixture(scope="session")
 def contract(gate_state: GateState) -> Contract:
-    """The contract of the service under test."""
+    """The contract of the service under test (contract.yaml, as a ``Contract``): ``.health_path``,
+    ``.metrics``, ``.analysis``, ``.cache`` (None when the section is left out), ``.revision``,
+    ``.logs``."""
     return gate_state.contract
 
 
 @pytest.fixture(scope="session")
 def target(gate_state: GateState) -> Target:
-    """Where the gate points: URL, Cloud Run service and revision."""
+    """Where the gate points (a ``Target``): ``.url``, ``.project``, ``.region``, ``.service``,
+    ``.revision``, ``.tag``, ``.test_session``, each None when not known. Fails "no service to
+    check" when no target was given."""
     if gate_state.target is None:
         pytest.fail(f"no service to check: {TARGET_HELP}", pytrace=False)
     return gate_state.target
@@ -52,7 +56,10 @@ def target(gate_state: GateState) -> Target:
 
 @pytest.fixture(scope="session")
 def service(target: Target, contract: Contract, gate_state: GateState) -> Iterator[ServiceClient]:
-    """The HTTP client of the service under test."""
+    """The HTTP client of the service under test (a ``ServiceClient``), without waiting for a
+    cold start: ``service.get(path)``, ``.post(path, json=...)``, ``.request(method, path)``
+    answer an ``Exchange`` (``.status_code``, ``.headers``, ``.json()``), never an exception.
+    "Not checked" when the URL is unknown; most checks want ``ready_service``."""
     if target.url is None:
         pytest.fail(
             f"not checked: the service URL is unknown; {gate_state.lookup_problem()}", pytrace=False
@@ -70,13 +77,18 @@ def service(target: Target, contract: Contract, gate_state: GateState) -> Iterat
 
 @pytest.fixture(scope="session")
 def readiness(service: ServiceClient, contract: Contract, gate_state: GateState) -> Readiness:
-    """The wait for the first answer (cold start), done once per run."""
+    """The wait for the first answer of the health path (cold start, up to --ready-timeout),
+    done once per run: ``.ready``, ``.waited`` (s), ``.attempts``, ``.last`` (the last
+    ``Exchange``), ``.summary()``. It never fails; ``ready_service`` does."""
     return wait_until_ready(service, contract.health_path, gate_state.settings.ready_timeout)
 
 
 @pytest.fixture(scope="session")
 def ready_service(service: ServiceClient, readiness: Readiness) -> ServiceClient:
-    """The client, once the service answers; "not checked" when it never did."""
+    """``service``, once the service has answered its health path: the client a team's own
+    checks use (``ready_service.get("/api/health").json()``). "Not checked" when the service
+    never answered within --ready-timeout or Cloud Run's IAM front door refused the gate (see
+    test_health_answers)."""
     if not readiness.ready:
         pytest.fail(
             f"not checked: the service is not answering ({readiness.summary()}); see "
@@ -119,13 +131,18 @@ def cache_rules(contract: Contract) -> CacheRules:
 
 @pytest.fixture(scope="session")
 def metrics_scrape(metrics_rules: MetricsRules, ready_service: ServiceClient) -> Scrape:
-    """The first scrape of the metrics path: the "initial values" of the report."""
+    """The first scrape of the contract's metrics path, before the gate acts (the report's
+    "initial values"): ``.exchange`` (the ``Exchange``), ``.snapshot`` (None when it did not
+    parse), ``.problem``, ``.detail``. Skipped when the contract has no metrics section; "not
+    checked" when the service never answered."""
     return scrape(ready_service, metrics_rules)
 
 
 @pytest.fixture(scope="session")
 def exposition(metrics_scrape: Scrape) -> Snapshot:
-    """The first scrape's parsed exposition; "not checked" when there is none."""
+    """The first scrape's parsed exposition (a ``Snapshot``): ``.value(name, labels)``,
+    ``.family(name)``, ``.names()``. Skipped when the contract has no metrics section; "not
+    checked" when the scrape gave no usable exposition (see test_metrics_enabled)."""
     if metrics_scrape.snapshot is None or metrics_scrape.problem is not None:
         pytest.fail(
             f"not checked: {metrics_scrape.exchange.url} gave no usable exposition "
@@ -137,10 +154,9 @@ def exposition(metrics_scrape: Scrape) -> Snapshot:
 
 @pytest.fixture(scope="session")
 def test_session(target: Target) -> str:
-    """The session the mutating checks use; without one they are skipped, never run.
-
-    Mutating fixtures list it first, so they skip before waiting for anything else.
-    """
+    """The test session (--test-session or TEST_SESSION), for checks that change the service's
+    data: a check that takes it is skipped without one, so it never POSTs unasked. List it
+    first among a check's arguments, so the check skips before waiting for anything else."""
     if target.test_session is None:
         pytest.skip(
             "mutating check: give a test session to run it (--test-session ID or TEST_SESSION); "
@@ -198,5 +214,8 @@ def cache_run(  # noqa: PLR0917 - pytest injects fixtures by name
 
 @pytest.fixture
 def gate(request: pytest.FixtureRequest, gate_state: GateState) -> Gate:
-    """``gate.expect(verdict)``: pass, fail with the evidence, or handle an inconclusive one."""
+    """``gate.expect(verdict)`` turns a verdict into the check's outcome and the report's row:
+    ``passed(summary, figures=...)`` passes, ``failed(summary, evidence=..., advice=...)``
+    fails with that message, ``inconclusive(...)`` fails (skips with --inconclusive=skip); the
+    constructors come from ``cloudrun_acceptance``."""
     return Gate(request.node, gate_state.settings.inconclusive)

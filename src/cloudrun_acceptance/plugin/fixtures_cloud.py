@@ -26,7 +26,9 @@ REVISION_SKIP = (
 
 @pytest.fixture(scope="session")
 def admin_lookup(target: Target, gate_state: GateState) -> ServiceFacts | AdminApiError:
-    """The service and revision as the Admin API describes them, or why it could not."""
+    """The service and revision as the Cloud Run Admin API describes them (a ``ServiceFacts``),
+    or the ``AdminApiError`` that says why it could not; skipped without --project, --region and
+    --service. Most checks want ``deployment``, which fails "not checked" on the error."""
     if target.ref is None:
         pytest.skip(REVISION_SKIP)
     return gate_state.lookup()
@@ -34,7 +36,10 @@ def admin_lookup(target: Target, gate_state: GateState) -> ServiceFacts | AdminA
 
 @pytest.fixture(scope="session")
 def deployment(admin_lookup: ServiceFacts | AdminApiError) -> ServiceFacts:
-    """The deployed service and revision; "not checked" when the Admin API failed."""
+    """The deployed service (a ``ServiceFacts``: ``.traffic``, ``.uri``) and the revision under
+    check (``.revision``, a ``RevisionFacts``: ``.env``, ``.secrets``, ``.resources``,
+    ``.image``). Skipped without --project, --region and --service; "not checked" when the
+    Admin API failed (see test_admin_api_describes_the_service)."""
     if isinstance(admin_lookup, AdminApiError):
         pytest.fail(
             f"not checked: {admin_lookup.summary}; see test_admin_api_describes_the_service",
@@ -45,8 +50,9 @@ def deployment(admin_lookup: ServiceFacts | AdminApiError) -> ServiceFacts:
 
 @pytest.fixture(scope="session")
 def expected_env(gate_state: GateState) -> dict[str, str]:
-    """env.yaml: the environment the revision must carry; "not checked" when a pre-flight run
-    found it unreadable (its problem is the pre-flight env check's finding)."""
+    """env.yaml as a dict of strings: the environment the revision must carry (compare it with
+    ``deployment.revision.env``). "Not checked" when a pre-flight run found it unreadable (its
+    problem is the pre-flight env check's finding)."""
     if gate_state.env_problem is not None:
         pytest.fail(f"not checked: {gate_state.env_problem}", pytrace=False)
     return gate_state.expected_env
@@ -54,7 +60,11 @@ def expected_env(gate_state: GateState) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def log_reader(deployment: ServiceFacts, target: Target, contract: Contract) -> LogReader:
-    """Reads the checked revision's log entries since it was created."""
+    """Reads the checked revision's Cloud Logging entries since it was created (a
+    ``cloudrun_acceptance.LogReader``): ``log_reader.list('severity>=WARNING').records``, oldest
+    first, each with ``.text``, ``.severity``, ``.status``; it does not wait for ingestion, and
+    raises ``LoggingApiError`` when the API refuses. Skipped without --project, --region and
+    --service; "not checked" when the Admin API failed."""
     revision = deployment.revision
     since = revision.created or datetime.now(UTC) - timedelta(days=1)
     return LogReader(

@@ -60,6 +60,9 @@ class ServiceClient:
             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
         )
 
+    def __repr__(self) -> str:
+        return f"<ServiceClient {self.base_url}>"
+
     def get(
         self,
         path: str,

@@ -4,28 +4,21 @@ when the contract has a ``sandbox`` section. One path for the plugin and for
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..model.contract import Contract
 from ..model.errors import ConfigError
+from ..model.service import folder_service_name
 from .faults import FAULTS
 from .launcher import Sandbox, start_sandbox
 from .ownservice import own_service_spec
-
-SERVICE_NAME_LENGTH = 49
 
 
 def service_name(rules_service: str, source: Path) -> str:
     """The sandbox's name for the team's service: the contract's, else its folder's name made
     a Cloud Run service name (``My_Shop`` -> ``my-shop``)."""
-    if rules_service:
-        return rules_service
-    slug = re.sub(r"[^a-z0-9]+", "-", source.resolve().name.lower()).strip("-")
-    if not slug[:1].isalpha():
-        slug = f"service-{slug}".rstrip("-")
-    return slug[:SERVICE_NAME_LENGTH].rstrip("-")
+    return rules_service or folder_service_name(source)
 
 
 def check_faults(faults: tuple[str, ...], origin: str, *, own_service: bool) -> None:

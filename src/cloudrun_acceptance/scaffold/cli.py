@@ -7,12 +7,22 @@ import sys
 from pathlib import Path
 
 from ..model.errors import ConfigError
+from ..model.service import ServiceRef
 from ..model.version import VERSION
-from .init import init
+from .init import Sources, Written, init
+
+DESCRIPTION = (
+    "Write the gate into a repository: pytest.ini, conftest.py, tests/acceptance/ (the checks "
+    "and a contract.yaml drafted for your service), env.yaml when absent, a CI workflow naming "
+    "your service, and reports/ in .gitignore. --from-url reads the live service's metrics "
+    "(and health, with --health-path); --from-service reads its serving revision (env, secrets, "
+    "resources, traffic) through the Cloud Run Admin API; the Dockerfile gives the pre-flight "
+    "and the sandbox's command. What cannot be read is left as a <FILL IN: ...> placeholder. "
+    "Nothing is overwritten unless --force, and env.yaml never is."
+)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``cloudrun-acceptance init [DIR] [--ci github|cloudbuild|none] [--force]``."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cloudrun-acceptance",
         description="The acceptance gate for a Cloud Run revision. The gate itself runs with "
@@ -21,12 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"cloudrun-acceptance {VERSION}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     scaffold = commands.add_parser(
-        "init",
-        help="write the gate into a repository: pytest.ini, tests/acceptance/, env.yaml, CI",
-        description="Write pytest.ini, conftest.py, tests/acceptance/ (the checks and a "
-        "contract.yaml to edit), env.yaml when absent, and a CI workflow. Nothing is "
-        "overwritten unless --force.",
-    )
+        "init", help="write the gate into a repository, drafted for your service",
+        description=DESCRIPTION,
+    )  # fmt: skip
     scaffold.add_argument("directory", nargs="?", default=".", type=Path, metavar="DIR")
     scaffold.add_argument(
         "--ci",
@@ -36,26 +43,93 @@ def main(argv: list[str] | None = None) -> int:
         "default), cloudbuild-acceptance.yaml (cloudbuild), or none",
     )
     scaffold.add_argument("--force", action="store_true", help="overwrite files that exist")
+    scaffold.add_argument(
+        "--example",
+        action="store_true",
+        help="write the example's gate (its contract and env.yaml, for the sandbox's reference "
+        "service) instead of a draft for your service",
+    )
+    read = scaffold.add_argument_group("reading the live service")
+    read.add_argument("--from-url", metavar="URL", help="the service's URL: read its metrics")
+    read.add_argument("--health-path", metavar="PATH", help="with --from-url: read its health")
+    read.add_argument("--metrics-path", metavar="PATH", default="/metrics", help="default /metrics")
+    read.add_argument(
+        "--from-service",
+        action="store_true",
+        help="read the serving revision through the Admin API (with --project/--region/--service)",
+    )
+    read.add_argument("--project", help="with --from-service: the Google Cloud project")
+    read.add_argument("--region", help="with --from-service: the service's region")
+    read.add_argument("--service", help="with --from-service: the Cloud Run service")
+    read.add_argument(
+        "--cloudrun-endpoint",
+        metavar="URL",
+        help="another Admin API endpoint (the sandbox's; http:// uses anonymous credentials)",
+    )
+    return parser
+
+
+def _sources(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Sources:
+    named = [args.project, args.region, args.service]
+    if args.from_service and not all(named):
+        parser.error("--from-service needs --project, --region and --service")
+    if any(named) and not args.from_service:
+        parser.error("--project, --region and --service go with --from-service")
+    if args.health_path and not args.from_url:
+        parser.error("--health-path goes with --from-url")
+    for option, path in (
+        ("--health-path", args.health_path),
+        ("--metrics-path", args.metrics_path),
+    ):
+        if path is not None and not path.startswith("/"):
+            parser.error(f"{option} {path!r} is not a path; start it with /, such as /healthz")
+    if args.example and (args.from_url or args.from_service):
+        parser.error("--example writes the example's gate; it reads nothing (drop --from-*)")
+    return Sources(
+        url=args.from_url,
+        health_path=args.health_path,
+        metrics_path=args.metrics_path,
+        service=ServiceRef(args.project, args.region, args.service) if args.from_service else None,
+        endpoint=args.cloudrun_endpoint,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``cloudrun-acceptance init [DIR] [--from-url URL] [--from-service ...] [--ci ...]``."""
+    parser = _parser()
     args = parser.parse_args(argv)
+    sources = _sources(parser, args)
     try:
-        done = init(args.directory, ci=args.ci, force=args.force)
+        done = init(
+            args.directory, ci=args.ci, force=args.force, example=args.example, sources=sources
+        )
     except ConfigError as err:
         print(f"cloudrun-acceptance init: {err}", file=sys.stderr)
         return 1
-    where = args.directory
+    _print(done, args.directory)
+    return 0
+
+
+def _print(done: Written, where: Path) -> None:
     for path in done.written:
         print(f"wrote {path}")
     for path in done.kept:
         print(f"kept  {path} (it exists; the gate compares the revision with it)")
-    here = "" if str(where) == "." else f"cd {where} && "
-    print(
-        "\nNext:\n"
-        f"  {here}pytest --sandbox\n"
-        "      the gate against its embedded sandbox: every check passes\n"
-        "  pytest --project=PROJECT --region=REGION --service=SERVICE\n"
-        "      your service, once tests/acceptance/contract.yaml and env.yaml describe it"
-    )
-    return 0
+    for line in done.read:
+        print(line)
+    if done.fill_in:
+        print("\nLeft to fill in (each is a <FILL IN: ...> placeholder):")
+        print("\n".join(f"  {line}" for line in done.fill_in))
+    elsewhere = str(where) != "."
+    print("\nNext:")
+    first = True
+    for command, what in done.next_steps:
+        if command.startswith("edit "):
+            shown = f"edit {where / command.removeprefix('edit ')}" if elsewhere else command
+        else:
+            shown = f"cd {where} && {command}" if first and elsewhere else command
+            first = False
+        print(f"  {shown}\n      {what}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The files `init` writes: the gate this repository runs, shipped as package data (templates/)."""
+"""The files `init` writes: the gate this repository runs (package data, templates/), and the
+files it renders for the team's service (the contract, env.yaml, the CI workflow)."""
 
 from __future__ import annotations
 
@@ -13,33 +14,38 @@ CI_FILES: dict[str, tuple[str, str]] = {
     "github": ("ci/github-actions.yml", ".github/workflows/cloudrun-acceptance.yml"),
     "cloudbuild": ("ci/cloudbuild.yaml", "cloudbuild-acceptance.yaml"),
 }
+CONTRACT = "tests/acceptance/contract.yaml"
+ENV_FILE = "env.yaml"
 # Written only when absent: a repository that deploys already has its env.yaml.
-KEPT_WHEN_PRESENT = ("env.yaml",)
+KEPT_WHEN_PRESENT = (ENV_FILE,)
 
 
 @dataclass(frozen=True)
-class Template:
+class File:
     """One file to write: where it goes in the repository, and its content."""
 
     destination: str
-    source: Traversable
-
-    def read(self) -> bytes:
-        """The file's bytes."""
-        return self.source.read_bytes()
+    content: bytes
 
 
-def templates(ci: Ci) -> list[Template]:
-    """Every file of the gate, and the CI workflow ``ci`` names."""
-    root = resources.files("cloudrun_acceptance").joinpath("templates")
-    chosen = [Template(name, root / name) for name in ("pytest.ini", "conftest.py", "env.yaml")]
-    chosen += [
-        Template(f"tests/acceptance/{path}", entry)
-        for path, entry in _walk(root / "tests" / "acceptance")
-    ]
-    if ci != "none":
-        source, destination = CI_FILES[ci]
-        chosen.append(Template(destination, root.joinpath(*source.split("/"))))
+def _root() -> Traversable:
+    return resources.files("cloudrun_acceptance").joinpath("templates")
+
+
+def template_text(name: str) -> str:
+    """A template of the package (``ci/github-actions.yml``), as text."""
+    return _root().joinpath(*name.split("/")).read_text(encoding="utf-8")
+
+
+def gate_files(*, example: bool) -> list[File]:
+    """The gate's own files: pytest.ini, conftest.py and the checks of tests/acceptance/; with
+    ``example``, the example's contract and env.yaml too."""
+    root = _root()
+    names = ("pytest.ini", "conftest.py", ENV_FILE) if example else ("pytest.ini", "conftest.py")
+    chosen = [File(name, (root / name).read_bytes()) for name in names]
+    for path, entry in _walk(root / "tests" / "acceptance"):
+        if example or path != "contract.yaml":
+            chosen.append(File(f"tests/acceptance/{path}", entry.read_bytes()))
     return chosen
 
 

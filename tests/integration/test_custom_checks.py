@@ -1,0 +1,147 @@
+"""A team's own checks, written as README.md's "Writing your own checks" shows them, run with the
+gate's: the same fixtures, the same outcomes, the same terminal lines, JUnit file and report."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from tests.integration.gatekit import run_gate
+from tests.paths import REPO
+
+# The README's worked example, word for word (test_the_readme_shows_this_module checks it).
+EXAMPLE = '''\
+"""Our own checks: the gate runs them with its own, against the same revision."""
+
+import pytest
+
+from cloudrun_acceptance import failed, passed
+
+
+def test_health_says_healthy(ready_service):
+    answer = ready_service.get("/api/health")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json()["status"] == "healthy"
+
+
+def test_health_names_the_revision_under_check(gate, ready_service, target):
+    if target.revision is None:
+        pytest.skip("the revision is known only with --service (or --sandbox)")
+    answer = ready_service.get("/api/health")
+    named = answer.json().get("revision")
+    if named == target.revision:
+        figures = {"health (s)": f"{answer.elapsed:.3f}"}
+        gate.expect(passed(f"/api/health names {named}", figures=figures))
+    else:
+        gate.expect(
+            failed(
+                f"/api/health names {named!r}, not the revision under check {target.revision}",
+                evidence=[answer.evidence()],
+                advice="check that traffic reaches the revision you deployed",
+            )
+        )
+
+
+def test_health_is_a_teapot(ready_service):
+    # Fails on purpose: the service answers 200.
+    status = ready_service.get("/api/health").status_code
+    assert status == 418
+'''
+
+MODULE = "tests/acceptance/test_my_checks.py"
+HEALTHY = "test_health_says_healthy"
+NAMES_REVISION = "test_health_names_the_revision_under_check"
+TEAPOT = "test_health_is_a_teapot"
+
+
+def only(directory: Path, pattern: str) -> Path:
+    found = sorted(directory.glob(pattern))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_the_readme_shows_this_module():
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("## Writing your own checks") :]
+    assert f"```python\n{EXAMPLE}```" in section
+
+
+def test_own_checks_run_and_report_like_the_gates(gate_dir):
+    (gate_dir.path / MODULE).write_text(EXAMPLE)
+    run = run_gate(gate_dir, "--sandbox")
+
+    assert run.result.ret == 1
+    run.expect(failed={TEAPOT})
+    run.result.stdout.fnmatch_lines(
+        [
+            f"{MODULE} ..F*",
+            f"*_ {TEAPOT} _*",
+            ">       assert status == 418",
+            "E       assert 200 == 418",
+            f"{MODULE}:*: AssertionError",
+            "cloudrun-acceptance: emergence-app-00003-abc FAILED (44 passed, 1 failed, 0 errors, "
+            "0 skipped); reports: reports/emergence-app-00003-abc-*Z.xml, "
+            "reports/emergence-app-00003-abc-*Z.md",
+            f"FAILED {MODULE}::{TEAPOT}*",
+        ]
+    )
+
+    suite = ET.parse(only(gate_dir.path / "reports", "*.xml")).getroot().find("testsuite")
+    assert suite is not None
+    cases = {
+        case.get("name"): case
+        for case in suite.iter("testcase")
+        if case.get("classname") == "tests.acceptance.test_my_checks"
+    }
+    assert set(cases) == {HEALTHY, NAMES_REVISION, TEAPOT}
+    assert list(cases[HEALTHY]) == []
+    assert list(cases[NAMES_REVISION]) == []
+    failure = cases[TEAPOT].find("failure")
+    assert failure is not None
+    assert "assert 200 == 418" in failure.get("message", "")
+    assert "assert status == 418" in (failure.text or "")
+
+    report = only(gate_dir.path / "reports", "*.md").read_text()
+    checks = report[report.index("## Checks") : report.index("\n## ", report.index("## Checks"))]
+    rows = {line.split(" | ")[0].removeprefix("| "): line for line in checks.splitlines()}
+    assert rows["health answers"].startswith("| health answers | ✅ passed | health answered 200")
+    assert rows["health says healthy"] == "| health says healthy | ✅ passed |  |"
+    assert (
+        rows["health names the revision under check"]
+        == "| health names the revision under check | ✅ passed | /api/health names "
+        "emergence-app-00003-abc |"
+    )
+    # The assertion, not the traceback's first line (the fixture's repr).
+    assert rows["health is a teapot"] == "| health is a teapot | ❌ failed | assert 200 == 418 |"
+    assert "**health names the revision under check**" in report
+    assert "| health (s) | 0.0" in report
+    assert "### failed: health is a teapot" in report
+    assert "| Checks | 44 passed, 1 failed, 0 errors, 0 skipped |" in report
+
+
+def test_fixtures_are_listed_with_their_docstrings_without_a_target(gate_dir):
+    result = gate_dir.runpytest("--fixtures", "-p", "no:cacheprovider")
+
+    assert result.ret == 0, result.stdout.str()
+    # pytest lists the fixtures in no fixed order: each one is matched with its docstring.
+    for header, docstring in (
+        (
+            "service [[]session scope[]] -- *fixtures.py:*",
+            "    The HTTP client of the service under test (a ``ServiceClient``), without waiting for a",
+        ),
+        (
+            "ready_service [[]session scope[]] -- *fixtures.py:*",
+            "    ``service``, once the service has answered its health path: the client a team's own",
+        ),
+        (
+            "gate -- *fixtures.py:*",
+            "    ``gate.expect(verdict)`` turns a verdict into the check's outcome and the report's row:",
+        ),
+        (
+            "deployment [[]session scope[]] -- *fixtures_cloud.py:*",
+            "    The deployed service (a ``ServiceFacts``: ``.traffic``, ``.uri``) and the revision under",
+        ),
+    ):
+        result.stdout.fnmatch_lines([header, docstring], consecutive=True)
+    assert "no service to check" not in result.stdout.str() + result.stderr.str()
