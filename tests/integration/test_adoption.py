@@ -6,6 +6,7 @@ pre-flight, and profiles that break it."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 
@@ -237,3 +239,44 @@ def test_the_platforms_faults_break_the_shop_and_the_references_say_what_they_ne
         "ERROR: sandbox fault 'metrics_html' from --sandbox-fault (command line) changes the "
         "example's reference service, and this contract's sandbox section runs your own service;"
     )
+
+
+def test_python_m_sandbox_runs_the_shop_and_the_command_it_prints_runs_as_printed(adopted):
+    started = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cloudrun_acceptance.sandbox",
+            "--contract=tests/acceptance/contract.yaml",
+        ],
+        cwd=adopted.repo,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert started.stdout is not None
+        lines = [started.stdout.readline() for _ in range(5)]
+        assert lines[0].startswith("service      http://127.0.0.1:")
+        assert '(your own service, `exec python -m shop.server --port "$PORT"`' in lines[0]
+        command = lines[4].removeprefix("gate it with ").strip()
+        assert command.startswith(
+            "pytest --project=sandbox-project --region=europe-west1 --service=shop "
+        )
+        path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+        result = subprocess.run(
+            ["bash", "-c", f"{command} -p no:cacheprovider"],
+            cwd=adopted.repo,
+            env={**os.environ, "PATH": path},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout[-3000:]
+        assert ", 0 failed, 0 errors, 0 skipped)" in last_line(result)
+    finally:
+        started.terminate()
+        assert started.wait(timeout=20) == 0
+    service_url = lines[0].split()[1]
+    with pytest.raises(httpx.ConnectError):  # the shop stopped with the sandbox
+        httpx.get(f"{service_url}/healthz", timeout=2)

@@ -3,10 +3,13 @@ check passes. And the wheel carries the files init writes."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+import yaml
 
 from tests.paths import REPO
 
@@ -65,3 +68,37 @@ def test_the_wheel_carries_the_templates(tmp_path):
     }
     assert expected <= names
     assert not [name for name in names if name.endswith(".pyc")]
+
+
+def test_a_gate_installed_from_a_git_url_writes_that_url_and_commit(tmp_path):
+    """The real path: this repository cloned, pip-installed from its git URL at a commit, and
+    that installed gate's init run in another repository."""
+    clone = tmp_path / "gate"
+    assert run("git", "clone", "--quiet", str(REPO), str(clone), cwd=tmp_path).returncode == 0
+    commit = run("git", "rev-parse", "HEAD", cwd=clone).stdout.strip()
+    site = tmp_path / "site"
+    url = f"git+file://{clone}@{commit}"
+    installed = run(
+        sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+        "--target", str(site), url, cwd=tmp_path,
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    service = tmp_path / "service"
+    service.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "cloudrun_acceptance.scaffold.cli", "init"],
+        cwd=service,
+        env={**os.environ, "PYTHONPATH": str(site)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    requirement = f"cloudrun-acceptance @ git+file://{clone}@{commit}"
+    assert (
+        f"gate  {requirement} (installed from file://{clone} at commit {commit} (a file:// URL, "
+        "which only this machine can reach))"
+    ) in done.stdout
+    workflow = yaml.safe_load((service / ".github/workflows/cloudrun-acceptance.yml").read_text())
+    assert workflow["env"]["GATE_PACKAGE"] == requirement

@@ -46,3 +46,18 @@ def test_linked_files_and_make_targets_exist():
     makefile = (REPO / "Makefile").read_text()
     for target in ("demo", "test", "lint", "bench"):
         assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
+
+
+def test_every_fault_says_whether_it_applies_to_any_service():
+    for name, fault in FAULTS.items():
+        scope = "any service" if fault.scope == "platform" else "the reference service"
+        assert f"| `{name}` | {scope} |" in README, name
+
+
+def test_the_contract_table_names_every_section_of_the_loader():
+    from cloudrun_acceptance.config.contract import SECTIONS
+
+    table = README[
+        README.index("**Describing any service.**") : README.index("Unknown keys are errors")
+    ]
+    assert re.findall(r"^\| `(\w+)`", table, re.MULTILINE) == list(SECTIONS)

@@ -97,3 +97,46 @@ def test_presence_on_a_real_exporter_tells_the_counter_from_the_gauge():
         "go_memstats_alloc_bytes_total is exposed as a counter, the contract says gauge"
     )
     assert wrong.evidence == ("# TYPE line: go_memstats_alloc_bytes_total counter",)
+
+
+SHOP = MetricsRules(
+    path="/internal/metrics",
+    enable_env="SHOP_METRICS",
+    enable_value="on",
+    disabled_pattern="switched off",
+)
+
+
+def test_a_services_own_disabled_body_is_disabled_metrics_and_names_its_switch():
+    body = "metrics are switched off (SHOP_METRICS is not on)\n"
+    scrape = Scrape(
+        Exchange("GET", "http://svc/internal/metrics", 404, "Not Found", "text/plain", body=body),
+        problem="disabled",
+        detail="the body matches 'switched off'",
+    )
+    verdict = judge_enabled(scrape, SHOP)
+    assert verdict.summary == (
+        "metrics are disabled: http://svc/internal/metrics answered 404 with the body of "
+        "switched-off metrics (the body matches 'switched off')"
+    )
+    assert verdict.advice == (
+        "set SHOP_METRICS=on on the revision (in env.yaml, then deploy again with --env-vars-file "
+        "env.yaml); the service switches its metrics on only for the exact string 'on' "
+        "(metrics.enable_value in the contract)."
+    )
+
+
+def test_an_answer_that_may_be_switched_off_metrics_names_the_contracts_switch():
+    scrape = Scrape(
+        Exchange("GET", "http://svc/m", 404, "Not Found", "text/plain", body="off"),
+        problem="status",
+        detail="status 404",
+    )
+    advice = judge_enabled(
+        scrape, MetricsRules(enable_env="SHOP_METRICS", enable_value="on")
+    ).advice
+    assert advice.endswith(
+        "If this is the service's answer with its metrics off, set SHOP_METRICS=on; give "
+        "metrics.disabled_pattern in the contract to recognise that answer."
+    )
+    assert "If this" not in judge_enabled(scrape, MetricsRules()).advice

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,48 @@ def test_contract_errors_name_the_key_and_the_fix(tmp_path, text, message):
         load_contract(path)
     assert str(caught.value).startswith(f"{path}: ")
     assert message in str(caught.value)
+
+
+def test_a_sandbox_section_even_empty_asks_for_the_teams_own_service(tmp_path):
+    assert load_contract(write(tmp_path, BASE)).sandbox is None
+    assert load_contract(write(tmp_path, BASE + "sandbox:\n")).sandbox.command == ""
+    rules = load_contract(
+        write(
+            tmp_path,
+            BASE + "sandbox: {command: [python, -m, shop], service: shop, env: {A: '1'}, "
+            "test_session: order-1, start_timeout_seconds: 5}\n",
+        )
+    ).sandbox
+    assert (rules.command, rules.service, dict(rules.env), rules.test_session) == (
+        ("python", "-m", "shop"),
+        "shop",
+        {"A": "1"},
+        "order-1",
+    )
+    assert rules.start_timeout_seconds == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "sandbox: {service: My_Shop}\n",
+            "sandbox.service: 'My_Shop' is not a Cloud Run service name",
+        ),
+        ("sandbox: {command: []}\n", "sandbox.command: is an empty list"),
+        ("sandbox: {commands: x}\n", "sandbox: unknown key 'commands'"),
+    ],
+)
+def test_sandbox_errors(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_contract(write(tmp_path, BASE + text))
+
+
+def test_an_explicit_empty_list_of_requirements_asks_for_none(tmp_path):
+    rules = load_contract(
+        write(tmp_path, BASE + "preflight: {requirements: [], required_paths: []}\n")
+    ).preflight
+    assert (rules.requirements, rules.required_paths) == ((), ())
+    assert load_contract(write(tmp_path, BASE + "preflight: {}\n")).preflight.requirements == (
+        "prometheus-client",
+    )
