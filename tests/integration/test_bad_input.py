@@ -80,8 +80,12 @@ def test_a_bad_contract_is_a_usage_error_in_a_pre_flight_run_too(gate_dir):
     )
 
 
-def test_a_bad_contract_without_a_target_names_the_missing_target_not_a_traceback(gate_dir):
-    edit_contract(gate_dir, "revision", "secrets", "not a list")
+@pytest.mark.parametrize("broken", ["contract", "env.yaml"])
+def test_bad_input_without_a_target_names_the_missing_target_not_a_traceback(gate_dir, broken):
+    if broken == "contract":
+        edit_contract(gate_dir, "revision", "secrets", "not a list")
+    else:
+        (gate_dir.path / "env.yaml").write_text("FLAG: true\n")
     run = run_gate(gate_dir)
     usage_error(run, "ERROR: no service to check: give the service to check in one of three ways:")
 

@@ -12,6 +12,7 @@ import pytest
 
 from ..config.settings import TARGET_HELP
 from ..model.errors import ConfigError
+from .errors import usage_errors
 from .state import STATE_KEY, GateState, state_of
 
 
@@ -116,7 +117,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         _parametrize(metafunc, state)
     except ConfigError:
         if state.settings.target_requested or state.settings.preflight is not None:
-            raise
+            with usage_errors():  # read before collection already: not expected here
+                raise
         for name in CASES:
             if name in metafunc.fixturenames:
                 _cases(metafunc, name, [], [], "the contract could not be read")
@@ -139,25 +141,30 @@ def _parametrize(metafunc: pytest.Metafunc, state: GateState) -> None:
     # an argument named `resource` or `requirement` is none of the gate's business.
     if "gate_state" not in names or not set(CASES) & set(names):
         return
+    # Every value first, so that a contract or env.yaml that cannot be read parametrizes none.
+    wanted = [name for name in CASES if name in names]
+    cases = {name: _values(name, state) for name in wanted}
+    for name, (values, ids) in cases.items():
+        _cases(metafunc, name, values, ids)
+
+
+def _values(name: str, state: GateState) -> tuple[Sequence[object], list[str]]:
+    """The cases of one parametrized fixture, and their ids."""
     rules = state.contract
-    if "requirement" in names:
-        required = rules.preflight.requirements
-        _cases(metafunc, "requirement", required, list(required))
-    if "expected_metric" in names:
+    if name == "requirement":
+        return rules.preflight.requirements, list(rules.preflight.requirements)
+    if name == "expected_metric":
         metrics = rules.metrics.expected if rules.metrics else ()
-        _cases(metafunc, "expected_metric", metrics, [metric.name for metric in metrics])
-    if "env_key" in names:
-        keys = state.env_keys
-        _cases(metafunc, "env_key", keys, keys)
-    if "expected_secret" in names:
-        secrets = rules.revision.secrets
-        _cases(metafunc, "expected_secret", secrets, [ref.env for ref in secrets])
-    if "resource" in names:
+        return metrics, [metric.name for metric in metrics]
+    if name == "env_key":
+        return state.env_keys, state.env_keys
+    if name == "expected_secret":
+        return rules.revision.secrets, [ref.env for ref in rules.revision.secrets]
+    if name == "resource":
         resources = list(rules.revision.resources.items())
-        _cases(metafunc, "resource", resources, [key for key, _ in resources])
-    if "startup_line" in names:
-        lines = rules.logs.startup_lines
-        _cases(metafunc, "startup_line", lines, [re.sub(r"\\(.)", r"\1", line) for line in lines])
+        return resources, [key for key, _ in resources]
+    lines = rules.logs.startup_lines
+    return lines, [re.sub(r"\\(.)", r"\1", line) for line in lines]
 
 
 def _cases(
