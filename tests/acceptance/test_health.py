@@ -9,5 +9,5 @@ from cloudrun_acceptance.checks.health import judge_health
 pytestmark = pytest.mark.gate_stage(10)
 
 
-def test_health_answers(gate, readiness, contract):
-    gate.expect(judge_health(readiness, contract.health))
+def test_health_answers(gate, readiness, contract, target):
+    gate.expect(judge_health(readiness, contract.health, target.ref))

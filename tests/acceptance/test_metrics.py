@@ -14,8 +14,8 @@ from cloudrun_acceptance.checks.metrics import (
 pytestmark = pytest.mark.gate_stage(20)
 
 
-def test_metrics_enabled(gate, metrics_scrape, metrics_rules):
-    gate.expect(judge_enabled(metrics_scrape, metrics_rules))
+def test_metrics_enabled(gate, metrics_scrape, metrics_rules, target):
+    gate.expect(judge_enabled(metrics_scrape, metrics_rules, target.ref))
 
 
 def test_metric_is_exposed_with_its_type(gate, exposition, expected_metric):

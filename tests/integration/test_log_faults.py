@@ -90,9 +90,9 @@ def test_logging_403_names_the_permission_and_the_role(gate_dir):
         [
             "the Cloud Logging API denied logging.logEntries.list on project sandbox-project (403: "
             "Permission 'logging.logEntries.list' denied*",
-            "What to do: grant the gate's identity roles/logging.viewer on project sandbox-project: "
-            "gcloud projects add-iam-policy-binding sandbox-project --member=serviceAccount:SA "
-            "--role=roles/logging.viewer.",
+            "What to do: grant the gate's identity roles/logging.viewer on project sandbox-project "
+            "(gcloud projects add-iam-policy-binding sandbox-project --role=roles/logging.viewer, "
+            "with --member=serviceAccount:EMAIL or user:EMAIL of the identity the gate runs as).",
         ]
     )
 

@@ -64,7 +64,7 @@ def test_a_failed_candidate_is_not_promoted_and_needs_no_rollback(gate_dir, sand
         [
             f"cloudrun-acceptance: traffic: {REVISION} failed the gate but serves no traffic: "
             "nothing to roll back (no user met it)",
-            f"cloudrun-acceptance: by hand: gcloud run revisions delete {REVISION} {WHERE}",
+            f"cloudrun-acceptance: by hand: gcloud run revisions delete {REVISION} {WHERE} --quiet",
         ]
     )
 
@@ -80,7 +80,7 @@ def test_a_failed_revision_that_served_traffic_is_rolled_back_past_the_failed_on
     run.result.stdout.fnmatch_lines(
         [
             f"cloudrun-acceptance: traffic: rolled back: 100% to {PREVIOUS_REVISION} (operation *)",
-            f"cloudrun-acceptance: by hand: gcloud run revisions delete {REVISION} {WHERE}",
+            f"cloudrun-acceptance: by hand: gcloud run revisions delete {REVISION} {WHERE} --quiet",
         ]
     )
     text = report(gate_dir)
@@ -98,7 +98,7 @@ def test_without_the_flags_nothing_changes_and_the_commands_are_printed(gate_dir
             "--rollback-on-failure was not given, so nothing was changed",
             "cloudrun-acceptance: by hand: gcloud run services update-traffic emergence-app "
             f"--to-revisions {PREVIOUS_REVISION}=100 {WHERE}",
-            f"cloudrun-acceptance: by hand: gcloud run revisions delete {REVISION} {WHERE}",
+            f"cloudrun-acceptance: by hand: gcloud run revisions delete {REVISION} {WHERE} --quiet",
         ]
     )
     assert "To act by hand:" in report(gate_dir)
@@ -109,7 +109,7 @@ def test_without_the_flags_nothing_changes_and_the_commands_are_printed(gate_dir
     passed.result.stdout.fnmatch_lines(
         [
             "cloudrun-acceptance: by hand: gcloud run services update-traffic emergence-app "
-            f"--to-tags candidate=100 {WHERE}"
+            f"--to-revisions {REVISION}=100 {WHERE}"
         ]
     )
 
@@ -142,7 +142,8 @@ def test_a_denied_update_names_the_permission_role_and_project(gate_dir, sandbox
             "run.services.update on projects/sandbox-project/locations/europe-west1/services/"
             "emergence-app (403: *",
             "cloudrun-acceptance: what to do: grant the gate's identity roles/run.developer on "
-            "project sandbox-project (it needs run.services.update): *",
+            "project sandbox-project (it needs run.services.update) (gcloud projects "
+            "add-iam-policy-binding sandbox-project --role=roles/run.developer, with *",
         ]
     )
 

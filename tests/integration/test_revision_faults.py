@@ -45,8 +45,10 @@ def test_env_drift_shows_expected_and_actual_side_by_side(gate_dir):
             "  env.yaml vs revision:",
             "    CONCEPT_RECALL_METRICS_ENABLED: 'true' vs '1'  DIFFERS",
             "    PYTHONPATH: '/app/src' vs '/app/src'  ok",
-            "What to do: deploy with --env-vars-file env.yaml *; values are compared as exact strings "
-            "('1' is not 'true').",
+            "What to do: deploy with --env-vars-file env.yaml, or set it on the service (a new "
+            "revision): `gcloud run services update emergence-app --update-env-vars "
+            "CONCEPT_RECALL_METRICS_ENABLED=true --region europe-west1 --project sandbox-project`; "
+            "values are compared as exact strings ('1' is not 'true').",
         ]
     )
 
@@ -56,8 +58,8 @@ def test_env_missing_names_the_key(gate_dir):
     run.expect(failed={env_var("AUTH_DEV_MODE")})
     run.result.stdout.fnmatch_lines(
         [
-            "AUTH_DEV_MODE is not set on emergence-app-00003-abc; env.yaml says 'false'",
-            "    AUTH_DEV_MODE: 'false' vs (missing)  DIFFERS",
+            "AUTH_DEV_MODE is not set on emergence-app-00003-abc; env.yaml says '0'",
+            "    AUTH_DEV_MODE: '0' vs (missing)  DIFFERS",
         ]
     )
 
@@ -90,7 +92,10 @@ def test_traffic_split_shows_the_whole_table(gate_dir):
             "  traffic:",
             "     50% -> emergence-app-00003-abc",
             "     50% -> emergence-app-00001-xyz",
-            "What to do: *gcloud run services update-traffic emergence-app --to-latest*",
+            "What to do: a split or a pin to an older revision is left from a canary or a rollback: "
+            "`gcloud run services update-traffic emergence-app --to-revisions "
+            "emergence-app-00003-abc=100 --region europe-west1 --project sandbox-project` gives the "
+            "revision its share (or change revision.traffic_percent in the contract).",
         ]
     )
 

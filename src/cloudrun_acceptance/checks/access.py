@@ -8,14 +8,18 @@ usual advice (read the service's logs) would send the operator the wrong way.
 
 from __future__ import annotations
 
+from ..model import gcloud
 from ..model.exchange import Exchange
+from ..model.service import ServiceRef
 from ..model.verdict import Verdict, failed
 
 INVOKER = "roles/run.invoker"
 
 
-def refused(exchange: Exchange, what: str) -> Verdict | None:
-    """The verdict when the front door refused ``exchange``; None when it did not."""
+def refused(exchange: Exchange, what: str, service: ServiceRef | None = None) -> Verdict | None:
+    """The verdict when the front door refused ``exchange``; None when it did not. With the
+    service known, and the identity its token names, the advice is the command that grants
+    it."""
     refusal = exchange.refusal
     if refusal is None:
         return None
@@ -34,13 +38,19 @@ def refused(exchange: Exchange, what: str) -> Verdict | None:
             "service URL.",
         )
     if exchange.sent_credentials:
+        who = f" ({exchange.member})" if exchange.member else ""
+        if service is not None and exchange.member:
+            grant = f": `{gcloud.grant_invoker(service, exchange.member)}`"
+        else:
+            grant = (
+                " (gcloud run services add-iam-policy-binding, with the service, its --region "
+                f"and --project, --member=serviceAccount:EMAIL or user:EMAIL, --role={INVOKER})"
+            )
         return failed(
-            f"Cloud Run refused the gate's identity for {what} ({exchange.status} Forbidden): the "
-            "token was accepted, but its identity may not invoke the service",
+            f"Cloud Run refused the gate's identity{who} for {what} ({exchange.status} "
+            "Forbidden): the token was accepted, but its identity may not invoke the service",
             evidence=evidence,
-            advice=f"grant the identity {INVOKER} on the service: gcloud run services "
-            "add-iam-policy-binding SERVICE --region REGION --member=serviceAccount:SA (or "
-            f"user:EMAIL) --role={INVOKER}.",
+            advice=f"grant the identity {INVOKER} on the service{grant}.",
         )
     return failed(
         f"Cloud Run refused {what} at its IAM front door ({exchange.status}): the service "

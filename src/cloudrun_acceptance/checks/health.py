@@ -10,13 +10,16 @@ from dataclasses import replace
 from ..metrics.exposition import media_type
 from ..model.contract import HealthRules
 from ..model.exchange import Readiness
+from ..model.service import ServiceRef
 from ..model.verdict import Verdict, failed, passed
 from .access import refused
 
 
-def judge_health(readiness: Readiness, rules: HealthRules) -> Verdict:
+def judge_health(
+    readiness: Readiness, rules: HealthRules, service: ServiceRef | None = None
+) -> Verdict:
     """The contract's status and body (JSON, with its keys, or its pattern), reporting how long
-    the first answer took."""
+    the first answer took; ``service``, when known, makes the access advice a command."""
     last = readiness.last
     expected = rules.describe()
     figures = {"first answer (s)": f"{readiness.waited:.2f}", "attempts": str(readiness.attempts)}
@@ -29,7 +32,7 @@ def judge_health(readiness: Readiness, rules: HealthRules) -> Verdict:
             "for a slow cold start raise --ready-timeout.",
             figures=figures,
         )
-    door = refused(last, "the health path")
+    door = refused(last, "the health path", service)
     if door is not None:
         return replace(door, figures=figures)
     if last.error is not None:

@@ -6,14 +6,18 @@ from ..metrics.lint import Finding, lint
 from ..model.contract import ExpectedMetric, MetricsRules
 from ..model.exposition import Snapshot
 from ..model.observations import Scrape
+from ..model.service import ServiceRef
 from ..model.verdict import INITIAL, Verdict, failed, passed
 from .access import refused
 
 _SPLIT_LABELS = frozenset({"le", "quantile"})
 
 
-def judge_enabled(scrape: Scrape, rules: MetricsRules) -> Verdict:
-    """The metrics path answers a real Prometheus exposition, not the "disabled" comment."""
+def judge_enabled(
+    scrape: Scrape, rules: MetricsRules, service: ServiceRef | None = None
+) -> Verdict:
+    """The metrics path answers a real Prometheus exposition, not the service's "metrics off"
+    answer; ``service``, when known, makes the access advice a command."""
     exchange = scrape.exchange
     if scrape.problem is None and scrape.snapshot is not None:
         snapshot = scrape.snapshot
@@ -36,7 +40,7 @@ def judge_enabled(scrape: Scrape, rules: MetricsRules) -> Verdict:
             advice=_switch_advice(rules),
         )
     if scrape.problem == "refused":
-        verdict = refused(exchange, "the metrics path")
+        verdict = refused(exchange, "the metrics path", service)
         assert verdict is not None
         return verdict
     if scrape.problem == "deadline":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..model import gcloud
 from ..model.contract import RevisionRules
 from ..model.release import ReleasePlan
 from ..model.service import ServiceFacts, TrafficRow
@@ -40,7 +41,7 @@ def _after_pass(facts: ServiceFacts, rules: RevisionRules, *, promote: bool) -> 
 
 def _after_failure(facts: ServiceFacts, *, rollback: bool) -> ReleasePlan:
     checked, share = facts.revision.name, facts.share_of(facts.revision.name)
-    cleanup = f"gcloud run revisions delete {checked} {facts.ref.gcloud_flags}"
+    cleanup = str(gcloud.delete_revision(facts.ref, checked))
     if share == 0:
         return ReleasePlan(
             "none",
@@ -56,10 +57,7 @@ def _after_failure(facts: ServiceFacts, *, rollback: bool) -> ReleasePlan:
             "is Ready to roll back to",
             commands=(cleanup,),
         )
-    command = (
-        f"gcloud run services update-traffic {facts.ref.service} --to-revisions {target}=100 "
-        f"{facts.ref.gcloud_flags}"
-    )
+    command = str(gcloud.set_traffic(facts.ref, {target: 100}))
     if not rollback:
         return ReleasePlan(
             "none",
@@ -101,9 +99,6 @@ def _tags(facts: ServiceFacts) -> tuple[TrafficRow, ...]:
 
 
 def _promotion_command(facts: ServiceFacts, percent: int) -> str:
-    to = (
-        f"--to-tags {facts.tag}={percent}"
-        if facts.tag
-        else f"--to-revisions {facts.revision.name}={percent}"
-    )
-    return f"gcloud run services update-traffic {facts.ref.service} {to} {facts.ref.gcloud_flags}"
+    """The promotion by hand: the checked revision named, and every share written out, so that
+    what it sets is what --promote would have set."""
+    return str(gcloud.set_traffic(facts.ref, gcloud.traffic_of(promoted(facts, percent))))

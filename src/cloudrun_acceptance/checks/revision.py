@@ -10,16 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..model import gcloud
 from ..model.contract import RESOURCES_BY_KEY, RevisionRules, SecretRef
 from ..model.errors import AdminApiError
+from ..model.gcloud import traffic_of
 from ..model.service import SecretMount, ServiceFacts
 from ..model.verdict import Verdict, failed, passed
 from .api import api_failure
 from .quantity import same_quantity
-
-
-def _describe_command(facts: ServiceFacts, revision: str) -> str:
-    return f"gcloud run revisions describe {revision} {facts.ref.gcloud_flags}"
+from .release import promoted
 
 
 def judge_admin_api(lookup: ServiceFacts | AdminApiError, checked_url: str | None) -> Verdict:
@@ -70,9 +69,9 @@ def judge_settled(facts: ServiceFacts, timeout: float) -> Verdict:
     )
     return failed(
         f"the service is still reconciling after {facts.waited:.1f} s ({state}{undecided})",
-        advice="a deploy or traffic change is still rolling out, or is stuck: read its conditions "
-        f"with `{facts.ref.describe_command}`; run the gate again once it settles, or raise "
-        f"--ready-timeout (now {timeout:g} s) for slow rollouts.",
+        advice="a deploy or traffic change is still rolling out, or is stuck: read its "
+        f"conditions with `{gcloud.describe_service(facts.ref)}`; run the gate again once it "
+        f"settles, or raise --ready-timeout (now {timeout:g} s) for slow rollouts.",
         figures=figures,
     )
 
@@ -92,8 +91,9 @@ def judge_latest_ready(facts: ServiceFacts) -> Verdict:
         f"the latest created revision {facts.latest_created} is not ready; {facts.latest_ready} "
         "still serves",
         evidence=evidence,
-        advice=f"the last deploy failed: read `{_describe_command(facts, facts.latest_created)}` "
-        "and the revision's logs, fix, and deploy again.",
+        advice="the last deploy failed: read "
+        f"`{gcloud.describe_revision(facts.ref, facts.latest_created)}` and the revision's "
+        "logs, fix, and deploy again.",
     )
 
 
@@ -106,7 +106,8 @@ def judge_ready(facts: ServiceFacts) -> Verdict:
     return failed(
         f"revision {revision.name} is not Ready: {state}",
         evidence=[revision.ready_message or "(no message)"],
-        advice=f"read `{_describe_command(facts, revision.name)}` and the revision's logs.",
+        advice=f"read `{gcloud.describe_revision(facts.ref, revision.name)}` and the "
+        "revision's logs.",
     )
 
 
@@ -131,8 +132,8 @@ def judge_traffic(facts: ServiceFacts, rules: RevisionRules) -> Verdict:
         f"{revision} serves {share}% of traffic, the contract expects {rules.traffic_percent}%",
         evidence=["traffic:", *("  " + line for line in table)],
         advice="a split or a pin to an older revision is left from a canary or a rollback: "
-        f"gcloud run services update-traffic {facts.ref.service} --to-latest --region "
-        f"{facts.ref.region} (or change revision.traffic_percent in the contract).",
+        f"`{gcloud.set_traffic(facts.ref, traffic_of(promoted(facts, rules.traffic_percent)))}` "
+        "gives the revision its share (or change revision.traffic_percent in the contract).",
         figures=figures,
     )
 
@@ -159,8 +160,8 @@ def judge_env_var(
     if have == want:
         return passed(f"{key}={want!r} on {revision.name}")
     fix = (
-        f"deploy with --env-vars-file {env_file.name} (or gcloud run services update "
-        f"{facts.ref.service} --update-env-vars {key}={want})"
+        f"deploy with --env-vars-file {env_file.name}, or set it on the service (a new "
+        f"revision): `{gcloud.update_env(facts.ref, {key: want})}`"
     )
     if key in revision.secrets:
         return failed(
@@ -191,6 +192,7 @@ def judge_unexpected_env(
     extra = sorted(set(facts.revision.env) - set(expected) - secret_envs)
     extra_secrets = sorted(set(facts.revision.secrets) - secret_envs - set(expected))
     names = extra + [f"{name} (secret)" for name in extra_secrets]
+    names_only = extra + extra_secrets
     figures = {"unexpected env vars": str(len(names))}
     if not names:
         return passed("no env var outside env.yaml and the contract's secrets", figures=figures)
@@ -199,8 +201,8 @@ def judge_unexpected_env(
         return failed(
             f"{len(names)} env var(s) on {facts.revision.name} are not in env.yaml",
             evidence=listing,
-            advice="add them to env.yaml, or remove them from the service (gcloud run services "
-            "update --remove-env-vars).",
+            advice="add them to env.yaml, or remove them from the service (a new revision): "
+            f"`{gcloud.remove_env(facts.ref, names_only)}`.",
             figures=figures,
         )
     return passed(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+from ..model import gcloud
 from ..model.errors import AdminApiError
 from ..model.polling import Backoff, poll
 from ..model.service import ServiceFacts, ServiceRef, TrafficRow
@@ -40,7 +41,7 @@ def describe_service(
     if not checked:
         raise AdminApiError(
             f"service {ref.service} has no ready revision",
-            f"the first deploy did not succeed; see {ref.describe_command}.",
+            f"the first deploy did not succeed; see `{gcloud.describe_service(ref)}`.",
         )
     revisions = api.revisions
     facts = revision_facts(
@@ -86,7 +87,7 @@ def _tagged(
     table = ["traffic:", *(f"  {row}" for row in traffic or ["(no traffic status)"])]
     tags = sorted({row.tag for row in traffic if row.tag})
     row = next((row for row in traffic if row.tag == tag), None)
-    describe = ref.describe_command
+    describe = gcloud.describe_service(ref)
     if row is None:
         raise AdminApiError(
             f"service {ref.service} has no traffic tag {tag!r} (its tags: "
@@ -99,8 +100,7 @@ def _tagged(
         raise AdminApiError(
             f"traffic tag {tag!r} points at {row.revision}, not at {expected}",
             "the deploy did not move the tag to its revision: deploy again with --tag "
-            f"{tag}, or move it (gcloud run services update-traffic {ref.service} --update-tags "
-            f"{tag}={expected} {ref.gcloud_flags}); to check the "
+            f"{tag}, or move it (`{gcloud.move_tag(ref, tag, expected)}`); to check the "
             f"tagged revision anyway, give --revision={row.revision}.",
             evidence=tuple(table),
         )

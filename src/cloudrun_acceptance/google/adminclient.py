@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..model import gcloud
 from ..model.errors import AdminApiError
 from ..model.service import ServiceRef
 from .convert import short_name
@@ -77,6 +78,7 @@ class AdminClient:
             role=ROLES.get(permission, (VIEWER_ROLE, VIEWER_NEEDS))[0],
             needs=ROLES.get(permission, (VIEWER_ROLE, VIEWER_NEEDS))[1],
             timeout=min(self.timeout, RETRY_SECONDS),
+            describe=str(gcloud.describe_service(self.ref)),
         )
         return translate(err, call, AdminApiError)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..model.errors import ApiError
+from ..model.gcloud import Command
 
 E = TypeVar("E", bound=ApiError)
 
@@ -30,6 +31,8 @@ class ApiCall:
     role: str
     timeout: float
     needs: str = ""
+    # The command that shows the service, for advice after a conflict.
+    describe: str = "gcloud run services describe"
     # What a 400 rejected (the filter, for Logging), and what to do about it.
     request: str = "request"
     bad_request: str = "read the message above"
@@ -44,10 +47,7 @@ class _Row:
     advice: str
 
 
-_GRANT = (
-    "grant the gate's identity {role} on project {project}{needs}: gcloud projects "
-    "add-iam-policy-binding {project} --member=serviceAccount:SA --role={role}."
-)
+_GRANT = "grant the gate's identity {role} on project {project}{needs}{grant}."
 _CREDENTIALS = (
     "on a workstation run `gcloud auth application-default login`; in CI use a service account "
     "(workload identity federation, or GOOGLE_APPLICATION_CREDENTIALS) with {role} on project "
@@ -80,7 +80,7 @@ _TABLE: tuple[_Row, ...] = (
         "the {api} refused {permission} on {resource}: the service changed after the gate read "
         "it (409: {message})",
         "nothing was changed. Another deploy or update came in between: read the service "
-        "(gcloud run services describe) and run the gate again.",
+        "(`{describe}`) and run the gate again.",
     ),
     _Row(
         ("google.api_core.exceptions.BadRequest",),
@@ -128,6 +128,7 @@ def translate(err: BaseException, call: ApiCall, kind: type[E]) -> E | None:
             code = getattr(err, "code", None)
             values = {
                 **vars(call),
+                "grant": _grant(call) if "{grant}" in row.advice else "",
                 "message": api_message(err),
                 "cause": f"{type(cause).__name__}: {api_message(cause)}",
                 "code": code if code is not None else "",
@@ -136,6 +137,38 @@ def translate(err: BaseException, call: ApiCall, kind: type[E]) -> E | None:
             status = row.status or (code if isinstance(code, int) else None)
             return kind(row.summary.format(**values), row.advice.format(**values), status)
     return None
+
+
+def _grant(call: ApiCall) -> str:
+    """The command that grants the role, when the gate can tell its own identity (a service
+    account's Application Default Credentials); else which command, and what it needs."""
+    # An http:// endpoint is called anonymously: there is no identity of the gate's to name.
+    member = "" if is_local(call.endpoint) else adc_member()
+    if member:
+        command = Command(
+            (
+                "gcloud", "projects", "add-iam-policy-binding", call.project,
+                f"--member={member}", f"--role={call.role}",
+            )
+        )  # fmt: skip
+        return f": `{command}`"
+    return (
+        f" (gcloud projects add-iam-policy-binding {call.project} --role={call.role}, with "
+        "--member=serviceAccount:EMAIL or user:EMAIL of the identity the gate runs as)"
+    )
+
+
+def adc_member() -> str:
+    """``serviceAccount:EMAIL`` of the Application Default Credentials, or "" (a user's, or
+    none: they do not name their email without a call)."""
+    try:
+        import google.auth
+
+        credentials, _ = google.auth.default()
+    except Exception:  # no identity to name is an answer here
+        return ""
+    email = getattr(credentials, "service_account_email", "")
+    return f"serviceAccount:{email}" if isinstance(email, str) and "@" in email else ""
 
 
 def _is_instance(err: BaseException, classes: tuple[str, ...]) -> bool:

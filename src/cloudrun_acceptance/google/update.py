@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..model import gcloud
 from ..model.errors import AdminApiError
 from ..model.service import ServiceRef, TrafficRow
 from .admin import describe_settled
@@ -64,5 +65,5 @@ def _unfinished(ref: ServiceRef, operation: str, timeout: float, err: Exception)
         f"the update of {ref.service} was accepted, but its operation {operation} did not finish "
         f"within {timeout:g} s ({type(err).__name__}: {err})",
         "the change may still complete or may have failed: read the traffic with "
-        f"`{ref.describe_command}` and set it by hand if it is not what you want.",
+        f"`{gcloud.describe_service(ref)}` and set it by hand if it is not what you want.",
     )

@@ -93,6 +93,8 @@ class Exchange:
     authenticate: str = ""
     sent_credentials: bool = False
     headers: Headers = field(default_factory=Headers)
+    # The IAM member the credentials sent speak for, when the token names one (for advice).
+    member: str = ""
 
     def __repr__(self) -> str:
         # Short, as httpx's <Response [200 OK]>: an assert's explanation shows it whole.

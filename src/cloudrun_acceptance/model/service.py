@@ -28,16 +28,6 @@ class ServiceRef:
         """The Admin API resource name."""
         return f"projects/{self.project}/locations/{self.region}/services/{self.service}"
 
-    @property
-    def gcloud_flags(self) -> str:
-        """The flags that point a gcloud command at this service's region and project."""
-        return f"--region {self.region} --project {self.project}"
-
-    @property
-    def describe_command(self) -> str:
-        """The gcloud command that shows the service: its conditions, revisions and traffic."""
-        return f"gcloud run services describe {self.service} {self.gcloud_flags}"
-
 
 @dataclass(frozen=True)
 class SecretMount:

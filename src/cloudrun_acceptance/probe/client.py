@@ -19,7 +19,7 @@ import httpx
 
 from ..model.contract import DEFAULT_MAX_BODY_BYTES, RequestSpec
 from ..model.exchange import Exchange
-from ..model.secret import Secret
+from ..model.secret import Secret, token_member
 from .deadline import SocketWatch, deadline
 from .reading import Reading, describe_error, sent_body, wire_time
 
@@ -49,6 +49,7 @@ class ServiceClient:
         if self.authorization is not None:
             headers["Authorization"] = self.authorization.reveal()
         self._watch = SocketWatch()
+        self._member = token_member(self.authorization)
         self._http = httpx.Client(
             base_url=self.base_url,
             headers=headers,
@@ -143,6 +144,7 @@ class ServiceClient:
             f"{self.base_url}{path}{query}",
             sent_body(json, data, content),
             sent_credentials=self.authorization is not None,
+            member=self._member,
         )
         with deadline(self._watch, limit) as expired:
             try:

@@ -16,7 +16,10 @@ from ..model.exchange import Exchange, Headers, byte_size, excerpt
 class Reading:
     """One exchange as it arrives: the request, the answer's head, the body so far."""
 
-    def __init__(self, method: str, url: str, body: str, *, sent_credentials: bool) -> None:
+    def __init__(
+        self, method: str, url: str, body: str, *, sent_credentials: bool, member: str = ""
+    ) -> None:
+        self.member = member
         self.method = method
         self.url = url
         self.body = body
@@ -60,6 +63,7 @@ class Reading:
             request_body=self.body,
             started_at=self.started_at,
             sent_credentials=self.sent_credentials,
+            member=self.member,
             **fields,
         )
 

@@ -51,7 +51,7 @@ def test_a_passed_candidate_is_promoted_with_its_tag_kept_or_given_the_command()
     asked = plan_release("PASSED", candidate, RevisionRules(), promote=False, rollback=False)
     assert asked.action == "none"
     assert asked.commands == (
-        f"gcloud run services update-traffic svc --to-tags candidate=100 {WHERE}",
+        f"gcloud run services update-traffic svc --to-revisions svc-00002-abc=100 {WHERE}",
     )
 
 
@@ -71,11 +71,11 @@ def test_a_failed_revision_serving_traffic_goes_back_to_the_newest_older_ready_o
     plan = plan_release("FAILED", serving, RevisionRules(), promote=True, rollback=True)
     assert plan.action == "rollback"
     assert plan.traffic == (TrafficRow("svc-00001-old", 100),)
-    assert plan.commands == (f"gcloud run revisions delete svc-00002-abc {WHERE}",)
+    assert plan.commands == (f"gcloud run revisions delete svc-00002-abc {WHERE} --quiet",)
     asked = plan_release("INCONCLUSIVE", serving, RevisionRules(), promote=False, rollback=False)
     assert asked.commands == (
         f"gcloud run services update-traffic svc --to-revisions svc-00001-old=100 {WHERE}",
-        f"gcloud run revisions delete svc-00002-abc {WHERE}",
+        f"gcloud run revisions delete svc-00002-abc {WHERE} --quiet",
     )
 
 

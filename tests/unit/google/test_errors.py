@@ -10,6 +10,14 @@ from google.auth.exceptions import DefaultCredentialsError
 from cloudrun_acceptance.google.errors import ApiCall, api_message, is_local, translate
 from cloudrun_acceptance.model.errors import AdminApiError, LoggingApiError
 
+
+@pytest.fixture(autouse=True)
+def _no_credentials(monkeypatch, tmp_path):
+    """Application Default Credentials that say nothing: no file, no gcloud, no metadata server."""
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "none.json"))
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path))
+
+
 CALL = ApiCall(
     api="Cloud Run Admin API",
     endpoint="run.googleapis.com",
@@ -32,8 +40,9 @@ CALL = ApiCall(
             "the Cloud Run Admin API denied run.services.get on projects/p/locations/r/services/s "
             "(403: Permission denied)",
             "grant the gate's identity roles/run.viewer on project p (it needs run.services.get "
-            "and run.revisions.get): gcloud projects add-iam-policy-binding p "
-            "--member=serviceAccount:SA --role=roles/run.viewer.",
+            "and run.revisions.get) (gcloud projects add-iam-policy-binding p "
+            "--role=roles/run.viewer, with --member=serviceAccount:EMAIL or user:EMAIL of the "
+            "identity the gate runs as).",
         ),
         (
             exceptions.PermissionDenied("denied"),

@@ -36,13 +36,6 @@ def test_rows_and_mounts_print_as_tables_and_references():
     assert REF.name == "projects/p/locations/europe-west1/services/svc"
 
 
-def test_the_ref_names_the_gcloud_command_that_shows_the_service():
-    assert REF.gcloud_flags == "--region europe-west1 --project p"
-    assert REF.describe_command == (
-        "gcloud run services describe svc --region europe-west1 --project p"
-    )
-
-
 def test_the_rollback_target_is_the_newest_older_ready_revision():
     now = datetime(2026, 11, 26, tzinfo=UTC)
     history = (
