@@ -19,7 +19,8 @@ LISTED = 5
 
 
 def judge_upload(tree: SourceTree, rules: PreflightRules) -> Verdict:
-    """Every path the image needs is in the upload set; the report gets its size and largest."""
+    """gcloud would upload the tree, and every path the image needs is in the upload set; the
+    report gets its size and largest files, and what gcloud skips."""
     upload = tree.upload
     largest = [f"{path} ({byte_size(size)})" for path, size in upload.largest()]
     figures = {
@@ -27,10 +28,32 @@ def judge_upload(tree: SourceTree, rules: PreflightRules) -> Verdict:
         "bytes uploaded": f"{upload.size}",
         "largest files": ", ".join(largest),
     }
+    skipped = [*upload.notes]
+    skipped += [
+        f"{path} is a folder symlink (to {target}): gcloud run deploy --source uploads it as an "
+        "empty folder, without its files"
+        for path, target in upload.links.items()
+    ]
+    refusal = upload.refusal
+    if refusal is not None:
+        return failed(
+            f"gcloud run deploy --source would refuse this tree before uploading anything: "
+            f"{refusal.message}",
+            evidence=([f"at {refusal.rule}"] if refusal.rule else []) + skipped,
+            advice=f"{refusal.fix}.",
+            figures=figures,
+        )
     misses: list[str] = []
     for path in rules.required_paths:
         kept, dropped = upload.under(path)
         if kept:
+            continue
+        link = upload.link_at(path)
+        if link is not None and not dropped:
+            misses.append(
+                f"{path}: {link[0]} is a folder symlink (to {link[1]}), which gcloud run deploy "
+                "--source does not follow: none of its files is uploaded"
+            )
             continue
         if not dropped:
             misses.append(f"{path}: not in the source tree")
@@ -48,16 +71,16 @@ def judge_upload(tree: SourceTree, rules: PreflightRules) -> Verdict:
         return failed(
             f"the upload set of gcloud run deploy --source lacks what the image needs "
             f"({summary_size}; rules: {upload.rules_from})",
-            evidence=misses,
-            advice="change the rule named above so the path is uploaded: a file left out of the "
-            "upload is missing from the image, and the build or the container fails (for a "
-            "Python app: ModuleNotFoundError).",
+            evidence=misses + skipped,
+            advice="change the rule named above so the path is uploaded (for a folder symlink: "
+            "a real folder): a file left out of the upload is missing from the image, and the "
+            "build or the container fails (for a Python app: ModuleNotFoundError).",
             figures=figures,
         )
     return passed(
         f"the upload set holds {', '.join(rules.required_paths)}: {summary_size} (rules: "
         f"{upload.rules_from})",
-        evidence=["largest files:", *(f"  {line}" for line in largest)],
+        evidence=["largest files:", *(f"  {line}" for line in largest), *skipped],
         figures=figures,
     )
 

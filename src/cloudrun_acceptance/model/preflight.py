@@ -89,13 +89,32 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """Why ``gcloud run deploy --source`` would stop before uploading anything: its message as
+    it prints it, the line at fault (None when it is a gcloud setting), and the fix."""
+
+    message: str
+    fix: str
+    rule: Rule | None = None
+
+
+@dataclass(frozen=True)
 class UploadSet:
     """What ``gcloud run deploy --source`` uploads: its files and sizes, where the rules came
-    from, and for each file it leaves out, the rule that did."""
+    from, and for each file it leaves out, the rule that did.
+
+    ``refusal`` is set when gcloud would refuse the tree (an ``#!include:`` it cannot read, say);
+    the files are then those it would upload once the line at fault is gone. ``links`` are the
+    folder symlinks it uploads as empty folders, without following them (path: target), and
+    ``notes`` what else it skips: lines that are not patterns, broken symlinks.
+    """
 
     rules_from: str
     files: Mapping[str, int]
     excluded: Mapping[str, Rule] = field(default_factory=dict)
+    refusal: Refusal | None = None
+    links: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     @property
     def size(self) -> int:
@@ -116,6 +135,15 @@ class UploadSet:
         kept = sorted(name for name in self.files if inside(name))
         dropped = sorted(name for name in self.excluded if inside(name))
         return kept, dropped
+
+    def link_at(self, path: str) -> tuple[str, str] | None:
+        """The folder symlink at or above ``path`` (its path and target), if there is one."""
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:depth])
+            if prefix in self.links:
+                return prefix, self.links[prefix]
+        return None
 
 
 @dataclass(frozen=True)
