@@ -1,9 +1,11 @@
 """``python -m cloudrun_acceptance.sandbox``: run the sandbox until Ctrl-C, and say how to gate it.
 
 Handy to try the gate as it runs against a real deployment (Admin API and Logging API included),
-or to validate the sandbox by hand with curl. It starts what ``pytest --sandbox`` starts: the
-example's reference service, or the team's own service when the contract has a ``sandbox``
-section (run from ``--source``, its source tree).
+to rehearse the runbook's gcloud commands against it, or to validate the sandbox by hand with
+curl. It starts what ``pytest --sandbox`` starts: the example's reference service, or the team's
+own service when the contract has a ``sandbox`` section (run from ``--source``, its source tree).
+It prints the gate command, and the exports under which gcloud talks to the sandbox instead of
+Google (a throwaway CLOUDSDK_CONFIG folder, removed when the sandbox stops).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ..model.errors import ConfigError
 from .deployment import CANDIDATE_TAG
 from .faults import FAULTS
 from .launch import start_for_contract
+from .launcher import Sandbox
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         help="the service's source tree, where its own service runs (default: this folder)",
     )
     args = parser.parse_args(argv)
+    # Before anything starts: a SIGTERM that comes as soon as the lines are printed must still
+    # stop the sandbox (and remove its gcloud folder), not kill the process where it stands.
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
         contract = load_contract(args.contract)
         env = load_env_file(args.env_file, "--env-file")
@@ -55,6 +62,18 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         # The same one-line message the gate gives for this file, with argparse's exit code.
         parser.exit(2, f"{parser.prog}: error: {err}\n")
+    try:
+        announce(sandbox, args.fault)
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+    return 0
+
+
+def announce(sandbox: Sandbox, faults: list[str]) -> None:
+    """Print the endpoints, the gate command, and the exports for gcloud."""
     d = sandbox.deployment
     gate = [
         "pytest",
@@ -70,17 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"service      {sandbox.service_url}  ({sandbox.describe()})")
     print(f"Admin API    {sandbox.admin_endpoint}  ({d.service_name})")
     print(f"Logging API  {sandbox.logging_endpoint}")
-    print(f"faults       {', '.join(args.fault) or 'none'}")
-    print(f"gate it with {shlex.join(gate)}", flush=True)
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    try:
-        stopped.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sandbox.stop()
-    return 0
+    print(f"faults       {', '.join(faults) or 'none'}")
+    print(f"gate it with {shlex.join(gate)}")
+    print("gcloud       run the runbook's gcloud commands against it after these exports:")
+    for line in sandbox.gcloud().exports():
+        print(f"  {line}")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -1,186 +1,173 @@
-"""A local Cloud Run Admin API v2 (REST JSON) over the sandbox deployment.
+"""A local Cloud Run Admin API over the sandbox deployment: one state, two surfaces.
 
-It answers what the real google-cloud-run client sends: get and list of services and revisions;
-UpdateService (``PATCH`` of the whole service, with its etag), answered by a long-running
-operation that ``GET .../operations/ID`` shows running, then done with the service; 409 ABORTED
-on a stale etag; 403 when the identity may not update. It keeps the traffic it was given, so a
-later read describes it. Enums are numbers: the client asks for ``$alt=json;enum-encoding=int``.
+The URL table of the API, in the split moto uses (models, responses, urls): ``adminstate`` keeps
+the state (the service, its revisions, traffic, tags, version, generation, IAM policy);
+``adminv2`` renders it as the v2 REST API that google-cloud-run reads and updates (UpdateService
+with its etag, long-running operations); ``knative`` as the v1 ``serving.knative.dev`` surface
+gcloud uses for services and revisions (replace of the whole service with its resourceVersion,
+delete of a revision). IAM policies (``:getIamPolicy``, ``:setIamPolicy``) are served on both
+versions' paths. A traffic change made through one surface is what the other describes next.
+
+gcloud sends the region as the first label of the host (``europe-west1-127.0.0.1:PORT``, see
+jsonserver); a v1 request names the region nowhere else.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
-import threading
-import time
-from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
-from .deployment import Deployment, rfc3339
-from .jsonserver import JsonServer, error_body
-from .revisions import SUCCEEDED, revisions
-from .traffic import Traffic
+from .adminstate import Refused, ServiceState, denied
+from .adminv2 import V2
+from .deployment import PROJECT_NUMBER
+from .jsonserver import JsonServer, Request
+from .knative import Knative
 
-RECONCILING = 2  # Condition.State
-SERVICE_TYPE = "type.googleapis.com/google.cloud.run.v2.Service"
-# How long an update's operation runs (and the service reconciles) before it is done.
-OPERATION_SECONDS = 0.3
-_PATH = re.compile(
+_V2 = re.compile(
     r"^/v2/projects/(?P<project>[^/]+)/locations/(?P<region>[^/]+)/"
     r"(?:operations/(?P<operation>[^/]+)|services"
-    r"(?:/(?P<service>[^/]+)(?:/revisions(?:/(?P<revision>[^/]+))?)?)?)$"
+    r"(?:/(?P<service>[^/:]+)(?::(?P<iam>getIamPolicy|setIamPolicy)"
+    r"|(?P<revisions>/revisions(?:/(?P<revision>[^/]+))?))?)?)$"
 )
+_V1_IAM = re.compile(
+    r"^/v1/projects/(?P<project>[^/]+)/locations/(?P<region>[^/]+)/services/(?P<service>[^/:]+)"
+    r":(?P<iam>getIamPolicy|setIamPolicy)$"
+)
+_KNATIVE = re.compile(
+    r"^/apis/serving\.knative\.dev/v1/namespaces/(?P<project>[^/]+)/"
+    r"(?P<kind>services|revisions)(?:/(?P<name>[^/]+))?$"
+)
+# The methods each kind of path answers; anything else is not found, as on Google's APIs.
+_ALLOWED = {
+    "list": {"GET"},
+    "v2 service": {"GET", "PATCH"},
+    "v1 service": {"GET", "PUT"},
+    "revision": {"GET", "DELETE"},
+    "getIamPolicy": {"GET"},
+    "setIamPolicy": {"POST"},
+}
 
 
 class AdminApi:
-    """The routes of the local Admin API, over one sandbox deployment and its traffic."""
+    """The routes of the local Admin API over one service state."""
 
-    def __init__(self, deployment: Deployment, traffic: Traffic) -> None:
-        self.deployment = deployment
-        self.traffic = traffic
-        self.revisions = revisions(deployment)
-        self.generation = 3
-        self.etag = _etag()
-        self.reconciled_at = time.monotonic() + deployment.behaviour.reconcile_seconds
-        self.operations: dict[str, float] = {}
-        self.updates: list[dict[str, Any]] = []
-        self._lock = threading.Lock()
+    def __init__(self, state: ServiceState) -> None:
+        self.deployment = state.deployment
+        self.traffic = state.traffic
+        self.state = state
+        self.v2 = V2(self.state)
+        self.v1 = Knative(self.state)
+        self.authority = ""  # the server's own 127.0.0.1:PORT, once it listens
 
-    def __call__(
-        self, method: str, path: str, query: Mapping[str, list[str]], body: Any
-    ) -> tuple[int, Any]:
+    @property
+    def updates(self) -> list[dict[str, Any]]:
+        """Every update accepted, through either surface, as its body was sent."""
+        return self.state.updates
+
+    def __call__(self, request: Request) -> tuple[int, Any]:
+        try:
+            return self._route(request)
+        except Refused as refused:
+            return refused.answer()
+
+    def _route(self, request: Request) -> tuple[int, Any]:
         d = self.deployment
-        status = d.behaviour.admin_api_status
-        if status == 403:
-            return 403, _denied("run.services.get", d.service_name)
-        match = _PATH.match(path)
-        if match is None or method not in {"GET", "PATCH"}:
-            return 404, error_body(404, "NOT_FOUND", f"Method not found: {method} {path}")
-        if (match["project"], match["region"]) != (d.project, d.region):
-            return 404, error_body(
-                404, "NOT_FOUND", f"Location {match['region']} of {match['project']} not found"
-            )
-        if match["operation"] is not None:
-            return self._operation(match["operation"])
-        service, revision = match["service"], match["revision"]
-        # Another service of the project: a listing (after a 404) names it.
+        if d.behaviour.admin_api_status == 403:
+            raise denied("run.services.get", d.service_name)
+        for pattern, handle in (
+            (_V2, self._v2),
+            (_V1_IAM, self._iam_route),
+            (_KNATIVE, self._knative),
+        ):
+            match = pattern.match(request.path)
+            if match is not None:
+                return handle(request, match.groupdict())
+        raise _not_found(request)
+
+    @staticmethod
+    def _allow(request: Request, kind: str) -> None:
+        if request.method not in _ALLOWED[kind]:
+            raise _not_found(request)
+
+    def _where(self, project: str, region: str) -> None:
+        d = self.deployment
+        if project not in {d.project, PROJECT_NUMBER} or region != d.region:
+            raise Refused(404, "NOT_FOUND", f"Location {region} of {project} not found")
+
+    def _known(self, service: str | None) -> list[str]:
+        """The services of the project (another one too: a listing after a 404 names it);
+        with ``service``, refuse one that is not among them."""
+        d = self.deployment
         other = f"{d.service}-staging"
-        known = {other} if status == 404 else {d.service, other}
-        if service is None:
-            return 200, {"services": [self._service(name) for name in sorted(known)]}
-        if service not in known:
-            return 404, error_body(
+        known = [other] if d.behaviour.admin_api_status == 404 else [d.service, other]
+        if service is not None and service not in known:
+            raise Refused(
                 404,
                 "NOT_FOUND",
                 f"Resource '{service}' of kind 'SERVICE' in region '{d.region}' in project "
                 f"'{d.project}' does not exist.",
             )
-        if method == "PATCH":
-            return self._update(service, body if isinstance(body, Mapping) else {})
-        if path.endswith("/revisions"):
-            return 200, {"revisions": list(self.revisions.values())}
-        if revision is None:
-            return 200, self._read(service)
-        if revision not in self.revisions:
-            return 404, error_body(
-                404, "NOT_FOUND", f"Resource '{revision}' of kind 'REVISION' does not exist."
-            )
-        return 200, self.revisions[revision]
+        return known
 
-    def _read(self, name: str) -> dict[str, Any]:
-        described = self._service(name)
-        if self.deployment.behaviour.update_status == 409:
-            # Another deployer changes the service right after each read: an update with the
-            # etag the gate read is refused.
-            with self._lock:
-                self.etag = _etag()
-        return described
+    def _v2(self, request: Request, at: dict[str, Any]) -> tuple[int, Any]:
+        self._where(at["project"], at["region"])
+        if at["operation"] is not None:
+            self._allow(request, "list")
+            return self.v2.operation(request, at["operation"])
+        known = self._known(at["service"])
+        if at["iam"] is not None:
+            return self._iam(request, at["iam"])
+        if at["service"] is None or (at["revisions"] and at["revision"] is None):
+            kind = "list"
+        else:
+            kind = "v2 service" if at["revisions"] is None else "revision"
+        self._allow(request, kind)
+        if at["service"] is None:
+            return self.v2.services(request, known)
+        if at["revisions"] is None:
+            return self.v2.service(request, at["service"])
+        if at["revision"] is None:
+            return self.v2.revisions(request)
+        return self.v2.revision(request, at["revision"])
 
-    def _update(self, name: str, body: Mapping[str, Any]) -> tuple[int, Any]:
-        d = self.deployment
-        if d.behaviour.update_status == 403 or name != d.service:
-            return 403, _denied("run.services.update", f"{d.service_name[: -len(d.service)]}{name}")
-        with self._lock:
-            if body.get("etag") != self.etag:
-                return 409, error_body(
-                    409,
-                    "ABORTED",
-                    f"Resource '{name}' has been modified since it was read (etag "
-                    f"{body.get('etag')!r} is not {self.etag!r}). Please apply your changes to the "
-                    "latest version and try again.",
-                )
-            self.updates.append(dict(body))
-            self.traffic.set(body.get("traffic", []))
-            self.generation += 1
-            self.etag = _etag()
-            operation = secrets.token_hex(8)
-            done_at = time.monotonic() + OPERATION_SECONDS
-            self.operations[operation] = done_at
-            self.reconciled_at = max(self.reconciled_at, done_at)
-        return 200, self._operation_body(operation, done=False)
+    def _iam_route(self, request: Request, at: dict[str, Any]) -> tuple[int, Any]:
+        self._where(at["project"], at["region"])
+        self._known(at["service"])
+        return self._iam(request, at["iam"])
 
-    def _operation(self, operation: str) -> tuple[int, Any]:
-        done_at = self.operations.get(operation)
-        if done_at is None:
-            return 404, error_body(404, "NOT_FOUND", f"Operation {operation} does not exist.")
-        return 200, self._operation_body(operation, done=time.monotonic() >= done_at)
+    def _iam(self, request: Request, verb: str) -> tuple[int, Any]:
+        self._allow(request, verb)
+        if verb == "getIamPolicy":
+            return 200, self.state.get_policy()
+        body = request.body if isinstance(request.body, dict) else {}
+        return 200, self.state.set_policy(body.get("policy") or {})
 
-    def _operation_body(self, operation: str, *, done: bool) -> dict[str, Any]:
-        d = self.deployment
-        service = {"@type": SERVICE_TYPE, **self._service(d.service)}
-        body: dict[str, Any] = {
-            "name": f"projects/{d.project}/locations/{d.region}/operations/{operation}",
-            "metadata": service,
-            "done": done,
-        }
-        if done:
-            body["response"] = service
-        return body
+    def _knative(self, request: Request, at: dict[str, Any]) -> tuple[int, Any]:
+        self._where(at["project"], self._region(request.host))
+        name = at["name"]
+        kind = "list" if name is None else "v1 service" if at["kind"] == "services" else "revision"
+        self._allow(request, kind)
+        if at["kind"] == "services":
+            known = self._known(name)
+            return self.v1.services(known) if name is None else self.v1.service(request, name)
+        self._known(self.deployment.service)
+        return self.v1.revisions(request) if name is None else self.v1.revision(request, name)
 
-    def _service(self, name: str) -> dict[str, Any]:
-        d = self.deployment
-        latest_created = d.history[3] if d.behaviour.latest_not_ready else d.revision
-        reconciling = time.monotonic() < self.reconciled_at
-        state = RECONCILING if reconciling else SUCCEEDED
-        condition = {"type": "Ready", "state": state, "lastTransitionTime": rfc3339(d.created_at)}
-        base = f"projects/{d.project}/locations/{d.region}/services/{name}"
-        return {
-            "name": base,
-            "uid": f"{name}-uid",
-            "generation": str(self.generation),
-            "observedGeneration": str(self.generation - 1 if reconciling else self.generation),
-            "reconciling": reconciling,
-            "etag": self.etag,
-            "createTime": rfc3339(d.created_at - timedelta(days=30)),
-            "updateTime": rfc3339(d.created_at),
-            "creator": f"deployer@{d.project}.iam.gserviceaccount.com",
-            "ingress": 1,
-            "launchStage": 4,
-            "traffic": self.traffic.targets,
-            "terminalCondition": condition,
-            "conditions": [condition],
-            "latestReadyRevision": f"{base}/revisions/{d.revision}",
-            "latestCreatedRevision": f"{base}/revisions/{latest_created}",
-            "trafficStatuses": self.traffic.statuses(),
-            "uri": d.service_url,
-            "urls": [d.service_url],
-        }
+    def _region(self, host: str) -> str:
+        """The region gcloud put in front of the host, else (a direct request) the sandbox's."""
+        own = f"-{self.authority}"
+        if self.authority and host.endswith(own):
+            return host[: -len(own)]
+        return self.deployment.region
 
 
-def _etag() -> str:
-    return f'"{secrets.token_hex(8)}"'
+def _not_found(request: Request) -> Refused:
+    return Refused(404, "NOT_FOUND", f"Method not found: {request.method} {request.path}")
 
 
-def _denied(permission: str, resource: str) -> dict[str, Any]:
-    return error_body(
-        403,
-        "PERMISSION_DENIED",
-        f"Permission '{permission}' denied on resource '{resource}' (or it may not exist).",
-    )
-
-
-def start_admin_api(deployment: Deployment, traffic: Traffic) -> tuple[JsonServer, AdminApi]:
-    """Serve the local Admin API for ``deployment``."""
-    api = AdminApi(deployment, traffic)
-    return JsonServer(api, "sandbox-admin-api"), api
+def start_admin_api(state: ServiceState) -> tuple[JsonServer, AdminApi]:
+    """Serve the local Admin API over ``state``."""
+    api = AdminApi(state)
+    server = JsonServer(api, "sandbox-admin-api")
+    api.authority = server.authority
+    return server, api

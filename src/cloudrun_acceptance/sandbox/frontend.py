@@ -1,10 +1,12 @@
 """The front of the sandbox service, as Cloud Run's is: it picks the instance, writes the request
-log and, for a private service, refuses requests at the IAM front door as Cloud Run does."""
+log and, for a private service (one whose IAM policy does not let allUsers invoke it), refuses
+requests at the IAM front door as Cloud Run does."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 from .asgi import ASGIApp, Message, Receive, Scope, Send, answer
 from .deployment import IDENTITY_TOKEN, Deployment, LogStore
@@ -34,9 +36,16 @@ class Frontend:
     """
 
     def __init__(
-        self, app: ASGIApp, deployment: Deployment, log: LogStore, traffic: Traffic
+        self,
+        app: ASGIApp,
+        deployment: Deployment,
+        log: LogStore,
+        traffic: Traffic,
+        public: Callable[[], bool] | None = None,
     ) -> None:
         self.app = app
+        # Whether anyone may invoke the service: the Admin API's IAM policy says.
+        self.public = public or (lambda: not deployment.behaviour.private)
         self.deployment = deployment
         self.log = log
         self.traffic = traffic
@@ -80,7 +89,7 @@ class Frontend:
 
     def _front_door(self, scope: Scope) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:
         """Cloud Run's answer to a request it refuses, or None to let it through."""
-        if not self.deployment.behaviour.private:
+        if self.public():
             return None
         headers = dict(scope.get("headers", []))
         given = headers.get(b"authorization", b"").decode("latin-1")

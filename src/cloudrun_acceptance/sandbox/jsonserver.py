@@ -1,15 +1,36 @@
-"""A small JSON HTTP server on a free loopback port, in a daemon thread: the sandbox's APIs."""
+"""A small JSON HTTP server on a free loopback port, in a daemon thread: the sandbox's APIs.
+
+It also answers as an HTTP proxy: a request line with an absolute URI
+(``GET http://europe-west1-127.0.0.1:PORT/apis/... HTTP/1.1``) is routed by its authority, to
+another sandbox server registered with ``also_answer_for`` or else to its own route. That is how
+gcloud reaches the sandbox: it prefixes the host of an endpoint override with the region, a host
+no resolver knows, so its throwaway configuration names this server as its proxy.
+"""
 
 from __future__ import annotations
 
 import json
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-Route = Callable[[str, str, Mapping[str, list[str]], Any], tuple[int, Any]]
+
+@dataclass(frozen=True)
+class Request:
+    """One request as a route sees it: ``host`` is the authority it was sent to (the absolute
+    URI's, through the proxy, else the Host header)."""
+
+    method: str
+    path: str
+    query: Mapping[str, list[str]] = field(default_factory=dict)
+    body: Any = None
+    host: str = ""
+
+
+Route = Callable[[Request], tuple[int, Any]]
 
 
 def error_body(code: int, status: str, message: str) -> dict[str, Any]:
@@ -18,9 +39,13 @@ def error_body(code: int, status: str, message: str) -> dict[str, Any]:
 
 
 class JsonServer:
-    """Answers each request with ``route(method, path, query, json_body) -> (status, json)``."""
+    """Answers each request with ``route(request) -> (status, json)``."""
 
     def __init__(self, route: Route, name: str) -> None:
+        self.route = route
+        self._routes: dict[str, Route] = {}
+        routes = self._routes
+
         class Handler(BaseHTTPRequestHandler):
             # Without this, each small response waits ~40 ms for a delayed ACK.
             disable_nagle_algorithm = True
@@ -31,6 +56,7 @@ class JsonServer:
 
             def _answer(self) -> None:
                 parts = urlsplit(self.path)
+                host = parts.netloc or self.headers.get("Host", "")
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 try:
@@ -38,7 +64,10 @@ class JsonServer:
                 except ValueError:
                     status, payload = 400, error_body(400, "INVALID_ARGUMENT", "body is not JSON")
                 else:
-                    status, payload = route(self.command, parts.path, parse_qs(parts.query), body)
+                    request = Request(
+                        self.command, parts.path, parse_qs(parts.query), body, host.lower()
+                    )
+                    status, payload = routes.get(request.host, route)(request)
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=UTF-8")
@@ -46,13 +75,23 @@ class JsonServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_GET = do_POST = do_PATCH = _answer
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _answer
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self.port = self._server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name=name, daemon=True)
         self._thread.start()
+
+    @property
+    def authority(self) -> str:
+        """``127.0.0.1:PORT``: the host a client names to reach this server."""
+        return urlsplit(self.url).netloc
+
+    def also_answer_for(self, other: JsonServer) -> None:
+        """Answer requests sent (through this server as a proxy) to ``other`` as it would."""
+        self._routes[other.authority] = other.route
 
     def stop(self) -> None:
         """Stop serving and close the socket."""

@@ -19,6 +19,7 @@ import uvicorn
 
 from ..model.contract import Contract
 from .adminapi import AdminApi, start_admin_api
+from .adminstate import ServiceState
 from .asgi import ASGIApp
 from .deployment import (
     CRASH_SESSION_ID,
@@ -30,6 +31,7 @@ from .deployment import (
 )
 from .faults import Behaviour, behaviour_for
 from .frontend import Frontend
+from .gcloudenv import GcloudConfig, prepare_gcloud
 from .loggingapi import LoggingApi, start_logging_api
 from .ownservice import OwnService, OwnServiceSpec, describe
 from .proxy import Proxy
@@ -68,11 +70,22 @@ class Sandbox:
     admin_api: AdminApi | None = None
     own: OwnService | None = None
     _stops: list[Callable[[], None]] = field(default_factory=list)
+    _gcloud: GcloudConfig | None = None
 
     def stop(self) -> None:
         """Stop every server; safe to call twice."""
         while self._stops:
             self._stops.pop()()
+
+    def gcloud(self) -> GcloudConfig:
+        """A throwaway gcloud configuration pointed at this sandbox's Admin and Logging APIs
+        (prepared once, in a temporary folder that ``stop()`` removes)."""
+        if self._gcloud is None:
+            if self.admin_endpoint is None or self.logging_endpoint is None:
+                raise RuntimeError("the sandbox's APIs are not started")
+            self._gcloud = prepare_gcloud(self.admin_endpoint, self.logging_endpoint)
+            self._stops.append(self._gcloud.remove)
+        return self._gcloud
 
     def describe(self) -> str:
         """Which service the sandbox runs, for the header and the report."""
@@ -122,7 +135,8 @@ def start_sandbox(
     else:
         service_process = OwnService(own, deployment, log)
         app = Proxy(service_process)
-    frontend = Frontend(app, deployment, log, traffic)
+    state = ServiceState(deployment, traffic)
+    frontend = Frontend(app, deployment, log, traffic, public=state.public)
     sandbox = Sandbox(
         deployment,
         url,
@@ -160,12 +174,7 @@ def start_sandbox(
         tag_sock.close()
 
     sandbox._stops.append(stop_service)
-    admin, sandbox.admin_api = start_admin_api(deployment, traffic)
-    sandbox._stops.append(admin.stop)
-    sandbox.admin_endpoint = admin.url
-    logging_server, sandbox.logging_api = start_logging_api(log)
-    sandbox._stops.append(logging_server.stop)
-    sandbox.logging_endpoint = logging_server.url
+    _start_apis(sandbox, state)
     if service_process is not None:
         service_process.wait_listening(service_process.spec.rules.start_timeout_seconds)
     if behaviour.cold_start_seconds == 0:
@@ -173,6 +182,18 @@ def start_sandbox(
     if behaviour.server_errors_in_logs and fleet is not None:
         _crash(sandbox, behaviour.server_errors_in_logs)
     return sandbox
+
+
+def _start_apis(sandbox: Sandbox, state: ServiceState) -> None:
+    """The Admin API over ``state`` and the Logging API over the sandbox's log."""
+    admin, sandbox.admin_api = start_admin_api(state)
+    sandbox._stops.append(admin.stop)
+    sandbox.admin_endpoint = admin.url
+    logging_server, sandbox.logging_api = start_logging_api(sandbox.log)
+    sandbox._stops.append(logging_server.stop)
+    sandbox.logging_endpoint = logging_server.url
+    # gcloud reaches both APIs through the Admin API's server, as its HTTP proxy (gcloudenv).
+    admin.also_answer_for(logging_server)
 
 
 def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:

@@ -5,6 +5,19 @@ with AND, OR and NOT and parentheses; juxtaposition is AND. Timestamps compare a
 by rank, numbers as numbers. Anything else is a FilterError, which the API answers with 400, as the
 real one does for a filter it cannot parse. Regular expressions follow RE2, so lookaround and
 backreferences are rejected.
+
+The rules below are Google's, from the Logging query language reference
+(cloud.google.com/logging/docs/view/logging-query-language):
+
+- "Boolean operators": NOT binds tightest, then OR, then AND, so ``a OR NOT b AND NOT c OR d`` is
+  ``(a OR (NOT b)) AND ((NOT c) OR d)``. gcloud relies on it: ``gcloud logging read --freshness``
+  joins its ``timestamp>=`` clause to the user's filter with a bare AND
+  (surface/logging/read.py, JoinFilters(..., operator='AND')).
+- A leading minus sign is NOT: ``-severity>=ERROR``.
+- "The Logging query language is case-insensitive, with the exception of regular expressions and
+  logical operators" ("String comparisons aren't case sensitive"): ``=``, ``!=`` and the has
+  operator ``:`` compare text ignoring case; ``=~`` and ``!~`` do not; AND, OR and NOT must be
+  capitals.
 """
 
 from __future__ import annotations
@@ -80,26 +93,35 @@ class _Parser:
         return token
 
     def expression(self) -> Predicate:
-        terms = [self.conjunction()]
-        while self.peek() == ("word", "OR"):
-            self.take()
-            terms.append(self.conjunction())
-        return terms[0] if len(terms) == 1 else (lambda entry: any(term(entry) for term in terms))
-
-    def conjunction(self) -> Predicate:
-        terms = [self.unary()]
-        while (token := self.peek()) is not None and token not in {("word", "OR"), ("paren", ")")}:
+        """Conjunctions bind loosest: explicit AND, or two terms side by side."""
+        terms = [self.disjunction()]
+        while (token := self.peek()) is not None and token != ("paren", ")"):
             if token == ("word", "AND"):
                 self.take()
-            terms.append(self.unary())
+            terms.append(self.disjunction())
         return terms[0] if len(terms) == 1 else (lambda entry: all(term(entry) for term in terms))
 
+    def disjunction(self) -> Predicate:
+        """OR binds tighter than AND."""
+        terms = [self.unary()]
+        while self.peek() == ("word", "OR"):
+            self.take()
+            terms.append(self.unary())
+        return terms[0] if len(terms) == 1 else (lambda entry: any(term(entry) for term in terms))
+
     def unary(self) -> Predicate:
-        if self.peek() in {("word", "NOT"), ("op", "-")}:
+        """NOT (or a leading minus sign) binds tightest."""
+        token = self.peek()
+        if token in {("word", "NOT"), ("word", "-")}:
             self.take()
             inner = self.unary()
             return lambda entry: not inner(entry)
-        if self.peek() == ("paren", "("):
+        if token is not None and token[0] == "word" and token[1].startswith("-"):
+            # -field=value: the minus sign, then the comparison's field.
+            self.tokens[self.position] = ("word", token[1][1:])
+            inner = self.unary()
+            return lambda entry: not inner(entry)
+        if token == ("paren", "("):
             self.take()
             inner = self.expression()
             if self.peek() != ("paren", ")"):
@@ -151,7 +173,10 @@ def _compare(field: str, op: str, value: str) -> Predicate:
             is matches
         )
     if op == ":":
-        return lambda entry: _field(entry, field) is not None and value in str(_field(entry, field))
+        wanted = value.casefold()
+        return lambda entry: (
+            _field(entry, field) is not None and wanted in str(_field(entry, field)).casefold()
+        )
     key = _key(field, value)
     tests: dict[str, Callable[[Any, Any], bool]] = {
         "=": lambda a, b: a == b,
@@ -176,7 +201,8 @@ def _compare(field: str, op: str, value: str) -> Predicate:
 
 
 def _key(field: str, value: str) -> Any:
-    """The comparable form of a value: a time, a severity rank, a number, or the text."""
+    """The comparable form of a value: a time, a severity rank, a number, or the text with its
+    case folded (comparisons of text ignore case)."""
     if field == "timestamp" or field.endswith("Timestamp"):
         try:
             return datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -190,4 +216,4 @@ def _key(field: str, value: str) -> Any:
     try:
         return float(value)
     except ValueError:
-        return value
+        return value.casefold()

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .deployment import LogStore
-from .jsonserver import JsonServer, error_body
+from .jsonserver import JsonServer, Request, error_body
 from .logfilter import FilterError, parse_filter
 
 PAGE_LIMIT = 10
@@ -25,12 +25,10 @@ class LoggingApi:
         self.log = log
         self.pages_served = 0
 
-    def __call__(
-        self, method: str, path: str, query: Mapping[str, list[str]], body: Any
-    ) -> tuple[int, Any]:
+    def __call__(self, call: Request) -> tuple[int, Any]:
         deployment = self.log.deployment
-        if method != "POST" or path != "/v2/entries:list":
-            return 404, error_body(404, "NOT_FOUND", f"Method not found: {method} {path}")
+        if call.method != "POST" or call.path != "/v2/entries:list":
+            return 404, error_body(404, "NOT_FOUND", f"Method not found: {call.method} {call.path}")
         if deployment.behaviour.logging_api_status == 403:
             return 403, error_body(
                 403,
@@ -38,7 +36,7 @@ class LoggingApi:
                 f"Permission 'logging.logEntries.list' denied on resource (or it may not exist): "
                 f"projects/{deployment.project}",
             )
-        request = body if isinstance(body, Mapping) else {}
+        request = call.body if isinstance(call.body, Mapping) else {}
         if request.get("resourceNames") != [f"projects/{deployment.project}"]:
             return 400, error_body(
                 400, "INVALID_ARGUMENT", f"resourceNames must be [projects/{deployment.project}]"

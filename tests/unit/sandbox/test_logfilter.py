@@ -76,3 +76,70 @@ def test_filter_terms(text, request_matches, line_matches):
 def test_unparseable_filters_are_errors(text, message):
     with pytest.raises(FilterError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_filter(text)(REQUEST)
+
+
+# The rules of Google's Logging query language reference
+# (cloud.google.com/logging/docs/view/logging-query-language) that the sandbox honours, a row each:
+# (the rule, a filter, whether REQUEST matches it, whether LINE matches it).
+RULES = [
+    # "NOT has the highest precedence, followed by OR and AND in that order."
+    # Each of these would match one entry if AND bound tighter.
+    (
+        "OR binds tighter than AND",
+        'severity=INFO AND textPayload:"nope" OR httpRequest.status=503',
+        False,
+        False,
+    ),
+    (
+        "OR binds tighter than juxtaposition (an implicit AND)",
+        'severity=ERROR textPayload:"nope" OR textPayload:"metrics"',
+        False,
+        False,
+    ),
+    (
+        "the reference's own example: a OR NOT b AND NOT c OR d",
+        "severity=ERROR OR NOT severity=INFO AND NOT severity=ERROR OR severity=INFO",
+        False,
+        False,
+    ),
+    (
+        "gcloud --freshness: its timestamp clause AND a filter with OR still filters by time",
+        'timestamp>="2026-11-25T11:00:00Z" AND severity=ERROR OR severity=INFO',
+        False,
+        False,
+    ),
+    ("NOT binds tighter than OR", "NOT severity=ERROR OR httpRequest.status=503", True, True),
+    # "You can also use - (minus) as NOT."
+    ("a leading minus is NOT", "-severity>=ERROR", False, True),
+    ("a minus before a parenthesis is NOT", "-(severity=ERROR OR severity=INFO)", False, False),
+    ("a minus inside a value is text", "resource.labels.revision_name=svc-2", True, True),
+    # "The Logging query language is case-insensitive, with the exception of regular expressions
+    # and logical operators"; "String comparisons aren't case sensitive."
+    ("= ignores case", 'resource.type="CLOUD_RUN_REVISION"', True, True),
+    ("!= ignores case", 'resource.labels.service_name!="SVC"', False, False),
+    ("the has operator : ignores case", 'textPayload:"[metrics] 13 METRICS"', False, True),
+    (
+        "a regular expression does not ignore case",
+        "textPayload=~" + quote(r"\[metrics\]"),
+        False,
+        False,
+    ),
+    (
+        "a regular expression that matches the case",
+        "textPayload=~" + quote(r"\[Metrics\]"),
+        False,
+        True,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "request_matches", "line_matches"), RULES, ids=[row[0] for row in RULES]
+)
+def test_the_query_languages_rules(rule, text, request_matches, line_matches):
+    assert (matches(text, REQUEST), matches(text, LINE)) == (request_matches, line_matches), rule
+
+
+def test_logical_operators_must_be_capitals():
+    with pytest.raises(FilterError):
+        parse_filter("severity=ERROR or severity=INFO")

@@ -37,3 +37,32 @@ def test_a_bad_env_file_is_one_line_too(tmp_path):
         'env file env.yaml (from --env-file) line 1: FLAG: true is read as a boolean, not a string, and gcloud --env-vars-file takes strings only; quote it: FLAG: "true".'
         in result.stderr
     )
+
+
+def test_it_prints_the_gcloud_exports_and_its_stop_removes_their_folder(tmp_path):
+    import signal
+    from pathlib import Path
+
+    from tests.paths import REPO
+
+    started = subprocess.Popen(
+        [sys.executable, "-m", "cloudrun_acceptance.sandbox"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert started.stdout is not None
+        lines = [started.stdout.readline() for _ in range(8)]
+        assert lines[4].startswith("gate it with pytest --project=sandbox-project ")
+        assert lines[5] == (
+            "gcloud       run the runbook's gcloud commands against it after these exports:\n"
+        )
+        assert lines[6].startswith("  export CLOUDSDK_CONFIG=")
+        assert lines[7] == "  export CLOUDSDK_CORE_DISABLE_PROMPTS=1\n"
+        folder = Path(lines[6].split("=", 1)[1].strip())
+        assert (folder / "configurations" / "config_default").is_file()
+    finally:
+        started.send_signal(signal.SIGTERM)
+        assert started.wait(timeout=20) == 0
+    assert not folder.exists()

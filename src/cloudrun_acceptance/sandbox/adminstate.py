@@ -1,0 +1,253 @@
+"""The one state behind the local Admin API: the service, its revisions, its traffic and tags,
+its version (the v2 etag and the v1 resourceVersion), generation, reconcile and IAM policy.
+
+The v2 surface (adminv2, for google-cloud-run) and the v1 Knative surface (knative, for gcloud)
+only parse requests and render this state, so a change made through one is what the other reads
+next. Refusals are ``Refused``, which each surface answers as the API does.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from .deployment import Deployment
+from .jsonserver import error_body
+from .revisions import Revision, revisions
+from .traffic import Target, Traffic
+
+# How long an update's operation runs (and the service reconciles) before it is done.
+OPERATION_SECONDS = 0.3
+INVOKER = "roles/run.invoker"
+ALL_USERS = "allUsers"
+
+
+class Refused(Exception):
+    """A request the API refuses: its HTTP code, canonical status and message."""
+
+    def __init__(self, code: int, status: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.status, self.message = code, status, message
+
+    def answer(self) -> tuple[int, dict[str, Any]]:
+        """The error as the REST APIs answer it."""
+        return self.code, error_body(self.code, self.status, self.message)
+
+
+def denied(permission: str, resource: str) -> Refused:
+    """Cloud Run's answer when the identity lacks ``permission``."""
+    return Refused(
+        403,
+        "PERMISSION_DENIED",
+        f"Permission '{permission}' denied on resource '{resource}' (or it may not exist).",
+    )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The service as one read sees it."""
+
+    generation: int
+    observed_generation: int
+    reconciling: bool
+    version: str
+    updated: datetime
+    targets: tuple[Target, ...]
+    revisions: Mapping[str, Revision]
+    latest_created: str
+    latest_ready: str
+
+    @property
+    def ready(self) -> bool | None:
+        """The service's Ready condition: None while it reconciles, False when the latest
+        created revision failed (an older one still serves), else True."""
+        if self.reconciling:
+            return None
+        return self.revisions[self.latest_created].ready
+
+
+class ServiceState:
+    """The deployed service, as both surfaces of the local Admin API read and change it."""
+
+    def __init__(self, deployment: Deployment, traffic: Traffic) -> None:
+        self.deployment = deployment
+        self.traffic = traffic
+        self.revisions = revisions(deployment)
+        self.generation = 3
+        self.version = _version()
+        self.updated = deployment.created_at
+        self.reconciled_at = time.monotonic() + deployment.behaviour.reconcile_seconds
+        self.operations: dict[str, float] = {}
+        # Every update either surface accepted, as its body was sent.
+        self.updates: list[dict[str, Any]] = []
+        bindings = [] if deployment.behaviour.private else [_invoker(ALL_USERS)]
+        self.policy: dict[str, Any] = {"version": 1, "etag": _policy_etag(), "bindings": bindings}
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        """The service now."""
+        with self._lock:
+            reconciling = time.monotonic() < self.reconciled_at
+            return Snapshot(
+                generation=self.generation,
+                observed_generation=self.generation - 1 if reconciling else self.generation,
+                reconciling=reconciling,
+                version=self.version,
+                updated=self.updated,
+                targets=tuple(self.traffic.current()),
+                revisions=dict(self.revisions),
+                latest_created=max(self.revisions.values(), key=lambda r: r.created).name,
+                latest_ready=self.traffic.latest_ready,
+            )
+
+    def read(self) -> Snapshot:
+        """A read of the service; with update_conflict, another deployer changes it right
+        after, so an update with the version this read saw is refused."""
+        seen = self.snapshot()
+        if self.deployment.behaviour.update_status == 409:
+            with self._lock:
+                self.version = _version()
+        return seen
+
+    def replace_traffic(
+        self,
+        name: str,
+        targets: Sequence[Target],
+        version: str,
+        body: Mapping[str, Any],
+        called: str,
+    ) -> str:
+        """Set the traffic (and tags) of service ``name``, refused when ``version`` (if given;
+        the protocol ``called`` it etag or resourceVersion) is not the current one; return the
+        id of the operation that reconciles it."""
+        d = self.deployment
+        if d.behaviour.update_status == 403 or name != d.service:
+            raise denied("run.services.update", f"{d.service_name[: -len(d.service)]}{name}")
+        with self._lock:
+            if version and version != self.version:
+                raise Refused(
+                    409,
+                    "ABORTED",
+                    f"Resource '{name}' has been modified since it was read ({called} "
+                    f"{version!r} is not {self.version!r}). Please apply your changes to the "
+                    "latest version and try again.",
+                )
+            self._check(targets)
+            self.updates.append(dict(body))
+            self.traffic.set(targets)
+            self.generation += 1
+            self.version = _version()
+            self.updated = datetime.now(UTC)
+            operation = secrets.token_hex(8)
+            done_at = time.monotonic() + OPERATION_SECONDS
+            self.operations[operation] = done_at
+            self.reconciled_at = max(self.reconciled_at, done_at)
+        return operation
+
+    def _check(self, targets: Sequence[Target]) -> None:
+        unknown = [t.revision for t in targets if t.revision and t.revision not in self.revisions]
+        if unknown:
+            raise Refused(
+                400,
+                "INVALID_ARGUMENT",
+                f"Revision '{unknown[0]}' does not exist or is deleted. Update all traffic to "
+                "route to currently available revisions.",
+            )
+        total = sum(t.percent for t in targets)
+        if total != 100:
+            raise Refused(
+                400,
+                "INVALID_ARGUMENT",
+                f"The traffic percents must add up to 100; these add up to {total}.",
+            )
+        tags = [t.tag for t in targets if t.tag]
+        if len(tags) != len(set(tags)):
+            raise Refused(400, "INVALID_ARGUMENT", f"A tag is given twice: {', '.join(tags)}.")
+
+    def operation_done(self, operation: str) -> bool | None:
+        """Whether the operation finished; None if there is no such operation."""
+        done_at = self.operations.get(operation)
+        return None if done_at is None else time.monotonic() >= done_at
+
+    def delete_revision(self, name: str) -> Revision:
+        """Delete a revision, as Cloud Run allows: not one that can receive traffic (a share or
+        a tag), not the latest one, not the only one (cloud.google.com/run/docs/managing/
+        revisions, "Delete revisions")."""
+        seen = self.snapshot()
+        revision = seen.revisions.get(name)
+        if revision is None:
+            raise Refused(404, "NOT_FOUND", f"Resource '{name}' of kind 'REVISION' does not exist.")
+        why = (
+            "it is the only revision of the service"
+            if len(seen.revisions) == 1
+            else "it is the latest revision of the service"
+            if name == seen.latest_created
+            else "it can receive traffic"
+            if name in self.traffic.serving()
+            else ""
+        )
+        if why:
+            raise Refused(
+                400, "FAILED_PRECONDITION", f"Revision '{name}' cannot be deleted: {why}."
+            )
+        with self._lock:
+            gone = self.revisions.pop(name)
+            if name == self.traffic.latest_ready:
+                ready = [r for r in self.revisions.values() if r.ready]
+                if ready:
+                    self.traffic.latest_ready = max(ready, key=lambda r: r.created).name
+            return gone
+
+    def get_policy(self) -> dict[str, Any]:
+        """The service's IAM policy."""
+        with self._lock:
+            return dict(self.policy)
+
+    def set_policy(self, policy: Mapping[str, Any]) -> dict[str, Any]:
+        """Replace the IAM policy, refused when its etag is not the current one."""
+        with self._lock:
+            given = policy.get("etag")
+            if given and _etag_bytes(str(given)) != _etag_bytes(self.policy["etag"]):
+                raise Refused(
+                    409,
+                    "ABORTED",
+                    "There were concurrent policy changes. Please retry the whole "
+                    "read-modify-write with exponential backoff.",
+                )
+            bindings = [dict(b) for b in policy.get("bindings", []) if b.get("members")]
+            version = int(policy.get("version") or 1)
+            self.policy = {"version": version, "etag": _policy_etag(), "bindings": bindings}
+            return dict(self.policy)
+
+    def public(self) -> bool:
+        """Whether anyone may invoke the service (allUsers holds roles/run.invoker)."""
+        with self._lock:
+            bindings = self.policy["bindings"]
+        return any(b.get("role") == INVOKER and ALL_USERS in b.get("members", []) for b in bindings)
+
+
+def _invoker(member: str) -> dict[str, Any]:
+    return {"role": INVOKER, "members": [member]}
+
+
+def _version() -> str:
+    return secrets.token_urlsafe(9)
+
+
+def _policy_etag() -> str:
+    return base64.b64encode(secrets.token_bytes(8)).decode()
+
+
+def _etag_bytes(etag: str) -> bytes:
+    """An IAM etag is bytes in base64, which clients may re-encode URL-safe (gcloud's apitools
+    does): compare what it encodes."""
+    try:
+        return base64.urlsafe_b64decode(etag.replace("+", "-").replace("/", "_"))
+    except ValueError:
+        return etag.encode()

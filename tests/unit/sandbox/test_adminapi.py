@@ -1,0 +1,290 @@
+"""The local Admin API keeps one state and renders it twice: v2 (google-cloud-run's, checked
+against the real google.cloud.run_v2 messages) and v1 Knative (gcloud's). A change through
+either surface is what the other reads next."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from google.cloud import run_v2
+
+from cloudrun_acceptance.sandbox.adminapi import AdminApi
+from cloudrun_acceptance.sandbox.adminstate import OPERATION_SECONDS, ServiceState
+from cloudrun_acceptance.sandbox.deployment import PROJECT_NUMBER, plan_deployment
+from cloudrun_acceptance.sandbox.faults import behaviour_for
+from cloudrun_acceptance.sandbox.jsonserver import Request
+from cloudrun_acceptance.sandbox.traffic import Traffic
+
+V2 = "/v2/projects/sandbox-project/locations/europe-west1/services/emergence-app"
+V1 = "/apis/serving.knative.dev/v1/namespaces/sandbox-project"
+INTS = {"$alt": ["json;enum-encoding=int"]}
+REGIONAL = "europe-west1-127.0.0.1:8000"
+OLD, FAILED, NEW, NEWER = (
+    f"emergence-app-{s}" for s in ("00001-xyz", "00002-fgh", "00003-abc", "00004-def")
+)
+
+
+def api(*faults: str) -> AdminApi:
+    deployment = plan_deployment(behaviour_for(faults), {"A": "1"}, (), {}, 0.0)
+    admin = AdminApi(ServiceState(deployment, Traffic(deployment)))
+    admin.authority = "127.0.0.1:8000"
+    return admin
+
+
+def call(admin: AdminApi, method: str, path: str, body=None, query=None, host=REGIONAL):
+    status, answer = admin(Request(method, path, query or {}, body, host))
+    return status, json.loads(json.dumps(answer))
+
+
+def get(admin: AdminApi, path: str, **kwargs):
+    status, answer = call(admin, "GET", path, **kwargs)
+    assert status == 200, answer
+    return answer
+
+
+def settle() -> None:
+    time.sleep(OPERATION_SECONDS + 0.05)
+
+
+@pytest.mark.parametrize("query", [{}, INTS], ids=["names", "numbers"])
+@pytest.mark.parametrize("faults", [(), ("not_ready",), ("reconciling",), ("tagged_candidate",)])
+def test_v2_answers_are_google_cloud_run_messages(faults, query):
+    admin = api(*faults)
+    service = get(admin, V2, query=query)
+    # No field the real messages lack (from_json refuses unknown fields).
+    run_v2.Service.from_json(json.dumps(service), ignore_unknown_fields=False)
+    listing = json.dumps(get(admin, f"{V2}/revisions", query=query))
+    run_v2.ListRevisionsResponse.from_json(listing, ignore_unknown_fields=False)
+
+
+def test_v2_enums_are_names_unless_the_request_asks_for_numbers():
+    admin = api()
+    named, numbered = get(admin, V2), get(admin, V2, query=INTS)
+    assert (named["terminalCondition"]["state"], numbered["terminalCondition"]["state"]) == (
+        "CONDITION_SUCCEEDED",
+        4,
+    )
+    assert (named["ingress"], named["launchStage"]) == ("INGRESS_TRAFFIC_ALL", "GA")
+    assert named["traffic"] == [{"type": "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", "percent": 100}]
+    assert numbered["traffic"] == [{"type": 1, "percent": 100}]
+
+
+def test_v2_service_has_a_template_and_ready_only_as_its_terminal_condition():
+    service = get(api(), V2)
+    assert service["template"]["containers"][0]["name"] == "emergence-app-1"
+    assert service["template"]["containers"][0]["env"] == [{"name": "A", "value": "1"}]
+    assert service["terminalCondition"]["type"] == "Ready"
+    assert [c["type"] for c in service["conditions"]] == ["RoutesReady", "ConfigurationsReady"]
+
+
+def test_not_ready_the_latest_created_failed_while_the_older_one_serves():
+    service = get(api("not_ready"), V2)
+    terminal = service["terminalCondition"]
+    assert (terminal["state"], terminal["reason"]) == ("CONDITION_FAILED", "REVISION_FAILED")
+    assert terminal["message"].startswith(f"Revision '{NEWER}' is not ready and cannot serve")
+    assert service["latestCreatedRevision"].endswith(NEWER)
+    assert service["latestReadyRevision"].endswith(NEW)
+    assert service["trafficStatuses"][0]["revision"] == NEW
+    states = {c["type"]: c["state"] for c in service["conditions"]}
+    assert states == {
+        "RoutesReady": "CONDITION_SUCCEEDED",
+        "ConfigurationsReady": "CONDITION_FAILED",
+    }
+
+
+def test_v2_revisions_have_their_etag_update_time_launch_stage_scaling_status_and_names():
+    revision = get(api(), f"{V2}/revisions/{FAILED}")
+    assert revision["etag"] and revision["updateTime"] == revision["createTime"]
+    assert revision["launchStage"] == "GA"
+    assert revision["scalingStatus"] == {"desiredMinInstanceCount": 0}
+    assert revision["containers"][0]["name"] == "emergence-app-1"
+    ready = revision["conditions"][0]
+    assert (ready["type"], ready["state"], ready["revisionReason"]) == (
+        "Ready",
+        "CONDITION_FAILED",
+        "HEALTH_CHECK_CONTAINER_ERROR",
+    )
+
+
+def test_a_v1_replace_is_what_v2_reads_next_and_gcloud_waits_on_its_generation():
+    admin = api()
+    service = get(admin, f"{V1}/services/emergence-app")
+    assert service["metadata"]["namespace"] == PROJECT_NUMBER
+    assert service["status"]["observedGeneration"] == service["metadata"]["generation"] == 3
+    service["spec"]["traffic"] = [{"revisionName": OLD, "percent": 100}]
+    status, replaced = call(admin, "PUT", f"{V1}/services/emergence-app", service)
+    assert status == 200, replaced
+    # Replaced, not yet reconciled: gcloud polls until observedGeneration catches up and Ready.
+    assert (replaced["metadata"]["generation"], replaced["status"]["observedGeneration"]) == (4, 3)
+    assert replaced["status"]["conditions"][0] == {
+        "type": "Ready",
+        "status": "Unknown",
+        "lastTransitionTime": replaced["status"]["conditions"][0]["lastTransitionTime"],
+    }
+    settle()
+    assert get(admin, f"{V1}/services/emergence-app")["status"]["conditions"][0]["status"] == "True"
+    v2 = get(admin, V2)
+    assert v2["traffic"] == [
+        {"type": "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", "revision": OLD, "percent": 100}
+    ]
+    assert (v2["generation"], v2["observedGeneration"]) == ("4", "4")
+    assert admin.updates[-1]["spec"]["traffic"] == [{"revisionName": OLD, "percent": 100}]
+
+
+def test_a_v2_update_is_what_v1_reads_next():
+    admin = api("tagged_candidate")
+    service = get(admin, V2, query=INTS)
+    service["traffic"] = [
+        {"type": 2, "revision": NEW, "percent": 100},
+        {"type": 2, "revision": NEW, "tag": "candidate"},
+    ]
+    status, operation = call(admin, "PATCH", V2, service, query=INTS)
+    assert (status, operation["done"]) == (200, False)
+    traffic = get(admin, f"{V1}/services/emergence-app")["status"]["traffic"]
+    assert traffic == [
+        {"revisionName": NEW, "percent": 100},
+        {"revisionName": NEW, "tag": "candidate", "url": admin.deployment.tag_url},
+    ]
+
+
+def test_a_stale_version_is_refused_in_both_protocols_and_nothing_changes():
+    admin = api()
+    v1 = get(admin, f"{V1}/services/emergence-app")
+    v2 = get(admin, V2)
+    v1["spec"]["traffic"] = [{"revisionName": OLD, "percent": 100}]
+    assert call(admin, "PUT", f"{V1}/services/emergence-app", v1)[0] == 200
+    v1["spec"]["traffic"] = [{"latestRevision": True, "percent": 100}]
+    status, refused = call(admin, "PUT", f"{V1}/services/emergence-app", v1)
+    assert (status, refused["error"]["status"]) == (409, "ABORTED")
+    assert "resourceVersion" in refused["error"]["message"]
+    status, refused = call(admin, "PATCH", V2, {**v2, "traffic": []})
+    assert (status, refused["error"]["status"]) == (409, "ABORTED")
+    assert [t["revision"] for t in get(admin, V2)["traffic"]] == [OLD]
+
+
+def test_update_conflict_changes_the_version_after_every_read_of_either_protocol():
+    admin = api("update_conflict")
+    service = get(admin, f"{V1}/services/emergence-app")
+    assert call(admin, "PUT", f"{V1}/services/emergence-app", service)[0] == 409
+    assert admin.updates == []
+
+
+def test_a_replace_that_changes_the_container_is_a_revision_the_sandbox_cannot_build():
+    admin = api()
+    service = get(admin, f"{V1}/services/emergence-app")
+    service["spec"]["template"]["spec"]["containers"][0]["env"] = []
+    status, refused = call(admin, "PUT", f"{V1}/services/emergence-app", service)
+    assert (status, refused["error"]["status"]) == (400, "FAILED_PRECONDITION")
+
+
+@pytest.mark.parametrize(
+    ("traffic", "message"),
+    [
+        ([{"revisionName": "emergence-app-00009-zzz", "percent": 100}], "does not exist"),
+        ([{"revisionName": OLD, "percent": 50}], "add up to 100; these add up to 50"),
+    ],
+)
+def test_traffic_to_an_unknown_revision_or_not_summing_to_100_is_invalid(traffic, message):
+    admin = api()
+    service = get(admin, f"{V1}/services/emergence-app")
+    service["spec"]["traffic"] = traffic
+    status, refused = call(admin, "PUT", f"{V1}/services/emergence-app", service)
+    assert (status, refused["error"]["status"]) == (400, "INVALID_ARGUMENT")
+    assert message in refused["error"]["message"]
+
+
+def test_revisions_are_listed_by_gclouds_label_selector_and_active_is_the_serving_one():
+    admin = api()
+    query = {"labelSelector": ["serving.knative.dev/service = emergence-app"]}
+    listing = get(admin, f"{V1}/revisions", query=query)
+    assert listing["metadata"] == {} and [r["metadata"]["name"] for r in listing["items"]] == [
+        OLD,
+        FAILED,
+        NEW,
+    ]
+    active = {
+        r["metadata"]["name"]: next(c for c in r["status"]["conditions"] if c["type"] == "Active")
+        for r in listing["items"]
+    }
+    assert [name for name, c in active.items() if c["status"] == "True"] == [NEW]
+    other = {"labelSelector": ["serving.knative.dev/service = another"]}
+    assert get(admin, f"{V1}/revisions", query=other)["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("revision", "why"),
+    [(NEW, "it is the latest revision of the service"), (OLD, "it can receive traffic")],
+)
+def test_a_revision_that_is_the_latest_or_can_receive_traffic_cannot_be_deleted(revision, why):
+    admin = api("tagged_candidate")  # OLD serves 100%, NEW is tagged (and the latest)
+    status, refused = call(admin, "DELETE", f"{V1}/revisions/{revision}")
+    assert (status, refused["error"]["status"]) == (400, "FAILED_PRECONDITION")
+    assert refused["error"]["message"] == f"Revision '{revision}' cannot be deleted: {why}."
+
+
+def test_a_deleted_revision_is_gone_from_both_protocols():
+    admin = api()
+    status, deleted = call(admin, "DELETE", f"{V1}/revisions/{FAILED}")
+    assert (status, deleted["status"]) == (200, "Success")
+    assert call(admin, "GET", f"{V1}/revisions/{FAILED}")[0] == 404
+    assert call(admin, "GET", f"{V2}/revisions/{FAILED}")[0] == 404
+    names = [r["name"].rsplit("/", 1)[-1] for r in get(admin, f"{V2}/revisions")["revisions"]]
+    assert names == [OLD, NEW]
+    status, operation = call(admin, "DELETE", f"{V2}/revisions/{OLD}")
+    assert (status, operation["done"], operation["response"]["name"]) == (
+        200,
+        True,
+        f"{admin.deployment.service_name}/revisions/{OLD}",
+    )
+    status, refused = call(admin, "DELETE", f"{V2}/revisions/{NEW}")
+    assert status == 400 and refused["error"]["message"].endswith(
+        "the only revision of the service."
+    )
+
+
+def test_v1_reads_the_region_from_gclouds_host():
+    admin = api()
+    elsewhere = "us-central1-127.0.0.1:8000"
+    status, answer = call(admin, "GET", f"{V1}/services/emergence-app", host=elsewhere)
+    assert (status, answer["error"]["message"]) == (
+        404,
+        "Location us-central1 of sandbox-project not found",
+    )
+    assert call(admin, "GET", f"{V1}/services/emergence-app", host="127.0.0.1:8000")[0] == 200
+
+
+@pytest.mark.parametrize(("fault", "status"), [("api_403", 403), ("api_404", 404)])
+def test_the_admin_api_faults_apply_to_v1_as_well(fault, status):
+    assert call(api(fault), "GET", f"{V1}/services/emergence-app")[0] == status
+
+
+def test_an_iam_binding_set_in_one_version_is_read_in_the_other_and_opens_the_front_door():
+    admin = api("private")
+    v1_iam = "/v1/projects/sandbox-project/locations/europe-west1/services/emergence-app"
+    policy = get(admin, f"{v1_iam}:getIamPolicy")
+    assert policy["bindings"] == [] and not admin.state.public()
+    policy["bindings"] = [{"role": "roles/run.invoker", "members": ["allUsers"]}]
+    status, updated = call(admin, "POST", f"{v1_iam}:setIamPolicy", {"policy": policy})
+    assert status == 200 and updated["etag"] != policy["etag"]
+    assert get(admin, f"{V2}:getIamPolicy")["bindings"] == policy["bindings"]
+    assert admin.state.public()
+    status, stale = call(admin, "POST", f"{V2}:setIamPolicy", {"policy": policy})
+    assert (status, stale["error"]["status"]) == (409, "ABORTED")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("PATCH", f"{V1}/services/emergence-app"),
+        ("PUT", V2),
+        ("DELETE", f"{V1}/services/emergence-app"),
+        ("POST", f"{V2}/revisions"),
+        ("POST", f"{V2}:getIamPolicy"),
+        ("GET", "/v3/anything"),
+    ],
+)
+def test_a_method_a_path_does_not_answer_is_not_found(method, path):
+    status, answer = call(api(), method, path, {})
+    assert (status, answer["error"]["message"]) == (404, f"Method not found: {method} {path}")
