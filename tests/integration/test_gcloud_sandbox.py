@@ -5,14 +5,9 @@ what gcloud prints and on the state read back through the gate's own v2 client."
 from __future__ import annotations
 
 import ast
-import os
-import re
-import shutil
-import subprocess
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 
 from cloudrun_acceptance.google.admin import describe_service
 from cloudrun_acceptance.google.update import update_traffic
@@ -22,25 +17,12 @@ from cloudrun_acceptance.sandbox.deployment import (
     PREVIOUS_REVISION,
     REVISION,
 )
+from tests.integration.gcloudkit import gcloud, needs_gcloud
 
-pytestmark = pytest.mark.skipif(shutil.which("gcloud") is None, reason="gcloud is not installed")
+pytestmark = needs_gcloud
 
 WHERE = ("--region", "europe-west1", "--project", "sandbox-project")
 REF = ServiceRef("sandbox-project", "europe-west1", "emergence-app")
-
-
-def gcloud(sandbox, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run gcloud under the sandbox's exports (no CLOUDSDK_* setting of this machine leaks in),
-    its output without the bold its run printers add even to a pipe."""
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("CLOUDSDK_")}
-    env = {**inherited, **sandbox.gcloud().environment}
-    done = subprocess.run(
-        ["gcloud", *args], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
-    plain = re.compile(r"\x1b\[[0-9;]*m")
-    return subprocess.CompletedProcess(
-        done.args, done.returncode, plain.sub("", done.stdout), plain.sub("", done.stderr)
-    )
 
 
 def test_describe_list_and_the_revisions_env(sandbox_with):

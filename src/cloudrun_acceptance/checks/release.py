@@ -39,15 +39,26 @@ def _after_pass(facts: ServiceFacts, rules: RevisionRules, *, promote: bool) -> 
     )
 
 
+def _cleanup(facts: ServiceFacts) -> tuple[str, ...]:
+    """The delete of the failed revision, when Cloud Run would do it now: it refuses to delete
+    the latest created revision (the next deploy makes it an older one), and one that serves
+    traffic or carries a tag."""
+    checked = facts.revision.name
+    tagged = any(row.tag and row.revision == checked for row in facts.traffic)
+    if checked == facts.latest_created or facts.share_of(checked) or tagged:
+        return ()
+    return (str(gcloud.delete_revision(facts.ref, checked)),)
+
+
 def _after_failure(facts: ServiceFacts, *, rollback: bool) -> ReleasePlan:
     checked, share = facts.revision.name, facts.share_of(facts.revision.name)
-    cleanup = str(gcloud.delete_revision(facts.ref, checked))
+    cleanup = _cleanup(facts)
     if share == 0:
         return ReleasePlan(
             "none",
             f"{checked} failed the gate but serves no traffic: nothing to roll back (no user met "
             "it)",
-            commands=(cleanup,),
+            commands=cleanup,
         )
     target = facts.rollback_target()
     if target is None:
@@ -55,7 +66,7 @@ def _after_failure(facts: ServiceFacts, *, rollback: bool) -> ReleasePlan:
             "none",
             f"{checked} failed the gate and serves {share}% of traffic, but no older revision "
             "is Ready to roll back to",
-            commands=(cleanup,),
+            commands=cleanup,
         )
     command = str(gcloud.set_traffic(facts.ref, {target: 100}))
     if not rollback:
@@ -63,14 +74,14 @@ def _after_failure(facts: ServiceFacts, *, rollback: bool) -> ReleasePlan:
             "none",
             f"{checked} failed the gate and serves {share}% of traffic; --rollback-on-failure "
             "was not given, so nothing was changed",
-            commands=(command, cleanup),
+            commands=(command, *cleanup),
         )
     return ReleasePlan(
         "rollback",
         f"{checked} failed the gate and serves {share}% of traffic: all of it goes back to "
         f"{target}, the newest older revision that is Ready",
         traffic=(TrafficRow(target, 100), *_tags(facts)),
-        commands=(cleanup,),
+        commands=cleanup,
     )
 
 

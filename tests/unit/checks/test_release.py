@@ -71,11 +71,23 @@ def test_a_failed_revision_serving_traffic_goes_back_to_the_newest_older_ready_o
     plan = plan_release("FAILED", serving, RevisionRules(), promote=True, rollback=True)
     assert plan.action == "rollback"
     assert plan.traffic == (TrafficRow("svc-00001-old", 100),)
-    assert plan.commands == (f"gcloud run revisions delete svc-00002-abc {WHERE} --quiet",)
+    assert plan.commands == ()  # the latest created revision: Cloud Run refuses to delete it
     asked = plan_release("INCONCLUSIVE", serving, RevisionRules(), promote=False, rollback=False)
     assert asked.commands == (
         f"gcloud run services update-traffic svc --to-revisions svc-00001-old=100 {WHERE}",
-        f"gcloud run revisions delete svc-00002-abc {WHERE} --quiet",
+    )
+
+
+def test_a_failed_revision_is_deleted_by_hand_only_when_cloud_run_would_delete_it():
+    older = replace(
+        facts([TrafficRow("svc-00003-new", 100)], history=HISTORY), latest_created="svc-00003-new"
+    )
+    plan = plan_release("FAILED", older, RevisionRules(), promote=False, rollback=False)
+    assert plan.commands == (f"gcloud run revisions delete svc-00002-abc {WHERE} --quiet",)
+    tagged = replace(older, traffic=(*older.traffic, TrafficRow("svc-00002-abc", 0, tag="t")))
+    assert (
+        plan_release("FAILED", tagged, RevisionRules(), promote=False, rollback=False).commands
+        == ()
     )
 
 

@@ -1,0 +1,56 @@
+"""Running the real gcloud against a sandbox, as `python -m cloudrun_acceptance.sandbox` points
+it there: the sandbox's throwaway CLOUDSDK_CONFIG, and nothing of this machine's."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from cloudrun_acceptance.sandbox.launcher import Sandbox
+
+needs_gcloud = pytest.mark.skipif(shutil.which("gcloud") is None, reason="gcloud is not installed")
+_BOLD = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def gcloud_environment(sandbox: Sandbox) -> dict[str, str]:
+    """This process's environment without any CLOUDSDK_* setting, with the sandbox's."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("CLOUDSDK_")}
+    return {**inherited, **sandbox.gcloud().environment}
+
+
+def _plain(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+    # gcloud's run printers add bold even to a pipe.
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, _BOLD.sub("", done.stdout), _BOLD.sub("", done.stderr)
+    )
+
+
+def gcloud(sandbox: Sandbox, *args: str) -> subprocess.CompletedProcess[str]:
+    """``gcloud ARGS...`` against the sandbox."""
+    done = subprocess.run(
+        ["gcloud", *args],
+        env=gcloud_environment(sandbox),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return _plain(done)
+
+
+def run_as_printed(sandbox: Sandbox, command: str) -> subprocess.CompletedProcess[str]:
+    """A command line exactly as the gate printed it, run by bash against the sandbox."""
+    assert command.startswith("gcloud "), command
+    done = subprocess.run(
+        ["bash", "-c", command],
+        env=gcloud_environment(sandbox),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return _plain(done)
