@@ -106,9 +106,10 @@ def gate_arguments(running: Sandbox) -> list[str]:
     ]
 
 
-def run_gate(root: Path, arguments: list[str], *, expect: int = 0) -> None:
-    """One gate run in a fresh process, as an operator or CI runs it."""
-    command = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", *arguments]
+def run_gate(root: Path, arguments: list[str], *, expect: int = 0, python: str = PYTHON) -> None:
+    """One gate run in a fresh process, as an operator or CI runs it, in the virtualenv of
+    ``python`` (the development one unless given)."""
+    command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *arguments]
     done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
     if done.returncode != expect:
         raise RuntimeError(
@@ -139,6 +140,32 @@ def run_manual(url: str) -> None:
     """The runbook's manual procedure (curl, grep, sleep)."""
     subprocess.run(
         ["bash", str(REPO / "bench/manual_procedure.sh"), url, SESSION_ID],
+        check=True,
+        capture_output=True,
+    )
+
+
+def url_arguments(running: Sandbox) -> list[str]:
+    """The gate against the sandbox's URL alone: health, metrics, analysis and cache."""
+    return [f"--service-url={running.service_url}", f"--test-session={SESSION_ID}"]
+
+
+def run_runbook(running: Sandbox) -> None:
+    """The whole runbook by hand: the curl half, then gcloud's revisions, env and logs, with
+    the real gcloud pointed at the sandbox."""
+    d = running.deployment
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("CLOUDSDK_")}
+    subprocess.run(
+        [
+            "bash",
+            str(REPO / "bench/manual_runbook.sh"),
+            running.service_url,
+            SESSION_ID,
+            d.project,
+            d.region,
+            d.service,
+        ],
+        env={**inherited, **running.gcloud().environment},
         check=True,
         capture_output=True,
     )
