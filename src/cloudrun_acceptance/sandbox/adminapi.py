@@ -5,8 +5,9 @@ the state (the service, its revisions, traffic, tags, version, generation, IAM p
 ``adminv2`` renders it as the v2 REST API that google-cloud-run reads and updates (UpdateService
 with its etag, long-running operations); ``knative`` as the v1 ``serving.knative.dev`` surface
 gcloud uses for services and revisions (replace of the whole service with its resourceVersion,
-delete of a revision). IAM policies (``:getIamPolicy``, ``:setIamPolicy``) are served on both
-versions' paths. A traffic change made through one surface is what the other describes next.
+which may change its env: a new revision; delete of a revision). IAM policies
+(``:getIamPolicy``, ``:setIamPolicy``) are served on both versions' paths. A change made through
+one surface is what the other describes next.
 
 gcloud sends the region as the first label of the host (``europe-west1-127.0.0.1:PORT``, see
 jsonserver); a v1 request names the region nowhere else.

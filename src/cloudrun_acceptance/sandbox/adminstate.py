@@ -1,5 +1,7 @@
 """The one state behind the local Admin API: the service, its revisions, its traffic and tags,
-its version (the v2 etag and the v1 resourceVersion), generation, reconcile and IAM policy.
+its version (the v2 etag and the v1 resourceVersion), generation, reconcile and IAM policy. The
+service's template is its latest created revision's config; an update that changes it (the env
+only: nothing else can be deployed here) creates a new revision.
 
 The v2 surface (adminv2, for google-cloud-run) and the v1 Knative surface (knative, for gcloud)
 only parse requests and render this state, so a change made through one is what the other reads
@@ -19,7 +21,7 @@ from typing import Any
 
 from .deployment import Deployment
 from .jsonserver import error_body
-from .revisions import Revision, revisions
+from .revisions import Config, Revision, TemplateChange, new_revision, revisions
 from .traffic import Target, Traffic
 
 # How long an update's operation runs (and the service reconciles) before it is done.
@@ -71,6 +73,11 @@ class Snapshot:
             return None
         return self.revisions[self.latest_created].ready
 
+    @property
+    def template(self) -> Config:
+        """What the service makes its next revision from: its latest created revision's config."""
+        return self.revisions[self.latest_created].config
+
 
 class ServiceState:
     """The deployed service, as both surfaces of the local Admin API read and change it."""
@@ -115,17 +122,21 @@ class ServiceState:
                 self.version = _version()
         return seen
 
-    def replace_traffic(
+    def replace(
         self,
         name: str,
         targets: Sequence[Target],
         version: str,
         body: Mapping[str, Any],
         called: str,
+        *,
+        change: TemplateChange | None = None,
     ) -> str:
-        """Set the traffic (and tags) of service ``name``, refused when ``version`` (if given;
-        the protocol ``called`` it etag or resourceVersion) is not the current one; return the
-        id of the operation that reconciles it."""
+        """Set the traffic (and tags) of service ``name`` and, when ``change`` differs from its
+        template, create the new revision (the latest created and latest ready, where a latest
+        target now leads); refused when ``version`` (if given; the protocol ``called`` it etag
+        or resourceVersion) is not the current one. Return the id of the operation that
+        reconciles it."""
         d = self.deployment
         if d.behaviour.update_status == 403 or name != d.service:
             raise denied("run.services.update", f"{d.service_name[: -len(d.service)]}{name}")
@@ -138,8 +149,12 @@ class ServiceState:
                     f"{version!r} is not {self.version!r}). Please apply your changes to the "
                     "latest version and try again.",
                 )
-            self._check(targets)
+            created = self._revision_for(change)
+            self._check(targets, created)
             self.updates.append(dict(body))
+            if created is not None:
+                self.revisions[created.name] = created
+                self.traffic.latest_ready = created.name
             self.traffic.set(targets)
             self.generation += 1
             self.version = _version()
@@ -150,8 +165,26 @@ class ServiceState:
             self.reconciled_at = max(self.reconciled_at, done_at)
         return operation
 
-    def _check(self, targets: Sequence[Target]) -> None:
-        unknown = [t.revision for t in targets if t.revision and t.revision not in self.revisions]
+    def _revision_for(self, change: TemplateChange | None) -> Revision | None:
+        """The revision ``change`` creates; None when it leaves the template as it is, or names
+        a revision that exists with its config."""
+        if change is None:
+            return None
+        named = self.revisions.get(change.name)
+        if named is not None and named.config != change.config:
+            raise Refused(
+                409,
+                "ALREADY_EXISTS",
+                f"Revision named '{change.name}' with different configuration already exists.",
+            )
+        latest = max(self.revisions.values(), key=lambda r: r.created)
+        if named is not None or (not change.name and change.config == latest.config):
+            return None
+        return new_revision(self.deployment.service, self.revisions, change)
+
+    def _check(self, targets: Sequence[Target], created: Revision | None) -> None:
+        known = {*self.revisions, *([created.name] if created else [])}
+        unknown = [t.revision for t in targets if t.revision and t.revision not in known]
         if unknown:
             raise Refused(
                 400,

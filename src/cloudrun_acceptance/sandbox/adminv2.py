@@ -5,7 +5,8 @@ Operation messages.
 Enums are their names, as the REST API writes them, unless the request asks for numbers with
 ``$alt=json;enum-encoding=int`` (the REST client always does). A service has a ``template``;
 its ``terminalCondition`` is Ready and ``conditions`` holds the others (RoutesReady,
-ConfigurationsReady), never Ready again.
+ConfigurationsReady), never Ready again. Each revision renders its own config (image, env), the
+service's template its latest created revision's.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from .adminstate import Refused, ServiceState, Snapshot
 from .deployment import PROJECT_NUMBER, Deployment, rfc3339
 from .jsonserver import Request
-from .revisions import HEALTH_CHECK_CONTAINER_ERROR, Revision, container_name
+from .revisions import HEALTH_CHECK_CONTAINER_ERROR, Config, Revision, container_name
 from .traffic import Target
 
 SERVICE_TYPE = "type.googleapis.com/google.cloud.run.v2.Service"
@@ -63,10 +64,12 @@ class V2:
     def service(self, request: Request, name: str) -> tuple[int, Any]:
         render = _Render(self.d, int_enums(request.query))
         if request.method == "PATCH":
+            # Only the traffic (and tags) of an UpdateService are applied: a changed template is
+            # ignored, never a new revision (gcloud's env updates go through knative's PUT).
             body = request.body if isinstance(request.body, Mapping) else {}
             targets = [_target(row) for row in body.get("traffic", [])]
             etag = str(body.get("etag") or "").strip('"')
-            operation = self.state.replace_traffic(name, targets, etag, body, "etag")
+            operation = self.state.replace(name, targets, etag, body, "etag")
             return 200, self._operation_body(render, operation, done=False)
         return 200, render.service(name, self.state.read())
 
@@ -167,7 +170,7 @@ class _Render:
             "lastModifier": f"deployer@{d.project}.iam.gserviceaccount.com",
             "ingress": self.enum("INGRESS_TRAFFIC_ALL"),
             "launchStage": self.enum("GA"),
-            "template": self.template(),
+            "template": self.template(seen.template),
             "traffic": [self.target(t) for t in seen.targets],
             "urls": [d.service_url],
             "observedGeneration": str(seen.observed_generation),
@@ -197,8 +200,8 @@ class _Render:
                 row["uri"] = self.d.tag_url
         return row
 
-    def template(self) -> dict[str, Any]:
-        """The RevisionTemplate: what every revision of the service is made from."""
+    def template(self, config: Config) -> dict[str, Any]:
+        """The RevisionTemplate: what the service's next revision is made from."""
         r = self.d.resources
         return {
             "scaling": {
@@ -207,28 +210,29 @@ class _Render:
             },
             "timeout": f"{r['timeout_seconds']}s",
             "serviceAccount": f"{PROJECT_NUMBER}-compute@developer.gserviceaccount.com",
-            "containers": [self.container()],
+            "containers": [self.container(config)],
             "executionEnvironment": self.enum("EXECUTION_ENVIRONMENT_GEN2"),
             "maxInstanceRequestConcurrency": 80,
         }
 
-    def container(self) -> dict[str, Any]:
+    def container(self, config: Config) -> dict[str, Any]:
         d, r = self.d, self.d.resources
-        variables: list[dict[str, Any]] = [
-            {"name": key, "value": value} for key, value in d.env.items()
-        ]
-        for index, ref in enumerate(d.secrets):
+        variables: list[dict[str, Any]] = []
+        secret_refs = 0
+        for variable in config.env:
+            if not variable.secret:
+                variables.append({"name": variable.name, "value": variable.value})
+                continue
             # The API gives a secret by short name or by resource name: the sandbox shows both.
-            secret = f"projects/{PROJECT_NUMBER}/secrets/{ref.secret}" if index == 0 else ref.secret
-            variables.append(
-                {
-                    "name": ref.env,
-                    "valueSource": {"secretKeyRef": {"secret": secret, "version": ref.version}},
-                }
-            )
+            secret = variable.secret
+            if secret_refs == 0 and "/" not in secret:
+                secret = f"projects/{PROJECT_NUMBER}/secrets/{secret}"
+            secret_refs += 1
+            source = {"secretKeyRef": {"secret": secret, "version": variable.version}}
+            variables.append({"name": variable.name, "valueSource": source})
         return {
             "name": container_name(d),
-            "image": d.image,
+            "image": config.image,
             "env": variables,
             "resources": {"limits": {"cpu": r["cpu"], "memory": r["memory"]}, "cpuIdle": True},
             "ports": [{"name": "http1", "containerPort": 8080}],
@@ -238,7 +242,7 @@ class _Render:
         d = self.d
         when = rfc3339(revision.created)
         reason = Failure("revisionReason", HEALTH_CHECK_CONTAINER_ERROR, revision.failure)
-        template = self.template()
+        template = self.template(revision.config)
         return {
             "name": f"{d.service_name}/revisions/{revision.name}",
             "uid": f"{revision.name}-uid",

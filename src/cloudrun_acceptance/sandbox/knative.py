@@ -1,15 +1,17 @@
 """The v1 Knative surface of the local Admin API (``serving.knative.dev/v1``), the one gcloud
 speaks for services and revisions: it parses requests and renders the one state (adminstate).
 
-gcloud changes traffic by replacing the whole service (``PUT``) with the ``resourceVersion`` it
-read, then polls the service until ``observedGeneration`` is its ``generation`` and the Ready
-condition is decided; ``gcloud run revisions delete`` sends ``DELETE`` and polls the revision
-until it is gone. Field names and shapes follow gcloud's own v1 client (run_v1_messages).
+gcloud changes traffic, and the env (``run services update --update-env-vars``: a new
+revision, see knativetemplate), by replacing the whole service (``PUT``) with the
+``resourceVersion`` it read, then polls the service until ``observedGeneration`` is its
+``generation`` and the Ready condition is decided; ``gcloud run revisions delete`` sends
+``DELETE`` and polls the revision until it is gone. Field names and shapes follow gcloud's own v1
+client (run_v1_messages). Each revision renders its own config (image, env), the service's
+template its latest created revision's.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -19,7 +21,8 @@ from typing import Any
 from .adminstate import Refused, ServiceState, Snapshot
 from .deployment import PROJECT_NUMBER, Deployment, rfc3339
 from .jsonserver import Request
-from .revisions import Revision, container_name
+from .knativetemplate import render_template, template_change
+from .revisions import Revision
 from .traffic import Target
 
 API_VERSION = "serving.knative.dev/v1"
@@ -33,6 +36,7 @@ class Knative:
 
     def __init__(self, state: ServiceState) -> None:
         self.state = state
+        self.d = state.deployment
         self.render = _Render(state.deployment)
 
     def services(self, names: list[str]) -> tuple[int, Any]:
@@ -47,18 +51,10 @@ class Knative:
             given = metadata.get("name", name)
             if given != name:
                 raise Refused(400, "INVALID_ARGUMENT", f"metadata.name {given!r} is not {name!r}.")
-            containers = (spec.get("template") or {}).get("spec", {}).get("containers")
-            if containers != self.render.template()["spec"]["containers"]:
-                # A changed container is a new revision, which the sandbox cannot build.
-                raise Refused(
-                    400,
-                    "FAILED_PRECONDITION",
-                    "The sandbox's Admin API changes a service's traffic and tags only; this "
-                    "request changes its containers (a new revision), which it cannot deploy.",
-                )
+            change = template_change(self.d, self.state.snapshot(), spec.get("template"))
             targets = [_target(row) for row in spec.get("traffic", [])]
             version = str(metadata.get("resourceVersion") or "")
-            self.state.replace_traffic(name, targets, version, body, "resourceVersion")
+            self.state.replace(name, targets, version, body, "resourceVersion", change=change)
             return 200, self.render.service(name, self.state.snapshot())
         return 200, self.render.service(name, self.state.read())
 
@@ -147,7 +143,7 @@ class _Render:
             "kind": "Service",
             "metadata": metadata,
             "spec": {
-                "template": self.template(),
+                "template": render_template(d, seen.template),
                 "traffic": [self.target(t) for t in seen.targets],
             },
             "status": {
@@ -179,41 +175,14 @@ class _Render:
                 row["url"] = self.d.tag_url
         return row
 
-    def template(self) -> dict[str, Any]:
-        """The RevisionTemplate: metadata (scaling annotations) and the RevisionSpec."""
-        d, r = self.d, self.d.resources
-        annotations = {
-            "autoscaling.knative.dev/maxScale": r["max_instances"],
-            "run.googleapis.com/execution-environment": "gen2",
-        }
-        if int(r["min_instances"]):
-            annotations["autoscaling.knative.dev/minScale"] = r["min_instances"]
-        env: list[dict[str, Any]] = [{"name": k, "value": v} for k, v in d.env.items()]
-        for ref in d.secrets:
-            secret = {"name": ref.secret, "key": ref.version}
-            env.append({"name": ref.env, "valueFrom": {"secretKeyRef": secret}})
-        container = {
-            "name": container_name(d),
-            "image": d.image,
-            "ports": [{"name": "http1", "containerPort": 8080}],
-            "env": env,
-            "resources": {"limits": {"cpu": r["cpu"], "memory": r["memory"]}},
-        }
-        spec = {
-            "containerConcurrency": 80,
-            "timeoutSeconds": int(r["timeout_seconds"]),
-            "serviceAccountName": f"{PROJECT_NUMBER}-compute@developer.gserviceaccount.com",
-            "containers": [container],
-        }
-        return {"metadata": {"annotations": annotations}, "spec": spec}
-
     def revision(self, revision: Revision, seen: Snapshot) -> dict[str, Any]:
         d = self.d
-        template = self.template()
+        template = render_template(d, revision.config)
         metadata = self.metadata("revisions", revision.name, revision.created)
         metadata.update(resourceVersion=f"{revision.name}-1", generation=1)
         metadata["labels"].update(
             {
+                **revision.config.labels,  # its template's (gcloud's nonce)
                 "serving.knative.dev/configuration": d.service,
                 "serving.knative.dev/configurationGeneration": str(
                     revision.configuration_generation
@@ -244,7 +213,6 @@ class _Render:
         if revision.name not in shares:
             active = {**active, "status": "False", "severity": "Info", "reason": "NoTraffic"}
             active["message"] = "The target is not receiving traffic."
-        digest = hashlib.sha256(revision.name.encode()).hexdigest()
         return {
             "apiVersion": API_VERSION,
             "kind": "Revision",
@@ -259,6 +227,6 @@ class _Render:
                     _condition("ResourcesAvailable", True, when),
                 ],
                 "logUrl": f"https://console.cloud.google.com/logs/viewer?project={d.project}",
-                "imageDigest": f"{d.image.rsplit(':', 1)[0]}@sha256:{digest}",
+                "imageDigest": revision.image_digest,
             },
         }

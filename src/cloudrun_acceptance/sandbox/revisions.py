@@ -1,9 +1,19 @@
-"""The sandbox service's revisions as plain values; adminv2 and knative render them."""
+"""The sandbox service's revisions as plain values; adminv2 and knative render them.
+
+Each revision is made from a ``Config`` (its image and its container's env, in order, and the
+labels of the template it came from), so a revision keeps its own env after the service's
+template changes. An update whose template differs from the latest revision's is a
+``TemplateChange``: a new revision, named after the service's history (``SERVICE-00005-xyz``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+import hashlib
+import secrets
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from .deployment import Deployment
 
@@ -22,19 +32,69 @@ def not_ready_message(name: str) -> str:
 
 
 @dataclass(frozen=True)
+class Variable:
+    """One env var of a container: a plain ``value``, or with ``secret`` the value of that
+    Secret Manager secret at ``version``."""
+
+    name: str
+    value: str = ""
+    secret: str = ""
+    version: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    """What a revision is made from, as far as the sandbox lets it change: the image (by tag,
+    or pinned by digest), the container's env in order, and the template's labels."""
+
+    image: str
+    env: tuple[Variable, ...]
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TemplateChange:
+    """An update's revision template, when it may differ from the service's: the config it
+    asks for, and the revision name it gives (empty: the next one in the history)."""
+
+    config: Config
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class Revision:
     """One revision of the service: its name, when it was created, whether it became Ready,
-    and which generation of the service's configuration made it (1 for the first deploy)."""
+    which generation of the service's configuration made it (1 for the first deploy), and the
+    config it runs."""
 
     name: str
     created: datetime
     ready: bool
     configuration_generation: int
+    config: Config
 
     @property
     def failure(self) -> str:
         """The Ready condition's message when the revision failed, else empty."""
         return "" if self.ready else not_ready_message(self.name)
+
+    @property
+    def image_digest(self) -> str:
+        """The image by digest, as the revision's status gives it (stable when tags are not)."""
+        image = self.config.image
+        if "@sha256:" in image:
+            return image
+        digest = hashlib.sha256(self.name.encode()).hexdigest()
+        return f"{image.rsplit(':', 1)[0]}@sha256:{digest}"
+
+
+def deployed_config(deployment: Deployment) -> Config:
+    """What the deploy made every revision of the history from: env.yaml's values, then the
+    contract's secrets."""
+    d = deployment
+    plain = tuple(Variable(key, value) for key, value in d.env.items())
+    refs = tuple(Variable(ref.env, secret=ref.secret, version=ref.version) for ref in d.secrets)
+    return Config(d.image, plain + refs)
 
 
 def revisions(deployment: Deployment) -> dict[str, Revision]:
@@ -50,10 +110,27 @@ def revisions(deployment: Deployment) -> dict[str, Revision]:
     ]
     if d.behaviour.latest_not_ready:
         history.append((failed, created + timedelta(seconds=1), False))
+    config = deployed_config(d)
     return {
-        name: Revision(name, when, ready, index)
+        name: Revision(name, when, ready, index, config)
         for index, (name, when, ready) in enumerate(history, start=1)
     }
+
+
+def new_revision(
+    service: str, existing: Mapping[str, Revision], change: TemplateChange
+) -> Revision:
+    """The revision a template change creates, Ready: the name the change gives, else the next
+    in the history (numbered after the highest, a random three-letter suffix, as Cloud Run
+    names them), created after every other one."""
+    number = max((r.configuration_generation for r in existing.values()), default=0) + 1
+    name = change.name
+    while not name or name in existing:
+        suffix = "".join(secrets.choice(string.ascii_lowercase) for _ in range(3))
+        name = f"{service}-{number:05d}-{suffix}"
+    newest = max((r.created for r in existing.values()), default=datetime.now(UTC))
+    created = max(datetime.now(UTC), newest + timedelta(microseconds=1))
+    return Revision(name, created, True, number, change.config)
 
 
 def container_name(deployment: Deployment) -> str:

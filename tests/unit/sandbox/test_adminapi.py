@@ -5,6 +5,7 @@ either surface is what the other reads next."""
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -171,12 +172,227 @@ def test_update_conflict_changes_the_version_after_every_read_of_either_protocol
     assert admin.updates == []
 
 
-def test_a_replace_that_changes_the_container_is_a_revision_the_sandbox_cannot_build():
-    admin = api()
+def replace(admin: AdminApi, change):
+    """A v1 replace of the service as read, after ``change`` edits its template's container
+    (and may edit the whole body)."""
     service = get(admin, f"{V1}/services/emergence-app")
-    service["spec"]["template"]["spec"]["containers"][0]["env"] = []
-    status, refused = call(admin, "PUT", f"{V1}/services/emergence-app", service)
+    change(service["spec"]["template"]["spec"]["containers"][0], service)
+    return call(admin, "PUT", f"{V1}/services/emergence-app", service)
+
+
+def set_env(*rows):
+    def change(container, _service):
+        container["env"] = list(rows)
+
+    return change
+
+
+SECRET = {"name": "S", "valueFrom": {"secretKeyRef": {"name": "db-password", "key": "3"}}}
+NEW_REVISION = re.compile(r"emergence-app-00004-[a-z]{3}")
+
+
+def v2_env(revision):
+    return revision["containers"][0]["env"]
+
+
+def test_an_env_only_replace_is_a_new_ready_revision_in_both_protocols():
+    admin = api()
+    status, replaced = replace(admin, set_env({"name": "A", "value": "2"}, SECRET))
+    assert status == 200, replaced
+    created = replaced["status"]["latestCreatedRevisionName"]
+    assert NEW_REVISION.fullmatch(created)
+    assert replaced["status"]["latestReadyRevisionName"] == created
+    assert (replaced["metadata"]["generation"], replaced["status"]["observedGeneration"]) == (4, 3)
+    assert replaced["status"]["traffic"] == [
+        {"latestRevision": True, "revisionName": created, "percent": 100}
+    ]
+    settle()
+    assert get(admin, f"{V1}/services/emergence-app")["status"]["conditions"][0]["status"] == "True"
+    service = get(admin, V2)
+    run_v2.Service.from_json(json.dumps(service), ignore_unknown_fields=False)
+    secret_ref = {"secret": f"projects/{PROJECT_NUMBER}/secrets/db-password", "version": "3"}
+    env = [{"name": "A", "value": "2"}, {"name": "S", "valueSource": {"secretKeyRef": secret_ref}}]
+    assert service["template"]["containers"][0]["env"] == env
+    assert service["latestReadyRevision"].endswith(f"/{created}")
+    assert service["latestCreatedRevision"].endswith(f"/{created}")
+    assert service["trafficStatuses"][0]["revision"] == created
+    assert (service["generation"], service["observedGeneration"]) == ("4", "4")
+    listing = get(admin, f"{V2}/revisions", query=INTS)
+    run_v2.ListRevisionsResponse.from_json(json.dumps(listing), ignore_unknown_fields=False)
+    revisions = {r["name"].rsplit("/", 1)[-1]: r for r in listing["revisions"]}
+    assert list(revisions) == [OLD, FAILED, NEW, created]
+    assert (v2_env(revisions[created]), v2_env(revisions[NEW])) == (
+        env,
+        [{"name": "A", "value": "1"}],
+    )
+    assert revisions[created]["etag"] == f'"{created}-4"'
+    v1 = get(admin, f"{V1}/revisions/{created}")
+    assert v1["spec"]["containers"][0]["env"] == [{"name": "A", "value": "2"}, SECRET]
+    assert v1["metadata"]["labels"]["serving.knative.dev/configurationGeneration"] == "4"
+    old = get(admin, f"{V1}/revisions/{NEW}")["spec"]["containers"][0]["env"]
+    assert old == [{"name": "A", "value": "1"}]
+    # No longer the latest, and serving nothing, the revision that was checked may be deleted.
+    assert call(admin, "DELETE", f"{V1}/revisions/{NEW}")[0] == 200
+
+
+def test_what_gcloud_sends_a_digest_a_nonce_and_its_annotations_is_a_new_revision():
+    admin = api("not_ready")  # the latest created (00004) failed: the new one is 00005
+    digest = get(admin, f"{V1}/revisions/{NEWER}")["status"]["imageDigest"]
+
+    def gcloud_update(container, service):
+        template = service["spec"]["template"]
+        template["metadata"]["labels"] = {"client.knative.dev/nonce": "abcdefghij"}
+        template["metadata"]["annotations"]["run.googleapis.com/client-name"] = "gcloud"
+        container["image"] = digest
+
+    status, replaced = replace(admin, gcloud_update)
+    assert status == 200, replaced
+    created = replaced["status"]["latestCreatedRevisionName"]
+    assert re.fullmatch(r"emergence-app-00005-[a-z]{3}", created)
+    template = replaced["spec"]["template"]
+    assert template["metadata"]["labels"] == {"client.knative.dev/nonce": "abcdefghij"}
+    assert template["spec"]["containers"][0]["image"] == digest
+    settle()
+    service = get(admin, V2)
+    assert service["terminalCondition"]["state"] == "CONDITION_SUCCEEDED"
+    assert service["latestReadyRevision"].endswith(f"/{created}")
+    revision = get(admin, f"{V2}/revisions/{created}")
+    assert revision["containers"][0]["image"] == digest
+    assert get(admin, f"{V1}/revisions/{created}")["status"]["imageDigest"] == digest
+    # The template as read again (its nonce, its digest) is no new revision: a traffic change.
+    v1 = get(admin, f"{V1}/services/emergence-app")
+    assert call(admin, "PUT", f"{V1}/services/emergence-app", v1)[0] == 200
+    assert get(admin, V2)["latestCreatedRevision"].endswith(f"/{created}")
+
+
+def test_traffic_pinned_to_a_revision_stays_and_a_latest_target_follows_the_new_one():
+    admin = api()
+
+    def split(container, service):
+        container["env"] = [{"name": "A", "value": "2"}]
+        service["spec"]["traffic"] = [
+            {"latestRevision": True, "percent": 60},
+            {"revisionName": OLD, "percent": 40, "tag": "old"},
+        ]
+
+    status, replaced = replace(admin, split)
+    assert status == 200, replaced
+    created = replaced["status"]["latestCreatedRevisionName"]
+    statuses = get(admin, V2)["trafficStatuses"]
+    assert [(t["revision"], t.get("percent"), t["type"]) for t in statuses] == [
+        (created, 60, "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST"),
+        (OLD, 40, "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION"),
+    ]
+
+
+def test_a_revision_name_the_template_gives_is_used_once():
+    admin = api()
+
+    def named(name, value):
+        def change(container, service):
+            service["spec"]["template"]["metadata"]["name"] = name
+            container["env"] = [{"name": "A", "value": value}]
+
+        return change
+
+    status, replaced = replace(admin, named("emergence-app-mine", "2"))
+    assert (status, replaced["status"]["latestCreatedRevisionName"]) == (200, "emergence-app-mine")
+    status, refused = replace(admin, named("emergence-app-mine", "3"))
+    assert (status, refused["error"]["status"]) == (409, "ALREADY_EXISTS")
+    assert refused["error"]["message"] == (
+        "Revision named 'emergence-app-mine' with different configuration already exists."
+    )
+
+
+CANNOT_DEPLOY = (
+    "The sandbox's Admin API changes a service's traffic and tags only; this request changes its "
+    "containers (a new revision), which it cannot deploy."
+)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("image", "europe-west1-docker.pkg.dev/sandbox-project/apps/emergence-app:other"),
+        ("image", "europe-west1-docker.pkg.dev/sandbox-project/apps/emergence-app@sha256:00"),
+        ("resources", {"limits": {"cpu": "2", "memory": "1Gi"}}),
+        ("ports", [{"name": "h2c", "containerPort": 8080}]),
+    ],
+)
+def test_a_replace_that_changes_the_container_beyond_its_env_is_refused(field, value):
+    admin = api()
+
+    def change(container, _service):
+        container.update({field: value, "env": []})
+
+    status, refused = replace(admin, change)
+    assert (status, refused["error"]) == (
+        400,
+        {"code": 400, "message": CANNOT_DEPLOY, "status": "FAILED_PRECONDITION"},
+    )
+    service = get(admin, V2)
+    assert (service["generation"], service["latestCreatedRevision"].rsplit("/", 1)[-1]) == (
+        "3",
+        NEW,
+    )
+    assert admin.updates == []
+
+
+def test_a_replace_that_changes_the_revision_spec_or_its_annotations_is_refused():
+    def change(_container, service):
+        template = service["spec"]["template"]
+        template["spec"]["timeoutSeconds"] = 30
+        template["metadata"]["annotations"]["autoscaling.knative.dev/maxScale"] = "3"
+
+    status, refused = replace(api(), change)
     assert (status, refused["error"]["status"]) == (400, "FAILED_PRECONDITION")
+    assert (
+        "its revision template (timeoutSeconds, metadata.annotations)"
+        in refused["error"]["message"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([{"name": "A", "value": "1"}, {"name": "A", "value": "2"}], "env: A is given twice."),
+        (
+            [{"name": "C", "valueFrom": {"configMapKeyRef": {"name": "c", "key": "k"}}}],
+            "env[0]: the sandbox takes a value or a valueFrom.secretKeyRef only.",
+        ),
+        ([{"value": "1"}], "env[0].name: a name is required."),
+    ],
+)
+def test_an_env_the_api_would_not_take_is_invalid(rows, message):
+    status, refused = replace(api(), set_env(*rows))
+    assert (status, refused["error"]["status"]) == (400, "INVALID_ARGUMENT")
+    assert refused["error"]["message"] == f"spec.template.spec.containers[0].{message}"
+
+
+@pytest.mark.parametrize(("fault", "status"), [("update_conflict", 409), ("update_403", 403)])
+def test_the_update_faults_refuse_an_env_change_and_no_revision_is_made(fault, status):
+    admin = api(fault)
+    assert replace(admin, set_env({"name": "A", "value": "2"}))[0] == status
+    assert [r["name"].rsplit("/", 1)[-1] for r in get(admin, f"{V2}/revisions")["revisions"]] == [
+        OLD,
+        FAILED,
+        NEW,
+    ]
+    assert admin.updates == []
+
+
+def test_a_v2_update_applies_its_traffic_and_ignores_a_changed_template():
+    admin = api()
+    service = get(admin, V2)
+    service["template"]["containers"][0]["env"] = [{"name": "A", "value": "2"}]
+    service["traffic"] = [
+        {"type": "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", "revision": OLD, "percent": 100}
+    ]
+    assert call(admin, "PATCH", V2, service)[0] == 200
+    after = get(admin, V2)
+    assert after["latestCreatedRevision"].endswith(f"/{NEW}")
+    assert after["template"]["containers"][0]["env"] == [{"name": "A", "value": "1"}]
+    assert [t["revision"] for t in after["traffic"]] == [OLD]
 
 
 @pytest.mark.parametrize(
