@@ -15,7 +15,7 @@ from cloudrun_acceptance.sandbox.deployment import (
     PREVIOUS_REVISION,
     REVISION,
 )
-from tests.integration.gatekit import deployed, run_gate
+from tests.integration.gatekit import deployed, edit_contract, run_gate
 from tests.integration.gcloudkit import gcloud as run_gcloud
 from tests.integration.gcloudkit import needs_gcloud, run_as_printed
 
@@ -113,3 +113,29 @@ def test_the_invoker_grant_adds_the_member_to_the_services_policy(sandbox_with):
     )  # fmt: skip
     assert policy.returncode == 0, policy.stderr
     assert '"user:ann@example.com"' in policy.stdout and '"roles/run.invoker"' in policy.stdout
+
+
+def test_the_env_advice_deploys_the_expected_value(gate_dir, sandbox_with):
+    sandbox = sandbox_with("env_drift")
+    run = run_gate(gate_dir, *deployed(sandbox))
+    [command] = [c for c in printed(run) if "--update-env-vars" in c]
+    ran(sandbox, command)
+    facts = describe_service(REF, endpoint=sandbox.admin_endpoint)
+    assert facts.revision.name != REVISION  # a new revision, now the latest ready
+    assert facts.revision.env["CONCEPT_RECALL_METRICS_ENABLED"] == "true"
+
+
+def test_the_unexpected_env_advice_removes_the_variables(gate_dir, sandbox_with):
+    env_file = gate_dir.path / "env.yaml"
+    env_file.write_text(
+        "\n".join(line for line in env_file.read_text().splitlines() if "AUTH_DEV_MODE" not in line)
+    )
+    edit_contract(gate_dir, "revision", "unexpected_env", "fail")
+    sandbox = sandbox_with()
+    run = run_gate(gate_dir, *deployed(sandbox))
+    [command] = [c for c in printed(run) if "--remove-env-vars" in c]
+    assert "--remove-env-vars AUTH_DEV_MODE " in command
+    ran(sandbox, command)
+    facts = describe_service(REF, endpoint=sandbox.admin_endpoint)
+    assert "AUTH_DEV_MODE" not in facts.revision.env
+    assert "CONCEPT_RECALL_METRICS_ENABLED" in facts.revision.env
