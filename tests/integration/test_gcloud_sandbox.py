@@ -127,7 +127,7 @@ def test_a_revision_delete_removes_it_and_the_latest_revision_is_refused(sandbox
 def test_logging_read_with_freshness_shows_only_the_revisions_recent_entries(sandbox_with):
     sandbox = sandbox_with()
     sandbox.log.request("GET", f"{sandbox.service_url}/", 200, 0.01, "a user", PREVIOUS_REVISION)
-    sandbox.log.line("written two hours ago", when=datetime.now(UTC) - timedelta(hours=2))
+    sandbox.log.output("written two hours ago", when=datetime.now(UTC) - timedelta(hours=2))
     read = gcloud(
         sandbox,
         "logging",

@@ -77,7 +77,7 @@ def test_missing_startup_lines_respect_the_logs_timeout_and_show_the_closest(gat
             r"no log line of the revision matches /\[[]Metrics\] 13 metrics registered/ after 2.0 s "
             "(* queries; --logs-timeout 2 s)",
             "  closest lines logged by the revision:",
-            "    * INFO: Started server process; waiting for application startup.",
+            "    * DEFAULT: Started server process; waiting for application startup.",
         ]
     )
     assert 2 <= elapsed < 6

@@ -22,7 +22,7 @@ def reader(sandbox, max_entries=1000) -> LogReader:
 
 def test_every_page_is_read_to_the_end(running_sandbox):
     for index in range(45):
-        running_sandbox.log.line(f"line {index}")
+        running_sandbox.log.output(f"line {index}")
     listing = reader(running_sandbox).list('textPayload=~"^line "')
     assert [record.text for record in listing.records] == [f"line {i}" for i in range(45)]
     assert listing.pages == 5  # pages of 10: the last one has no nextPageToken
@@ -31,7 +31,7 @@ def test_every_page_is_read_to_the_end(running_sandbox):
 
 def test_the_cap_stops_reading_and_says_so(running_sandbox):
     for index in range(45):
-        running_sandbox.log.line(f"line {index}")
+        running_sandbox.log.output(f"line {index}")
     listing = reader(running_sandbox, max_entries=12).list('textPayload=~"^line "')
     assert len(listing.records) == 12
     assert listing.capped
@@ -39,8 +39,8 @@ def test_the_cap_stops_reading_and_says_so(running_sandbox):
 
 
 def test_newest_first(running_sandbox):
-    running_sandbox.log.line("first")
-    running_sandbox.log.line("second")
+    running_sandbox.log.output("first")
+    running_sandbox.log.output("second")
     listing = reader(running_sandbox).list('textPayload=~"first|second"', newest_first=True)
     assert [record.text for record in listing.records] == ["second", "first"]
 

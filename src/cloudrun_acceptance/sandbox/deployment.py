@@ -167,23 +167,17 @@ class LogStore:
             "insertId": f"sandbox{next(self._ids):08d}",
         } | ({"severity": severity} if severity else {})
 
-    def line(self, text: str, severity: str = "INFO", when: datetime | None = None) -> None:
-        """A line the app wrote to stderr, as Cloud Run logs it (textPayload)."""
-        entry = self._base("stderr", severity, when)
-        entry["textPayload"] = text
-        self._append(entry)
-
-    def output(self, text: str, stream: str) -> None:
-        """A line the team's own service wrote to ``stream`` (stdout or stderr), as Cloud Run
-        logs it: a JSON object is a structured entry with its ``severity``; a plain line is a
-        textPayload with no severity (DEFAULT)."""
+    def output(self, text: str, stream: str = "stderr", when: datetime | None = None) -> None:
+        """A line the service (the reference one, or the team's own) wrote to ``stream``, as
+        Cloud Run logs it: a JSON object is a structured entry with its ``severity``; a plain
+        line is a textPayload with no severity (DEFAULT), whatever it says."""
         payload = _json_object(text)
         if payload is None:
-            entry = self._base(stream, None, None)
+            entry = self._base(stream, None, when)
             entry["textPayload"] = text
         else:
             severity = str(payload.pop("severity", "")).upper()
-            entry = self._base(stream, severity if severity in SEVERITIES else None, None)
+            entry = self._base(stream, severity if severity in SEVERITIES else None, when)
             entry["jsonPayload"] = payload
         self._append(entry)
 

@@ -207,14 +207,14 @@ def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
 
 
 def _startup_lines(deployment: Deployment, log: LogStore, fleet: Fleet) -> None:
-    log.line("Started server process; waiting for application startup.")
+    log.output("Started server process; waiting for application startup.")
     if not metrics_enabled(deployment):
-        log.line(f"[Metrics] Prometheus metrics disabled (set {ENABLE_ENV}=true to enable)")
+        log.output(f"[Metrics] Prometheus metrics disabled (set {ENABLE_ENV}=true to enable)")
     elif deployment.behaviour.startup_lines:
         registered = len(fleet.instances[0].metrics)
-        log.line("[Metrics] Prometheus endpoint exposed at /api/metrics")
-        log.line(f"[Metrics] {registered} metrics registered")
-    log.line("Application startup complete.")
+        log.output("[Metrics] Prometheus endpoint exposed at /api/metrics")
+        log.output(f"[Metrics] {registered} metrics registered")
+    log.output("Application startup complete.")
 
 
 def _crash(sandbox: Sandbox, times: int) -> None:

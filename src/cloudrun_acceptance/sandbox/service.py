@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import threading
 import time
 from collections import Counter as Tally
@@ -241,7 +242,8 @@ def create_app(deployment: Deployment, fleet: Fleet, log: LogStore) -> FastAPI:
             served_by.count(
                 "memory_analysis_failures_total", provider=PROVIDER, reason="provider_error"
             )
-            log.line(f"Analysis failed for session {body.session_id!r}: provider error", "ERROR")
+            failure = f"Analysis failed for session {body.session_id!r}: provider error"
+            log.output(json.dumps({"severity": "ERROR", "message": failure}))
             status = 500 if behaviour.analysis_status == 200 else behaviour.analysis_status
             return JSONResponse({"detail": "Internal Server Error"}, status_code=status)
         served_by.gauge("memory_analysis_in_progress", 1)

@@ -27,7 +27,7 @@ def test_the_log_store_writes_request_entries_as_cloud_run_does():
     deployment = plan_deployment(behaviour_for([]), {}, (), {}, 1.0)
     log = LogStore(deployment)
     log.request("GET", "http://svc/api/health", 503, 0.25, "gate")
-    log.line("started")
+    log.output("started")
     request, line = log.snapshot()
     assert request["severity"] == "ERROR"
     assert (
@@ -37,3 +37,4 @@ def test_the_log_store_writes_request_entries_as_cloud_run_does():
     assert line["textPayload"] == "started" and line["logName"].endswith(
         "run.googleapis.com%2Fstderr"
     )
+    assert "severity" not in line  # a plain line has no severity, as on Cloud Run
