@@ -29,10 +29,9 @@ def _plain(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProces
     )
 
 
-def gcloud(sandbox: Sandbox, *args: str) -> subprocess.CompletedProcess[str]:
-    """``gcloud ARGS...`` against the sandbox."""
+def _run(sandbox: Sandbox, argv: list[str]) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
-        ["gcloud", *args],
+        argv,
         env=gcloud_environment(sandbox),
         capture_output=True,
         text=True,
@@ -40,17 +39,14 @@ def gcloud(sandbox: Sandbox, *args: str) -> subprocess.CompletedProcess[str]:
         check=False,
     )
     return _plain(done)
+
+
+def gcloud(sandbox: Sandbox, *args: str) -> subprocess.CompletedProcess[str]:
+    """``gcloud ARGS...`` against the sandbox."""
+    return _run(sandbox, ["gcloud", *args])
 
 
 def run_as_printed(sandbox: Sandbox, command: str) -> subprocess.CompletedProcess[str]:
     """A command line exactly as the gate printed it, run by bash against the sandbox."""
     assert command.startswith("gcloud "), command
-    done = subprocess.run(
-        ["bash", "-c", command],
-        env=gcloud_environment(sandbox),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return _plain(done)
+    return _run(sandbox, ["bash", "-c", command])
