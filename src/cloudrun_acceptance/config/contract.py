@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..metrics.names import METRIC_TYPES, is_metric_name
 from ..model.contract import (
+    APP_REFERENCE,
     DEFAULT_MAX_BODY_BYTES,
     DEFAULTABLE_SETTINGS,
     RESOURCE_KEYS,
@@ -47,7 +48,7 @@ def load_contract(path: Path) -> Contract:
     """Read and validate a contract file."""
     document, data = read_yaml(path, "contract", "pass --contract PATH to an existing file")
     root = Node(document, "", path)
-    root.mapping(SECTIONS)
+    sections = root.mapping(SECTIONS)
     root.refuse_placeholders()
     metrics = _metrics(root.child("metrics"))
     analysis = analysis_rules(root.child("analysis"))
@@ -69,7 +70,7 @@ def load_contract(path: Path) -> Contract:
         revision=_revision(root.child("revision")),
         logs=_logs(root.child("logs")),
         preflight=_preflight(root.child("preflight")),
-        sandbox=_sandbox(root.child("sandbox"), given="sandbox" in root.mapping(SECTIONS)),
+        sandbox=_sandbox(root.child("sandbox"), given="sandbox" in sections),
         defaults=_defaults(root.child("defaults")),
     )
 
@@ -187,7 +188,7 @@ def _preflight(node: Node) -> PreflightRules:
     # A list given, even empty, is the contract's; only a key left out takes the default.
     given = node.mapping(PREFLIGHT_KEYS)
     app = node.child("app").text("")
-    if app and not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", app):
+    if app and not APP_REFERENCE.fullmatch(app):
         node.child("app").fail(f"{app!r} is not module:attribute", "write it as uvicorn takes it")
     app_dir = node.child("app_dir").text("").strip("/")
     defaults = PreflightRules().required_paths + ((f"{app_dir}/",) if app_dir else ())

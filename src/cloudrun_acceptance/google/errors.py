@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ..model import gcloud
 from ..model.errors import ApiError
-from ..model.gcloud import Command
 
 E = TypeVar("E", bound=ApiError)
 
@@ -145,13 +145,7 @@ def _grant(call: ApiCall) -> str:
     # An http:// endpoint is called anonymously: there is no identity of the gate's to name.
     member = "" if is_local(call.endpoint) else adc_member()
     if member:
-        command = Command(
-            (
-                "gcloud", "projects", "add-iam-policy-binding", call.project,
-                f"--member={member}", f"--role={call.role}",
-            )
-        )  # fmt: skip
-        return f": `{command}`"
+        return f": `{gcloud.grant_project_role(call.project, member, call.role)}`"
     return (
         f" (gcloud projects add-iam-policy-binding {call.project} --role={call.role}, with "
         "--member=serviceAccount:EMAIL or user:EMAIL of the identity the gate runs as)"

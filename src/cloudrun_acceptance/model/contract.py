@@ -7,6 +7,7 @@ report.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -162,11 +163,6 @@ class AnalysisRules:
     counter_deadline_seconds: float = 10.0
     counters: tuple[CounterRule, ...] = ()
 
-    @property
-    def path(self) -> str:
-        """The action's path, as the contract writes it."""
-        return self.request.path
-
 
 @dataclass(frozen=True)
 class CacheRules:
@@ -204,6 +200,10 @@ class LogRules:
     startup_lines: tuple[str, ...] = ()
     error_severity: str = "report"
     max_entries: int = 1000
+
+
+# An app as uvicorn and gunicorn take it: ``module:attribute``.
+APP_REFERENCE = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
 
 
 @dataclass(frozen=True)

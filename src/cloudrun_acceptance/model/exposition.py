@@ -95,14 +95,17 @@ class Snapshot:
 
     def names(self) -> list[str]:
         """Every family name as a contract spells it (``x_total`` for a counter), sorted."""
-        return sorted(
-            f"{name}_total" if family.type == "counter" and not name.endswith("_total") else name
-            for name, family in self.families.items()
-        )
+        return sorted(contract_name(name, family.type) for name, family in self.families.items())
 
     def closest(self, name: str, count: int = 3) -> list[str]:
         """The present names most like ``name``: a misspelt or renamed metric is the usual cause."""
         return difflib.get_close_matches(name, self.names(), n=count, cutoff=0.6)
+
+
+def contract_name(family: str, kind: str) -> str:
+    """A family's name as a contract spells it: ``x_total`` for a counter family ``x``
+    (prometheus_client drops the suffix from the family, its samples keep it)."""
+    return f"{family}_total" if kind == "counter" and not family.endswith("_total") else family
 
 
 def series(name: str, labels: Mapping[str, str], drop: Iterable[str] = ()) -> str:

@@ -99,6 +99,20 @@ def remove_env(ref: ServiceRef, names: Iterable[str]) -> Command:
     )
 
 
+def grant_project_role(project: str, member: str, role: str) -> Command:
+    """``member`` is given ``role`` on the project."""
+    return Command(
+        (
+            "gcloud",
+            "projects",
+            "add-iam-policy-binding",
+            project,
+            f"--member={member}",
+            f"--role={role}",
+        )
+    )
+
+
 def grant_invoker(ref: ServiceRef, member: str) -> Command:
     """``member`` (``user:EMAIL``, ``serviceAccount:EMAIL``) may invoke the service."""
     return run_command(

@@ -59,6 +59,13 @@ class Dockerfile:
         return (*entry.words, *cmd.words), form, (entry, cmd)
 
     @property
+    def where(self) -> str:
+        """``the CMD on line 7`` (``the ENTRYPOINT on line 2 and the CMD on line 3``): the
+        instructions the command comes from, for messages."""
+        _, _, sources = self.command
+        return " and ".join(f"the {item.keyword} on line {item.line}" for item in sources)
+
+    @property
     def argv(self) -> tuple[str, ...]:
         """The process the container starts, as Docker builds it: an instruction in shell form
         is ``/bin/sh -c TEXT``; an exec ENTRYPOINT takes CMD as its arguments."""

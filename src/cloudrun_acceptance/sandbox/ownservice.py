@@ -71,9 +71,7 @@ def own_service_spec(rules: SandboxRules, source: Path, contract: Path) -> OwnSe
 
         dockerfile = read_dockerfile(source)
         argv = dockerfile.argv
-        _, _, sources = dockerfile.command
-        where = " and ".join(f"the {item.keyword} on line {item.line}" for item in sources)
-        origin = f"{where} of {source / dockerfile.name}"
+        origin = f"{dockerfile.where} of {source / dockerfile.name}"
         if not argv:
             problem = dockerfile.error or (
                 "has no CMD or ENTRYPOINT" if dockerfile.found else "does not exist"

@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..checks.dockerfile import effective_command
-from ..model.contract import RESOURCE_KEYS, ExpectedMetric
+from ..model.contract import APP_REFERENCE, RESOURCE_KEYS, ExpectedMetric
 from ..model.errors import AdminApiError
 from ..model.service import ServiceFacts
 from ..model.version import VERSION
 from .read import HealthSeen, MetricsSeen, TreeSeen
 from .workflow import placeholder
 
-APP = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
 # Programs whose `-m` module or app argument names the code the image must carry.
 SERVERS = ("uvicorn", "gunicorn", "hypercorn", "granian")
 
@@ -241,11 +240,9 @@ def _preflight(draft: Draft, tree: TreeSeen) -> None:
         )
         return
     words, _ = effective_command(dockerfile)
-    _, _, sources = dockerfile.command
-    where = " and ".join(f"line {item.line}" for item in sources)
     program, module, app, app_dir = _command(words)
     draft.add(
-        c("preflight:", f"read from the Dockerfile ({where})"),
+        c("preflight:", f"read from the Dockerfile ({dockerfile.where})"),
         f"  command: {program}",
     )
     if app_dir:
@@ -271,7 +268,7 @@ def _command(words: tuple[str, ...]) -> tuple[str, str, str, str]:
     module = rest[rest.index("-m") + 1] if "-m" in rest[:-1] else ""
     if module in SERVERS:
         program, module = module, ""
-    app = next((w for w in rest if APP.fullmatch(w)), "") if program in SERVERS else ""
+    app = next((w for w in rest if APP_REFERENCE.fullmatch(w)), "") if program in SERVERS else ""
     app_dir = ""
     if "--app-dir" in rest[:-1]:
         app_dir = rest[rest.index("--app-dir") + 1].strip("/")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config.envfile import read_env_entries
-from ..model.contract import FILL_IN, RESOURCES_BY_KEY
+from ..model.contract import FILL_IN
 from ..model.envfile import env_differences
 from ..model.errors import AdminApiError, ConfigError
 from ..model.preflight import Dockerfile
@@ -25,7 +25,7 @@ from .files import (
 )
 from .install import InstallSpec, install_spec
 from .read import HealthSeen, MetricsSeen, read_service, read_tree, read_url
-from .workflow import WorkflowValues, example_values, render
+from .workflow import WorkflowValues, deploy_flags, example_values, render
 
 REPORTS_IGNORED = {"reports", "reports/", "/reports", "/reports/"}
 
@@ -172,17 +172,16 @@ def _values(
     if ref is None or not isinstance(facts, ServiceFacts):
         return base
     revision = facts.revision
+    secrets, resources = deploy_flags(
+        {env: str(mount) for env, mount in revision.secrets.items()}, revision.resources
+    )
     return WorkflowValues(
         project=ref.project,
         region=ref.region,
         service=ref.service,
         package=install.requirement,
-        secrets=[f"{env}={mount}" for env, mount in revision.secrets.items()],
-        resources=[
-            f"{RESOURCES_BY_KEY[key].flag}={value}"
-            for key, value in revision.resources.items()
-            if key in RESOURCES_BY_KEY
-        ],
+        secrets=secrets,
+        resources=resources,
     )
 
 
@@ -223,8 +222,7 @@ def _command_line(dockerfile: Dockerfile) -> str:
     words, _, sources = dockerfile.command
     if not words:
         return "no CMD or ENTRYPOINT"
-    where = " and ".join(f"the {item.keyword} on line {item.line}" for item in sources)
-    return f"`{' '.join(item.text for item in sources)}` ({where})"
+    return f"`{' '.join(item.text for item in sources)}` ({dockerfile.where})"
 
 
 def _next(

@@ -14,6 +14,7 @@ from ..metrics.exposition import media_type
 from ..model.contract import ExpectedMetric, MetricsRules
 from ..model.errors import AdminApiError
 from ..model.exchange import Exchange
+from ..model.exposition import contract_name
 from ..model.preflight import Dockerfile, Requirements
 from ..model.service import ServiceFacts, ServiceRef
 
@@ -80,13 +81,10 @@ def read_url(
     snapshot = taken.snapshot
     metrics = []
     for name, family in sorted(snapshot.families.items()):
-        spelled = (
-            f"{name}_total" if family.type == "counter" and not name.endswith("_total") else name
-        )
         labels = sorted(
             {key for sample in family.samples for key in sample.labels} - {"le", "quantile"}
         )
-        metrics.append(ExpectedMetric(spelled, family.type, tuple(labels)))
+        metrics.append(ExpectedMetric(contract_name(name, family.type), family.type, tuple(labels)))
     own = tuple(m for m in metrics if not m.name.startswith(RUNTIME_PREFIXES))
     runtime = tuple(m for m in metrics if m.name.startswith(RUNTIME_PREFIXES))
     return health, MetricsSeen(metrics_path, where, own, runtime)

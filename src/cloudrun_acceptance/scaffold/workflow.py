@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources as package_data
 
-from ..model.contract import FILL_IN, RESOURCES_BY_KEY, Contract
+from ..model.contract import FILL_IN, RESOURCES_BY_KEY
 
 MARKER = re.compile(r"\{\{([a-z_]+)\}\}")
 PACKAGE_PLACEHOLDER = (
@@ -59,7 +59,10 @@ def example_values() -> WorkflowValues:
     shipped = package_data.files("cloudrun_acceptance") / "templates/tests/acceptance/contract.yaml"
     with package_data.as_file(shipped) as path:
         contract = load_contract(path)
-    secrets, flags = deploy_flags(contract)
+    revision = contract.revision
+    secrets, flags = deploy_flags(
+        {ref.env: f"{ref.secret}:{ref.version}" for ref in revision.secrets}, revision.resources
+    )
     return WorkflowValues(
         project="my-project",
         region="europe-west1",
@@ -69,14 +72,20 @@ def example_values() -> WorkflowValues:
     )
 
 
-def deploy_flags(contract: Contract) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The ``--update-secrets`` entries and the resource flags a deploy of ``contract`` gives."""
-    secrets = tuple(f"{ref.env}={ref.secret}:{ref.version}" for ref in contract.revision.secrets)
-    resources = tuple(
-        f"{RESOURCES_BY_KEY[key].flag}={value}"
-        for key, value in contract.revision.resources.items()
+def deploy_flags(
+    secrets: Mapping[str, str], resources: Mapping[str, str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ``--update-secrets`` entries (``ENV=secret:version``, from env name to
+    ``secret:version``) and the resource flags (``--cpu=2``, from the contract's resource keys)
+    of a deploy."""
+    return (
+        tuple(f"{env}={mount}" for env, mount in secrets.items()),
+        tuple(
+            f"{RESOURCES_BY_KEY[key].flag}={value}"
+            for key, value in resources.items()
+            if key in RESOURCES_BY_KEY
+        ),
     )
-    return secrets, resources
 
 
 def render(template: str, values: Mapping[str, str | Sequence[str]]) -> str:

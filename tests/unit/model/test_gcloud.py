@@ -43,8 +43,15 @@ WHERE = "--region europe-west1 --project my-project"
             "gcloud run services add-iam-policy-binding shop --member=serviceAccount:gate@p.iam.gserviceaccount.com "
             f"--role=roles/run.invoker {WHERE}",
         ),
+        (
+            gcloud.grant_project_role(
+                "p", "serviceAccount:gate@p.iam.gserviceaccount.com", "roles/run.viewer"
+            ),
+            "gcloud projects add-iam-policy-binding p --member=serviceAccount:gate@p.iam.gserviceaccount.com "
+            "--role=roles/run.viewer",
+        ),
     ],
-    ids=["describe", "revision", "traffic", "tag", "delete", "remove-env", "invoker"],
+    ids=["describe", "revision", "traffic", "tag", "delete", "remove-env", "invoker", "project"],
 )
 def test_each_command_names_region_and_project(command, printed):
     assert str(command) == printed
