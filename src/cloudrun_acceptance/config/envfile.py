@@ -14,6 +14,7 @@ import yaml
 
 from ..model.envfile import EnvEntry, EnvFile
 from ..model.errors import ConfigError
+from .yamlnode import SAFE_LOADER
 
 STRING_TAG = "tag:yaml.org,2002:str"
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -25,7 +26,7 @@ def read_env_entries(path: Path) -> EnvFile:
     if not path.is_file():
         return EnvFile(name, found=False)
     try:
-        node = yaml.compose(path.read_text(errors="replace"))
+        node = yaml.compose(path.read_text(errors="replace"), Loader=SAFE_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

@@ -72,7 +72,7 @@ class LogReader:
 
         base = self.service_base if any_revision else self.base
         text = f"{base} AND ({condition})" if condition else base
-        client = self._connect()
+        client = self.connect()
         self._pages.start_listing()
         pages_before = self._pages.count
         records: list[LogRecord] = []
@@ -91,7 +91,8 @@ class LogReader:
         pages = self._pages.count - pages_before
         return Listing(tuple(records[: self.max_entries]), pages, capped, text)
 
-    def _connect(self) -> Any:
+    def connect(self) -> Any:
+        """The Logging client (imported, with credentials, on the first call), for ``list``."""
         if self._client is not None:
             return self._client
         import google.auth

@@ -69,6 +69,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             return  # listing the fixtures checks nothing, and needs no service
         raise pytest.UsageError(f"no service to check: {TARGET_HELP}")
     items.sort(key=lambda item: _stage(item) if _is_gate_check(item) else 0)
+    state.logs_wanted = any("logs_stage" in getattr(item, "fixturenames", ()) for item in items)
     needed = _timeout_needed(state)
     floor = _configured_timeout(config)
     for item in checks:

@@ -166,16 +166,18 @@ def test_session(target: Target) -> str:
 
 
 @pytest.fixture(scope="session")
-def analysis_run(
+def analysis_run(  # noqa: PLR0917 - pytest injects fixtures by name
     test_session: str,
     analysis_rules: AnalysisRules,
     metrics_rules: MetricsRules,
     ready_service: ServiceClient,
     exposition: Snapshot,
+    gate_state: GateState,
 ) -> CounterRun:
     """One forced analysis, with the contract's counters read around it on one instance."""
     rules = analysis_rules
     call = rules.request.filled(test_session)
+    gate_state.start_logs_early()  # the analysis wait is spent on a socket
     return observe_counters(
         ready_service,
         metrics=metrics_rules,

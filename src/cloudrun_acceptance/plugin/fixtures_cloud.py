@@ -3,19 +3,16 @@ and the log queries, each read once. "Not checked" when the Admin API failed."""
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from ..google.logs import LogReader
-from ..google.logscan import await_own_requests, scan_startup_lines
-from ..model.contract import Contract
+from ..google.logscan import await_own_requests
 from ..model.errors import AdminApiError, LoggingApiError
 from ..model.logs import Ingestion, Listing, StartupScan
 from ..model.service import ServiceFacts
 from ..model.target import Target
 from ..probe.client import ServiceClient
+from .logstage import LogsStage
 from .state import GateState
 
 REVISION_SKIP = (
@@ -59,38 +56,31 @@ def expected_env(gate_state: GateState) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def log_reader(deployment: ServiceFacts, target: Target, contract: Contract) -> LogReader:
+def logs_stage(deployment: ServiceFacts, gate_state: GateState) -> LogsStage:
+    """The logs stage: started as the forced analysis is sent (plugin/logstage.py), or now."""
+    return gate_state.logs(deployment)
+
+
+@pytest.fixture(scope="session")
+def log_reader(logs_stage: LogsStage) -> LogReader:
     """Reads the checked revision's Cloud Logging entries since it was created (a
     ``cloudrun_acceptance.LogReader``): ``log_reader.list('severity>=WARNING').records``, oldest
     first, each with ``.text``, ``.severity``, ``.status``; it does not wait for ingestion, and
     raises ``LoggingApiError`` when the API refuses. Skipped without --project, --region and
     --service; "not checked" when the Admin API failed."""
-    revision = deployment.revision
-    since = revision.created or datetime.now(UTC) - timedelta(days=1)
-    return LogReader(
-        deployment.ref,
-        revision.name,
-        since,
-        endpoint=target.logging_endpoint,
-        max_entries=contract.logs.max_entries,
-    )
+    return logs_stage.joined_reader()
 
 
 @pytest.fixture(scope="session")
-def logs_deadline(gate_state: GateState) -> float:
+def logs_deadline(logs_stage: LogsStage) -> float:
     """One --logs-timeout for the whole logs stage (monotonic clock)."""
-    return time.monotonic() + gate_state.settings.logs_timeout
+    return logs_stage.deadline
 
 
 @pytest.fixture(scope="session")
-def startup_scan(
-    log_reader: LogReader, contract: Contract, logs_deadline: float
-) -> StartupScan | LoggingApiError:
+def startup_scan(logs_stage: LogsStage) -> StartupScan | LoggingApiError:
     """The contract's startup lines, polled for until found or the deadline (ingestion lags)."""
-    try:
-        return scan_startup_lines(log_reader, contract.logs.startup_lines, logs_deadline)
-    except LoggingApiError as err:
-        return err
+    return logs_stage.startup_scan()
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ from .state import STATE_KEY, GateState
 # The collection rules and the fixtures live in modules of their own, registered with this one.
 pytest_plugins = (
     "cloudrun_acceptance.plugin.collection",
+    "cloudrun_acceptance.plugin.exit",
     "cloudrun_acceptance.plugin.fixtures",
     "cloudrun_acceptance.plugin.fixtures_cloud",
     "cloudrun_acceptance.plugin.fixtures_preflight",

@@ -22,6 +22,7 @@ from ..probe.auth import authorization
 from ..report.record import RunRecord
 from .budget import Budget, budget
 from .launch import launch_sandbox
+from .logstage import LogsStage, logs_stage
 
 if TYPE_CHECKING:
     from ..sandbox.launcher import Sandbox
@@ -41,6 +42,9 @@ class GateState:
     record: RunRecord | None = None
     # In a pre-flight run, why env.yaml could not be read: its checks report it, the run goes on.
     env_problem: str | None = None
+    # Some collected check reads the logs (set at collection): the stage may start early.
+    logs_wanted: bool = False
+    _logs: LogsStage | None = None
     _lookup: ServiceFacts | AdminApiError | None = None
     _contract: Contract | None = None
     _expected_env: dict[str, str] | None = None
@@ -170,6 +174,21 @@ class GateState:
             except AdminApiError as err:
                 self._lookup = err
         return self._lookup
+
+    def logs(self, facts: ServiceFacts) -> LogsStage:
+        """The logs stage of the revision the Admin API described (built once)."""
+        if self._logs is None:
+            assert self.target is not None
+            self._logs = logs_stage(self.target, facts, self.contract, self.settings.logs_timeout)
+        return self._logs
+
+    def start_logs_early(self) -> None:
+        """Start the logs stage now, if a collected check reads the logs and the Admin API
+        described the revision: called as the forced analysis is sent, whose wait it overlaps."""
+        if self.logs_wanted and self.target is not None and self.target.ref is not None:
+            found = self.lookup()
+            if isinstance(found, ServiceFacts):
+                self.logs(found).start()
 
     def lookup_problem(self) -> str:
         """Why the target has no URL, for "not checked" messages."""

@@ -101,3 +101,13 @@ def test_a_body_over_the_cap_is_not_read_further(raw_server):
         exchange.error,
     )
     assert len(exchange.body) <= 2**20 and client.answered == {}
+
+
+def test_an_http_url_loads_no_ca_bundle_and_an_https_one_verifies():
+    from cloudrun_acceptance.probe.client import _verify
+
+    plain = _verify("http://127.0.0.1:8080")
+    assert not isinstance(plain, bool)
+    assert plain.cert_store_stats()["x509_ca"] == 0  # it would refuse any certificate
+    assert plain.verify_mode.name == "CERT_REQUIRED"
+    assert _verify("https://svc-abc.a.run.app") is True
