@@ -13,7 +13,9 @@ import fastapi  # noqa: F401
 import google.cloud.logging
 import google.cloud.run_v2  # noqa: F401
 import httpx
+import numpy  # noqa: F401 - an extension module: it cannot be loaded twice in one process
 import pytest
+import scipy.stats  # noqa: F401
 import uvicorn  # noqa: F401
 
 from cloudrun_acceptance.config.contract import load_contract

@@ -36,6 +36,61 @@ NO_5XX = "test_no_server_errors_since_revision_start"
 SEVERITY = "test_error_severity_entries"
 
 
+BASELINE = "test_baseline_is_reachable"
+COMPARE_ERRORS = "test_candidate_errors_against_baseline"
+FAMILIES = "test_candidate_keeps_the_baseline_metric_families"
+CONFIG_DIFF = "test_candidate_configuration_against_baseline"
+
+
+def latency(kind: str) -> str:
+    return f"test_candidate_latency_against_baseline[{kind}]"
+
+
+# The comparison with the stable revision: the candidate flow only (--tag), else skipped.
+COMPARE = {BASELINE, COMPARE_ERRORS, FAMILIES, CONFIG_DIFF, latency("health")}
+COMPARE |= {latency("cached call")}
+# A contract without a compare: section: the latency check has one case, [none].
+COMPARE_UNASKED = {BASELINE, COMPARE_ERRORS, FAMILIES, CONFIG_DIFF, latency("none")}
+
+# Why the comparison's checks skip: a run outside the candidate flow, or a contract without it.
+UNTAGGED = (
+    "compares a tagged candidate with the stable revision: check the candidate through its tag "
+    "(--tag NAME, the candidate flow)"
+)
+UNASKED = "the comparison was not asked for: the contract has no compare: section"
+# The report's "Not run" line for each, naming every check it covers.
+UNTAGGED_NOT_RUN = (
+    f"- {UNTAGGED} (6 checks: baseline is reachable, candidate latency against baseline · "
+    "health, candidate latency against baseline · cached call, candidate errors against "
+    "baseline, candidate keeps the baseline metric families, candidate configuration against "
+    "baseline)"
+)
+UNASKED_NOT_RUN = (
+    f"- {UNASKED} (5 checks: baseline is reachable, candidate latency against baseline · none, "
+    "candidate errors against baseline, candidate keeps the baseline metric families, candidate "
+    "configuration against baseline)"
+)
+
+
+def compare_skips(reason: str) -> list[str]:
+    """The terminal's short summary lines (-ra) of the comparison's checks skipped for ``reason``,
+    in order: one a check, the latency check's two kinds on one line (or, without the contract's
+    section, its [none] case, skipped at collection: no line number)."""
+    where = "tests/acceptance/test_compare.py"
+    one = f"SKIPPED [[]1[]] {where}:*: {reason}"
+    if reason == UNTAGGED:
+        return [one, f"SKIPPED [[]2[]] {where}:*: {reason}", one, one, one]
+    return [one, f"SKIPPED [[]1[]] {where}: {reason}", one, one, one]
+
+
+def not_run(report: str) -> list[str]:
+    """The lines of the markdown report's "Not run" section, a line per reason."""
+    if "\n## Not run\n" not in report:
+        return []
+    section = report.split("\n## Not run\n", 1)[1].split("\n## ", 1)[0]
+    return [line for line in section.splitlines() if line]
+
+
 def presence(name: str) -> str:
     return f"test_metric_is_exposed_with_its_type[{name}]"
 
@@ -110,6 +165,8 @@ class GateRun:
     result: pytest.RunResult
     outcomes: dict[str, str]
     verdicts: dict[str, dict[str, Any]]
+    # A run outside the candidate flow skips the comparison: expect() takes that as given.
+    candidate: bool = True
 
     def having(self, outcome: str) -> set[str]:
         return {name for name, seen in self.outcomes.items() if seen == outcome}
@@ -133,7 +190,11 @@ class GateRun:
     def expect(
         self, *, failed: Iterable[str] = (), errors: Iterable[str] = (), skipped: Iterable[str] = ()
     ) -> None:
-        """Exactly these checks fail, error or skip; every other check passes."""
+        """Exactly these checks fail, error or skip; every other check passes (and, outside the
+        candidate flow, the comparison's checks skip unless named)."""
+        named = set(failed) | set(errors) | set(skipped)
+        if not self.candidate:
+            skipped = set(skipped) | (COMPARE & set(self.outcomes)) - named
         assert self.failed == set(failed), self.result.stdout.str()
         assert self.errors == set(errors), self.result.stdout.str()
         assert self.skipped == set(skipped), self.result.stdout.str()
@@ -157,4 +218,5 @@ def run_gate(pytester: pytest.Pytester, *args: str, plugins: Sequence[object] = 
             verdict = getattr(report, "cloudrun_verdict", None)
             if verdict is not None:
                 verdicts[name] = verdict
-    return GateRun(result, outcomes, verdicts)
+    tagged = any(arg == "--tag" or arg.startswith("--tag=") for arg in args)
+    return GateRun(result, outcomes, verdicts, candidate=tagged)

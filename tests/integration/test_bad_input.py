@@ -8,7 +8,16 @@ import shutil
 
 import pytest
 
-from tests.integration.gatekit import ANALYSIS, CACHE, REVISION_CHECKS, edit_contract, run_gate
+from tests.integration.gatekit import (
+    ANALYSIS,
+    CACHE,
+    COMPARE,
+    REVISION_CHECKS,
+    UNTAGGED_NOT_RUN,
+    edit_contract,
+    not_run,
+    run_gate,
+)
 from tests.paths import REPO
 
 GOOD_TREE = REPO / "tests/fixtures/preflight/good"
@@ -120,10 +129,16 @@ def test_a_service_that_goes_away_half_way_says_when_it_last_answered(gate_dir, 
 def test_a_contract_that_names_no_secrets_says_so(gate_dir):
     edit_contract(gate_dir, "revision", "secrets", [])
     run = run_gate(gate_dir, "--sandbox")
-    assert run.skipped == {"test_secret_is_mounted_at_pinned_version[none]"}
+    # And the comparison's checks, outside the candidate flow.
+    assert run.skipped == {"test_secret_is_mounted_at_pinned_version[none]"} | COMPARE
     report = next((gate_dir.path / "reports").glob("*.md")).read_text()
     assert (
         "- the contract names no secrets (revision.secrets) (1 check: secret is mounted at "
         "pinned version · none)"
     ) in report
+    assert not_run(report) == [
+        UNTAGGED_NOT_RUN,
+        "- the contract names no secrets (revision.secrets) (1 check: secret is mounted at "
+        "pinned version · none)",
+    ]
     assert "NOTSET" not in run.result.stdout.str() + report

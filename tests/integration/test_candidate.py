@@ -7,6 +7,8 @@ import pytest
 
 from tests.integration.gatekit import (
     ADMIN,
+    BASELINE,
+    COMPARE,
     HTTP_CHECKS,
     IDENTITY,
     NEEDS_DEPLOYMENT,
@@ -57,9 +59,10 @@ def test_without_the_tag_the_candidate_is_reached_through_the_old_revision(gate_
 
 def test_a_missing_tag_lists_the_traffic_and_stops_the_checks(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "tag_missing", "--tag", "candidate")
+    # The comparison needs the candidate too: its checks are not checked, like the revision's.
     run.expect(
         failed={ADMIN},
-        errors=HTTP_CHECKS | NEEDS_DEPLOYMENT | {"test_health_answers"},
+        errors=HTTP_CHECKS | NEEDS_DEPLOYMENT | COMPARE | {"test_health_answers"},
     )
     run.result.stdout.fnmatch_lines(
         [
@@ -69,6 +72,14 @@ def test_a_missing_tag_lists_the_traffic_and_stops_the_checks(gate_dir):
             "What to do: deploy the candidate with the tag (gcloud run deploy emergence-app "
             "--no-traffic --tag candidate ...), or give the tag it has with --tag*",
         ]
+    )
+    run.result.stdout.fnmatch_lines(
+        [
+            f"*_ ERROR at setup of {BASELINE} _*",
+            "not checked: service emergence-app has no traffic tag 'candidate' (its tags: none); "
+            "see test_admin_api_describes_the_service",
+        ],
+        consecutive=True,
     )
 
 

@@ -3,10 +3,11 @@ gate's: the same fixtures, the same outcomes, the same terminal lines, JUnit fil
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from tests.integration.gatekit import run_gate
+from tests.integration.gatekit import UNTAGGED, UNTAGGED_NOT_RUN, compare_skips, not_run, run_gate
 from tests.paths import REPO
 
 # The README's worked example, word for word (test_the_readme_shows_this_module checks it).
@@ -81,8 +82,10 @@ def test_own_checks_run_and_report_like_the_gates(gate_dir):
             "E       assert 200 == 418",
             f"{MODULE}:*: AssertionError",
             "cloudrun-acceptance: emergence-app-00003-abc FAILED (44 passed, 1 failed, 0 errors, "
-            "0 skipped); reports: reports/emergence-app-00003-abc-*Z.xml, "
+            "6 skipped); reports: reports/emergence-app-00003-abc-*Z.xml, "
             "reports/emergence-app-00003-abc-*Z.md",
+            # The comparison's checks, outside the candidate flow (run.expect counts them).
+            *compare_skips(UNTAGGED),
             f"FAILED {MODULE}::{TEAPOT}*",
         ]
     )
@@ -96,7 +99,12 @@ def test_own_checks_run_and_report_like_the_gates(gate_dir):
     }
     assert set(cases) == {HEALTHY, NAMES_REVISION, TEAPOT}
     assert list(cases[HEALTHY]) == []
-    assert list(cases[NAMES_REVISION]) == []
+    # A check's figures are its testcase's properties, as the gate's own checks' are.
+    (properties,) = list(cases[NAMES_REVISION])
+    assert properties.tag == "properties"
+    (figure,) = list(properties)
+    assert figure.get("name") == "health (s)"
+    assert re.fullmatch(r"\d+\.\d{3}", figure.get("value", ""))
     failure = cases[TEAPOT].find("failure")
     assert failure is not None
     assert "assert 200 == 418" in failure.get("message", "")
@@ -117,7 +125,8 @@ def test_own_checks_run_and_report_like_the_gates(gate_dir):
     assert "**health names the revision under check**" in report
     assert "| health (s) | 0.0" in report
     assert "### failed: health is a teapot" in report
-    assert "| Checks | 44 passed, 1 failed, 0 errors, 0 skipped |" in report
+    assert "| Checks | 44 passed, 1 failed, 0 errors, 6 skipped |" in report
+    assert not_run(report) == [UNTAGGED_NOT_RUN]
 
 
 def test_fixtures_are_listed_with_their_docstrings_without_a_target(gate_dir):

@@ -9,8 +9,10 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
 
+from tests.integration.gatekit import UNTAGGED, UNTAGGED_NOT_RUN, compare_skips, not_run
 from tests.paths import REPO
 
 CLI = Path(sys.executable).with_name("cloudrun-acceptance")
@@ -30,11 +32,19 @@ def test_init_example_then_pytest_sandbox_passes_every_check(tmp_path):
     )
     gate = run(sys.executable, "-m", "pytest", "--sandbox", "-p", "no:cacheprovider", cwd=tmp_path)
     assert gate.returncode == 0, gate.stdout[-3000:]
-    assert "PASSED (42 passed, 0 failed, 0 errors, 0 skipped)" in gate.stdout
+    # Every check but the comparison's, which runs only in the candidate flow (--tag).
+    assert "PASSED (42 passed, 0 failed, 0 errors, 6 skipped)" in gate.stdout
+    pytest.LineMatcher(gate.stdout.splitlines()).fnmatch_lines(
+        compare_skips(UNTAGGED), consecutive=True
+    )
+    assert gate.stdout.count("SKIPPED [") == 5, gate.stdout[-3000:]
+    report = next((tmp_path / "reports").glob("emergence-app-00003-abc-*.md")).read_text()
+    assert not_run(report) == [UNTAGGED_NOT_RUN]
     again = run(str(CLI), "init", "--example", cwd=tmp_path)
     assert again.returncode == 1
     assert again.stderr == (
-        "cloudrun-acceptance init: pytest.ini exists (and 9 more); init writes nothing over a "
+        # 10 more: the example's files, tests/acceptance/test_compare.py among them.
+        "cloudrun-acceptance init: pytest.ini exists (and 10 more); init writes nothing over a "
         "file: move it away, or give --force to overwrite.\n"
     )
 

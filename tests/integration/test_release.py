@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cloudrun_acceptance.sandbox.deployment import PREVIOUS_REVISION, REVISION
-from tests.integration.gatekit import ENABLED, deployed, run_gate
+from tests.integration.gatekit import ENABLED, HEALTH, deployed, latency, run_gate
 
 WHERE = "--region europe-west1 --project sandbox-project"
 
@@ -151,9 +151,11 @@ def test_a_partial_run_is_never_promoted(gate_dir, sandbox_with):
     sandbox = sandbox_with("tagged_candidate")
     run = run_gate(gate_dir, *deployed(sandbox), "--tag=candidate", "--promote", "-k", "health")
     assert run.result.ret == 0
+    # -k health selects the comparison's health latency too (a candidate flow: it runs).
+    assert run.outcomes == {HEALTH: "passed", latency("health"): "passed"}
     assert sandbox.admin_api.updates == []
     run.result.stdout.fnmatch_lines(
-        ["cloudrun-acceptance: traffic: 41 checks were deselected (-k/-m): --promote acts only *"]
+        ["cloudrun-acceptance: traffic: 46 checks were deselected (-k/-m): --promote acts only *"]
     )
 
 

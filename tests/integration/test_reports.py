@@ -5,7 +5,18 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from tests.integration.gatekit import ENABLED, HEALTH, REVISION_CHECKS, edit_contract, run_gate
+from tests.integration.gatekit import (
+    COMPARE,
+    ENABLED,
+    HEALTH,
+    REVISION_CHECKS,
+    UNTAGGED,
+    UNTAGGED_NOT_RUN,
+    compare_skips,
+    edit_contract,
+    not_run,
+    run_gate,
+)
 
 TOKEN = "s3cr3t-token-do-not-print"
 
@@ -56,7 +67,7 @@ def test_markdown_report_of_a_passing_run_has_the_runbook_figures(gate_dir, monk
     for expected in (
         "# Validation report: emergence-app-00003-abc",
         "| Status | **PASSED** ✅ |",
-        "| Checks | 42 passed, 0 failed, 0 errors, 0 skipped |",
+        "| Checks | 42 passed, 0 failed, 0 errors, 6 skipped |",
         "| enough contract metrics are present | ✅ passed | 13 of 13 expected metrics present (at least 10 required) |",
         "## Initial metric values",
         "| memory_analysis_cache_hits_total | 0 |",
@@ -70,6 +81,10 @@ def test_markdown_report_of_a_passing_run_has_the_runbook_figures(gate_dir, monk
     ):
         assert expected in report, expected
     assert "## Failures" not in report
+    # Skipped, outside the candidate flow: the comparison's checks, and only they.
+    assert run.skipped == COMPARE
+    assert f"## Candidate vs stable\n\nNot compared: {UNTAGGED}.\n" in report
+    assert not_run(report) == [UNTAGGED_NOT_RUN]
     outputs = [
         report,
         only(gate_dir.path / "reports", "*.xml").read_text(),
@@ -119,9 +134,10 @@ def test_terminal_ends_with_a_one_line_verdict(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "traffic_split")
     run.result.stdout.fnmatch_lines(
         [
-            "cloudrun-acceptance: emergence-app-00003-abc FAILED (41 passed, 1 failed, 0 errors, 0 skipped); "
+            "cloudrun-acceptance: emergence-app-00003-abc FAILED (41 passed, 1 failed, 0 errors, 6 skipped); "
             "reports: reports/emergence-app-00003-abc-*Z.xml, reports/emergence-app-00003-abc-*Z.md",
-            "*= 1 failed, 41 passed in *",
+            *compare_skips(UNTAGGED),
+            "*= 1 failed, 41 passed, 6 skipped in *",
         ]
     )
 
@@ -137,9 +153,9 @@ def test_subset_report_says_which_checks_were_not_run(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "-k", "test_health or test_metrics_enabled")
     assert run.passed == {HEALTH, ENABLED}
     report = only(gate_dir.path / "reports", "*.md").read_text()
-    assert "| Checks | 2 passed, 0 failed, 0 errors, 0 skipped, 40 deselected |" in report
+    assert "| Checks | 2 passed, 0 failed, 0 errors, 0 skipped, 46 deselected |" in report
     assert "## Not run" in report
-    deselected = line_of(report, "- deselected (-k / -m) (40 checks: ")
+    deselected = line_of(report, "- deselected (-k / -m) (46 checks: ")
     assert "revision serves expected traffic" in deselected
 
 
@@ -152,7 +168,9 @@ def test_service_url_run_names_reports_after_the_host_and_lists_skips(gate_dir, 
     assert f"({len(REVISION_CHECKS)} checks: admin api describes the service, " in revision
     mutating = line_of(report, "- mutating check: give a test session to run it")
     assert "(2 checks: forced analysis moves the counters, cached analysis answers" in mutating
-    assert report.count("\n- ") == 2
+    # And the comparison's, outside the candidate flow (no --tag without a service).
+    assert line_of(report, f"- {UNTAGGED}") == UNTAGGED_NOT_RUN
+    assert report.count("\n- ") == 3
     assert "⏭️" not in report
 
 
@@ -199,9 +217,11 @@ def test_xdist_workers_share_one_sandbox_and_only_the_controller_reports(gate_di
         "loadscope",
         "--sandbox-analysis-seconds=0.05",
     )
-    result.assert_outcomes(passed=42)
+    result.assert_outcomes(passed=42, skipped=6)
+    result.stdout.fnmatch_lines(compare_skips(UNTAGGED))
     report = only(gate_dir.path / "reports", "*.md").read_text()
-    assert "| Checks | 42 passed, 0 failed, 0 errors, 0 skipped |" in report
+    assert "| Checks | 42 passed, 0 failed, 0 errors, 6 skipped |" in report
+    assert not_run(report) == [UNTAGGED_NOT_RUN]
     assert (
         '| memory_analysis_success_total{provider="neo_analysis"} before/after | 0 -> 1 |' in report
     )
@@ -229,5 +249,6 @@ def test_xdist_workers_take_the_contract_defaults_too(gate_dir):
         "loadscope",
         "--sandbox-analysis-seconds=0.05",
     )
-    result.assert_outcomes(passed=40, skipped=2)
+    result.assert_outcomes(passed=40, skipped=2 + len(COMPARE))
     result.stdout.fnmatch_lines(["SKIPPED * INCONCLUSIVE: forced analysis answered, but*"])
+    result.stdout.fnmatch_lines(compare_skips(UNTAGGED))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.integration.gatekit import (
     ADMIN,
+    COMPARE,
     ENABLED,
     HTTP_CHECKS,
     IDENTITY,
@@ -15,6 +16,8 @@ from tests.integration.gatekit import (
     SECRETS,
     STARTUP,
     TRAFFIC,
+    UNTAGGED,
+    compare_skips,
     env_var,
     run_gate,
 )
@@ -224,7 +227,8 @@ def test_service_url_only_skips_revision_checks_and_never_imports_google_cloud(
     result = gate_dir.runpytest_subprocess(
         f"--service-url={running_sandbox.service_url}", "-p", "no:cacheprovider", "-rs"
     )
-    result.assert_outcomes(passed=17, skipped=len(REVISION_CHECKS) + 2)
+    # The mutating two and the comparison's (outside the candidate flow) are skipped too.
+    result.assert_outcomes(passed=17, skipped=len(REVISION_CHECKS) + 2 + len(COMPARE))
     result.stdout.fnmatch_lines(
         [
             "  revision: not read (no --project/--region/--service): revision checks skipped",
@@ -232,6 +236,7 @@ def test_service_url_only_skips_revision_checks_and_never_imports_google_cloud(
             "(--project, --region and --service, or PROJECT_ID, REGION, SERVICE_NAME)",
         ]
     )
+    result.stdout.fnmatch_lines(compare_skips(UNTAGGED), consecutive=True)
     assert (gate_dir.path / "google-modules.txt").read_text() == ""
 
 

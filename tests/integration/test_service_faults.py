@@ -9,6 +9,7 @@ from pathlib import Path
 from tests.integration.gatekit import (
     ANALYSIS,
     CACHE,
+    COMPARE_UNASKED,
     COVERAGE,
     ENABLED,
     HEALTH,
@@ -19,6 +20,8 @@ from tests.integration.gatekit import (
     PRESENCE,
     STARTUP,
     STARTUP_COUNT,
+    UNASKED,
+    compare_skips,
     edit_contract,
     env_var,
     presence,
@@ -282,13 +285,16 @@ def test_another_contract_file_drives_the_checks(gate_dir):
         "  startup_lines: ['Application startup complete']\n"
     )
     run = run_gate(gate_dir, "--sandbox", "--contract", "team.yaml")
-    # No analysis or cache section, no secrets or resources: those checks are skipped, saying why.
+    # No analysis or cache section, no secrets or resources, no compare section: those checks
+    # are skipped, saying why.
     assert run.failed == run.errors == set()
     assert {ANALYSIS, CACHE} <= run.skipped
-    assert len(run.skipped) == 4
+    assert run.skipped >= COMPARE_UNASKED
+    assert len(run.skipped) == 4 + len(COMPARE_UNASKED)
     run.result.stdout.fnmatch_lines(
         ["SKIPPED * the contract has no analysis section, so there is nothing to check here"]
     )
+    run.result.stdout.fnmatch_lines(compare_skips(UNASKED), consecutive=True)
     assert {name for name in run.outcomes if name.startswith("test_metric_is_exposed")} == {
         presence("memory_analysis_cache_size"),
         presence("memory_analysis_success_total"),

@@ -28,6 +28,7 @@ from ..model.contract import (
     SecretRef,
 )
 from .calls import analysis_rules, cache_rules, health_rules
+from .compare import compare_rules
 from .yamlnode import Node, read_yaml
 
 SECTIONS = (
@@ -40,6 +41,7 @@ SECTIONS = (
     "logs",
     "preflight",
     "sandbox",
+    "compare",
     "defaults",
 )
 
@@ -58,19 +60,22 @@ def load_contract(path: Path) -> Contract:
             "add metrics: with the path of the metrics endpoint",
         )
     timeout, max_body_bytes = _http(root.child("http"))
+    health = health_rules(root.child("health"))
+    cache = cache_rules(root.child("cache"), analysis)
     return Contract(
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
-        health=health_rules(root.child("health")),
+        health=health,
         http_timeout=timeout,
         max_body_bytes=max_body_bytes,
         metrics=metrics,
         analysis=analysis,
-        cache=cache_rules(root.child("cache"), analysis),
+        cache=cache,
         revision=_revision(root.child("revision")),
         logs=_logs(root.child("logs")),
         preflight=_preflight(root.child("preflight")),
         sandbox=_sandbox(root.child("sandbox"), given="sandbox" in sections),
+        compare=compare_rules(root.child("compare"), health, cache, given="compare" in sections),
         defaults=_defaults(root.child("defaults")),
     )
 

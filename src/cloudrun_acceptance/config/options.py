@@ -70,6 +70,14 @@ OPTIONS: tuple[OptionSpec, ...] = (
         "candidate deployed with --no-traffic --tag NAME)",
     ),
     OptionSpec(
+        dest="baseline_tag",
+        flag="--baseline-tag",
+        metavar="NAME",
+        help="reach the stable revision the candidate is compared with (compare:) at this "
+        "traffic tag's URL; the gate adds the tag (UpdateService, tags only: no traffic share "
+        "changes) when the revision lacks it",
+    ),
+    OptionSpec(
         dest="promote",
         flag="--promote",
         kind="flag",
@@ -197,7 +205,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
         kind="choice",
         choices=("fail", "skip"),
         default="fail",
-        help="what an inconclusive counter check does to the gate: fail (default) or skip",
+        help="what an inconclusive check (a counter, a comparison with the stable revision) "
+        "does to the gate: fail (default) or skip",
     ),
 )
 

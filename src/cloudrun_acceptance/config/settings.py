@@ -55,6 +55,7 @@ class Settings:
     service: str | None = None
     revision: str | None = None
     tag: str | None = None
+    baseline_tag: str | None = None
     promote: bool = False
     rollback_on_failure: bool = False
     sandbox: bool = False
@@ -155,6 +156,7 @@ def resolve_settings(
         service=text("service"),
         revision=text("revision"),
         tag=text("tag"),
+        baseline_tag=text("baseline_tag"),
         promote=values.get("promote") is True,
         rollback_on_failure=values.get("rollback_on_failure") is True,
         sandbox=values.get("sandbox") is True,
@@ -246,6 +248,7 @@ def _check_target(raws: Mapping[str, Raw | None], values: dict[str, object]) -> 
     for name, why in (
         ("revision", "the revision is read from the Cloud Run Admin API"),
         ("tag", "the tag and its URL are read from the Cloud Run Admin API"),
+        ("baseline_tag", "the stable revision and its tag are read from the Cloud Run Admin API"),
         ("promote", "there is no service to change with --service-url alone"),
         ("rollback_on_failure", "there is no service to change with --service-url alone"),
     ):

@@ -31,12 +31,24 @@ def traffic_row(row: Any, latest_ready: str) -> TrafficRow:
 
 
 def traffic_targets(rows: Iterable[TrafficRow]) -> list[Any]:
-    """TrafficTargets for an update: each revision pinned by name, tags kept."""
+    """TrafficTargets for an update: each revision pinned by name, tags kept; a row read as
+    the latest ready revision's (``latest``) stays so, following the next deploy."""
     from google.cloud import run_v2
 
-    pinned = run_v2.TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION
+    kinds = run_v2.TrafficTargetAllocationType
     return [
-        run_v2.TrafficTarget(type_=pinned, revision=row.revision, percent=row.percent, tag=row.tag)
+        run_v2.TrafficTarget(
+            type_=kinds.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST,
+            percent=row.percent,
+            tag=row.tag,
+        )
+        if row.latest
+        else run_v2.TrafficTarget(
+            type_=kinds.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION,
+            revision=row.revision,
+            percent=row.percent,
+            tag=row.tag,
+        )
         for row in rows
     ]
 
@@ -62,7 +74,8 @@ def _decided(condition: Any) -> bool | None:
 
 
 def revision_facts(revision: Any) -> RevisionFacts:
-    """A revision as deployed: env, secret references (never values), resources, Ready."""
+    """A revision as deployed: env, secret references (never values), resources, Ready, its
+    service account and request concurrency."""
     ready = next((c for c in revision.conditions if c.type_ == "Ready"), None)
     containers = list(revision.containers)
     container = next((c for c in containers if c.ports), containers[0] if containers else None)
@@ -96,6 +109,9 @@ def revision_facts(revision: Any) -> RevisionFacts:
         env=env,
         secrets=secrets,
         resources=resources,
+        service_account=revision.service_account,
+        # 0 is the proto's unset default; Cloud Run then applies its own (80).
+        concurrency=revision.max_instance_request_concurrency or None,
     )
 
 

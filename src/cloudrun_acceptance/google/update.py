@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..model import gcloud
 from ..model.errors import AdminApiError
-from ..model.service import ServiceRef, TrafficRow
+from ..model.service import ServiceFacts, ServiceRef, TrafficRow
 from .admin import describe_settled
 from .adminclient import API_TIMEOUT, AdminClient
 from .convert import traffic_targets
@@ -67,3 +67,25 @@ def _unfinished(ref: ServiceRef, operation: str, timeout: float, err: Exception)
         "the change may still complete or may have failed: read the traffic with "
         f"`{gcloud.describe_service(ref)}` and set it by hand if it is not what you want.",
     )
+
+
+def add_tag(
+    facts: ServiceFacts, *, endpoint: str | None, tag: str, revision: str, timeout: float
+) -> Updated:
+    """Add the traffic tag ``tag`` on ``revision``: every share as the gate read it (``facts``,
+    its etag), one tag more. Raise AdminApiError when that fails."""
+    traffic = (*facts.traffic, TrafficRow(revision, 0, tag=tag))
+    updated = update_traffic(
+        facts.ref,
+        endpoint=endpoint,
+        etag=facts.etag,
+        traffic=traffic,
+        revision=facts.revision.name,
+        timeout=timeout,
+    )
+    if not any(row.tag == tag and row.revision == revision for row in updated.traffic):
+        raise AdminApiError(
+            f"the tag {tag!r} was asked for on {revision}, but the traffic read back has none",
+            f"read the service with `{gcloud.describe_service(facts.ref)}`",
+        )
+    return updated

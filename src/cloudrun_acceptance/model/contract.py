@@ -202,6 +202,49 @@ class LogRules:
     max_entries: int = 1000
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+@dataclass(frozen=True)
+class CompareRequest:
+    """One kind of the comparison's request mix: its name (the report's row), the request, and
+    its weight (its share of ``count``)."""
+
+    name: str
+    request: RequestSpec
+    weight: int = 1
+
+    @property
+    def mutating(self) -> bool:
+        """It changes the service's data (a method other than GET, HEAD and OPTIONS, or a
+        ``{test_session}`` in it): sent only with a test session."""
+        spec = self.request
+        return spec.method not in SAFE_METHODS or SESSION_PLACEHOLDER in repr(spec)
+
+
+@dataclass(frozen=True)
+class CompareRules:
+    """``compare:``: the candidate against the stable revision under one paired load.
+
+    ``count``: exchanges with each revision, shared among the kinds by weight; ``concurrency``:
+    exchanges in flight at once, both revisions together; ``deadline_seconds``: the whole
+    load's deadline. ``tolerance``: how much slower than the baseline's median the candidate may
+    be (0.1 is 10%), judged at ``confidence`` (also the errors test's, as 1 - alpha); fewer than
+    ``min_samples`` answers of a kind on either side is inconclusive. ``metrics`` and
+    ``config``: diff the expositions and the revisions' configurations.
+    """
+
+    requests: tuple[CompareRequest, ...]
+    count: int = 400
+    concurrency: int = 4
+    deadline_seconds: float = 60.0
+    tolerance: float = 0.10
+    confidence: float = 0.95
+    min_samples: int = 30
+    metrics: bool = True
+    config: bool = True
+
+
 # An app as uvicorn and gunicorn take it: ``module:attribute``.
 APP_REFERENCE = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
 
@@ -260,6 +303,7 @@ class Contract:
     logs: LogRules = LogRules()
     preflight: PreflightRules = PreflightRules()
     sandbox: SandboxRules | None = None
+    compare: CompareRules | None = None
     defaults: Mapping[str, str] = field(default_factory=dict)
 
     @property

@@ -69,7 +69,8 @@ class RevisionSummary:
 @dataclass(frozen=True)
 class RevisionFacts:
     """A revision as deployed. Env values of secrets are never read: only their references.
-    ``ready`` is None while the Ready condition is undecided (pending, reconciling)."""
+    ``ready`` is None while the Ready condition is undecided (pending, reconciling).
+    ``concurrency``: the most requests an instance takes at once (None: not set)."""
 
     name: str
     created: datetime | None = None
@@ -80,6 +81,8 @@ class RevisionFacts:
     env: Mapping[str, str] = field(default_factory=dict)
     secrets: Mapping[str, SecretMount] = field(default_factory=dict)
     resources: Mapping[str, str] = field(default_factory=dict)
+    service_account: str = ""
+    concurrency: int | None = None
 
 
 @dataclass(frozen=True)

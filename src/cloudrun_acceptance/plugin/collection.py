@@ -133,6 +133,7 @@ CASES = {
     "expected_secret": "the contract names no secrets (revision.secrets)",
     "resource": "the contract names no resources (revision.resources)",
     "startup_line": "the contract names no startup lines (logs.startup_lines)",
+    "compare_kind": "the comparison was not asked for: the contract has no compare: section",
 }
 
 
@@ -164,6 +165,9 @@ def _values(name: str, state: GateState) -> tuple[Sequence[object], list[str]]:
     if name == "resource":
         resources = list(rules.revision.resources.items())
         return resources, [key for key, _ in resources]
+    if name == "compare_kind":
+        kinds = [kind.name for kind in rules.compare.requests] if rules.compare else []
+        return kinds, kinds
     lines = rules.logs.startup_lines
     return lines, [re.sub(r"\\(.)", r"\1", line) for line in lines]
 

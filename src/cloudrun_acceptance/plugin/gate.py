@@ -22,6 +22,8 @@ class Gate:
         An inconclusive verdict fails, or skips with ``--inconclusive=skip``.
         """
         self._item.stash[VERDICT_KEY] = verdict
+        # The figures as the testcase's JUnit properties, for the tools that read them.
+        self._item.user_properties.extend(verdict.figures.items())
         if verdict.status == "passed":
             return
         if verdict.status == "inconclusive":

@@ -33,6 +33,7 @@ pytest_plugins = (
     "cloudrun_acceptance.plugin.exit",
     "cloudrun_acceptance.plugin.fixtures",
     "cloudrun_acceptance.plugin.fixtures_cloud",
+    "cloudrun_acceptance.plugin.fixtures_compare",
     "cloudrun_acceptance.plugin.fixtures_preflight",
 )
 

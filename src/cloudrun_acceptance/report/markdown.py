@@ -9,6 +9,7 @@ from ..model.errors import AdminApiError
 from ..model.service import ServiceFacts
 from ..model.verdict import INITIAL
 from ..model.version import VERSION
+from .compare import compare_markdown
 from .record import CheckResult, RunRecord
 from .release import release_markdown
 
@@ -72,6 +73,7 @@ def render_markdown(record: RunRecord) -> str:
             f"| {_cell(result.name)} | {ICONS.get(outcome, '')} {outcome} | {_cell(summary)} |"
         )
     lines += _figures(record)
+    lines += compare_markdown(record)
     lines += _configuration(record)
     lines += release_markdown(record.release)
     lines += _failures(record)

@@ -64,6 +64,7 @@ class Snapshot:
     revisions: Mapping[str, Revision]
     latest_created: str
     latest_ready: str
+    tag_urls: Mapping[str, str]
 
     @property
     def ready(self) -> bool | None:
@@ -111,6 +112,7 @@ class ServiceState:
                 revisions=dict(self.revisions),
                 latest_created=max(self.revisions.values(), key=lambda r: r.created).name,
                 latest_ready=self.traffic.latest_ready,
+                tag_urls=self.traffic.tag_urls(),
             )
 
     def read(self) -> Snapshot:
@@ -202,6 +204,16 @@ class ServiceState:
         tags = [t.tag for t in targets if t.tag]
         if len(tags) != len(set(tags)):
             raise Refused(400, "INVALID_ARGUMENT", f"A tag is given twice: {', '.join(tags)}.")
+        homeless = self.traffic.without_url(tags)
+        if homeless:
+            given = ", ".join(self.traffic.tags_with_url()) or "none yet"
+            raise Refused(
+                400,
+                "FAILED_PRECONDITION",
+                f"The sandbox serves {self.traffic.tag_capacity} tag URLs, bound as it started "
+                f"(given to: {given}); this update's {', '.join(map(repr, homeless))} would "
+                "need more.",
+            )
 
     def operation_done(self, operation: str) -> bool | None:
         """Whether the operation finished; None if there is no such operation."""

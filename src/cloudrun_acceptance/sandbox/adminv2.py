@@ -5,8 +5,8 @@ Operation messages.
 Enums are their names, as the REST API writes them, unless the request asks for numbers with
 ``$alt=json;enum-encoding=int`` (the REST client always does). A service has a ``template``;
 its ``terminalCondition`` is Ready and ``conditions`` holds the others (RoutesReady,
-ConfigurationsReady), never Ready again. Each revision renders its own config (image, env), the
-service's template its latest created revision's.
+ConfigurationsReady), never Ready again. Each revision renders its own config (image, env,
+resources), the service's template its latest created revision's; each tag its own URL.
 """
 
 from __future__ import annotations
@@ -197,12 +197,12 @@ class _Render:
         if target.tag:
             row["tag"] = target.tag
             if seen is not None:
-                row["uri"] = self.d.tag_url
+                row["uri"] = seen.tag_urls.get(target.tag, "")
         return row
 
     def template(self, config: Config) -> dict[str, Any]:
         """The RevisionTemplate: what the service's next revision is made from."""
-        r = self.d.resources
+        r = config.resources
         return {
             "scaling": {
                 "minInstanceCount": int(r["min_instances"]),
@@ -216,7 +216,7 @@ class _Render:
         }
 
     def container(self, config: Config) -> dict[str, Any]:
-        d, r = self.d, self.d.resources
+        d, r = self.d, config.resources
         variables: list[dict[str, Any]] = []
         secret_refs = 0
         for variable in config.env:

@@ -1,7 +1,8 @@
 """The sandbox deployment: one model that the service, the Admin API and the Logging API share.
 
 It is what ``gcloud run deploy`` would have produced: a service with a latest ready revision (and
-an older one), env from env.yaml, the contract's secrets, resources, and the faults applied.
+an older one), env from env.yaml, the contract's secrets, resources, and the faults applied. In
+the candidate flow the older revision still serves, with a ``Runtime`` of its own.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..model.contract import SecretRef
-from .faults import Behaviour
+from .behaviour import Behaviour, stable_behaviour
 from .logfilter import SEVERITIES
 
 PROJECT = "sandbox-project"
@@ -47,6 +48,21 @@ DEFAULT_RESOURCES: Mapping[str, str] = {
 }
 
 
+def loopback_url(port: int) -> str:
+    """The URL of a sandbox server's port (a service or a tag URL)."""
+    return f"http://127.0.0.1:{port}"
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What one revision runs with: its app's behaviour, its env, secrets and resources."""
+
+    behaviour: Behaviour
+    env: Mapping[str, str]
+    secrets: tuple[SecretRef, ...]
+    resources: Mapping[str, str]
+
+
 @dataclass(frozen=True)
 class Deployment:
     """The deployed sandbox: names, env, secrets and resources as the Admin API describes them."""
@@ -58,10 +74,15 @@ class Deployment:
     analysis_seconds: float
     created_at: datetime
     service_url: str = ""
+    # The first tag URL: the candidate tag's, when the deploy gave one (traffic.Traffic hands
+    # out the others).
     tag_url: str = ""
     project: str = PROJECT
     region: str = REGION
     service: str = SERVICE
+    # The candidate flow's stable revision (the previous one), live beside the one under check;
+    # None in the other flows, where every revision runs the deploy's config.
+    stable: Runtime | None = None
 
     @property
     def service_name(self) -> str:
@@ -86,6 +107,27 @@ class Deployment:
         return self.history[0]
 
     @property
+    def runtime(self) -> Runtime:
+        """What the revision under check runs with."""
+        return Runtime(self.behaviour, self.env, self.secrets, self.resources)
+
+    def runtime_of(self, revision: str) -> Runtime:
+        """What ``revision`` runs with: the candidate flow's stable revision its own, any other
+        the deploy's."""
+        if self.stable is not None and revision == self.previous_revision:
+            return self.stable
+        return self.runtime
+
+    @property
+    def live_revisions(self) -> tuple[str, ...]:
+        """The revisions with an app of their own, oldest first: the candidate flow's stable one
+        and the one under check; in the other flows the one under check alone (which answers
+        every request, whatever revision the traffic names)."""
+        if self.stable is None:
+            return (self.revision,)
+        return self.previous_revision, self.revision
+
+    @property
     def image(self) -> str:
         """The image the revisions run, as a source deploy pushes it."""
         return f"{self.region}-docker.pkg.dev/{self.project}/apps/{self.service}:sandbox"
@@ -99,25 +141,43 @@ def plan_deployment(  # noqa: PLR0917 - what a deploy is made of
     analysis_seconds: float,
     service: str = SERVICE,
 ) -> Deployment:
-    """What the revision carries: env.yaml and the contract's secrets, with the faults applied."""
-    env = dict(env_file)
-    for key, value in behaviour.env_changes.items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
+    """What the revision carries: env.yaml and the contract's secrets, with the faults applied;
+    in the candidate flow, what the stable revision carries too (a good revision's, with the
+    changes its profiles made)."""
+    pinned = secret_refs
     if behaviour.secret_version is not None:
         version = behaviour.secret_version
         secret_refs = tuple(SecretRef(ref.env, ref.secret, version) for ref in secret_refs)
+    stable = None
+    if behaviour.flow == "candidate":
+        old = stable_behaviour(behaviour)
+        stable = Runtime(
+            old,
+            _changed(env_file, old.env_changes),
+            pinned,
+            {**DEFAULT_RESOURCES, **resources, **behaviour.stable_resources},
+        )
     return Deployment(
         behaviour=behaviour,
-        env=env,
+        env=_changed(env_file, behaviour.env_changes),
         secrets=secret_refs,
         resources={**DEFAULT_RESOURCES, **resources},
         analysis_seconds=analysis_seconds,
         created_at=datetime.now(UTC) - timedelta(seconds=2),
         service=service,
+        stable=stable,
     )
+
+
+def _changed(env: Mapping[str, str], changes: Mapping[str, str | None]) -> dict[str, str]:
+    """``env`` with ``changes``: a value set, or removed when None."""
+    changed = dict(env)
+    for key, value in changes.items():
+        if value is None:
+            changed.pop(key, None)
+        else:
+            changed[key] = value
+    return changed
 
 
 def _json_object(text: str) -> dict[str, Any] | None:
@@ -167,17 +227,25 @@ class LogStore:
             "insertId": f"sandbox{next(self._ids):08d}",
         } | ({"severity": severity} if severity else {})
 
-    def output(self, text: str, stream: str = "stderr", when: datetime | None = None) -> None:
+    def output(
+        self,
+        text: str,
+        stream: str = "stderr",
+        when: datetime | None = None,
+        revision: str | None = None,
+    ) -> None:
         """A line the service (the reference one, or the team's own) wrote to ``stream``, as
-        Cloud Run logs it: a JSON object is a structured entry with its ``severity``; a plain
-        line is a textPayload with no severity (DEFAULT), whatever it says."""
+        Cloud Run logs it, under ``revision`` (the one under check unless given): a JSON object
+        is a structured entry with its ``severity``; a plain line is a textPayload with no
+        severity (DEFAULT), whatever it says."""
         payload = _json_object(text)
         if payload is None:
-            entry = self._base(stream, None, when)
+            entry = self._base(stream, None, when, revision)
             entry["textPayload"] = text
         else:
             severity = str(payload.pop("severity", "")).upper()
-            entry = self._base(stream, severity if severity in SEVERITIES else None, when)
+            level = severity if severity in SEVERITIES else None
+            entry = self._base(stream, level, when, revision)
             entry["jsonPayload"] = payload
         self._append(entry)
 

@@ -1,55 +1,32 @@
 """Fault profiles: each turns the sandbox into one kind of broken deployment.
 
 A profile is one entry in ``FAULTS``: a name, a sentence for the README and the header, and the
-``Behaviour`` fields it changes. Adding a profile is adding an entry (and, for a new kind of
-breakage, one field on ``Behaviour`` that the sandbox honours).
+``Behaviour`` fields it changes (``behaviour``). Adding a profile is adding an entry (and, for a
+new kind of breakage, one field on ``Behaviour`` that the sandbox honours).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Literal
+
+from .behaviour import Behaviour, stable_behaviour
+
+__all__ = ["FAULTS", "Behaviour", "Fault", "behaviour_for", "stable_behaviour"]
 
 LOGS_LAG_SECONDS = 5.0
 RECONCILE_SECONDS = 2.0
-
-
-@dataclass(frozen=True, kw_only=True)
-class Behaviour:
-    """Every knob of the sandbox deployment; the defaults describe a good revision."""
-
-    # The reference service.
-    metrics: Literal["on", "html", "404", "slow", "trickle", "huge"] = "on"
-    missing_metric: str | None = None
-    counter_as_gauge: str | None = None
-    stuck_counters: bool = False
-    cache: Literal["on", "absent"] = "on"
-    cache_delay_seconds: float = 0.0
-    analysis_status: int = 200
-    health: Literal["ok", "503", "redirect"] = "ok"
-    cold_start_seconds: float = 0.0
-    instances: int = 1
-    instance_churn: bool = False
-    private: bool = False
-    # The deployment, as the service sees its env and the Admin API describes it.
-    env_changes: Mapping[str, str | None] = field(default_factory=dict)
-    secret_version: str | None = None
-    traffic_split: bool = False
-    # "candidate": deployed with --no-traffic --tag candidate, the previous revision serving.
-    flow: Literal["direct", "candidate"] = "direct"
-    tag: Literal["on_new", "missing", "on_previous"] = "on_new"
-    reconcile_seconds: float = 0.0
-    served_by_other: bool = False
-    update_status: int = 200
-    latest_not_ready: bool = False
-    admin_api_status: int = 200
-    # The logs, and the Logging API.
-    startup_lines: bool = True
-    server_errors_in_logs: int = 0
-    logs_lag_seconds: float = 0.0
-    logging_api_status: int = 200
+# The candidate flow's comparison profiles.
+CANDIDATE_SLOWDOWN = 1.4
+CANDIDATE_ERROR_RATE = 0.02
+OVERLOAD_SECONDS = 0.5
+LOST_METRIC = "memory_analysis_cache_size"
+# What the stable revision of candidate_config_changed ran with: an older value of one env.yaml
+# key (not the metrics switch), and less memory than the contract's.
+STABLE_ENV_CHANGES: Mapping[str, str | None] = {"GOOGLE_ALLOWED_EMAILS": "former@example.com"}
+STABLE_RESOURCES: Mapping[str, str] = {"memory": "2Gi"}
 
 
 Scope = Literal["platform", "reference"]
@@ -193,6 +170,48 @@ FAULTS: Mapping[str, Fault] = {
             "serves 100%, the candidate only at its tag URL",
             lambda b: replace(b, flow="candidate"),
             scope="platform",
+        ),
+        Fault(
+            "candidate_slower",
+            f"deployed as tagged_candidate; the candidate answers {CANDIDATE_SLOWDOWN - 1:.0%} "
+            f"slower than the stable revision (every service time x{CANDIDATE_SLOWDOWN:g}, health "
+            "and cache hits included)",
+            lambda b: replace(b, flow="candidate", slowdown=CANDIDATE_SLOWDOWN),
+        ),
+        Fault(
+            "candidate_errors",
+            f"deployed as tagged_candidate; {CANDIDATE_ERROR_RATE:.0%} of the candidate's health "
+            "and cache-hit answers are 500 (every 50th: the gate's own few checks before the "
+            "comparison meet none), the stable revision's none",
+            lambda b: replace(
+                b, flow="candidate", error_rate=CANDIDATE_ERROR_RATE, errors_evenly=True
+            ),
+        ),
+        Fault(
+            "candidate_metric_lost",
+            f"deployed as tagged_candidate; the candidate does not register {LOST_METRIC}, "
+            "which the stable revision exposes",
+            lambda b: replace(b, flow="candidate", missing_metric=LOST_METRIC),
+        ),
+        Fault(
+            "candidate_config_changed",
+            "deployed as tagged_candidate; the stable revision runs an older config ("
+            + ", ".join(f"{k}={v}" for k, v in STABLE_ENV_CHANGES.items())
+            + f", memory {STABLE_RESOURCES['memory']}); the candidate has env.yaml's and the "
+            "contract's",
+            lambda b: replace(
+                b,
+                flow="candidate",
+                stable_env_changes=STABLE_ENV_CHANGES,
+                stable_resources=STABLE_RESOURCES,
+            ),
+        ),
+        Fault(
+            "compare_few_samples",
+            f"deployed as tagged_candidate; both revisions answer every request after "
+            f"{OVERLOAD_SECONDS:g} s (an overloaded service), so a comparison under a short "
+            "deadline gets too few samples",
+            lambda b: replace(b, flow="candidate", overload_seconds=OVERLOAD_SECONDS),
         ),
         Fault(
             "tag_missing",

@@ -1,12 +1,13 @@
-"""The front of the sandbox service, as Cloud Run's is: it picks the instance, writes the request
-log and, for a private service (one whose IAM policy does not let allUsers invoke it), refuses
-requests at the IAM front door as Cloud Run does."""
+"""The front of the sandbox service, as Cloud Run's is: it sends each request to the revision its
+URL leads to (the service URL's largest share, or a tag's revision), writes the request log
+under that revision and, for a private service (one whose IAM policy does not let allUsers
+invoke it), refuses requests at the IAM front door as Cloud Run does."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from .asgi import ASGIApp, Message, Receive, Scope, Send, answer
 from .deployment import IDENTITY_TOKEN, Deployment, LogStore
@@ -30,9 +31,11 @@ INVALID_TOKEN = (
 
 class Frontend:
     """ASGI wrapper in front of the service (the reference one, or the team's own behind the
-    proxy): the IAM front door of a private service, and the request log.
+    proxy): the IAM front door of a private service, the routing, and the request log.
 
-    Plain ASGI rather than BaseHTTPMiddleware, which would add latency to every request.
+    ``revisions``: the app of each live revision, by name; a request that the traffic leads to
+    another revision (or every request, without them) is answered by ``app``. Plain ASGI rather
+    than BaseHTTPMiddleware, which would add latency to every request.
     """
 
     def __init__(
@@ -41,9 +44,12 @@ class Frontend:
         deployment: Deployment,
         log: LogStore,
         traffic: Traffic,
+        *,
         public: Callable[[], bool] | None = None,
+        revisions: Mapping[str, ASGIApp] | None = None,
     ) -> None:
         self.app = app
+        self.revisions = dict(revisions or {})
         # Whether anyone may invoke the service: the Admin API's IAM policy says.
         self.public = public or (lambda: not deployment.behaviour.private)
         self.deployment = deployment
@@ -58,34 +64,48 @@ class Frontend:
             return
         status = 500
         start = time.perf_counter()
+        host, port = scope["server"]
+        revision = self.traffic.revision_for(port)
+        recorded = False
 
-        async def record_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            refusal = self._front_door(scope)
-            if refusal is None:
-                await self.app(scope, receive, record_status)
-            else:
-                await answer(record_status, *refusal)
-        finally:
+        def record() -> None:
+            nonlocal recorded
+            if recorded:
+                return
+            recorded = True
             key = f"{scope['method']} {scope['path']}"
             with self._lock:
                 self.sent[key] = self.sent.get(key, 0) + 1
             headers = dict(scope.get("headers", []))
             agent = headers.get(b"user-agent", b"").decode("latin-1")
-            host, port = scope["server"]
             self.log.request(
                 scope["method"],
                 f"http://{host}:{port}{scope['path']}",
                 status,
                 time.perf_counter() - start,
                 agent,
-                revision=self.traffic.revision_for(port),
+                revision=revision,
             )
+
+        async def record_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                # Logged before the last byte goes out: a client that has the whole answer
+                # finds its entry in the log (and its count in ``sent``).
+                record()
+            await send(message)
+
+        try:
+            refusal = self._front_door(scope)
+            if refusal is None:
+                app = self.revisions.get(revision, self.app)
+                await app(scope, receive, record_status)
+            else:
+                await answer(record_status, *refusal)
+        finally:
+            record()  # an answer cut short (the client went away, the app raised)
 
     def _front_door(self, scope: Scope) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:
         """Cloud Run's answer to a request it refuses, or None to let it through."""

@@ -6,8 +6,8 @@ revision, see knativetemplate), by replacing the whole service (``PUT``) with th
 ``resourceVersion`` it read, then polls the service until ``observedGeneration`` is its
 ``generation`` and the Ready condition is decided; ``gcloud run revisions delete`` sends
 ``DELETE`` and polls the revision until it is gone. Field names and shapes follow gcloud's own v1
-client (run_v1_messages). Each revision renders its own config (image, env), the service's
-template its latest created revision's.
+client (run_v1_messages). Each revision renders its own config (image, env, resources), the
+service's template its latest created revision's; each tag its own URL.
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ class _Render:
         if target.tag:
             row["tag"] = target.tag
             if seen is not None:
-                row["url"] = self.d.tag_url
+                row["url"] = seen.tag_urls.get(target.tag, "")
         return row
 
     def revision(self, revision: Revision, seen: Snapshot) -> dict[str, Any]:

@@ -30,7 +30,7 @@ ENV = "spec.template.spec.containers[0].env"
 
 def render_template(deployment: Deployment, config: Config) -> dict[str, Any]:
     """The RevisionTemplate: metadata (scaling annotations, the labels) and the RevisionSpec."""
-    d, r = deployment, deployment.resources
+    d, r = deployment, config.resources
     annotations = {
         "autoscaling.knative.dev/maxScale": r["max_instances"],
         "run.googleapis.com/execution-environment": "gen2",
@@ -108,7 +108,8 @@ def template_change(deployment: Deployment, seen: Snapshot, sent: Any) -> Templa
     if twice:
         raise Refused(400, "INVALID_ARGUMENT", f"{ENV}: {', '.join(twice)} is given twice.")
     labels = {str(k): str(v) for k, v in (metadata.get("labels") or {}).items()}
-    config = Config(str(containers[0]["image"]), env, labels)
+    # The resources are the template's: a change to them is refused above.
+    config = Config(str(containers[0]["image"]), env, seen.template.resources, labels)
     return TemplateChange(config, str(metadata.get("name") or ""))
 
 

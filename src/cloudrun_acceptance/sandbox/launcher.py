@@ -4,10 +4,14 @@ Threads in the test process, not child processes: nothing can be left behind whe
 interrupted, and start-up costs milliseconds. The one exception is the team's own service,
 which is its own program: it runs as a child process behind the same front end
 (``ownservice``), stopped with the sandbox.
+
+One server answers the service URL and every tag URL (a port each, bound up front); the front
+end sends each request to the live revision its port leads to (``liverevisions``).
 """
 
 from __future__ import annotations
 
+import secrets
 import socket
 import threading
 import time
@@ -27,18 +31,23 @@ from .deployment import (
     SESSION_ID,
     Deployment,
     LogStore,
+    loopback_url,
     plan_deployment,
 )
 from .faults import Behaviour, behaviour_for
 from .frontend import Frontend
 from .gcloudenv import GcloudConfig, prepare_gcloud
+from .instances import Fleet
+from .liverevisions import LiveRevision, log_startup, start_revisions
 from .loggingapi import LoggingApi, start_logging_api
 from .ownservice import OwnService, OwnServiceSpec, describe
 from .proxy import Proxy
-from .service import ENABLE_ENV, Fleet, create_app, metrics_enabled, with_instances
 from .traffic import Traffic
 
 START_TIMEOUT = 10.0
+# Ports bound for tag URLs: the candidate tag's, and a few more for the tags an update adds
+# (the gate's baseline tag, gcloud's --set-tags).
+TAG_PORTS = 4
 
 
 def bind_loopback() -> socket.socket:
@@ -62,10 +71,14 @@ class Sandbox:
     log: LogStore
     frontend: Frontend
     session_id: str = SESSION_ID
+    # Seeds the live revisions' random errors: one per start, so that repeated runs differ.
+    seed: int = 0
     admin_endpoint: str | None = None
     logging_endpoint: str | None = None
     logging_api: LoggingApi | None = None
+    # The revision under check's instances; every live revision's by name in ``live``.
     fleet: Fleet | None = None
+    live: Mapping[str, LiveRevision] = field(default_factory=dict)
     traffic: Traffic | None = None
     admin_api: AdminApi | None = None
     own: OwnService | None = None
@@ -98,8 +111,21 @@ class Sandbox:
         return dict(self.frontend.sent)
 
     def analyses(self) -> Mapping[str, int]:
-        """Analysis calls by kind: ``forced`` and ``unforced`` (a cache hit, once analysed)."""
-        return dict(self.fleet.analyses) if self.fleet else {}
+        """Analysis calls by kind, every live revision's: ``forced`` and ``unforced`` (a cache
+        hit, once analysed)."""
+        total: dict[str, int] = {}
+        for revision in self.live.values():
+            for kind, count in revision.fleet.analyses.items():
+                total[kind] = total.get(kind, 0) + count
+        return total
+
+    def tag_urls(self) -> dict[str, str]:
+        """The URL of each tag the service's traffic has now."""
+        return self.traffic.tag_urls() if self.traffic else {}
+
+    def url_of(self, revision: str) -> str | None:
+        """A URL that leads to ``revision`` now (the service URL, else a tag's), or None."""
+        return self.traffic.url_of(revision) if self.traffic else None
 
 
 def start_sandbox(
@@ -120,30 +146,36 @@ def start_sandbox(
     deployment = plan_deployment(
         behaviour, env, revision.secrets, revision.resources, analysis_seconds, service
     )
-    sock, tag_sock = bind_loopback(), bind_loopback()
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock = bind_loopback()
     # A tag URL (https://TAG---SERVICE-HASH.a.run.app on Cloud Run) is a port of its own here.
-    tag_url = f"http://127.0.0.1:{tag_sock.getsockname()[1]}"
-    deployment = replace(deployment, service_url=url, tag_url=tag_url)
-    traffic = Traffic(deployment, tag_port=tag_sock.getsockname()[1])
+    tag_socks = [bind_loopback() for _ in range(TAG_PORTS)]
+    tag_ports = tuple(int(tag.getsockname()[1]) for tag in tag_socks)
+    url = loopback_url(sock.getsockname()[1])
+    deployment = replace(deployment, service_url=url, tag_url=loopback_url(tag_ports[0]))
+    traffic = Traffic(deployment, tag_ports=tag_ports)
     log = LogStore(deployment)
+    seed = secrets.randbits(64)
     app: ASGIApp
-    fleet, service_process = None, None
+    live: dict[str, LiveRevision] = {}
+    service_process = None
     if own is None:
-        fleet = Fleet(deployment)
-        app = with_instances(create_app(deployment, fleet, log), fleet)
+        live = start_revisions(deployment, log, seed)
+        app = live[deployment.revision].app
     else:
         service_process = OwnService(own, deployment, log)
         app = Proxy(service_process)
     state = ServiceState(deployment, traffic)
-    frontend = Frontend(app, deployment, log, traffic, public=state.public)
+    apps = {name: revision.app for name, revision in live.items()}
+    frontend = Frontend(app, deployment, log, traffic, public=state.public, revisions=apps)
     sandbox = Sandbox(
         deployment,
         url,
         log,
         frontend,
         session_id=own.rules.test_session if own else SESSION_ID,
-        fleet=fleet,
+        seed=seed,
+        fleet=live[deployment.revision].fleet if live else None,
+        live=live,
         traffic=traffic,
         own=service_process,
     )
@@ -157,9 +189,9 @@ def start_sandbox(
         # Until this runs, the socket is bound but not listening: connections are refused,
         # as while a Cloud Run instance starts.
         time.sleep(behaviour.cold_start_seconds)
-        if fleet is not None:
-            _startup_lines(deployment, log, fleet)
-        server.run(sockets=[sock, tag_sock])
+        for revision in live.values():
+            log_startup(revision, log)
+        server.run(sockets=[sock, *tag_socks])
 
     thread = threading.Thread(target=serve, name="sandbox-service", daemon=True)
     thread.start()
@@ -170,8 +202,8 @@ def start_sandbox(
         server.should_exit = True
         server.force_exit = True
         thread.join(timeout=5 + behaviour.cold_start_seconds)
-        sock.close()
-        tag_sock.close()
+        for bound in (sock, *tag_socks):
+            bound.close()
 
     sandbox._stops.append(stop_service)
     _start_apis(sandbox, state)
@@ -179,7 +211,7 @@ def start_sandbox(
         service_process.wait_listening(service_process.spec.rules.start_timeout_seconds)
     if behaviour.cold_start_seconds == 0:
         _wait_started(server, thread)
-    if behaviour.server_errors_in_logs and fleet is not None:
+    if behaviour.server_errors_in_logs and live:
         _crash(sandbox, behaviour.server_errors_in_logs)
     return sandbox
 
@@ -206,22 +238,11 @@ def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
         time.sleep(0.005)
 
 
-def _startup_lines(deployment: Deployment, log: LogStore, fleet: Fleet) -> None:
-    log.output("Started server process; waiting for application startup.")
-    if not metrics_enabled(deployment):
-        log.output(f"[Metrics] Prometheus metrics disabled (set {ENABLE_ENV}=true to enable)")
-    elif deployment.behaviour.startup_lines:
-        registered = len(fleet.instances[0].metrics)
-        log.output("[Metrics] Prometheus endpoint exposed at /api/metrics")
-        log.output(f"[Metrics] {registered} metrics registered")
-    log.output("Application startup complete.")
-
-
 def _crash(sandbox: Sandbox, times: int) -> None:
-    """Real requests that the service answers with 500, as a user's would have been."""
+    """Real requests that the revision under check answers with 500, as a user's would have
+    been (at its tag URL, in the candidate flow)."""
     headers = {"User-Agent": "Mozilla/5.0 (a user of the service)"}
-    with httpx.Client(
-        base_url=sandbox.service_url, timeout=START_TIMEOUT, headers=headers
-    ) as client:
+    url = sandbox.url_of(sandbox.deployment.revision) or sandbox.service_url
+    with httpx.Client(base_url=url, timeout=START_TIMEOUT, headers=headers) as client:
         for _ in range(times):
             client.post("/api/memory/analyze", json={"session_id": CRASH_SESSION_ID, "force": True})

@@ -1,8 +1,9 @@
 """The sandbox service's revisions as plain values; adminv2 and knative render them.
 
-Each revision is made from a ``Config`` (its image and its container's env, in order, and the
-labels of the template it came from), so a revision keeps its own env after the service's
-template changes. An update whose template differs from the latest revision's is a
+Each revision is made from a ``Config`` (its image, its container's env in order, its resources,
+and the labels of the template it came from), so a revision keeps its own env after the
+service's template changes; in the candidate flow the stable revision has the config it runs
+with, not the deploy's. An update whose template differs from the latest revision's is a
 ``TemplateChange``: a new revision, named after the service's history (``SERVICE-00005-xyz``).
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from .deployment import Deployment
+from .deployment import Deployment, Runtime
 
 # What Cloud Run says of a revision whose container never listened, and the reason it gives
 # (RevisionReason HEALTH_CHECK_CONTAINER_ERROR in v2, HealthCheckContainerError in v1).
@@ -45,10 +46,12 @@ class Variable:
 @dataclass(frozen=True)
 class Config:
     """What a revision is made from, as far as the sandbox lets it change: the image (by tag,
-    or pinned by digest), the container's env in order, and the template's labels."""
+    or pinned by digest), the container's env in order, its resources (the contract's keys:
+    cpu, memory, timeout_seconds, max_instances, min_instances), and the template's labels."""
 
     image: str
     env: tuple[Variable, ...]
+    resources: Mapping[str, str]
     labels: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -88,18 +91,20 @@ class Revision:
         return f"{image.rsplit(':', 1)[0]}@sha256:{digest}"
 
 
-def deployed_config(deployment: Deployment) -> Config:
-    """What the deploy made every revision of the history from: env.yaml's values, then the
-    contract's secrets."""
-    d = deployment
-    plain = tuple(Variable(key, value) for key, value in d.env.items())
-    refs = tuple(Variable(ref.env, secret=ref.secret, version=ref.version) for ref in d.secrets)
-    return Config(d.image, plain + refs)
+def runtime_config(image: str, runtime: Runtime) -> Config:
+    """The config of a revision that runs with ``runtime``: its env's values, then its
+    secrets, and its resources."""
+    plain = tuple(Variable(key, value) for key, value in runtime.env.items())
+    refs = tuple(
+        Variable(ref.env, secret=ref.secret, version=ref.version) for ref in runtime.secrets
+    )
+    return Config(image, plain + refs, dict(runtime.resources))
 
 
 def revisions(deployment: Deployment) -> dict[str, Revision]:
     """Every revision, oldest first: a good one, a failed deploy, the one under check, and with
-    the not_ready fault a newer failed one."""
+    the not_ready fault a newer failed one; each with the config it runs (the deploy's, but the
+    candidate flow's stable revision's own)."""
     d = deployment
     created = d.created_at
     previous, older_failed, checked, failed = d.history
@@ -110,9 +115,8 @@ def revisions(deployment: Deployment) -> dict[str, Revision]:
     ]
     if d.behaviour.latest_not_ready:
         history.append((failed, created + timedelta(seconds=1), False))
-    config = deployed_config(d)
     return {
-        name: Revision(name, when, ready, index, config)
+        name: Revision(name, when, ready, index, runtime_config(d.image, d.runtime_of(name)))
         for index, (name, when, ready) in enumerate(history, start=1)
     }
 

@@ -1,9 +1,10 @@
 """The reference service: a FastAPI app that behaves like the motivating Cloud Run service.
 
 Health, metrics (switched on by its own CONCEPT_RECALL_METRICS_ENABLED, only the string "true" in
-any case), and an analysis with a configurable duration and an in-memory cache. Each instance has
-its own prometheus_client registry, as each Cloud Run instance has its own process; the cache and
-the sessions are shared, as an external store would be.
+any case), and an analysis with a configurable duration and an in-memory cache. One app is one
+revision (``Running``: its name, behaviour and env). Each instance has its own prometheus_client
+registry, as each Cloud Run instance has its own process; the cache (a ``Store``) and the
+sessions are shared by the instances and by the revisions, as an external store would be.
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import threading
+import random
 import time
-from collections import Counter as Tally
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,18 +27,14 @@ from fastapi.responses import (
     Response,
     StreamingResponse,
 )
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-    generate_latest,
-)
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from .asgi import ASGIApp, Receive, Scope, Send
-from .deployment import CRASH_SESSION_ID, SESSION_ID, Deployment, LogStore
+from .behaviour import Behaviour
+from .deployment import CRASH_SESSION_ID, SESSION_ID, LogStore
+from .instances import Fleet, Instance
+from .servicetimes import service_times
 
 ENABLE_ENV = "CONCEPT_RECALL_METRICS_ENABLED"
 DISABLED_BODY = f"# Metrics disabled. Set {ENABLE_ENV}=true to enable.\n"
@@ -62,98 +58,27 @@ _HTML = (
     "<!doctype html><html><head><title>Emergence</title></head>"
     "<body><div id=root></div></body></html>"
 )
+INTERNAL_ERROR = {"detail": "Internal Server Error"}
 
-Metric = Counter | Gauge | Histogram
 
+@dataclass(frozen=True)
+class Running:
+    """A revision as its app runs it: its name, behaviour and env, how long an analysis takes,
+    and the seed of its errors (``Behaviour.error_rate``)."""
 
-class Instance:
-    """One instance: its own registry, the 13 metrics of the app, and its start time."""
-
-    # name, kind, help, label names
-    METRICS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-        (
-            "memory_analysis_duration_seconds",
-            "histogram",
-            "Time spent analysing a session",
-            ("provider",),
-        ),
-        ("memory_analysis_success_total", "counter", "Successful analyses", ("provider",)),
-        ("memory_analysis_failures_total", "counter", "Failed analyses", ("provider", "reason")),
-        ("memory_analysis_cache_hits_total", "counter", "Analyses answered from the cache", ()),
-        ("memory_analysis_cache_misses_total", "counter", "Analyses not in the cache", ()),
-        ("memory_analysis_messages_processed_total", "counter", "Messages analysed", ()),
-        ("memory_analysis_concepts_extracted_total", "counter", "Concepts extracted", ()),
-        ("memory_analysis_entities_extracted_total", "counter", "Entities extracted", ()),
-        ("memory_analysis_cache_size", "gauge", "Sessions in the analysis cache", ()),
-        ("memory_analysis_in_progress", "gauge", "Analyses running now", ()),
-        ("concept_recall_queries_total", "counter", "Concept recall queries", ("outcome",)),
-        ("concept_recall_query_duration_seconds", "histogram", "Concept recall query time", ()),
-        ("concept_recall_concepts_stored", "gauge", "Concepts in the store", ()),
-    )
-
-    def __init__(self, deployment: Deployment, started_at: float) -> None:
-        behaviour = deployment.behaviour
-        self.registry = CollectorRegistry()
-        self.metrics: dict[str, Metric] = {}
-        self.stuck = behaviour.stuck_counters
-        for name, kind, text, labels in self.METRICS:
-            if name == behaviour.missing_metric:
-                continue
-            registered_as = "gauge" if name == behaviour.counter_as_gauge else kind
-            cls = {"counter": Counter, "gauge": Gauge, "histogram": Histogram}[registered_as]
-            self.metrics[name] = cls(name, text, labels, registry=self.registry)
-        start = Gauge(
-            "process_start_time_seconds",
-            "Start time of the process since unix epoch in seconds.",
-            registry=self.registry,
-        )
-        start.set(started_at)
-
-    def count(self, name: str, amount: float = 1.0, **labels: str) -> None:
-        """Increase a counter (or what the fault registered in its place)."""
-        metric = self.metrics.get(name)
-        if metric is None or self.stuck:
-            return
-        target = metric.labels(**labels) if labels else metric
-        target.inc(amount)  # type: ignore[union-attr]
-
-    def observe(self, name: str, value: float, **labels: str) -> None:
-        """Observe a histogram."""
-        metric = self.metrics.get(name)
-        if isinstance(metric, Histogram):
-            (metric.labels(**labels) if labels else metric).observe(value)
-
-    def gauge(self, name: str, value: float) -> None:
-        """Set a gauge."""
-        metric = self.metrics.get(name)
-        if isinstance(metric, Gauge):
-            metric.set(value)
+    revision: str
+    behaviour: Behaviour
+    env: Mapping[str, str]
+    analysis_seconds: float
+    seed: int = 0
 
 
 @dataclass
-class Fleet:
-    """The instances behind the service URL, and how a request picks one."""
+class Store:
+    """What the service keeps outside its instances (the analyses' cache, by session), shared
+    by every instance of every revision, as an external store would be."""
 
-    deployment: Deployment
-    instances: list[Instance] = field(default_factory=list)
-    analyses: Tally[str] = field(default_factory=Tally)
-    _turn: itertools.count[int] = field(default_factory=itertools.count)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def __post_init__(self) -> None:
-        now = time.time()
-        self.instances = [
-            Instance(self.deployment, now - 5 + i)
-            for i in range(self.deployment.behaviour.instances)
-        ]
-
-    def pick(self) -> Instance:
-        """Round-robin over the instances; with churn, a new instance every time."""
-        with self._lock:
-            turn = next(self._turn)
-            if self.deployment.behaviour.instance_churn:
-                return Instance(self.deployment, time.time() + turn)
-            return self.instances[turn % len(self.instances)]
+    cache: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class AnalyzeRequest(BaseModel):
@@ -163,27 +88,29 @@ class AnalyzeRequest(BaseModel):
     force: bool = False
 
 
-def with_instances(app: ASGIApp, fleet: Fleet) -> ASGIApp:
-    """The app, with each request handed to an instance of the fleet (``request.state``)."""
+def overloaded(app: ASGIApp, seconds: float) -> ASGIApp:
+    """The app, answering each request ``seconds`` late, as an overloaded service does."""
 
-    async def pick(scope: Scope, receive: Receive, send: Send) -> None:
+    async def wait(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            scope.setdefault("state", {})["instance"] = fleet.pick()
+            await asyncio.sleep(seconds)
         await app(scope, receive, send)
 
-    return pick
+    return wait
 
 
-def metrics_enabled(deployment: Deployment) -> bool:
+def metrics_enabled(env: Mapping[str, str]) -> bool:
     """The app's rule: only the string "true" (any case) enables metrics."""
-    return deployment.env.get(ENABLE_ENV, "").strip().lower() == "true"
+    return env.get(ENABLE_ENV, "").strip().lower() == "true"
 
 
-def create_app(deployment: Deployment, fleet: Fleet, log: LogStore) -> FastAPI:
-    """The reference service's routes, honouring the deployment's behaviour."""
-    behaviour = deployment.behaviour
+def create_app(running: Running, fleet: Fleet, log: LogStore, store: Store) -> FastAPI:
+    """The reference service's routes, as the revision ``running`` answers them."""
+    behaviour = running.behaviour
+    times = service_times(behaviour, running.analysis_seconds)
+    fails = _Errors(behaviour.error_rate, running.seed, evenly=behaviour.errors_evenly)
     app = FastAPI(title="reference service", docs_url=None, redoc_url=None, openapi_url=None)
-    cache: dict[str, dict[str, Any]] = {}
+    cache = store.cache
 
     def instance(request: Request) -> Instance:
         picked: Instance = request.state.instance
@@ -191,14 +118,18 @@ def create_app(deployment: Deployment, fleet: Fleet, log: LogStore) -> FastAPI:
 
     @app.get("/api/health", response_model=None)
     async def health() -> Response | dict[str, Any]:
+        if times.health:
+            await asyncio.sleep(times.health)
+        if fails():
+            return JSONResponse(INTERNAL_ERROR, status_code=500)
         if behaviour.health == "503":
             return JSONResponse({"status": "unavailable", "reason": "warming up"}, status_code=503)
         if behaviour.health == "redirect":
             return RedirectResponse("/login", status_code=302)
         return {
             "status": "healthy",
-            "revision": deployment.revision,
-            "metrics": metrics_enabled(deployment),
+            "revision": running.revision,
+            "metrics": metrics_enabled(running.env),
         }
 
     @app.get("/login")
@@ -217,7 +148,7 @@ def create_app(deployment: Deployment, fleet: Fleet, log: LogStore) -> FastAPI:
             return StreamingResponse(_trickle(), media_type=CONTENT_TYPE_LATEST)
         if behaviour.metrics == "huge":
             return StreamingResponse(_huge(), media_type=CONTENT_TYPE_LATEST)
-        if not metrics_enabled(deployment):
+        if not metrics_enabled(running.env):
             return PlainTextResponse(DISABLED_BODY)
         return Response(generate_latest(instance(request).registry), media_type=CONTENT_TYPE_LATEST)
 
@@ -234,7 +165,9 @@ def create_app(deployment: Deployment, fleet: Fleet, log: LogStore) -> FastAPI:
         if cached is not None and not body.force:
             if behaviour.cache == "absent":
                 return JSONResponse({"status": "skipped", "reason": "already_analyzed"})
-            await asyncio.sleep(behaviour.cache_delay_seconds)
+            await asyncio.sleep(times.cache_hit)
+            if fails():
+                return JSONResponse(INTERNAL_ERROR, status_code=500)
             served_by.count("memory_analysis_cache_hits_total")
             return JSONResponse({**cached, "cached": True})
         served_by.count("memory_analysis_cache_misses_total")
@@ -243,26 +176,50 @@ def create_app(deployment: Deployment, fleet: Fleet, log: LogStore) -> FastAPI:
                 "memory_analysis_failures_total", provider=PROVIDER, reason="provider_error"
             )
             failure = f"Analysis failed for session {body.session_id!r}: provider error"
-            log.output(json.dumps({"severity": "ERROR", "message": failure}))
+            line = json.dumps({"severity": "ERROR", "message": failure})
+            log.output(line, revision=running.revision)
             status = 500 if behaviour.analysis_status == 200 else behaviour.analysis_status
-            return JSONResponse({"detail": "Internal Server Error"}, status_code=status)
+            return JSONResponse(INTERNAL_ERROR, status_code=status)
         served_by.gauge("memory_analysis_in_progress", 1)
         started = time.perf_counter()
-        await asyncio.sleep(deployment.analysis_seconds)
+        await asyncio.sleep(times.analysis)
         served_by.gauge("memory_analysis_in_progress", 0)
         result = _analyse(body.session_id, messages)
         cache[body.session_id] = result
-        served_by.observe(
-            "memory_analysis_duration_seconds", time.perf_counter() - started, provider=PROVIDER
-        )
-        served_by.count("memory_analysis_success_total", provider=PROVIDER)
-        served_by.count("memory_analysis_messages_processed_total", len(messages))
-        served_by.count("memory_analysis_concepts_extracted_total", len(result["concepts"]))
-        served_by.count("memory_analysis_entities_extracted_total", len(result["entities"]))
+        _count_analysis(served_by, time.perf_counter() - started, len(messages), result)
         served_by.gauge("memory_analysis_cache_size", len(cache))
         return JSONResponse({**result, "cached": False})
 
     return app
+
+
+class _Errors:
+    """A revision's 500s: each answer is one with probability ``rate``, drawn from a generator
+    seeded per sandbox start (the launcher's), so that repeated runs differ; or, ``evenly``,
+    every (1 / rate)th answer."""
+
+    def __init__(self, rate: float, seed: int, *, evenly: bool = False) -> None:
+        self.rate = rate
+        self.draw = random.Random(seed)
+        self.every = round(1 / rate) if rate and evenly else 0
+        self.answers = itertools.count(1)
+
+    def __call__(self) -> bool:
+        """Whether this answer is one of them."""
+        if self.every:
+            return next(self.answers) % self.every == 0
+        return bool(self.rate) and self.draw.random() < self.rate
+
+
+def _count_analysis(
+    served_by: Instance, seconds: float, messages: int, result: Mapping[str, Any]
+) -> None:
+    """The metrics of an analysis that succeeded."""
+    served_by.observe("memory_analysis_duration_seconds", seconds, provider=PROVIDER)
+    served_by.count("memory_analysis_success_total", provider=PROVIDER)
+    served_by.count("memory_analysis_messages_processed_total", messages)
+    served_by.count("memory_analysis_concepts_extracted_total", len(result["concepts"]))
+    served_by.count("memory_analysis_entities_extracted_total", len(result["entities"]))
 
 
 def _analyse(session_id: str, messages: list[str]) -> dict[str, Any]:

@@ -1,18 +1,23 @@
 """The sandbox service's traffic: who serves its URL and its tag URLs, changed by an update.
 
 One mutable table shared by the local Admin API (which describes it in v2 and in v1, and which
-either protocol's update replaces) and the front of the service (which logs each request under
-the revision that served it). Targets are plain values, in neither protocol's shape.
+either protocol's update replaces) and the front of the service (which sends each request to the
+revision its port leads to, and logs it under that revision). Targets are plain values, in
+neither protocol's shape.
+
+A tag URL (``https://TAG---SERVICE-HASH.a.run.app`` on Cloud Run) is a port of its own here: the
+launcher binds a few before the server starts, and the table gives one to each tag name as it
+first appears, for good (as a tag's URL on Cloud Run depends on its name alone).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .deployment import CANDIDATE_TAG, Deployment
+from .deployment import CANDIDATE_TAG, Deployment, loopback_url
 
 
 @dataclass(frozen=True)
@@ -32,29 +37,71 @@ class Target:
 
 @dataclass
 class Traffic:
-    """The service's traffic targets (as set) and where each URL leads."""
+    """The service's traffic targets (as set) and where each URL leads.
+
+    ``tag_ports``: the ports bound for tag URLs, handed out to tags as they appear; without
+    any (a table no server answers), every tag has the deployment's ``tag_url``.
+    """
 
     deployment: Deployment
     targets: list[Target] = field(default_factory=list)
-    tag_port: int | None = None
+    tag_ports: tuple[int, ...] = ()
     # The revision a latest target leads to; a delete of it moves this to an older one.
     latest_ready: str = ""
+    _ports: dict[str, int] = field(default_factory=dict)  # tag -> its port, once given
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         if not self.targets:
             self.targets = initial_targets(self.deployment)
         self.latest_ready = self.latest_ready or self.deployment.revision
+        self._place(t.tag for t in self.targets if t.tag)
+
+    @property
+    def tag_capacity(self) -> int:
+        """How many tags can have a URL of their own."""
+        return len(self.tag_ports)
 
     def set(self, targets: Sequence[Target]) -> None:
-        """What an update asked for."""
+        """What an update asked for (its new tags get their URLs)."""
         with self._lock:
             self.targets = list(targets)
+            self._place(t.tag for t in self.targets if t.tag)
 
     def current(self) -> list[Target]:
         """A copy of the targets as set."""
         with self._lock:
             return list(self.targets)
+
+    def _place(self, tags: Iterable[str]) -> None:
+        free = [port for port in self.tag_ports if port not in self._ports.values()]
+        for tag in tags:
+            if tag not in self._ports and free:
+                self._ports[tag] = free.pop(0)
+
+    def without_url(self, tags: Iterable[str]) -> list[str]:
+        """The ``tags`` that would get no URL of their own: new ones beyond the free ports."""
+        if not self.tag_ports:
+            return []
+        with self._lock:
+            free = len(self.tag_ports) - len(self._ports)
+            new = [tag for tag in dict.fromkeys(tags) if tag not in self._ports]
+        return new[free:]
+
+    def tags_with_url(self) -> list[str]:
+        """Every tag that was given a URL, in the order they were."""
+        with self._lock:
+            return list(self._ports)
+
+    def tag_url(self, tag: str) -> str:
+        """The URL of ``tag``: its own port's, else the deployment's tag URL."""
+        with self._lock:
+            port = self._ports.get(tag)
+        return loopback_url(port) if port is not None else self.deployment.tag_url
+
+    def tag_urls(self) -> dict[str, str]:
+        """The URL of every tag the traffic has now."""
+        return {t.tag: self.tag_url(t.tag) for t in self.current() if t.tag}
 
     def statuses(self) -> list[dict[str, Any]]:
         """The traffic as served: each target with its revision named (the latest ready one for
@@ -67,7 +114,7 @@ class Traffic:
                 "latest": target.latest,
             }
             if target.tag:
-                status.update(tag=target.tag, uri=self.deployment.tag_url)
+                status.update(tag=target.tag, uri=self.tag_url(target.tag))
             statuses.append(status)
         return statuses
 
@@ -75,18 +122,36 @@ class Traffic:
         """The revisions that can receive traffic: a share of the service URL's, or a tag."""
         return frozenset(s["revision"] for s in self.statuses() if s["percent"] or s.get("tag"))
 
-    def revision_for(self, port: int) -> str:
-        """The revision that answers a request on ``port``: a tag URL's own revision, else the
-        one with the largest share of the service URL's traffic."""
-        statuses = self.statuses()
-        if port == self.tag_port:
-            tagged = [s["revision"] for s in statuses if s.get("tag")]
-            if tagged:
-                return str(tagged[0])
+    def service_revision(self) -> str:
+        """The revision the service URL leads to: the one with the largest share (the older one,
+        with served_by_other)."""
         if self.deployment.behaviour.served_by_other:
             return self.deployment.previous_revision
-        serving = max(statuses, key=lambda status: int(status["percent"]))
-        return str(serving["revision"])
+        shares: dict[str, int] = {}
+        for status in self.statuses():
+            revision = str(status["revision"])
+            shares[revision] = shares.get(revision, 0) + int(status["percent"])
+        return max(shares, key=lambda revision: shares[revision])
+
+    def revision_for(self, port: int) -> str:
+        """The revision that answers a request on ``port``: a tag URL's own revision, else (the
+        service URL, or a tag URL whose tag is gone) the service URL's."""
+        with self._lock:
+            tags = [tag for tag, given in self._ports.items() if given == port]
+        for status in self.statuses():
+            if tags and status.get("tag") == tags[0]:
+                return str(status["revision"])
+        return self.service_revision()
+
+    def url_of(self, revision: str) -> str | None:
+        """A URL that leads to ``revision`` now: the service URL, else one of its tags'; None
+        when none does."""
+        if self.service_revision() == revision:
+            return self.deployment.service_url
+        for status in self.statuses():
+            if status.get("tag") and status["revision"] == revision:
+                return str(status["uri"])
+        return None
 
 
 def initial_targets(deployment: Deployment) -> list[Target]:

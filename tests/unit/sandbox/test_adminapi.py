@@ -504,3 +504,44 @@ def test_an_iam_binding_set_in_one_version_is_read_in_the_other_and_opens_the_fr
 def test_a_method_a_path_does_not_answer_is_not_found(method, path):
     status, answer = call(api(), method, path, {})
     assert (status, answer["error"]["message"]) == (404, f"Method not found: {method} {path}")
+
+
+def test_each_revision_is_described_as_it_runs_in_both_protocols():
+    env = {"CONCEPT_RECALL_METRICS_ENABLED": "true", "GOOGLE_ALLOWED_EMAILS": "op@example.com"}
+    deployment = plan_deployment(behaviour_for(["candidate_config_changed"]), env, (), {}, 0.0)
+    admin = AdminApi(ServiceState(deployment, Traffic(deployment)))
+    v2 = {
+        name: run_v2.Revision.from_json(
+            json.dumps(get(admin, f"{V2}/revisions/{name}")), ignore_unknown_fields=False
+        )
+        for name in (OLD, NEW)
+    }
+    for revision in v2.values():
+        assert revision.service_account == f"{PROJECT_NUMBER}-compute@developer.gserviceaccount.com"
+        assert revision.max_instance_request_concurrency == 80
+    (old,), (new,) = v2[OLD].containers, v2[NEW].containers
+    assert {e.name: e.value for e in new.env} == env
+    assert {e.name: e.value for e in old.env} == {
+        **env,
+        "GOOGLE_ALLOWED_EMAILS": "former@example.com",
+    }
+    assert (old.resources.limits["memory"], new.resources.limits["memory"]) == ("2Gi", "4Gi")
+    assert old.image == new.image
+    v1 = {name: get(admin, f"{V1}/revisions/{name}")["spec"] for name in (OLD, NEW)}
+    for spec in v1.values():
+        assert (
+            spec["serviceAccountName"] == f"{PROJECT_NUMBER}-compute@developer.gserviceaccount.com"
+        )
+        assert spec["containerConcurrency"] == 80
+    limits = [v1[name]["containers"][0]["resources"]["limits"]["memory"] for name in (OLD, NEW)]
+    assert limits == ["2Gi", "4Gi"]
+    # The service's template is its latest created revision's: the candidate's.
+    template = get(admin, V2)["template"]["containers"][0]
+    assert template["resources"]["limits"]["memory"] == "4Gi"
+    assert {e["name"]: e["value"] for e in template["env"]} == env
+
+
+def test_outside_the_candidate_flow_every_revision_runs_the_deploys_config():
+    admin = api("env_drift")
+    envs = [v2_env(r) for r in get(admin, f"{V2}/revisions")["revisions"]]
+    assert envs == [envs[0]] * 3

@@ -38,3 +38,32 @@ def test_the_log_store_writes_request_entries_as_cloud_run_does():
         "run.googleapis.com%2Fstderr"
     )
     assert "severity" not in line  # a plain line has no severity, as on Cloud Run
+
+
+def test_the_candidate_flow_plans_the_stable_revisions_own_runtime():
+    env = {"CONCEPT_RECALL_METRICS_ENABLED": "true", "GOOGLE_ALLOWED_EMAILS": "op@example.com"}
+    changed = plan_deployment(
+        behaviour_for(["candidate_config_changed", "secret_version"]), env, SECRETS, {}, 1.0
+    )
+    previous, _, checked, _ = changed.history
+    assert changed.live_revisions == (previous, checked)
+    stable = changed.runtime_of(previous)
+    assert stable.env == {**env, "GOOGLE_ALLOWED_EMAILS": "former@example.com"}
+    assert stable.resources == {**DEFAULT_RESOURCES, "memory": "2Gi"}
+    assert stable.secrets == SECRETS  # pinned: secret_version is the candidate's fault
+    assert changed.runtime_of(checked) == changed.runtime
+    assert changed.runtime.env == env and changed.runtime.resources == DEFAULT_RESOURCES
+    direct = plan_deployment(behaviour_for(["env_drift"]), env, SECRETS, {}, 1.0)
+    assert direct.stable is None and direct.live_revisions == (direct.revision,)
+    assert direct.runtime_of(direct.previous_revision) == direct.runtime
+
+
+def test_a_line_is_logged_under_the_revision_given():
+    deployment = plan_deployment(behaviour_for(["tagged_candidate"]), {}, (), {}, 1.0)
+    log = LogStore(deployment)
+    log.output("old", revision=deployment.previous_revision)
+    log.output("new")
+    assert [e["resource"]["labels"]["revision_name"] for e in log.snapshot()] == [
+        deployment.previous_revision,
+        deployment.revision,
+    ]

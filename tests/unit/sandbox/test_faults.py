@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.sandbox import FAULTS, Behaviour, behaviour_for
+from cloudrun_acceptance.sandbox.faults import STABLE_ENV_CHANGES, stable_behaviour
 from cloudrun_acceptance.sandbox.service import SLOW_METRICS_SECONDS
 from tests.paths import SHIPPED_CONTRACT
 
@@ -24,3 +25,29 @@ def test_slow_metrics_outlast_the_shipped_contracts_request_timeout():
     shipped = load_contract(SHIPPED_CONTRACT)
     # Else the profile would be a slow deployment that passes, not a broken one.
     assert shipped.http_timeout < SLOW_METRICS_SECONDS
+
+
+COMPARISON = (
+    "candidate_slower",
+    "candidate_errors",
+    "candidate_metric_lost",
+    "candidate_config_changed",
+    "compare_few_samples",
+)
+
+
+def test_the_comparison_profiles_are_the_candidate_flow_of_the_reference_service():
+    for name in COMPARISON:
+        assert behaviour_for([name]).flow == "candidate", name
+        assert behaviour_for([name]).tag == "on_new", name
+        assert FAULTS[name].scope == "reference", name
+
+
+def test_the_stable_revision_is_a_good_one_with_only_its_own_changes_and_the_shared_load():
+    candidate = behaviour_for(["candidate_slower", "candidate_errors", "env_drift", "private"])
+    assert stable_behaviour(candidate) == Behaviour(flow="candidate")
+    changed = behaviour_for(["candidate_config_changed"])
+    assert stable_behaviour(changed).env_changes == STABLE_ENV_CHANGES
+    assert changed.env_changes == {}  # the candidate runs env.yaml's
+    assert "CONCEPT_RECALL_METRICS_ENABLED" not in STABLE_ENV_CHANGES
+    assert stable_behaviour(behaviour_for(["compare_few_samples"])).overload_seconds == 0.5

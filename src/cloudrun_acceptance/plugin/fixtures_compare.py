@@ -1,0 +1,193 @@
+"""The fixtures of the candidate-against-stable comparison (the contract's ``compare:``).
+
+Only in the candidate flow (--tag) and only with the section: without it nothing extra is sent.
+The paired load uses clients of its own, with a user agent of their own, so the checks of the
+gate's own requests (which revision answered them) never count the load's.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from ..checks.baseline import find_baseline
+from ..model.compare import BaselineChoice, Endpoint, PairedLoad
+from ..model.contract import CompareRules, Contract, MetricsRules
+from ..model.errors import AdminApiError
+from ..model.exposition import Snapshot
+from ..model.service import RevisionFacts, ServiceFacts
+from ..model.target import Target
+from ..probe.client import ServiceClient
+from ..probe.pairedload import Kind, run_paired_load
+from ..probe.scrape import scrape
+from .state import GateState
+
+COMPARE_AGENT = "cloudrun-acceptance-compare"
+STATS = "cloudrun_acceptance.checks.stats"
+NOT_ASKED = "the comparison was not asked for: the contract has no compare: section"
+NOT_CANDIDATE = (
+    "compares a tagged candidate with the stable revision: check the candidate through its tag "
+    "(--tag NAME, the candidate flow)"
+)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The baseline as found, and what the gate did to reach it (a tag added, or nothing)."""
+
+    choice: BaselineChoice
+    added: str = ""  # "the tag 'baseline' was added (operation ...)"; "" when nothing changed
+    error: str = ""  # the tag could not be added: why
+
+
+@pytest.fixture(scope="session")
+def compare_rules(contract: Contract, target: Target) -> CompareRules:
+    """The contract's compare section; the comparison is skipped without one, or outside the
+    candidate flow."""
+    if contract.compare is None:
+        pytest.skip(NOT_ASKED)
+    if not target.tag:
+        pytest.skip(NOT_CANDIDATE)
+    return contract.compare
+
+
+@pytest.fixture(scope="session")
+def baseline(
+    compare_rules: CompareRules, deployment: ServiceFacts, target: Target, gate_state: GateState
+) -> Baseline:
+    """The stable revision and how it is reached; with --baseline-tag NAME and a baseline
+    without that tag, the gate adds it (tags only, no traffic share changes)."""
+    settings = gate_state.settings
+    choice = find_baseline(
+        deployment, gate_state.contract.revision.traffic_percent, settings.baseline_tag
+    )
+    if not choice.add_tag:
+        return Baseline(choice)
+    from ..google.update import add_tag
+
+    try:
+        added = add_tag(
+            deployment,
+            endpoint=target.cloudrun_endpoint,
+            tag=choice.add_tag,
+            revision=choice.revision,
+            timeout=settings.ready_timeout,
+        )
+    except AdminApiError as err:
+        return Baseline(choice, error=f"{err.summary}; {err.advice}")
+    url = next((row.uri for row in added.traffic if row.tag == choice.add_tag), "")
+    endpoint = Endpoint(choice.revision, url, f"tag {choice.add_tag!r}, added by the gate")
+    return Baseline(
+        BaselineChoice(
+            choice.revision,
+            endpoint if url else None,
+            problem=""
+            if url
+            else (f"the tag {choice.add_tag!r} was added, but the Admin API reports no URL for it"),
+        ),
+        added=f"the gate added the tag {choice.add_tag!r} to {choice.revision} (operation "
+        f"{added.operation}; no traffic share changed)",
+    )
+
+
+@pytest.fixture(scope="session")
+def baseline_endpoint(baseline: Baseline) -> Endpoint:
+    """Where the baseline answers; "not checked" when it cannot be reached (see
+    test_baseline_is_reachable)."""
+    endpoint = baseline.choice.endpoint
+    if endpoint is None:
+        pytest.fail(
+            "not checked: the stable revision cannot be reached; see test_baseline_is_reachable",
+            pytrace=False,
+        )
+    return endpoint
+
+
+def _client(url: str, contract: Contract, gate_state: GateState) -> ServiceClient:
+    return ServiceClient(
+        url,
+        user_agent=COMPARE_AGENT,
+        timeout=contract.http_timeout,
+        max_body_bytes=contract.max_body_bytes,
+        authorization=gate_state.authorization,
+    )
+
+
+@pytest.fixture(scope="session")
+def paired_load(
+    compare_rules: CompareRules,
+    baseline_endpoint: Endpoint,
+    target: Target,
+    contract: Contract,
+    gate_state: GateState,
+) -> PairedLoad:
+    """The contract's request mix sent to both revisions on one schedule (probe/pairedload.py)."""
+    rules = compare_rules
+    weights = sum(kind.weight for kind in rules.requests)
+    kinds, left_out = [], []
+    for kind in rules.requests:
+        if kind.mutating and target.test_session is None:
+            left_out.append(
+                (kind.name, "mutating: give a test session to send it (--test-session)")
+            )
+            continue
+        request = kind.request.filled(target.test_session or "")
+        kinds.append(Kind(kind.name, request, max(1, round(rules.count * kind.weight / weights))))
+    assert target.url is not None
+    assert target.revision is not None
+    candidate = Endpoint(target.revision, target.url, target.url_origin)
+    # scipy's import (about a second) overlaps the load, which waits on sockets.
+    threading.Thread(target=importlib.import_module, args=(STATS,), daemon=True).start()
+    return run_paired_load(
+        baseline_endpoint,
+        candidate,
+        kinds,
+        rules.concurrency,
+        rules.deadline_seconds,
+        lambda url: _client(url, contract, gate_state),
+        tuple(left_out),
+    )
+
+
+@pytest.fixture(scope="session")
+def compared_expositions(
+    paired_load: PairedLoad,
+    metrics_rules: MetricsRules,
+    contract: Contract,
+    gate_state: GateState,
+) -> Iterator[tuple[Snapshot | str, Snapshot | str]]:
+    """Both revisions' expositions, scraped after the paired load (both have served the same
+    mix): a Snapshot each, or why there is none."""
+    found: list[Snapshot | str] = []
+    clients = []
+    for endpoint in (paired_load.baseline, paired_load.candidate):
+        client = _client(endpoint.url, contract, gate_state)
+        clients.append(client)
+        got = scrape(client, metrics_rules)
+        if got.snapshot is None or got.problem is not None:
+            found.append(f"{got.exchange.url} gave no usable exposition ({got.detail})")
+        else:
+            found.append(got.snapshot)
+    yield found[0], found[1]
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def baseline_revision(
+    baseline_endpoint: Endpoint, deployment: ServiceFacts, target: Target
+) -> RevisionFacts:
+    """The stable revision as the Admin API describes it (for the configuration diff)."""
+    from ..google.admin import describe_service
+
+    try:
+        facts = describe_service(
+            deployment.ref, endpoint=target.cloudrun_endpoint, revision=baseline_endpoint.revision
+        )
+    except AdminApiError as err:
+        pytest.fail(f"not checked: {err.summary}", pytrace=False)
+    return facts.revision

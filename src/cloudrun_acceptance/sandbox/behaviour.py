@@ -1,0 +1,70 @@
+"""Every knob of the sandbox deployment, in one value that the fault profiles change.
+
+The defaults describe a good revision. In the candidate flow the stable revision runs a
+behaviour of its own (``stable_behaviour``): a good revision's, with what the profiles changed
+in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True, kw_only=True)
+class Behaviour:
+    """Every knob of the sandbox deployment; the defaults describe a good revision."""
+
+    # The reference service.
+    metrics: Literal["on", "html", "404", "slow", "trickle", "huge"] = "on"
+    missing_metric: str | None = None
+    counter_as_gauge: str | None = None
+    stuck_counters: bool = False
+    cache: Literal["on", "absent"] = "on"
+    cache_delay_seconds: float = 0.0
+    analysis_status: int = 200
+    health: Literal["ok", "503", "redirect"] = "ok"
+    cold_start_seconds: float = 0.0
+    instances: int = 1
+    instance_churn: bool = False
+    private: bool = False
+    # How the revision answers, beside the candidate flow's stable revision.
+    slowdown: float = 1.0  # every service time (servicetimes), times this
+    error_rate: float = 0.0  # the share of health and cache-hit answers that are 500
+    # False: each answer errs at random, with that probability; True: evenly, every
+    # (1 / error_rate)th answer, so a few early ones never do (a test can tell them apart).
+    errors_evenly: bool = False
+    overload_seconds: float = 0.0  # every request of either revision waits this long first
+    # The deployment, as the service sees its env and the Admin API describes it.
+    env_changes: Mapping[str, str | None] = field(default_factory=dict)
+    secret_version: str | None = None
+    traffic_split: bool = False
+    # "candidate": deployed with --no-traffic --tag candidate, the previous revision serving.
+    flow: Literal["direct", "candidate"] = "direct"
+    tag: Literal["on_new", "missing", "on_previous"] = "on_new"
+    # The candidate flow's stable revision, where it differs from a good one.
+    stable_env_changes: Mapping[str, str | None] = field(default_factory=dict)
+    stable_resources: Mapping[str, str] = field(default_factory=dict)
+    reconcile_seconds: float = 0.0
+    served_by_other: bool = False
+    update_status: int = 200
+    latest_not_ready: bool = False
+    admin_api_status: int = 200
+    # The logs, and the Logging API.
+    startup_lines: bool = True
+    server_errors_in_logs: int = 0
+    logs_lag_seconds: float = 0.0
+    logging_api_status: int = 200
+
+
+def stable_behaviour(candidate: Behaviour) -> Behaviour:
+    """The candidate flow's stable revision, beside the revision under check (``candidate``): a
+    good revision of the same flow under the same load, running with the env changes the
+    profiles gave it. The candidate's own faults are not its; what the platform does (the front
+    door, traffic, the APIs) is read from the candidate's behaviour, never from this one."""
+    return Behaviour(
+        flow=candidate.flow,
+        overload_seconds=candidate.overload_seconds,
+        env_changes=candidate.stable_env_changes,
+    )

@@ -1,0 +1,161 @@
+"""The candidate against the stable revision: each sandbox profile, exactly which checks fail
+and what they say; the report's section and JUnit's properties; nothing sent without the
+contract's section; --baseline-tag; --promote only after a passed comparison."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import yaml
+
+from tests.integration.gatekit import (
+    BASELINE,
+    CACHE,
+    COMPARE,
+    COMPARE_ERRORS,
+    CONFIG_DIFF,
+    FAMILIES,
+    NO_5XX,
+    STARTUP_COUNT,
+    deployed,
+    latency,
+    presence,
+    run_gate,
+)
+
+CANDIDATE = ("--sandbox", "--tag", "candidate")
+LATENCY = {latency("health"), latency("cached call")}
+
+
+def fault(name: str) -> tuple[str, ...]:
+    return (*CANDIDATE, "--sandbox-fault", name)
+
+
+def report(gate_dir, kind: str) -> str:
+    (path,) = (gate_dir.path / "reports").glob(f"*.{kind}")
+    return path.read_text()
+
+
+def test_identical_revisions_pass_and_the_report_shows_them_side_by_side(gate_dir):
+    run = run_gate(gate_dir, *fault("tagged_candidate"))
+    run.expect()
+    assert run.verdicts[BASELINE]["summary"].startswith(
+        "emergence-app-00003-abc is compared with emergence-app-00001-xyz at http://127.0.0.1:"
+    )
+    assert run.verdicts[BASELINE]["summary"].endswith(
+        "(the service URL, where it serves 100% of traffic)"
+    )
+    assert run.verdicts[COMPARE_ERRORS]["summary"] == (
+        "neither revision failed an exchange (400 to the candidate, 400 to the baseline)"
+    )
+    markdown = report(gate_dir, "md")
+    section = markdown[markdown.index("## Candidate vs stable") :]
+    assert "| cached call | baseline | 200 |" in section
+    assert section.count("```mermaid\nxychart-beta") == 2
+    junit = ET.fromstring(report(gate_dir, "xml"))
+    case = junit.find(".//testcase[@name='test_candidate_latency_against_baseline[cached call]']")
+    properties = {p.get("name"): p.get("value") for p in case.iter("property")}
+    assert properties["baseline n"] == properties["candidate n"] == "200"
+    assert properties["confidence"] == "0.95"
+    assert " to " in properties["shift interval (ms)"]
+
+
+def test_a_slower_candidate_fails_its_latency_checks(gate_dir):
+    run = run_gate(gate_dir, *fault("candidate_slower"))
+    run.expect(failed=LATENCY)
+    run.result.stdout.fnmatch_lines(
+        [
+            "cached call: the candidate is *% slower than the baseline (median * ms vs * ms; "
+            "shift +* ms, 95% interval +* to +* ms, beyond the 10% tolerance of * ms)",
+            "  baseline  emergence-app-00001-xyz: n=200, *",
+            "  candidate emergence-app-00003-abc: n=200, *",
+        ]
+    )
+    assert "FAILED" in run.result.stdout.lines[-2]  # never promoted: the run failed
+
+
+def test_a_candidate_that_errs_fails_the_errors_comparison_with_the_requests(gate_dir):
+    run = run_gate(gate_dir, *fault("candidate_errors"))
+    run.expect(failed={COMPARE_ERRORS, NO_5XX})
+    run.result.stdout.fnmatch_lines(
+        [
+            "the candidate failed 8 of 400 exchanges (2%), the baseline 0 of 400 (0%): the "
+            "candidate fails more often (one-sided exact test, p = *, below 0.05)",
+            "  the candidate's failed exchanges (5xx, refused or cut):",
+            "    * http://127.0.0.1:*/api/* -> 500*",
+        ]
+    )
+
+
+def test_a_lost_metric_family_fails_the_families_comparison(gate_dir):
+    run = run_gate(gate_dir, *fault("candidate_metric_lost"))
+    # The candidate's own checks see it too: the contract lists the family, the startup line
+    # counts one metric less.
+    run.expect(failed={FAMILIES, presence("memory_analysis_cache_size"), STARTUP_COUNT})
+    verdict = run.verdicts[FAMILIES]
+    assert verdict["summary"] == "the candidate lost 1 metric family the baseline exposes"
+    assert any("memory_analysis_cache_size" in line for line in verdict["evidence"])
+
+
+def test_a_changed_configuration_is_reported_not_failed(gate_dir):
+    run = run_gate(gate_dir, *fault("candidate_config_changed"))
+    run.expect()
+    diff = "\n".join([run.verdicts[CONFIG_DIFF]["summary"], *run.verdicts[CONFIG_DIFF]["evidence"]])
+    assert "memory" in diff
+    assert "GOOGLE_ALLOWED_EMAILS" in diff
+    assert "former@example.com" in diff  # env.yaml holds the key: its values may be shown
+
+
+def test_too_few_samples_is_inconclusive_and_fails_unless_skip(gate_dir):
+    path = gate_dir.path / "tests/acceptance/contract.yaml"
+    contract = yaml.safe_load(path.read_text())
+    contract["compare"]["deadline_seconds"] = 3
+    path.write_text(yaml.safe_dump(contract, sort_keys=False))
+    run = run_gate(gate_dir, *fault("compare_few_samples"))
+    run.expect(failed={*LATENCY, CACHE})  # every answer takes 0.5 s: over the cache budget too
+    run.result.stdout.fnmatch_lines(["INCONCLUSIVE: health: *"])
+    again = run_gate(gate_dir, *fault("compare_few_samples"), "--inconclusive=skip")
+    again.expect(failed={CACHE}, skipped=LATENCY)
+
+
+def test_without_the_section_nothing_is_sent_and_the_report_says_so(gate_dir, sandbox_with):
+    path = gate_dir.path / "tests/acceptance/contract.yaml"
+    contract = yaml.safe_load(path.read_text())
+    del contract["compare"]
+    path.write_text(yaml.safe_dump(contract, sort_keys=False))
+    sandbox = sandbox_with("tagged_candidate")
+    run = run_gate(gate_dir, *deployed(sandbox), "--tag", "candidate")
+    compare = {BASELINE, COMPARE_ERRORS, FAMILIES, CONFIG_DIFF, latency("none")}
+    run.expect(skipped=compare)
+    agents = {
+        entry["httpRequest"]["userAgent"] for entry in sandbox.log.entries if "httpRequest" in entry
+    }
+    assert not any(agent.startswith("cloudrun-acceptance-compare") for agent in agents)
+    assert (
+        "Not compared: the comparison was not asked for: the contract has no compare: section."
+        in report(gate_dir, "md")
+    )
+
+
+def test_a_baseline_tag_is_added_only_with_the_flag(gate_dir, sandbox_with):
+    sandbox = sandbox_with("tagged_candidate")
+    run = run_gate(gate_dir, *deployed(sandbox), "--tag", "candidate", "--baseline-tag", "stable")
+    run.expect()
+    tags = {target.tag: target.revision for target in sandbox.traffic.current() if target.tag}
+    assert tags == {"candidate": "emergence-app-00003-abc", "stable": "emergence-app-00001-xyz"}
+    shares = [(t.revision, t.percent) for t in sandbox.traffic.current() if t.percent]
+    assert shares == [("emergence-app-00001-xyz", 100)]  # no share changed
+    assert run.verdicts[BASELINE]["evidence"] == [
+        "the gate added the tag 'stable' to emergence-app-00001-xyz (operation "
+        + run.verdicts[BASELINE]["evidence"][0].split("(operation ")[1]
+    ]
+    assert "tag 'stable', added by the gate" in run.verdicts[BASELINE]["summary"]
+
+
+def test_promote_waits_for_a_passed_comparison(gate_dir, sandbox_with):
+    sandbox = sandbox_with("candidate_slower")
+    run = run_gate(gate_dir, *deployed(sandbox), "--tag", "candidate", "--promote")
+    run.expect(failed=LATENCY)
+    shares = {target.revision: target.percent for target in sandbox.traffic.current()}
+    assert shares["emergence-app-00001-xyz"] == 100
+    assert set(run.outcomes) >= COMPARE
