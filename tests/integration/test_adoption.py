@@ -22,7 +22,7 @@ from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.config.envfile import load_env_file
 from cloudrun_acceptance.sandbox.launch import start_for_contract
 from cloudrun_acceptance.sandbox.launcher import Sandbox
-from tests.integration.gatekit import UNASKED, UNASKED_NOT_RUN, compare_skips, not_run
+from tests.integration.gatekit import UNTAGGED, UNTAGGED_NOT_RUN, compare_skips, not_run
 from tests.paths import REPO
 
 SHOP = REPO / "tests/fixtures/shop"
@@ -81,12 +81,13 @@ def report_of(repo: Path, result: subprocess.CompletedProcess[str]) -> str:
 
 
 def assert_comparison_skipped(result: subprocess.CompletedProcess[str], report: str) -> None:
-    """The shop's contract has no compare: section: its 5 checks skip, saying so, and only they."""
+    """The shop's contract (init drafts a compare: section) compares a tagged candidate only:
+    outside the candidate flow its 6 checks skip, saying so, and only they."""
     pytest.LineMatcher(result.stdout.splitlines()).fnmatch_lines(
-        compare_skips(UNASKED), consecutive=True
+        compare_skips(UNTAGGED), consecutive=True
     )
-    assert result.stdout.count("SKIPPED [") == 5, result.stdout[-4000:]
-    assert not_run(report) == [UNASKED_NOT_RUN]
+    assert result.stdout.count("SKIPPED [") == 5, result.stdout[-4000:]  # 2 kinds on one line
+    assert not_run(report) == [UNTAGGED_NOT_RUN]
 
 
 @dataclass
@@ -189,8 +190,8 @@ def test_pytest_sandbox_rehearses_every_check_on_the_shop_itself(adopted):
     )
     line = last_line(result)
     assert line.startswith("cloudrun-acceptance: shop-00003-abc PASSED (")
-    # Every check passes but the comparison's: the shop's contract does not ask for it.
-    assert ", 0 failed, 0 errors, 5 skipped)" in line
+    # Every check passes but the comparison's: a tagged candidate's only.
+    assert ", 0 failed, 0 errors, 6 skipped)" in line
     report = report_of(adopted.repo, result)
     assert_comparison_skipped(result, report)
     for row in (
@@ -249,7 +250,7 @@ def test_the_platforms_faults_break_the_shop_and_the_references_say_what_they_ne
         in split.stdout
     )
     assert "shop-00003-abc serves 50% of traffic, the contract expects 100%" in split.stdout
-    assert " passed, 1 failed, 0 errors, 5 skipped)" in last_line(split)
+    assert " passed, 1 failed, 0 errors, 6 skipped)" in last_line(split)
     assert_comparison_skipped(split, report_of(adopted.repo, split))
     reference = gate(adopted.repo, "--sandbox", "--sandbox-fault=metrics_html")
     assert reference.returncode == 4
@@ -291,7 +292,7 @@ def test_python_m_sandbox_runs_the_shop_and_the_command_it_prints_runs_as_printe
             check=False,
         )
         assert result.returncode == 0, result.stdout[-3000:]
-        assert ", 0 failed, 0 errors, 5 skipped)" in last_line(result)
+        assert ", 0 failed, 0 errors, 6 skipped)" in last_line(result)
         assert_comparison_skipped(result, report_of(adopted.repo, result))
     finally:
         started.terminate()

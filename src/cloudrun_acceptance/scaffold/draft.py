@@ -83,6 +83,7 @@ def draft_contract(
     _calls(draft)
     _revision(draft, facts)
     _logs(draft)
+    _compare(draft)
     _preflight(draft, tree)
     _sandbox(draft, service, tree)
     return draft
@@ -225,6 +226,18 @@ def _logs(draft: Draft) -> None:
         c("  # startup_lines:", "regular expressions of lines the service logs at start"),
         "  #   - 'listening on port \\d+'",
         c("  error_severity: report", "entries at ERROR or above: report | fail"),
+        "",
+    )
+
+
+def _compare(draft: Draft) -> None:
+    draft.add(
+        c("compare:", "a tagged candidate (--tag) against the stable revision it replaces"),
+        c("  count: 400", "exchanges with each revision, shared by the weights"),
+        c("  tolerance: 0.10", "the candidate may be 10% slower than the stable median"),
+        c("  # requests:", "default: health (and the cache call, with a cache section)"),
+        "  #   - use: health",
+        c("  #   - {name: search, path: /api/search, query: {q: x}, weight: 2}", "GET unless said"),
         "",
     )
 
