@@ -20,6 +20,7 @@ BENCHES = (
     "load",
     "preflight",
     "own_service",
+    "compare",
 )
 
 

@@ -46,16 +46,16 @@ def test_identical_revisions_pass_and_the_report_shows_them_side_by_side(gate_di
         "(the service URL, where it serves 100% of traffic)"
     )
     assert run.verdicts[COMPARE_ERRORS]["summary"] == (
-        "neither revision failed an exchange (400 to the candidate, 400 to the baseline)"
+        "neither revision failed an exchange (600 to the candidate, 600 to the baseline)"
     )
     markdown = report(gate_dir, "md")
     section = markdown[markdown.index("## Candidate vs stable") :]
-    assert "| cached call | baseline | 200 |" in section
+    assert "| cached call | baseline | 300 |" in section
     assert section.count("```mermaid\nxychart-beta") == 2
     junit = ET.fromstring(report(gate_dir, "xml"))
     case = junit.find(".//testcase[@name='test_candidate_latency_against_baseline[cached call]']")
     properties = {p.get("name"): p.get("value") for p in case.iter("property")}
-    assert properties["baseline n"] == properties["candidate n"] == "200"
+    assert properties["baseline n"] == properties["candidate n"] == "300"
     assert properties["confidence"] == "0.95"
     assert " to " in properties["shift interval (ms)"]
 
@@ -67,8 +67,8 @@ def test_a_slower_candidate_fails_its_latency_checks(gate_dir):
         [
             "cached call: the candidate is *% slower than the baseline (median * ms vs * ms; "
             "shift +* ms, 95% interval +* to +* ms, beyond the 10% tolerance of * ms)",
-            "  baseline  emergence-app-00001-xyz: n=200, *",
-            "  candidate emergence-app-00003-abc: n=200, *",
+            "  baseline  emergence-app-00001-xyz: n=300, *",
+            "  candidate emergence-app-00003-abc: n=300, *",
         ]
     )
     assert "FAILED" in run.result.stdout.lines[-2]  # never promoted: the run failed
@@ -79,7 +79,7 @@ def test_a_candidate_that_errs_fails_the_errors_comparison_with_the_requests(gat
     run.expect(failed={COMPARE_ERRORS, NO_5XX})
     run.result.stdout.fnmatch_lines(
         [
-            "the candidate failed 8 of 400 exchanges (2%), the baseline 0 of 400 (0%): the "
+            "the candidate failed 12 of 600 exchanges (2%), the baseline 0 of 600 (0%): the "
             "candidate fails more often (one-sided exact test, p = *, below 0.05)",
             "  the candidate's failed exchanges (5xx, refused or cut):",
             "    * http://127.0.0.1:*/api/* -> 500*",

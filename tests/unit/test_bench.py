@@ -67,3 +67,19 @@ def test_soak_counts_failures_and_errors_from_a_junit_file(tmp_path):
         "tests.integration.test_a::test_flaky",
         "tests.integration.test_b::test_setup",
     ]
+
+
+def test_the_compare_bench_builds_the_kinds_as_the_fixture_and_knows_the_errors_tests_power():
+    from dataclasses import replace
+
+    from bench.compare import CONTRACT, errors_power, kinds_of
+    from cloudrun_acceptance.config.contract import load_contract
+
+    rules = load_contract(CONTRACT).compare
+    assert rules is not None
+    kinds = kinds_of(replace(rules, count=400))
+    assert [(kind.name, kind.count) for kind in kinds] == [("health", 200), ("cached call", 200)]
+    assert "{test_session}" not in repr(kinds)
+    need, power = errors_power(400, 0.95)
+    assert need == 5
+    assert 0.90 < power < 0.91

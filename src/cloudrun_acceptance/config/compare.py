@@ -52,7 +52,7 @@ def compare_rules(
     if confidence >= 1:
         written = node.child("confidence").value
         node.child("confidence").fail(f"{written!r} is not below 1", "give 0.95, say")
-    count = node.child("count").integer(400, positive=True)
+    count = node.child("count").integer(600, positive=True)
     total_weight = sum(kind.weight for kind in mix)
     if count < total_weight:
         node.child("count").fail(

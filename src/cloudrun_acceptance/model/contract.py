@@ -235,7 +235,7 @@ class CompareRules:
     """
 
     requests: tuple[CompareRequest, ...]
-    count: int = 400
+    count: int = 600
     concurrency: int = 4
     deadline_seconds: float = 60.0
     tolerance: float = 0.10

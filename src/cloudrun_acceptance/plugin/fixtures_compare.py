@@ -22,7 +22,7 @@ from ..model.exposition import Snapshot
 from ..model.service import RevisionFacts, ServiceFacts
 from ..model.target import Target
 from ..probe.client import ServiceClient
-from ..probe.pairedload import Kind, run_paired_load
+from ..probe.pairedload import mix_of, run_paired_load
 from ..probe.scrape import scrape
 from .state import GateState
 
@@ -127,16 +127,7 @@ def paired_load(
 ) -> PairedLoad:
     """The contract's request mix sent to both revisions on one schedule (probe/pairedload.py)."""
     rules = compare_rules
-    weights = sum(kind.weight for kind in rules.requests)
-    kinds, left_out = [], []
-    for kind in rules.requests:
-        if kind.mutating and target.test_session is None:
-            left_out.append(
-                (kind.name, "mutating: give a test session to send it (--test-session)")
-            )
-            continue
-        request = kind.request.filled(target.test_session or "")
-        kinds.append(Kind(kind.name, request, max(1, round(rules.count * kind.weight / weights))))
+    kinds, left_out = mix_of(rules, target.test_session)
     assert target.url is not None
     assert target.revision is not None
     candidate = Endpoint(target.revision, target.url, target.url_origin)
@@ -149,7 +140,7 @@ def paired_load(
         rules.concurrency,
         rules.deadline_seconds,
         lambda url: _client(url, contract, gate_state),
-        tuple(left_out),
+        left_out,
     )
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..model.compare import Endpoint, PairedLoad, Sample, Side
-from ..model.contract import RequestSpec
+from ..model.contract import CompareRules, RequestSpec
 from .client import ServiceClient
 
 # Below this a request is not started: it would be cut before it could be answered.
@@ -34,6 +34,24 @@ class Kind:
     name: str
     request: RequestSpec
     count: int
+
+
+def mix_of(
+    rules: CompareRules, test_session: str | None
+) -> tuple[list[Kind], tuple[tuple[str, str], ...]]:
+    """The contract's mix as kinds to send: ``count`` shared by weight, ``{test_session}``
+    filled in; without a session the mutating kinds are left out, each with why."""
+    weights = sum(kind.weight for kind in rules.requests)
+    kinds, left_out = [], []
+    for kind in rules.requests:
+        if kind.mutating and test_session is None:
+            left_out.append(
+                (kind.name, "mutating: give a test session to send it (--test-session)")
+            )
+            continue
+        count = max(1, round(rules.count * kind.weight / weights))
+        kinds.append(Kind(kind.name, kind.request.filled(test_session or ""), count))
+    return kinds, tuple(left_out)
 
 
 def schedule(kinds: Sequence[Kind]) -> list[tuple[str, RequestSpec, Side]]:

@@ -233,7 +233,7 @@ def _logs(draft: Draft) -> None:
 def _compare(draft: Draft) -> None:
     draft.add(
         c("compare:", "a tagged candidate (--tag) against the stable revision it replaces"),
-        c("  count: 400", "exchanges with each revision, shared by the weights"),
+        c("  count: 600", "exchanges with each revision, shared by the weights"),
         c("  tolerance: 0.10", "the candidate may be 10% slower than the stable median"),
         c("  # requests:", "default: health (and the cache call, with a cache section)"),
         "  #   - use: health",

@@ -37,7 +37,7 @@ def test_the_shipped_contract_compares_health_and_the_cached_call():
         ("cached call", "POST", 1),
     ]
     assert (rules.count, rules.concurrency, rules.tolerance, rules.confidence) == (
-        400,
+        600,
         4,
         0.1,
         0.95,
@@ -53,7 +53,7 @@ def test_the_section_alone_takes_every_default(tmp_path):
     rules = load(tmp_path, "compare:\n").compare
     assert [kind.name for kind in rules.requests] == ["health", "cached call"]
     assert rules.requests[0].request.path == "/healthz"
-    assert (rules.count, rules.min_samples, rules.metrics, rules.config) == (400, 30, True, True)
+    assert (rules.count, rules.min_samples, rules.metrics, rules.config) == (600, 30, True, True)
 
 
 def test_a_request_of_its_own_is_a_get_unless_it_says(tmp_path):

@@ -68,3 +68,25 @@ def test_the_deadline_stops_the_load_and_a_cut_exchange_is_no_sample(serve):
     assert 1 <= len(load.samples) < 20
     assert all(sample.status == 200 for sample in load.samples)
     assert load.elapsed < 1.5
+
+
+def test_the_mix_shares_the_count_by_weight_and_leaves_mutating_kinds_out_without_a_session():
+    from cloudrun_acceptance.model.contract import CompareRequest, CompareRules
+    from cloudrun_acceptance.probe.pairedload import mix_of
+
+    rules = CompareRules(
+        requests=(
+            CompareRequest("health", RequestSpec("GET", "/h")),
+            CompareRequest("order", RequestSpec("POST", "/o/{test_session}"), weight=2),
+        ),
+        count=300,
+    )
+    kinds, left_out = mix_of(rules, "s-1")
+    assert [(k.name, k.request.path, k.count) for k in kinds] == [
+        ("health", "/h", 100),
+        ("order", "/o/s-1", 200),
+    ]
+    assert left_out == ()
+    kinds, left_out = mix_of(rules, None)
+    assert [k.name for k in kinds] == ["health"]
+    assert left_out == (("order", "mutating: give a test session to send it (--test-session)"),)
