@@ -236,7 +236,6 @@ def _compare(draft: Draft) -> None:
         c("  count: 600", "exchanges with each revision, shared by the weights"),
         c("  tolerance: 0.10", "the candidate may be 10% slower than the stable median"),
         c("  # requests:", "default: health (and the cache call, with a cache section)"),
-        "  #   - use: health",
         c("  #   - {name: search, path: /api/search, query: {q: x}, weight: 2}", "GET unless said"),
         "",
     )

@@ -126,7 +126,7 @@ def test_an_interval_across_the_tolerance_is_inconclusive_and_asks_for_more_samp
     )
     assert verdict.advice == (
         "more exchanges narrow the interval (about as 1/sqrt(count): 4x the count halves it): "
-        "raise compare.count (now 400), and compare.deadline_seconds (now 60 s) with it so the "
+        "raise compare.count (now 600), and compare.deadline_seconds (now 60 s) with it so the "
         "load still fits."
     )
 
@@ -153,7 +153,7 @@ def test_too_few_answers_at_the_deadline_is_inconclusive_and_says_so():
 def test_too_few_sent_asks_for_a_larger_count():
     verdict = judged(paired(STEADY[:5], STEADY[:5]))
     assert verdict.advice == (
-        "this request's share of compare.count is too small: raise compare.count (now 400) or "
+        "this request's share of compare.count is too small: raise compare.count (now 600) or "
         "this request's weight."
     )
 
