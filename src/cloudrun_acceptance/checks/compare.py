@@ -81,6 +81,18 @@ def histogram(load: PairedLoad, kind: str) -> dict[str, str]:
     return dict(zip(HISTOGRAM_KEYS, (bins, *counts), strict=True))
 
 
+def statuses(load: PairedLoad, kind: str) -> dict[str, str]:
+    """Each side's answers to ``kind`` by status (``no answer`` for a refused or cut one), as
+    figures: ``200 x299, 500 x1``."""
+    figures = {}
+    for side in SIDES:
+        seen = Counter(
+            str(s.status) if s.status is not None else "no answer" for s in load.of(side, kind)
+        )
+        figures[f"{side} statuses"] = ", ".join(f"{k} x{n}" for k, n in sorted(seen.items()))
+    return figures
+
+
 def _latency_figures(comparison: LatencyComparison, rules: CompareRules) -> dict[str, str]:
     figures: dict[str, str] = {}
     for side, p in zip(SIDES, (comparison.baseline, comparison.candidate), strict=True):
@@ -119,7 +131,7 @@ def judge_latency(comparison: LatencyComparison, rules: CompareRules, load: Pair
     a side has fewer than ``min_samples`` answers."""
     kind, shift, allowed = comparison.kind, comparison.shift, comparison.allowed_seconds
     before, after = comparison.baseline, comparison.candidate
-    figures = _latency_figures(comparison, rules) | histogram(load, kind)
+    figures = _latency_figures(comparison, rules) | statuses(load, kind) | histogram(load, kind)
     evidence = [
         _side("baseline ", load.baseline, before),
         _side("candidate", load.candidate, after),

@@ -260,6 +260,18 @@ def _check_target(raws: Mapping[str, Raw | None], values: dict[str, object]) -> 
                 f"{shown} from {raw.origin} needs --project, --region and --service (or "
                 f"PROJECT_ID, REGION, SERVICE_NAME): {why}."
             )
+    baseline, tag = raws["baseline_tag"], raws["tag"]
+    if baseline and tag and baseline.value == tag.value:
+        raise ConfigError(
+            f"{baseline.value!r} from {baseline.origin} is the candidate's own tag (from "
+            f"{tag.origin}); give the stable revision a tag of its own, such as "
+            "--baseline-tag=baseline."
+        )
+    if baseline and not tag:
+        raise ConfigError(
+            f"{baseline.value!r} from {baseline.origin} needs --tag: the comparison with the "
+            "stable revision is for a tagged candidate (the candidate flow)."
+        )
     faults = raws["sandbox_fault"]
     if faults and not sandbox:
         raise ConfigError(

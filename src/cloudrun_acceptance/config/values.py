@@ -25,6 +25,10 @@ class Raw:
     relative_to: Path
 
 
+# A Cloud Run traffic tag, as gcloud's --update-tags takes it (it becomes part of a host name).
+TRAFFIC_TAG = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
+
+
 def parse_value(spec: OptionSpec, raw: Raw) -> object:
     """The typed value of one setting, or a ConfigError naming the value, its origin and the fix."""
     if spec.kind == "flag":
@@ -49,6 +53,12 @@ def parse_value(spec: OptionSpec, raw: Raw) -> object:
         return parse_service_url(raw)
     if spec.dest.endswith("_endpoint"):
         return parse_endpoint(raw)
+    if spec.dest == "baseline_tag" and not TRAFFIC_TAG.fullmatch(raw.value):
+        _bad(
+            raw,
+            "is not a traffic tag (lower-case letters, digits and hyphens, starting with a letter)",
+            f"give one such as {spec.flag}=baseline",
+        )
     if not raw.value.strip():
         from_env = spec.env is not None and raw.origin.startswith(spec.env)
         _bad(raw, "is empty", f"give a value, or unset {spec.env}" if from_env else "give a value")

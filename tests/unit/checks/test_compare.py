@@ -97,6 +97,8 @@ def test_a_slower_candidate_fails_with_both_sides_and_the_interval():
         "median ratio": "1.400",
         "tolerance": "10% (2.0 ms)",
         "confidence": "0.95",
+        "baseline statuses": "200 x11",
+        "candidate statuses": "200 x11",
         # One set of bins for both sides (to the slower p95, the tail in the last): the chart.
         "histogram bins (ms)": "20.2 21.0 21.7 22.5 23.2 23.9 24.7 25.4 26.2 26.9 27.7 28.4",
         "histogram baseline": "8 3 0 0 0 0 0 0 0 0 0 0",
@@ -368,3 +370,21 @@ def test_no_change_is_said_in_one_line():
         "no configuration change from svc-00001-xyz to svc-00001-xyz",
         (),
     )
+
+
+def test_each_side_s_statuses_are_counted_with_the_answers_that_never_came():
+    from cloudrun_acceptance.checks.compare import statuses
+    from cloudrun_acceptance.model.compare import Endpoint, Sample
+
+    samples = (
+        Sample("cached call", "baseline", 0, 200, 0.02),
+        Sample("cached call", "candidate", 1, 500, 0.02),
+        Sample("cached call", "candidate", 2, None, 0.0, error="connection refused"),
+        Sample("cached call", "candidate", 3, 200, 0.02),
+        Sample("health", "candidate", 4, 200, 0.01),
+    )
+    load = PairedLoad(Endpoint("a", "u"), Endpoint("b", "v"), samples, 5, 1.0, 60.0, 4)
+    assert statuses(load, "cached call") == {
+        "baseline statuses": "200 x1",
+        "candidate statuses": "200 x1, 500 x1, no answer x1",
+    }

@@ -153,3 +153,39 @@ def test_sandbox_faults_are_validated_and_kept_in_order():
         sources(cli={"sandbox": True, "sandbox_fault": ["metrics_html", "cache_slow"]})
     )
     assert settings.sandbox_faults == ("metrics_html", "cache_slow")
+
+
+TARGET = {"project": "p", "region": "r", "service": "svc"}
+
+
+@pytest.mark.parametrize(
+    ("cli", "message"),
+    [
+        (
+            {**TARGET, "tag": "candidate", "baseline_tag": "Stable!"},
+            "'Stable!' from --baseline-tag (command line) is not a traffic tag (lower-case "
+            "letters, digits and hyphens, starting with a letter); give one such as "
+            "--baseline-tag=baseline.",
+        ),
+        (
+            {**TARGET, "tag": "candidate", "baseline_tag": "candidate"},
+            "'candidate' from --baseline-tag (command line) is the candidate's own tag (from "
+            "--tag (command line)); give the stable revision a tag of its own, such as "
+            "--baseline-tag=baseline.",
+        ),
+        (
+            {**TARGET, "baseline_tag": "stable"},
+            "'stable' from --baseline-tag (command line) needs --tag: the comparison with the "
+            "stable revision is for a tagged candidate (the candidate flow).",
+        ),
+    ],
+)
+def test_a_bad_baseline_tag_names_the_value_and_the_fix(cli, message):
+    with pytest.raises(ConfigError) as err:
+        resolve_settings(sources(cli=cli))
+    assert str(err.value) == message
+
+
+def test_a_baseline_tag_beside_the_candidate_s_is_kept():
+    cli = {**TARGET, "tag": "candidate", "baseline_tag": "stable"}
+    assert resolve_settings(sources(cli=cli)).baseline_tag == "stable"
