@@ -69,17 +69,22 @@ def judge_baseline(
         )
     endpoint = choice.endpoint
     if endpoint is None:
-        fix = (
-            f"`{choice.command}`, then pass --baseline-tag with that tag; or pass "
-            if (choice.command)
-            else ""
-        )
+        summary = f"{candidate} cannot be compared with the stable revision: {choice.problem}"
+        if not choice.revision:
+            return failed(
+                summary, advice="deploy the candidate beside a Ready revision that serves traffic."
+            )
+        if not choice.command:  # the tag was added, but its URL is not reported
+            return failed(
+                summary,
+                advice="read the service's traffic, with its tags' URLs, and pass a tag of the "
+                "stable revision that has one as --baseline-tag.",
+            )
         return failed(
-            f"{candidate} cannot be compared with the stable revision: {choice.problem}",
-            advice=f"run {fix}--baseline-tag {DEFAULT_TAG} and the gate adds the tag itself "
-            "(tags only: no traffic share changes)."
-            if choice.revision
-            else "deploy the candidate beside a Ready revision that serves traffic.",
+            summary,
+            advice=f"run `{choice.command}`, then pass --baseline-tag with that tag; or pass "
+            f"--baseline-tag {DEFAULT_TAG} and the gate adds the tag itself (tags only: no "
+            "traffic share changes).",
         )
     evidence = [added] if added else []
     return passed(

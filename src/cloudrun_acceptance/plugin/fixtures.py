@@ -64,11 +64,10 @@ def service(target: Target, contract: Contract, gate_state: GateState) -> Iterat
         pytest.fail(
             f"not checked: the service URL is unknown; {gate_state.lookup_problem()}", pytrace=False
         )
-    client = ServiceClient(
+    client = ServiceClient.for_contract(
         target.url,
+        contract,
         user_agent=target.user_agent,
-        timeout=contract.http_timeout,
-        max_body_bytes=contract.max_body_bytes,
         authorization=gate_state.authorization,
     )
     yield client

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -80,15 +80,14 @@ def baseline(
     except AdminApiError as err:
         return Baseline(choice, error=f"{err.summary}; {err.advice}")
     url = next((row.uri for row in added.traffic if row.tag == choice.add_tag), "")
-    endpoint = Endpoint(choice.revision, url, f"tag {choice.add_tag!r}, added by the gate")
+    if url:
+        via = f"tag {choice.add_tag!r}, added by the gate"
+        reached = replace(choice, endpoint=Endpoint(choice.revision, url, via))
+    else:
+        missing = f"the tag {choice.add_tag!r} was added, but the Admin API reports no URL for it"
+        reached = replace(choice, problem=missing)
     return Baseline(
-        BaselineChoice(
-            choice.revision,
-            endpoint if url else None,
-            problem=""
-            if url
-            else (f"the tag {choice.add_tag!r} was added, but the Admin API reports no URL for it"),
-        ),
+        reached,
         added=f"the gate added the tag {choice.add_tag!r} to {choice.revision} (operation "
         f"{added.operation}; no traffic share changed)",
     )
@@ -108,12 +107,8 @@ def baseline_endpoint(baseline: Baseline) -> Endpoint:
 
 
 def _client(url: str, contract: Contract, gate_state: GateState) -> ServiceClient:
-    return ServiceClient(
-        url,
-        user_agent=COMPARE_AGENT,
-        timeout=contract.http_timeout,
-        max_body_bytes=contract.max_body_bytes,
-        authorization=gate_state.authorization,
+    return ServiceClient.for_contract(
+        url, contract, user_agent=COMPARE_AGENT, authorization=gate_state.authorization
     )
 
 

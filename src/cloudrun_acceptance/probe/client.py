@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from ..model.contract import DEFAULT_MAX_BODY_BYTES, RequestSpec
+from ..model.contract import DEFAULT_MAX_BODY_BYTES, Contract, RequestSpec
 from ..model.exchange import Exchange
 from ..model.secret import Secret, token_member
 from .deadline import SocketWatch, deadline
@@ -61,6 +61,24 @@ class ServiceClient:
             # One connection: the deadline's watchdog knows which socket to cut, and the cache
             # samples reuse the warm connection of the calls before them.
             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+        )
+
+    @classmethod
+    def for_contract(
+        cls,
+        url: str,
+        contract: Contract,
+        *,
+        user_agent: str,
+        authorization: Secret | None = None,
+    ) -> ServiceClient:
+        """A client of ``url`` with the contract's request deadline and body cap."""
+        return cls(
+            url,
+            user_agent=user_agent,
+            timeout=contract.http_timeout,
+            max_body_bytes=contract.max_body_bytes,
+            authorization=authorization,
         )
 
     def __repr__(self) -> str:

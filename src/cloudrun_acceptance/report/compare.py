@@ -9,6 +9,7 @@ the same with xdist, where the checks' verdicts travel as figures.
 from __future__ import annotations
 
 from ..model.compare import HISTOGRAM_PREFIX, SIDES
+from .cells import ICONS, cell
 from .record import CheckResult, RunRecord
 
 BASELINE = "test_baseline_is_reachable"
@@ -17,15 +18,10 @@ ERRORS = "test_candidate_errors_against_baseline"
 FAMILIES = "test_candidate_keeps_the_baseline_metric_families"
 CONFIG = "test_candidate_configuration_against_baseline"
 CHECKS = (BASELINE, LATENCY, ERRORS, FAMILIES, CONFIG)
-ICONS = {"passed": "✅", "failed": "❌", "error": "💥", "inconclusive": "⚠️", "skipped": "⏭️"}
 
 
 def _function(result: CheckResult) -> str:
     return result.nodeid.split("::")[-1].partition("[")[0]
-
-
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
 
 
 def _outcome(result: CheckResult) -> str:
@@ -45,7 +41,7 @@ def compare_markdown(record: RunRecord) -> list[str]:
         return [*lines, f"Not compared: {reason}."]
     by = {name: [r for r in ran if _function(r) == name] for name in CHECKS}
     for result in by[BASELINE]:
-        lines.append(_cell(result.summary or result.message.splitlines()[0]))
+        lines.append(cell(result.summary or result.message.splitlines()[0]))
     lines += _latency(by[LATENCY])
     for title, name in (
         ("Errors", ERRORS),
@@ -53,8 +49,8 @@ def compare_markdown(record: RunRecord) -> list[str]:
         ("Configuration", CONFIG),
     ):
         for result in by[name]:
-            lines += ["", f"**{title}**: {_outcome(result)} {_cell(result.summary)}"]
-            lines += [f"- {_cell(line)}" for line in result.evidence]
+            lines += ["", f"**{title}**: {_outcome(result)} {cell(result.summary)}"]
+            lines += [f"- {cell(line)}" for line in result.evidence]
     return lines
 
 
@@ -83,7 +79,7 @@ def _latency(results: list[CheckResult]) -> list[str]:
                 cells += [f"{shift} ({interval})" if shift else "-", _outcome(result)]
             else:
                 cells += ["", ""]
-            lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+            lines.append("| " + " | ".join(cell(text) for text in cells) + " |")
     for result in results:
         lines += _chart(result)
     return lines

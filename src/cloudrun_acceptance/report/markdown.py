@@ -9,22 +9,10 @@ from ..model.errors import AdminApiError
 from ..model.service import ServiceFacts
 from ..model.verdict import INITIAL
 from ..model.version import VERSION
+from .cells import ICONS, cell
 from .compare import compare_markdown
 from .record import CheckResult, RunRecord
 from .release import release_markdown
-
-ICONS = {
-    "passed": "✅",
-    "failed": "❌",
-    "error": "💥",
-    "skipped": "⏭️",
-    "inconclusive": "⚠️",
-    "not run": "⏸️",
-}
-
-
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
 
 
 def render_markdown(record: RunRecord) -> str:
@@ -62,7 +50,7 @@ def render_markdown(record: RunRecord) -> str:
         rows.append(("Contract", f"`{contract.path.name}` (sha256 `{contract.sha256[:12]}`)"))
     duration = (record.finished - record.started).total_seconds() if record.finished else 0.0
     rows.append(("Gate", f"cloudrun-acceptance {VERSION}, {duration:.1f} s"))
-    lines += [f"| {name} | {_cell(value)} |" for name, value in rows]
+    lines += [f"| {name} | {cell(value)} |" for name, value in rows]
     lines += ["", "## Checks", "", "| Check | Result | Summary |", "|---|---|---|"]
     for result in record.results.values():
         outcome = result.shown_outcome
@@ -70,7 +58,7 @@ def render_markdown(record: RunRecord) -> str:
             continue  # listed once, by reason, under "Not run"
         summary = result.summary or next(iter(result.message.splitlines()), "")
         lines.append(
-            f"| {_cell(result.name)} | {ICONS.get(outcome, '')} {outcome} | {_cell(summary)} |"
+            f"| {cell(result.name)} | {ICONS.get(outcome, '')} {outcome} | {cell(summary)} |"
         )
     lines += _figures(record)
     lines += compare_markdown(record)
@@ -98,7 +86,7 @@ def _figures(record: RunRecord) -> list[str]:
             "",
         ]
         lines += ["| Metric | Value |", "|---|---|"]
-        lines += [f"| {_cell(name)} | {_cell(value)} |" for name, value in initial.items()]
+        lines += [f"| {cell(name)} | {cell(value)} |" for name, value in initial.items()]
     with_figures = [
         (result, {k: v for k, v in result.figures.items() if not k.startswith(INITIAL)})
         for result in record.results.values()
@@ -109,7 +97,7 @@ def _figures(record: RunRecord) -> list[str]:
         lines += ["", "## Figures"]
     for result, figures in with_figures:
         lines += ["", f"**{result.name}**", "", "| | |", "|---|---|"]
-        lines += [f"| {_cell(key)} | {_cell(value)} |" for key, value in figures.items()]
+        lines += [f"| {cell(key)} | {cell(value)} |" for key, value in figures.items()]
     return lines
 
 
@@ -129,9 +117,9 @@ def _configuration(record: RunRecord) -> list[str]:
         if resource.key in resources:
             lines.append(f"| {resource.title} | {resources[resource.key]} |")
     secrets = ", ".join(f"{env} ← `{mount}`" for env, mount in revision.secrets.items()) or "none"
-    lines.append(f"| Secrets (name:version; values never read) | {_cell(secrets)} |")
+    lines.append(f"| Secrets (name:version; values never read) | {cell(secrets)} |")
     traffic = ", ".join(str(row).strip() for row in facts.traffic) or "unknown"
-    lines.append(f"| Traffic | {_cell(traffic)} |")
+    lines.append(f"| Traffic | {cell(traffic)} |")
     return lines
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from cloudrun_acceptance.checks.baseline import find_baseline, judge_baseline
@@ -82,3 +83,11 @@ def test_a_failed_tag_addition_fails_the_check_with_why():
     assert verdict.summary.startswith(
         f"the stable revision {STABLE} could not be reached: adding the tag 'baseline' failed"
     )
+
+
+def test_a_tag_added_without_a_url_says_what_to_read():
+    choice = find_baseline(facts(TrafficRow(STABLE, 100), CANDIDATE_TAG), 100, "baseline")
+    without_url = replace(choice, problem="the tag 'baseline' was added, but no URL for it")
+    verdict = judge_baseline(without_url, REVISION, added="the gate added the tag")
+    assert verdict.status == "failed"
+    assert verdict.advice.startswith("read the service's traffic, with its tags' URLs")
