@@ -41,6 +41,14 @@ class Figure:
     note: str = ""
 
 
+def venv_figure(bench: str, name: str, value: str, venv: str, target: str, met: bool) -> Figure:
+    """A gate figure of one virtualenv: the target holds in a user's; the development one's
+    is reported beside it."""
+    if venv == "user":
+        return Figure(bench, name, value, target, met)
+    return Figure(bench, name, value, "reported", None)
+
+
 def machine() -> str:
     """Cores, CPU and Python: what RESULTS.md records with each figure."""
     cpu = platform.processor() or platform.machine()

@@ -131,12 +131,7 @@ def client_factory(contract: Contract) -> Callable[[str], ServiceClient]:
     public)."""
 
     def client_for(url: str) -> ServiceClient:
-        return ServiceClient(
-            url,
-            user_agent=COMPARE_AGENT,
-            timeout=contract.http_timeout,
-            max_body_bytes=contract.max_body_bytes,
-        )
+        return ServiceClient.for_contract(url, contract, user_agent=COMPARE_AGENT)
 
     return client_for
 

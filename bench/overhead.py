@@ -16,6 +16,7 @@ from bench.common import (
     sandbox,
     side_by_side,
     url_arguments,
+    venv_figure,
 )
 from bench.uservenv import user_python
 
@@ -47,12 +48,13 @@ def run() -> list[Figure]:
                     if venv == "user":
                         overheads[kind].append(overhead)
                     figures.append(
-                        Figure(
+                        venv_figure(
                             "overhead",
                             f"gate - critical path, {kind}, {venv} venv, analysis {duration:g} s",
                             f"{overhead:.2f} s (wall {wall:.2f} s)",
-                            f"<= {target} s" if venv == "user" else "reported",
-                            overhead <= target if venv == "user" else None,
+                            venv,
+                            f"<= {target} s",
+                            overhead <= target,
                         )
                     )
     for kind, values in overheads.items():

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bench.common import PYTHON, USER_ENV, Figure, gate_checkout, side_by_side
+from bench.common import PYTHON, USER_ENV, Figure, gate_checkout, side_by_side, venv_figure
 from bench.uservenv import extras, user_python
 
 TARGET = 0.3
@@ -94,12 +94,13 @@ def run() -> list[Figure]:
     for venv in pythons:
         added = times[f"gate ({venv})"] - times[f"bare ({venv})"]
         figures.append(
-            Figure(
+            venv_figure(
                 "start-up",
                 f"gate --collect-only - bare pytest, {venv} venv",
                 f"{added:.3f} s ({times[f'gate ({venv})']:.2f} s vs {times[f'bare ({venv})']:.2f} s)",
-                f"<= {TARGET} s" if venv == "user" else "reported",
-                added <= TARGET if venv == "user" else None,
+                venv,
+                f"<= {TARGET} s",
+                added <= TARGET,
             )
         )
     extra = extras(PYTHON)
