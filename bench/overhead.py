@@ -4,9 +4,16 @@ Critical path: the forced analysis plus the cache samples, as the service spent 
 user's virtualenv the overhead must stay at most 0.6 s for a --service-url run and 1.0 s with
 the revision and logs checks (--project/--region/--service), and must not grow with the duration
 (the gate polls, it never sleeps); the development virtualenv's are reported beside them.
+
+Bare pytest (the same interpreter and pytest.ini options, no plugin, nothing to collect) runs
+side by side with them: its start-up and exit are part of every overhead and move with the
+machine, so the gate's own share (overhead less bare pytest) is reported too.
 """
 
 from __future__ import annotations
+
+import tempfile
+from pathlib import Path
 
 from bench.common import (
     Figure,
@@ -18,6 +25,7 @@ from bench.common import (
     url_arguments,
     venv_figure,
 )
+from bench.startup import pytest as bare_pytest
 from bench.uservenv import user_python
 
 TARGETS = {"--service-url": 0.6, "revision and logs": 1.0}
@@ -29,14 +37,18 @@ def run() -> list[Figure]:
     figures = []
     user = user_python()
     overheads: dict[str, list[float]] = {kind: [] for kind in TARGETS}
-    with gate_checkout() as root:
+    with gate_checkout() as root, tempfile.TemporaryDirectory() as empty:
         for duration in DURATIONS:
             with sandbox(duration) as running:
                 runs = {
                     "--service-url": url_arguments(running),
                     "revision and logs": gate_arguments(running),
                 }
-                fns = {}
+                fns = {
+                    "bare": lambda: bare_pytest(
+                        Path(empty), "-p", "no:cloudrun_acceptance", "-p", "no:anyio", python=user
+                    )
+                }
                 for kind, arguments in runs.items():
                     fns[f"{kind} (user)"] = lambda a=arguments: run_gate(root, a, python=user)
                     fns[f"{kind} (dev)"] = lambda a=arguments: run_gate(root, a)
@@ -47,6 +59,16 @@ def run() -> list[Figure]:
                     overhead = wall - duration
                     if venv == "user":
                         overheads[kind].append(overhead)
+                        figures.append(
+                            Figure(
+                                "overhead",
+                                f"the gate's own share, {kind}, user venv, analysis {duration:g} s",
+                                f"{overhead - times['bare']:.2f} s (overhead less bare pytest's "
+                                f"{times['bare']:.2f} s)",
+                                "reported",
+                                None,
+                            )
+                        )
                     figures.append(
                         venv_figure(
                             "overhead",

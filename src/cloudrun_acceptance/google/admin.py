@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import Any
 
 from ..model import gcloud
 from ..model.errors import AdminApiError
@@ -27,11 +28,12 @@ def describe_service(
     revision: str | None = None,
     tag: str | None = None,
     timeout: float = API_TIMEOUT,
+    credentials: Any = None,
 ) -> ServiceFacts:
     """Read the service, the revision under check (the latest ready one, the one ``revision``
     names, or the one the traffic ``tag`` points at) and the history of revisions; raise
-    AdminApiError with the fix when that fails."""
-    api = AdminClient(ref, endpoint, timeout)
+    AdminApiError with the fix when that fails. ``credentials``: google.auth's, if had."""
+    api = AdminClient(ref, endpoint, timeout, credentials)
     service = api.call("run.services.get", api.services.get_service, name=ref.name)
     latest_ready = short_name(service.latest_ready_revision)
     latest_created = short_name(service.latest_created_revision)
@@ -120,12 +122,15 @@ def describe_settled(
     revision: str | None = None,
     tag: str | None = None,
     timeout: float,
+    credentials: Any = None,
 ) -> ServiceFacts:
     """``describe_service``, read again until the deploy has settled or ``timeout`` passes: a
     deploy caught half-way is waited for, not failed. The facts say how long that took."""
     start = time.monotonic()
     for _ in poll(start + timeout, SETTLE_BACKOFF):
-        facts = describe_service(ref, endpoint=endpoint, revision=revision, tag=tag)
+        facts = describe_service(
+            ref, endpoint=endpoint, revision=revision, tag=tag, credentials=credentials
+        )
         if facts.settled:
             break
     return replace(facts, waited=time.monotonic() - start)

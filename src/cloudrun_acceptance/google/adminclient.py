@@ -29,7 +29,11 @@ ENDPOINT_OPTION = "--cloudrun-endpoint (CLOUDRUN_API_ENDPOINT)"
 class AdminClient:
     """The two REST clients, and their errors translated into advice."""
 
-    def __init__(self, ref: ServiceRef, endpoint: str | None, timeout: float) -> None:
+    def __init__(
+        self, ref: ServiceRef, endpoint: str | None, timeout: float, credentials: Any = None
+    ) -> None:
+        """``credentials``: google.auth's, when already had (else anonymous for an http://
+        endpoint, Application Default Credentials otherwise)."""
         from google.api_core import exceptions
         from google.api_core import retry as retries
         from google.api_core.client_options import ClientOptions
@@ -53,7 +57,8 @@ class AdminClient:
             timeout=min(timeout, RETRY_SECONDS),
         )
         options = ClientOptions(api_endpoint=endpoint) if endpoint else None
-        credentials = AnonymousCredentials() if is_local(endpoint) else None  # type: ignore[no-untyped-call]
+        if credentials is None and is_local(endpoint):
+            credentials = AnonymousCredentials()  # type: ignore[no-untyped-call]
         try:
             self.services = run_v2.ServicesClient(
                 transport="rest", client_options=options, credentials=credentials

@@ -86,6 +86,20 @@ class RevisionFacts:
 
 
 @dataclass(frozen=True)
+class ServiceAddress:
+    """Where the revision under check answers, and its name: what points the gate at it,
+    never what judges it."""
+
+    url: str
+    revision: str
+    tag: str = ""
+
+    def __str__(self) -> str:
+        tag = f" (tag {self.tag})" if self.tag else ""
+        return f"revision {self.revision}{tag} at {self.url}"
+
+
+@dataclass(frozen=True)
 class ServiceFacts:
     """The service, the revision under check, and the latest created one when it differs.
 
@@ -111,6 +125,11 @@ class ServiceFacts:
     reconciling: bool = False
     waited: float = 0.0
     history: tuple[RevisionSummary, ...] = ()
+
+    @property
+    def address(self) -> ServiceAddress:
+        """The URL the checks use (the tag's, when found by a tag) and the revision's name."""
+        return ServiceAddress(self.tag_url or self.uri, self.revision.name, self.tag)
 
     def share_of(self, revision: str) -> int:
         """The percentage of traffic the revision serves."""

@@ -77,6 +77,38 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.timeout(needed))
 
 
+def early_start_allowed(config: pytest.Config) -> bool:
+    """Whether this run may send the forced analysis at the end of collection (and so read the
+    Admin API in full only then): not in a run that checks nothing (``--collect-only``), that
+    stops at a failure (``-x``, ``--maxfail``), that runs the pre-flight first, or under xdist
+    (the controller does not know which worker runs the analysis)."""
+    state = config.stash.get(STATE_KEY, None)
+    return not (
+        state is None
+        or state.settings.preflight is not None
+        or hasattr(config, "workerinput")
+        or config.option.collectonly
+        or config.option.maxfail
+        or getattr(config.option, "numprocesses", None)
+        or getattr(config.option, "dist", "no") != "no"
+    )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The checks are known: when the forced analysis surely runs, send it now, beside the
+    health and metrics checks (plugin/servicestage.py); then read the Admin API in full."""
+    config = session.config
+    if not early_start_allowed(config):
+        return
+    wanted = {
+        name
+        for item in session.items
+        if _is_gate_check(item)
+        for name in getattr(item, "fixturenames", ())
+    }
+    state_of(config).after_collection(wanted)
+
+
 def _stage(item: pytest.Item) -> int:
     marker = item.get_closest_marker("gate_stage")
     return int(marker.args[0]) if marker and marker.args else 50

@@ -21,9 +21,6 @@ from ..model.exposition import Snapshot
 from ..model.observations import CounterRun, Scrape
 from ..model.target import Target
 from ..probe.client import ServiceClient
-from ..probe.counters import observe_counters
-from ..probe.readiness import wait_until_ready
-from ..probe.scrape import scrape
 from .gate import Gate
 from .state import GateState, state_of
 
@@ -55,7 +52,7 @@ def target(gate_state: GateState) -> Target:
 
 
 @pytest.fixture(scope="session")
-def service(target: Target, contract: Contract, gate_state: GateState) -> Iterator[ServiceClient]:
+def service(target: Target, gate_state: GateState) -> Iterator[ServiceClient]:
     """The HTTP client of the service under test (a ``ServiceClient``), without waiting for a
     cold start: ``service.get(path)``, ``.post(path, json=...)``, ``.request(method, path)``
     answer an ``Exchange`` (``.status_code``, ``.headers``, ``.json()``), never an exception.
@@ -64,30 +61,23 @@ def service(target: Target, contract: Contract, gate_state: GateState) -> Iterat
         pytest.fail(
             f"not checked: the service URL is unknown; {gate_state.lookup_problem()}", pytrace=False
         )
-    client = ServiceClient.for_contract(
-        target.url,
-        contract,
-        user_agent=target.user_agent,
-        authorization=gate_state.authorization,
-    )
-    yield client
-    client.close()
+    stage = gate_state.service_stage()
+    yield stage.client
+    stage.join()
+    stage.client.close()
 
 
 @pytest.fixture(scope="session")
-def readiness(service: ServiceClient, contract: Contract, gate_state: GateState) -> Readiness:
+def readiness(service: ServiceClient, gate_state: GateState) -> Readiness:
     """The wait for the first answer of the health path (cold start, up to --ready-timeout),
     done once per run: ``.ready``, ``.waited`` (s), ``.attempts``, ``.last`` (the last
     ``Exchange``), ``.summary()``. It never fails; ``ready_service`` does."""
-    return wait_until_ready(service, contract.health_path, gate_state.settings.ready_timeout)
+    return gate_state.service_stage().readiness()
 
 
-@pytest.fixture(scope="session")
-def ready_service(service: ServiceClient, readiness: Readiness) -> ServiceClient:
-    """``service``, once the service has answered its health path: the client a team's own
-    checks use (``ready_service.get("/api/health").json()``). "Not checked" when the service
-    never answered within --ready-timeout or Cloud Run's IAM front door refused the gate (see
-    test_health_answers)."""
+def _require_ready(readiness: Readiness) -> None:
+    """Fail "not checked" unless the service answered its health path, and not with a refusal
+    of Cloud Run's IAM front door."""
     if not readiness.ready:
         pytest.fail(
             f"not checked: the service is not answering ({readiness.summary()}); see "
@@ -101,6 +91,19 @@ def ready_service(service: ServiceClient, readiness: Readiness) -> ServiceClient
             "test_health_answers",
             pytrace=False,
         )
+
+
+@pytest.fixture(scope="session")
+def ready_service(
+    service: ServiceClient, readiness: Readiness, gate_state: GateState
+) -> ServiceClient:
+    """``service``, once the service has answered its health path: the client a team's own
+    checks use (``ready_service.get("/api/health").json()``). "Not checked" when the service
+    never answered within --ready-timeout or Cloud Run's IAM front door refused the gate (see
+    test_health_answers). When the forced analysis runs early, this waits until its calls are
+    done, so that no check's request comes between them."""
+    _require_ready(readiness)
+    gate_state.service_stage().join()
     return service
 
 
@@ -129,12 +132,15 @@ def cache_rules(contract: Contract) -> CacheRules:
 
 
 @pytest.fixture(scope="session")
-def metrics_scrape(metrics_rules: MetricsRules, ready_service: ServiceClient) -> Scrape:
+def metrics_scrape(
+    metrics_rules: MetricsRules, readiness: Readiness, gate_state: GateState
+) -> Scrape:
     """The first scrape of the contract's metrics path, before the gate acts (the report's
     "initial values"): ``.exchange`` (the ``Exchange``), ``.snapshot`` (None when it did not
     parse), ``.problem``, ``.detail``. Skipped when the contract has no metrics section; "not
     checked" when the service never answered."""
-    return scrape(ready_service, metrics_rules)
+    _require_ready(readiness)
+    return gate_state.service_stage().scrape()
 
 
 @pytest.fixture(scope="session")
@@ -165,35 +171,25 @@ def test_session(target: Target) -> str:
 
 
 @pytest.fixture(scope="session")
-def analysis_run(  # noqa: PLR0917 - pytest injects fixtures by name
+def analysis_run(
     test_session: str,
     analysis_rules: AnalysisRules,
-    metrics_rules: MetricsRules,
-    ready_service: ServiceClient,
+    readiness: Readiness,
     exposition: Snapshot,
     gate_state: GateState,
 ) -> CounterRun:
     """One forced analysis, with the contract's counters read around it on one instance."""
-    rules = analysis_rules
-    call = rules.request.filled(test_session)
+    _require_ready(readiness)
     gate_state.start_logs_early()  # the analysis wait is spent on a socket
-    return observe_counters(
-        ready_service,
-        metrics=metrics_rules,
-        rules=rules.counters,
-        act=lambda: [ready_service.send(call, timeout=rules.timeout_seconds)],
-        deadline=rules.counter_deadline_seconds,
-    )
+    return gate_state.service_stage().analysis()
 
 
 @pytest.fixture(scope="session")
-def cache_run(  # noqa: PLR0917 - pytest injects fixtures by name
+def cache_run(
     test_session: str,
     cache_rules: CacheRules,
-    analysis_rules: AnalysisRules,
-    metrics_rules: MetricsRules,
-    ready_service: ServiceClient,
     analysis_run: CounterRun,
+    gate_state: GateState,
 ) -> CounterRun:
     """The repeated call, sampled on the warm connection, with the cache counters around it."""
     if not analysis_run.actions or not analysis_run.actions[0].ok:
@@ -202,15 +198,7 @@ def cache_run(  # noqa: PLR0917 - pytest injects fixtures by name
             "test_forced_analysis_moves_the_counters",
             pytrace=False,
         )
-    call = cache_rules.request.filled(test_session)
-    timeout = analysis_rules.timeout_seconds
-    return observe_counters(
-        ready_service,
-        metrics=metrics_rules,
-        rules=cache_rules.counters,
-        act=lambda: [ready_service.send(call, timeout=timeout) for _ in range(cache_rules.samples)],
-        deadline=analysis_rules.counter_deadline_seconds,
-    )
+    return gate_state.service_stage().cache()
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """The fixtures of the candidate-against-stable comparison (the contract's ``compare:``).
 
-Only in the candidate flow (--tag) and only with the section: without it nothing extra is sent.
-The paired load uses clients of its own, with a user agent of their own, so the checks of the
-gate's own requests (which revision answered them) never count the load's.
+Only in the candidate flow (--tag) and only with the section: without it nothing extra is sent,
+and the comparison's modules are not even loaded (they are imported by the fixtures that use
+them). The paired load uses clients of its own, with a user agent of their own, so the checks of
+the gate's own requests (which revision answered them) never count the load's.
 """
 
 from __future__ import annotations
@@ -11,20 +12,21 @@ import importlib
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import pytest
 
-from ..checks.baseline import find_baseline
-from ..model.compare import BaselineChoice, Endpoint, PairedLoad
 from ..model.contract import CompareRules, Contract, MetricsRules
 from ..model.errors import AdminApiError
 from ..model.exposition import Snapshot
 from ..model.service import RevisionFacts, ServiceFacts
 from ..model.target import Target
 from ..probe.client import ServiceClient
-from ..probe.pairedload import mix_of, run_paired_load
 from ..probe.scrape import scrape
 from .state import GateState
+
+if TYPE_CHECKING:
+    from ..model.compare import BaselineChoice, Endpoint, PairedLoad
 
 COMPARE_AGENT = "cloudrun-acceptance-compare"
 STATS = "cloudrun_acceptance.checks.stats"
@@ -61,6 +63,9 @@ def baseline(
 ) -> Baseline:
     """The stable revision and how it is reached; with --baseline-tag NAME and a baseline
     without that tag, the gate adds it (tags only, no traffic share changes)."""
+    from ..checks.baseline import find_baseline
+    from ..model.compare import Endpoint
+
     settings = gate_state.settings
     choice = find_baseline(
         deployment, gate_state.contract.revision.traffic_percent, settings.baseline_tag
@@ -121,6 +126,9 @@ def paired_load(
     gate_state: GateState,
 ) -> PairedLoad:
     """The contract's request mix sent to both revisions on one schedule (probe/pairedload.py)."""
+    from ..model.compare import Endpoint
+    from ..probe.pairedload import mix_of, run_paired_load
+
     rules = compare_rules
     kinds, left_out = mix_of(rules, target.test_session)
     assert target.url is not None

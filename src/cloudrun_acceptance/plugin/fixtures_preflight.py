@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from ..config.envfile import read_env_entries
 from ..model.contract import Contract, PreflightRules
-from ..model.preflight import SourceTree
 from .state import GateState
+
+if TYPE_CHECKING:  # loaded with the tree's reader, by --preflight runs only
+    from ..model.preflight import SourceTree
 
 
 @pytest.fixture(scope="session")

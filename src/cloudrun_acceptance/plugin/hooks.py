@@ -21,6 +21,7 @@ from ..model.target import Target
 from ..model.version import VERSION
 from ..report.record import RunRecord
 from ..report.reporter import REPORT_ATTRIBUTE, GateReporter, verdict_payload
+from .collection import early_start_allowed
 from .errors import usage_errors
 from .gate import VERDICT_KEY
 from .release import Releaser
@@ -107,7 +108,7 @@ def pytest_configure(config: pytest.Config) -> None:
                 if not config.option.collectonly:
                     _register_reporter(config, state)
             return
-        state.open(config.add_cleanup)
+        state.open(config.add_cleanup, early=early_start_allowed(config))
     if not config.option.collectonly:  # a run that checks nothing reports nothing
         _register_reporter(config, state)
 
@@ -131,7 +132,7 @@ def _register_reporter(config: pytest.Config, state: GateState) -> None:
     record = RunRecord(
         target=target,
         contract=state.contract,
-        facts=state.lookup() if target is not None and target.ref is not None else None,
+        facts=state.known_facts(),
         started=started,
         preflight_of=str(preflight) if preflight is not None and target is None else "",
     )

@@ -12,17 +12,21 @@ import pytest
 from ..config.contract import load_contract
 from ..config.envfile import load_env_file, read_env_entries
 from ..config.settings import Settings, Sources, resolve_settings, target_from_settings
+from ..google.address import AdminCredentials
 from ..google.admin import describe_settled
 from ..model.contract import Contract
 from ..model.errors import AdminApiError, ConfigError
 from ..model.secret import Secret
-from ..model.service import ServiceFacts
+from ..model.service import ServiceAddress, ServiceFacts
 from ..model.target import Target
 from ..probe.auth import authorization
+from ..probe.client import ServiceClient
 from ..report.record import RunRecord
+from .address import read_address
 from .budget import Budget, budget
 from .launch import launch_sandbox
 from .logstage import LogsStage, logs_stage
+from .servicestage import ServiceStage
 
 if TYPE_CHECKING:
     from ..sandbox.launcher import Sandbox
@@ -45,7 +49,11 @@ class GateState:
     # Some collected check reads the logs (set at collection): the stage may start early.
     logs_wanted: bool = False
     _logs: LogsStage | None = None
+    _service: ServiceStage | None = None
     _lookup: ServiceFacts | AdminApiError | None = None
+    # The first, plain read of the service (plugin/address.py), and the Admin API's credentials.
+    _address: ServiceAddress | None = None
+    _credentials: AdminCredentials | None = None
     _contract: Contract | None = None
     _expected_env: dict[str, str] | None = None
     _env_keys: list[str] | None = None
@@ -102,9 +110,10 @@ class GateState:
         self.target = target
         self.authorize()
 
-    def open(self, add_cleanup: Callable[[Callable[[], None]], None]) -> None:
+    def open(self, add_cleanup: Callable[[Callable[[], None]], None], *, early: bool) -> None:
         """Resolve the target: apply the contract's defaults, start the sandbox if asked, and
-        read the service and revision from the Admin API when the service is named."""
+        read the service and revision from the Admin API when the service is named (``early``:
+        only its address now, the rest at the end of collection)."""
         self.settings = resolve_settings(self.sources, self.contract.defaults)
         self.load_inputs()
         if self.settings.sandbox:
@@ -134,7 +143,14 @@ class GateState:
         else:
             self.target = target_from_settings(self.settings)
         if self.target.ref is not None:
-            self.target = resolved(self.target, self.lookup())
+            # The address first, in one plain read; the full read comes at the end of
+            # collection, beside the forced analysis's wait, or now when that read failed.
+            if early:
+                self._address, self._credentials = read_address(self.target)
+            if self._address is None:
+                found = self.lookup()
+                self._address = found.address if isinstance(found, ServiceFacts) else None
+            self.target = resolved(self.target, self._address)
         self.authorize()
 
     def authorize(self) -> None:
@@ -164,15 +180,25 @@ class GateState:
             assert target.ref is not None
             try:
                 # A deploy caught half-way is waited for (up to --ready-timeout), not judged.
-                self._lookup = describe_settled(
-                    target.ref,
-                    endpoint=target.cloudrun_endpoint,
-                    revision=target.revision,
-                    tag=target.tag,
-                    timeout=self.settings.ready_timeout,
+                self._lookup = moved(
+                    self._address,
+                    describe_settled(
+                        target.ref,
+                        endpoint=target.cloudrun_endpoint,
+                        revision=self.settings.revision,
+                        tag=target.tag,
+                        timeout=self.settings.ready_timeout,
+                        credentials=self._credentials and self._credentials.credentials,
+                    ),
                 )
             except AdminApiError as err:
                 self._lookup = err
+            if self.record is not None:
+                self.record.facts = self._lookup
+        return self._lookup
+
+    def known_facts(self) -> ServiceFacts | AdminApiError | None:
+        """The Admin API's full read, when it has been made (the record learns it later)."""
         return self._lookup
 
     def logs(self, facts: ServiceFacts) -> LogsStage:
@@ -184,11 +210,46 @@ class GateState:
 
     def start_logs_early(self) -> None:
         """Start the logs stage now, if a collected check reads the logs and the Admin API
-        described the revision: called as the forced analysis is sent, whose wait it overlaps."""
+        described the revision: called by the analysis check, once the service has answered,
+        so that the rest of the analysis wait overlaps it."""
         if self.logs_wanted and self.target is not None and self.target.ref is not None:
             found = self.lookup()
             if isinstance(found, ServiceFacts):
                 self.logs(found).start()
+
+    def service_stage(self) -> ServiceStage:
+        """The session's client of the service and its steps (built once; the URL is known)."""
+        if self._service is None:
+            target = self.target
+            assert target is not None
+            assert target.url is not None
+            client = ServiceClient.for_contract(
+                target.url,
+                self.contract,
+                user_agent=target.user_agent,
+                authorization=self.authorization,
+            )
+            self._service = ServiceStage(
+                client, self.contract, self.settings.ready_timeout, target.test_session
+            )
+        return self._service
+
+    def after_collection(self, wanted: set[str]) -> None:
+        """At the end of collection (``wanted``: the fixtures the selected checks use): send the
+        forced analysis now, in a thread, when the analysis check will run; then read the Admin
+        API in full, beside its wait."""
+        target = self.target
+        if target is None:
+            return
+        if target.url is not None and "analysis_run" in wanted:
+            stage = self.service_stage()
+            cache = "cache_run" in wanted
+            if stage.can_run_early(cache=cache):
+                stage.start(cache=cache)
+        if target.ref is not None:
+            # The logs stage starts with the analysis check, once the service has answered: a
+            # cold start must not eat the logs deadline.
+            self.lookup()
 
     def lookup_problem(self) -> str:
         """Why the target has no URL, for "not checked" messages."""
@@ -199,24 +260,37 @@ class GateState:
         return "give --service-url, or --project/--region/--service"
 
 
-def resolved(target: Target, lookup: ServiceFacts | AdminApiError) -> Target:
+def resolved(target: Target, address: ServiceAddress | None) -> Target:
     """The target with what the Admin API said: the URL (unless given) and the revision."""
-    if isinstance(lookup, AdminApiError):
+    if address is None:
         return target
     origin = target.revision_origin or (
-        f"traffic tag {lookup.tag!r}, from the Cloud Run Admin API"
-        if lookup.tag
+        f"traffic tag {address.tag!r}, from the Cloud Run Admin API"
+        if address.tag
         else "latest ready, from the Cloud Run Admin API"
     )
     url_origin = target.url_origin
-    if target.url is None and lookup.tag:
-        url_origin = f"traffic tag {lookup.tag!r}, from the Cloud Run Admin API"
+    if target.url is None and address.tag:
+        url_origin = f"traffic tag {address.tag!r}, from the Cloud Run Admin API"
     return replace(
         target,
-        url=target.url or lookup.tag_url or lookup.uri,
+        url=target.url or address.url,
         url_origin=url_origin,
-        revision=lookup.revision.name,
+        revision=address.revision,
         revision_origin=origin,
+    )
+
+
+def moved(first: ServiceAddress | None, facts: ServiceFacts) -> ServiceFacts | AdminApiError:
+    """The full read, unless it found the service moved since the first read pointed the gate
+    (a deploy or a traffic change during the run): the checks would judge another revision
+    than the one the service checks met."""
+    if first is None or facts.address == first:
+        return facts
+    return AdminApiError(
+        f"the service changed while the gate read it: first {first}, then {facts.address}",
+        "a deploy or a traffic change ran during the gate; run the gate again once it has "
+        "finished.",
     )
 
 

@@ -8,7 +8,6 @@ the same with xdist, where the checks' verdicts travel as figures.
 
 from __future__ import annotations
 
-from ..model.compare import HISTOGRAM_PREFIX, SIDES
 from .cells import ICONS, cell
 from .record import CheckResult, RunRecord
 
@@ -57,6 +56,8 @@ def compare_markdown(record: RunRecord) -> list[str]:
 def _latency(results: list[CheckResult]) -> list[str]:
     if not results:
         return []
+    from ..model.compare import SIDES  # loaded by a run that compared, only
+
     lines = [
         "",
         "| Request | Revision | n | p50 (ms) | p95 (ms) | p99 (ms) | Shift (ms), interval "
@@ -88,6 +89,8 @@ def _latency(results: list[CheckResult]) -> list[str]:
 def _chart(result: CheckResult) -> list[str]:
     """A Mermaid xychart of both sides' answers per latency bin: bars the baseline, the line
     the candidate."""
+    from ..model.compare import HISTOGRAM_PREFIX
+
     figures = result.figures
     bins = figures.get(f"{HISTOGRAM_PREFIX}bins (ms)")
     if not bins:

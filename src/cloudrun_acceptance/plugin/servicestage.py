@@ -1,0 +1,144 @@
+"""The service stage: the health wait, the first scrape, the forced analysis and the cached
+calls, in that order, on the session's one client.
+
+Each step runs when its fixture first asks for it, or, in a run that will surely ask (the
+analysis checks collected and selected, a test session given), all of them in one thread from
+the end of collection: the forced analysis is then sent while pytest still runs the health and
+metrics checks, and its wait (spent on a socket) covers the Admin API's and Logging's reads.
+The service sees the same requests in the same order either way. The thread stops where a
+fixture would fail (no answer, no exposition, a failed analysis), and the fixture then computes
+nothing new: it fails as it would have.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from threading import Thread
+from typing import Any, cast
+
+from ..model.contract import Contract
+from ..model.exchange import Exchange, Readiness
+from ..model.observations import CounterRun, Scrape
+from ..probe.client import ServiceClient
+from ..probe.counters import observe_counters
+from ..probe.readiness import wait_until_ready
+from ..probe.scrape import scrape
+
+STEPS = ("readiness", "scrape", "analysis", "cache")
+
+
+@dataclass
+class ServiceStage:
+    """The session's client and the four steps' results, each computed once."""
+
+    client: ServiceClient
+    contract: Contract
+    ready_timeout: float
+    test_session: str | None
+    _done: dict[str, Any] = field(default_factory=dict, repr=False)
+    _early: dict[str, Future[Any]] | None = field(default=None, repr=False)
+    _thread: Thread | None = field(default=None, repr=False)
+
+    def can_run_early(self, *, cache: bool) -> bool:
+        """Every step has what it needs: a session, and the metrics and analysis sections (and
+        the cache section, when the cache check runs too)."""
+        rules = self.contract
+        return (
+            self.test_session is not None
+            and rules.metrics is not None
+            and rules.analysis is not None
+            and (not cache or rules.cache is not None)
+        )
+
+    def start(self, *, cache: bool) -> None:
+        """Run the steps in a thread of their own, now (once); ``cache``: the cached calls too."""
+        if self._early is not None:
+            return
+        self._early = {name: Future() for name in STEPS}
+        self._thread = Thread(
+            target=self._run_early, args=(cache,), name="cloudrun-service", daemon=True
+        )
+        self._thread.start()
+
+    def _run_early(self, cache: bool) -> None:
+        assert self._early is not None
+        pending = dict(self._early)
+        try:
+            for name in STEPS if cache else STEPS[:-1]:
+                value = self._compute(name)
+                pending.pop(name).set_result(value)
+                if not _goes_on(name, value):
+                    break
+        except BaseException as err:  # a bug: the fixture that asks raises it
+            for future in pending.values():
+                future.set_exception(err)
+            return
+        for future in pending.values():
+            future.set_result(None)  # not reached: the fixture that asks computes it
+
+    def join(self) -> None:
+        """Wait until the early thread is done with the client (at once without one)."""
+        if self._thread is not None:
+            self._thread.join()
+
+    def readiness(self) -> Readiness:
+        """The wait for the first answer of the health path."""
+        return cast(Readiness, self._step("readiness"))
+
+    def scrape(self) -> Scrape:
+        """The first scrape of the metrics path, before the gate acts."""
+        return cast(Scrape, self._step("scrape"))
+
+    def analysis(self) -> CounterRun:
+        """One forced analysis, with the contract's counters read around it on one instance."""
+        return cast(CounterRun, self._step("analysis"))
+
+    def cache(self) -> CounterRun:
+        """The repeated call, sampled on the warm connection, with the cache counters around."""
+        return cast(CounterRun, self._step("cache"))
+
+    def _step(self, name: str) -> Readiness | Scrape | CounterRun:
+        if name not in self._done:
+            early = self._early[name].result() if self._early is not None else None
+            self._done[name] = early if early is not None else self._compute(name)
+        return self._done[name]  # type: ignore[no-any-return]
+
+    def _compute(self, name: str) -> Readiness | Scrape | CounterRun:
+        rules, client = self.contract, self.client
+        if name == "readiness":
+            return wait_until_ready(client, rules.health_path, self.ready_timeout)
+        assert rules.metrics is not None
+        if name == "scrape":
+            return scrape(client, rules.metrics)
+        analysis = rules.analysis
+        assert analysis is not None
+        assert self.test_session is not None
+        if name == "analysis":
+            call, times, counters = analysis.request, 1, analysis.counters
+        else:
+            assert rules.cache is not None
+            call, times, counters = rules.cache.request, rules.cache.samples, rules.cache.counters
+        filled = call.filled(self.test_session)
+
+        def act() -> list[Exchange]:
+            return [client.send(filled, timeout=analysis.timeout_seconds) for _ in range(times)]
+
+        return observe_counters(
+            client,
+            metrics=rules.metrics,
+            rules=counters,
+            act=act,
+            deadline=analysis.counter_deadline_seconds,
+        )
+
+
+def _goes_on(name: str, value: object) -> bool:
+    """Whether the step after ``name`` would run: its fixture would not fail on ``value``."""
+    if isinstance(value, Readiness):
+        return value.ready and value.last.refusal is None
+    if isinstance(value, Scrape):
+        return value.snapshot is not None and value.problem is None
+    if isinstance(value, CounterRun) and name == "analysis":
+        return bool(value.actions) and value.actions[0].ok
+    return True

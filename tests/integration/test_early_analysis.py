@@ -1,0 +1,80 @@
+"""The forced analysis starts at the end of collection when it surely runs, and only then.
+
+Observed from the service: its ``memory_analysis_in_progress`` gauge, read with a client of the
+test's own while pytest reports the health check, and the requests it answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from cloudrun_acceptance.config.contract import load_contract
+from cloudrun_acceptance.config.envfile import load_env_file
+from cloudrun_acceptance.metrics.exposition import parse_exposition
+from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
+from tests.integration.gatekit import ANALYSIS, CACHE, HEALTH, deployed, run_gate
+from tests.paths import REPO, SHIPPED_CONTRACT
+
+ANALYZE = "POST /api/memory/analyze"
+
+
+@pytest.fixture
+def slow_sandbox() -> Iterator[Sandbox]:
+    """A deployed service whose forced analysis takes 1.5 s: long enough to be seen working."""
+    sandbox = start_sandbox(
+        load_contract(SHIPPED_CONTRACT), load_env_file(REPO / "env.yaml"), analysis_seconds=1.5
+    )
+    yield sandbox
+    sandbox.stop()
+
+
+class InProgress:
+    """A plugin that reads the service's analysis gauge as the health check is reported."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.seen: float | None = None
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        if report.when == "call" and report.nodeid.endswith(HEALTH):
+            body = httpx.get(f"{self.url}/api/metrics", timeout=5).text
+            self.seen = parse_exposition(body).value("memory_analysis_in_progress", {})
+
+
+def test_the_analysis_runs_while_the_health_check_is_reported(gate_dir, slow_sandbox):
+    gauge = InProgress(slow_sandbox.service_url)
+    run = run_gate(gate_dir, *deployed(slow_sandbox), plugins=[gauge])
+    run.expect()
+    assert gauge.seen == 1
+    assert (
+        slow_sandbox.requests_served().get(ANALYZE, 0) == 4
+    )  # the forced analysis and three cached calls
+
+
+def test_a_run_that_stops_at_a_failure_sends_it_in_turn(gate_dir, slow_sandbox):
+    gauge = InProgress(slow_sandbox.service_url)
+    run = run_gate(gate_dir, *deployed(slow_sandbox), "-x", plugins=[gauge])
+    run.expect()
+    assert gauge.seen == 0
+    assert slow_sandbox.requests_served().get(ANALYZE, 0) == 4
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [("-k", "health"), ("--collect-only",), ("--deselect", "tests/acceptance/test_analysis.py")],
+    ids=["-k health", "--collect-only", "analysis deselected"],
+)
+def test_nothing_is_posted_when_no_analysis_check_is_selected(gate_dir, slow_sandbox, selection):
+    run_gate(gate_dir, *deployed(slow_sandbox), *selection)
+    assert slow_sandbox.requests_served().get(ANALYZE, 0) == 0
+
+
+def test_the_cached_calls_wait_for_their_check(gate_dir, slow_sandbox):
+    cache = f"tests/acceptance/test_analysis.py::{CACHE}"
+    run = run_gate(gate_dir, *deployed(slow_sandbox), "--deselect", cache)
+    assert ANALYSIS in run.passed
+    assert slow_sandbox.requests_served().get(ANALYZE, 0) == 1
