@@ -36,10 +36,21 @@ class Behaviour:
     # (1 / error_rate)th answer, so a few early ones never do (a test can tell them apart).
     errors_evenly: bool = False
     overload_seconds: float = 0.0  # every request of either revision waits this long first
+    # The users' path (/api/concepts), which the gate never calls: its service time times
+    # this; and the share of its answers that are 500, evenly (every (1 / rate)th), once the
+    # revision's share of the service URL's traffic is user_errors_from_share percent or more.
+    user_slowdown: float = 1.0
+    user_error_rate: float = 0.0
+    user_errors_from_share: int = 0
     # The deployment, as the service sees its env and the Admin API describes it.
     env_changes: Mapping[str, str | None] = field(default_factory=dict)
     secret_version: str | None = None
     traffic_split: bool = False
+    # The service URL's requests go to a revision drawn by the traffic's shares (each request
+    # its own draw), not all to the largest share.
+    split_routing: bool = False
+    # Users of the service: requests per second sent to the service URL while the sandbox runs.
+    user_rps: float = 0.0
     # "candidate": deployed with --no-traffic --tag candidate, the previous revision serving.
     flow: Literal["direct", "candidate"] = "direct"
     tag: Literal["on_new", "missing", "on_previous"] = "on_new"
@@ -62,7 +73,8 @@ def stable_behaviour(candidate: Behaviour) -> Behaviour:
     """The candidate flow's stable revision, beside the revision under check (``candidate``): a
     good revision of the same flow under the same load, running with the env changes the
     profiles gave it. The candidate's own faults are not its; what the platform does (the front
-    door, traffic, the APIs) is read from the candidate's behaviour, never from this one."""
+    door, traffic and its routing, the users' requests, the APIs) is read from the candidate's
+    behaviour, never from this one."""
     return Behaviour(
         flow=candidate.flow,
         overload_seconds=candidate.overload_seconds,

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
 
 from .behaviour import Behaviour, stable_behaviour
+from .fault import Fault
+from .rolloutfaults import ROLLOUT_FAULTS, USER_RPS
 
-__all__ = ["FAULTS", "Behaviour", "Fault", "behaviour_for", "stable_behaviour"]
+__all__ = ["FAULTS", "USER_RPS", "Behaviour", "Fault", "behaviour_for", "stable_behaviour"]
 
 LOGS_LAG_SECONDS = 5.0
 RECONCILE_SECONDS = 2.0
@@ -27,24 +28,6 @@ LOST_METRIC = "memory_analysis_cache_size"
 # key (not the metrics switch), and less memory than the contract's.
 STABLE_ENV_CHANGES: Mapping[str, str | None] = {"GOOGLE_ALLOWED_EMAILS": "former@example.com"}
 STABLE_RESOURCES: Mapping[str, str] = {"memory": "2Gi"}
-
-
-Scope = Literal["platform", "reference"]
-
-
-@dataclass(frozen=True)
-class Fault:
-    """A named broken deployment: ``apply`` returns the behaviour with the breakage.
-
-    ``scope``: ``platform`` breaks what Cloud Run does around any service (the front door,
-    traffic, the Admin and Logging APIs), so it applies to the team's own service too;
-    ``reference`` breaks the reference service itself, so it needs the example's.
-    """
-
-    name: str
-    summary: str
-    apply: Callable[[Behaviour], Behaviour]
-    scope: Scope = "reference"
 
 
 def _env(**changes: str | None) -> Callable[[Behaviour], Behaviour]:
@@ -213,6 +196,7 @@ FAULTS: Mapping[str, Fault] = {
             "deadline gets too few samples",
             lambda b: replace(b, flow="candidate", overload_seconds=OVERLOAD_SECONDS),
         ),
+        *ROLLOUT_FAULTS,
         Fault(
             "tag_missing",
             "deployed with --no-traffic but without a tag: the service has no tag 'candidate'",

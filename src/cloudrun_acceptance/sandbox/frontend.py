@@ -1,7 +1,8 @@
 """The front of the sandbox service, as Cloud Run's is: it sends each request to the revision its
-URL leads to (the service URL's largest share, or a tag's revision), writes the request log
-under that revision and, for a private service (one whose IAM policy does not let allUsers
-invoke it), refuses requests at the IAM front door as Cloud Run does."""
+URL leads to (the service URL's largest share, or with split routing a revision drawn by the
+shares; a tag's revision), writes the request log under that revision and, for a private service
+(one whose IAM policy does not let allUsers invoke it), refuses requests at the IAM front door as
+Cloud Run does."""
 
 from __future__ import annotations
 

@@ -6,7 +6,9 @@ which is its own program: it runs as a child process behind the same front end
 (``ownservice``), stopped with the sandbox.
 
 One server answers the service URL and every tag URL (a port each, bound up front); the front
-end sends each request to the live revision its port leads to (``liverevisions``).
+end sends each request to the live revision its port leads to (``liverevisions``). With
+``Behaviour.user_rps``, the service's users (``users``) send their requests to the service URL
+from the moment it is up until the sandbox stops.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from .loggingapi import LoggingApi, start_logging_api
 from .ownservice import OwnService, OwnServiceSpec, describe
 from .proxy import Proxy
 from .traffic import Traffic
+from .users import UserTraffic
 
 START_TIMEOUT = 10.0
 # Ports bound for tag URLs: the candidate tag's, and a few more for the tags an update adds
@@ -71,7 +74,8 @@ class Sandbox:
     log: LogStore
     frontend: Frontend
     session_id: str = SESSION_ID
-    # Seeds the live revisions' random errors: one per start, so that repeated runs differ.
+    # Seeds the live revisions' random errors, the split routing's draws and the users' mix:
+    # one per start, so that repeated runs differ.
     seed: int = 0
     admin_endpoint: str | None = None
     logging_endpoint: str | None = None
@@ -82,6 +86,8 @@ class Sandbox:
     traffic: Traffic | None = None
     admin_api: AdminApi | None = None
     own: OwnService | None = None
+    # The service's users, with Behaviour.user_rps: their counters (sent, failed, statuses).
+    users: UserTraffic | None = None
     _stops: list[Callable[[], None]] = field(default_factory=list)
     _gcloud: GcloudConfig | None = None
 
@@ -152,14 +158,14 @@ def start_sandbox(
     tag_ports = tuple(int(tag.getsockname()[1]) for tag in tag_socks)
     url = loopback_url(sock.getsockname()[1])
     deployment = replace(deployment, service_url=url, tag_url=loopback_url(tag_ports[0]))
-    traffic = Traffic(deployment, tag_ports=tag_ports)
-    log = LogStore(deployment)
     seed = secrets.randbits(64)
+    traffic = Traffic(deployment, tag_ports=tag_ports, seed=seed)
+    log = LogStore(deployment)
     app: ASGIApp
     live: dict[str, LiveRevision] = {}
     service_process = None
     if own is None:
-        live = start_revisions(deployment, log, seed)
+        live = start_revisions(deployment, log, seed, traffic)
         app = live[deployment.revision].app
     else:
         service_process = OwnService(own, deployment, log)
@@ -213,7 +219,17 @@ def start_sandbox(
         _wait_started(server, thread)
     if behaviour.server_errors_in_logs and live:
         _crash(sandbox, behaviour.server_errors_in_logs)
+    if behaviour.user_rps > 0:
+        _start_users(sandbox, behaviour.user_rps)
     return sandbox
+
+
+def _start_users(sandbox: Sandbox, rate: float) -> None:
+    """The service's users, sending ``rate`` requests per second to the service URL until the
+    sandbox stops (they stop first, before the servers they talk to)."""
+    sandbox.users = UserTraffic(sandbox.service_url, rate, sandbox.seed)
+    sandbox._stops.append(sandbox.users.stop)
+    sandbox.users.start()
 
 
 def _start_apis(sandbox: Sandbox, state: ServiceState) -> None:

@@ -4,10 +4,18 @@ It honours the filter (see logfilter), ``orderBy``, ``pageSize`` and page tokens
 most PAGE_LIMIT entries, as the real API may return fewer than asked, so every client reads
 several pages. The last page has no ``nextPageToken`` key at all: the real client loops forever
 on an empty one.
+
+A listing's later pages are cut from the entries its first page matched (the page token names
+that listing), as a listing of the real API continues one query: the filter runs once per
+listing, not once per page, which would cost a listing of many pages (a rollout step's users'
+requests) the log's length times its pages.
 """
 
 from __future__ import annotations
 
+import itertools
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +24,8 @@ from .jsonserver import JsonServer, Request, error_body
 from .logfilter import FilterError, parse_filter
 
 PAGE_LIMIT = 10
+# Listings whose later pages can still be read; an older one's token lists its query again.
+KEPT_LISTINGS = 64
 
 
 class LoggingApi:
@@ -24,6 +34,9 @@ class LoggingApi:
     def __init__(self, log: LogStore) -> None:
         self.log = log
         self.pages_served = 0
+        self._listings: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
 
     def __call__(self, call: Request) -> tuple[int, Any]:
         deployment = self.log.deployment
@@ -41,24 +54,47 @@ class LoggingApi:
             return 400, error_body(
                 400, "INVALID_ARGUMENT", f"resourceNames must be [projects/{deployment.project}]"
             )
-        try:
-            matches = parse_filter(str(request.get("filter", "")))
-        except FilterError as err:
-            return 400, error_body(400, "INVALID_ARGUMENT", str(err))
+        listing, entries, start = self._continued(str(request.get("pageToken") or ""))
+        if entries is None:
+            try:
+                entries = self._matching(request)
+            except FilterError as err:
+                return 400, error_body(400, "INVALID_ARGUMENT", str(err))
+            listing = self._keep(entries)
+        size = min(int(request.get("pageSize") or PAGE_LIMIT), PAGE_LIMIT)
+        page: dict[str, Any] = {"entries": entries[start : start + size]}
+        if start + size < len(entries):
+            page["nextPageToken"] = f"{listing}:{start + size}"
+        self.pages_served += 1
+        return 200, page
+
+    def _matching(self, request: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The entries the request's filter selects, in its order (raises FilterError)."""
+        matches = parse_filter(str(request.get("filter", "")))
         order = str(request.get("orderBy", "timestamp asc"))
-        lag = deployment.behaviour.logs_lag_seconds
-        entries = sorted(
+        lag = self.log.deployment.behaviour.logs_lag_seconds
+        return sorted(
             (entry for entry in self.log.snapshot(lag) if matches(entry)),
             key=lambda entry: str(entry["timestamp"]),
             reverse=order.endswith("desc"),
         )
-        start = int(request.get("pageToken") or 0)
-        size = min(int(request.get("pageSize") or PAGE_LIMIT), PAGE_LIMIT)
-        page: dict[str, Any] = {"entries": entries[start : start + size]}
-        if start + size < len(entries):
-            page["nextPageToken"] = str(start + size)
-        self.pages_served += 1
-        return 200, page
+
+    def _keep(self, entries: list[dict[str, Any]]) -> str:
+        """Keep a listing's entries for its later pages; its id."""
+        with self._lock:
+            listing = str(next(self._ids))
+            self._listings[listing] = entries
+            while len(self._listings) > KEPT_LISTINGS:
+                self._listings.popitem(last=False)
+        return listing
+
+    def _continued(self, token: str) -> tuple[str, list[dict[str, Any]] | None, int]:
+        """The listing a page token continues and its entries (None for a first page, or when
+        the listing is gone: the query runs again), and the offset of the page it asks for."""
+        listing, _, offset = token.rpartition(":")
+        start = int(offset) if offset.isdigit() else 0
+        with self._lock:
+            return listing, self._listings.get(listing), start
 
 
 def start_logging_api(log: LogStore) -> tuple[JsonServer, LoggingApi]:

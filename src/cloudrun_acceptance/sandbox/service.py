@@ -1,10 +1,11 @@
 """The reference service: a FastAPI app that behaves like the motivating Cloud Run service.
 
 Health, metrics (switched on by its own CONCEPT_RECALL_METRICS_ENABLED, only the string "true" in
-any case), and an analysis with a configurable duration and an in-memory cache. One app is one
-revision (``Running``: its name, behaviour and env). Each instance has its own prometheus_client
-registry, as each Cloud Run instance has its own process; the cache (a ``Store``) and the
-sessions are shared by the instances and by the revisions, as an external store would be.
+any case), an analysis with a configurable duration and an in-memory cache, and the users' read
+of concepts (``concepts``), which the gate never calls. One app is one revision (``Running``: its
+name, behaviour and env). Each instance has its own prometheus_client registry, as each Cloud Run
+instance has its own process; the cache (a ``Store``) and the sessions are shared by the
+instances and by the revisions, as an external store would be.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import itertools
 import json
 import random
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ from pydantic import BaseModel
 
 from .asgi import ASGIApp, Receive, Scope, Send
 from .behaviour import Behaviour
+from .concepts import add_concepts
 from .deployment import CRASH_SESSION_ID, SESSION_ID, LogStore
 from .instances import Fleet, Instance
 from .servicetimes import service_times
@@ -104,8 +106,15 @@ def metrics_enabled(env: Mapping[str, str]) -> bool:
     return env.get(ENABLE_ENV, "").strip().lower() == "true"
 
 
-def create_app(running: Running, fleet: Fleet, log: LogStore, store: Store) -> FastAPI:
-    """The reference service's routes, as the revision ``running`` answers them."""
+def create_app(
+    running: Running,
+    fleet: Fleet,
+    log: LogStore,
+    store: Store,
+    share: Callable[[], int] = lambda: 100,
+) -> FastAPI:
+    """The reference service's routes, as the revision ``running`` answers them; ``share()``:
+    the percent of the service URL's traffic it serves now (the users' read depends on it)."""
     behaviour = running.behaviour
     times = service_times(behaviour, running.analysis_seconds)
     fails = _Errors(behaviour.error_rate, running.seed, evenly=behaviour.errors_evenly)
@@ -190,6 +199,7 @@ def create_app(running: Running, fleet: Fleet, log: LogStore, store: Store) -> F
         served_by.gauge("memory_analysis_cache_size", len(cache))
         return JSONResponse({**result, "cached": False})
 
+    add_concepts(app, running.revision, behaviour, share)
     return app
 
 

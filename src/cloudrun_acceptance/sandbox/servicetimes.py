@@ -4,7 +4,8 @@ In the direct flow, only what the profiles ask for (an analysis of ``--sandbox-a
 a slow cache hit): every other answer is as fast as the machine. In the candidate flow, where the
 gate compares two revisions' wire times, health takes 5 ms and a cache hit 20 ms, so that a
 candidate "40% slower" (``Behaviour.slowdown``, which scales every one of these times) is a shift
-a paired load can measure, not noise around a zero.
+a paired load can measure, not noise around a zero. The users' read (``/api/concepts``, which
+the gate never calls) takes 10 ms there, times ``slowdown`` and its own ``user_slowdown``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .behaviour import Behaviour
 
 CANDIDATE_HEALTH_SECONDS = 0.005
 CANDIDATE_CACHE_HIT_SECONDS = 0.020
+CANDIDATE_CONCEPTS_SECONDS = 0.010
 
 
 @dataclass(frozen=True)
@@ -33,3 +35,10 @@ def service_times(behaviour: Behaviour, analysis_seconds: float) -> ServiceTimes
     cache_hit = (CANDIDATE_CACHE_HIT_SECONDS if candidate else 0.0) + behaviour.cache_delay_seconds
     factor = behaviour.slowdown
     return ServiceTimes(health * factor, cache_hit * factor, analysis_seconds * factor)
+
+
+def concepts_seconds(behaviour: Behaviour) -> float:
+    """Seconds the users' read (``/api/concepts``) of a revision that behaves as ``behaviour``
+    waits before it answers: apart from ``ServiceTimes``, as only the users' path has it."""
+    concepts = CANDIDATE_CONCEPTS_SECONDS if behaviour.flow == "candidate" else 0.0
+    return concepts * behaviour.slowdown * behaviour.user_slowdown

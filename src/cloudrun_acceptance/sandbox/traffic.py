@@ -8,12 +8,17 @@ neither protocol's shape.
 A tag URL (``https://TAG---SERVICE-HASH.a.run.app`` on Cloud Run) is a port of its own here: the
 launcher binds a few before the server starts, and the table gives one to each tag name as it
 first appears, for good (as a tag's URL on Cloud Run depends on its name alone).
+
+The service URL leads to the revision with the largest share; with ``Behaviour.split_routing``,
+as on Cloud Run, each of its requests goes to a revision drawn by the shares (a revision at 0%
+gets none), from a generator seeded per sandbox start.
 """
 
 from __future__ import annotations
 
+import random
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +45,8 @@ class Traffic:
     """The service's traffic targets (as set) and where each URL leads.
 
     ``tag_ports``: the ports bound for tag URLs, handed out to tags as they appear; without
-    any (a table no server answers), every tag has the deployment's ``tag_url``.
+    any (a table no server answers), every tag has the deployment's ``tag_url``. ``seed``
+    seeds the draws of the split routing (one per sandbox start).
     """
 
     deployment: Deployment
@@ -48,10 +54,13 @@ class Traffic:
     tag_ports: tuple[int, ...] = ()
     # The revision a latest target leads to; a delete of it moves this to an older one.
     latest_ready: str = ""
+    seed: int = 0
     _ports: dict[str, int] = field(default_factory=dict)  # tag -> its port, once given
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _draws: random.Random = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self._draws = random.Random(self.seed)
         if not self.targets:
             self.targets = initial_targets(self.deployment)
         self.latest_ready = self.latest_ready or self.deployment.revision
@@ -122,16 +131,40 @@ class Traffic:
         """The revisions that can receive traffic: a share of the service URL's, or a tag."""
         return frozenset(s["revision"] for s in self.statuses() if s["percent"] or s.get("tag"))
 
+    def shares(self) -> dict[str, int]:
+        """The service URL's traffic: each revision's share (percent), the latest ready one's
+        for a latest target; a revision at 0% (a tag only) is not in it."""
+        shares: dict[str, int] = {}
+        for status in self.statuses():
+            if status["percent"]:
+                revision = str(status["revision"])
+                shares[revision] = shares.get(revision, 0) + int(status["percent"])
+        return shares
+
+    def share_of(self, revision: str) -> int:
+        """The share (percent) of the service URL's traffic that ``revision`` serves."""
+        return self.shares().get(revision, 0)
+
     def service_revision(self) -> str:
         """The revision the service URL leads to: the one with the largest share (the older one,
         with served_by_other)."""
         if self.deployment.behaviour.served_by_other:
             return self.deployment.previous_revision
-        shares: dict[str, int] = {}
-        for status in self.statuses():
-            revision = str(status["revision"])
-            shares[revision] = shares.get(revision, 0) + int(status["percent"])
+        shares = self.shares() or {self.latest_ready: 0}
         return max(shares, key=lambda revision: shares[revision])
+
+    def routed_revision(self) -> str:
+        """The revision that answers one request to the service URL: with split routing, one
+        drawn by the shares; else ``service_revision``."""
+        behaviour = self.deployment.behaviour
+        if not behaviour.split_routing or behaviour.served_by_other:
+            return self.service_revision()
+        shares = self.shares()
+        if not shares:
+            return self.service_revision()
+        with self._lock:
+            draw = self._draws.random()
+        return pick_by_share(shares, draw)
 
     def revision_for(self, port: int) -> str:
         """The revision that answers a request on ``port``: a tag URL's own revision, else (the
@@ -141,17 +174,35 @@ class Traffic:
         for status in self.statuses():
             if tags and status.get("tag") == tags[0]:
                 return str(status["revision"])
-        return self.service_revision()
+        return self.routed_revision()
 
     def url_of(self, revision: str) -> str | None:
-        """A URL that leads to ``revision`` now: the service URL, else one of its tags'; None
-        when none does."""
-        if self.service_revision() == revision:
+        """A URL that leads to ``revision`` now: the service URL (with split routing, only when
+        it serves every share), else one of its tags'; None when none does."""
+        split = self.deployment.behaviour.split_routing and self.shares().keys() != {revision}
+        if self.service_revision() == revision and not split:
             return self.deployment.service_url
         for status in self.statuses():
             if status.get("tag") and status["revision"] == revision:
                 return str(status["uri"])
         return None
+
+
+def pick_by_share(shares: Mapping[str, int], draw: float) -> str:
+    """The revision that a ``draw`` (uniform in [0, 1)) lands on when each revision takes its
+    share of the line, in order: a revision at 0% is never picked."""
+    total = sum(shares.values())
+    point = draw * total
+    reached = 0
+    picked = ""
+    for revision, share in shares.items():
+        if share <= 0:
+            continue
+        picked = revision
+        reached += share
+        if point < reached:
+            break
+    return picked
 
 
 def initial_targets(deployment: Deployment) -> list[Target]:

@@ -1,0 +1,72 @@
+"""The rollout profiles: a tagged candidate (as ``tagged_candidate``) under real user traffic,
+routed by the traffic's split, for a rollout that moves the candidate's share in steps and
+compares its users' requests with the stable revision's in the request log.
+
+Each one starts the service's users (``Behaviour.user_rps``, USER_RPS unless a profile says
+otherwise) and routes each request of the service URL by the shares (``split_routing``). The
+candidate's faults are on the users' path only (``/api/concepts``), so that at 0% it passes
+every check of the gate, the comparison through its tag URL included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .behaviour import Behaviour
+from .fault import Fault
+from .servicetimes import CANDIDATE_CONCEPTS_SECONDS
+
+USER_RPS = 150.0
+LOW_USER_RPS = 2.0
+# step_errors: the share of the candidate's users' reads that are 500, from which share of the
+# service URL's traffic on.
+STEP_ERROR_RATE = 0.03
+STEP_ERRORS_FROM_SHARE = 25
+STEP_SLOWDOWN = 1.5
+
+
+def _rollout(behaviour: Behaviour) -> Behaviour:
+    """The candidate flow with users routed by the split; a rate another profile set stays."""
+    return replace(
+        behaviour,
+        flow="candidate",
+        split_routing=True,
+        user_rps=behaviour.user_rps or USER_RPS,
+    )
+
+
+ROLLOUT_FAULTS = (
+    Fault(
+        "rollout_candidate",
+        f"deployed as tagged_candidate, with users: {USER_RPS:g} requests/s at the service URL "
+        "(70% GET /api/concepts, 30% health), each routed to a revision drawn by the traffic's "
+        "shares; the candidate is good",
+        _rollout,
+    ),
+    Fault(
+        "step_errors",
+        f"as rollout_candidate; once the candidate serves {STEP_ERRORS_FROM_SHARE}% of the "
+        f"service URL's traffic or more, {STEP_ERROR_RATE:.0%} of its users' /api/concepts "
+        f"answers are 500 (evenly, one in {round(1 / STEP_ERROR_RATE)}), never its health or the "
+        "gate's calls",
+        lambda b: replace(
+            _rollout(b),
+            user_error_rate=STEP_ERROR_RATE,
+            user_errors_from_share=STEP_ERRORS_FROM_SHARE,
+        ),
+    ),
+    Fault(
+        "step_slow",
+        f"as rollout_candidate; the candidate's /api/concepts takes {STEP_SLOWDOWN:g} times as "
+        f"long ({CANDIDATE_CONCEPTS_SECONDS * STEP_SLOWDOWN * 1000:g} ms against "
+        f"{CANDIDATE_CONCEPTS_SECONDS * 1000:g} ms); its health and cache hits are as fast as "
+        "the stable's",
+        lambda b: replace(_rollout(b), user_slowdown=STEP_SLOWDOWN),
+    ),
+    Fault(
+        "low_traffic",
+        f"as rollout_candidate, but the users send {LOW_USER_RPS:g} requests/s: too few for a "
+        "step to compare",
+        lambda b: _rollout(replace(b, user_rps=LOW_USER_RPS)),
+    ),
+)

@@ -1,0 +1,59 @@
+"""A listing of the local Logging API continues across its pages: the later pages are cut from
+what the first one matched, so the filter runs once per listing; a token of a listing that is
+gone lists the query again from its offset."""
+
+from __future__ import annotations
+
+from cloudrun_acceptance.sandbox import loggingapi
+from cloudrun_acceptance.sandbox.deployment import LogStore, plan_deployment
+from cloudrun_acceptance.sandbox.faults import behaviour_for
+from cloudrun_acceptance.sandbox.jsonserver import Request
+from cloudrun_acceptance.sandbox.loggingapi import LoggingApi
+
+FILTER = 'httpRequest.userAgent="users"'
+
+
+def api_with(requests: int) -> LoggingApi:
+    log = LogStore(plan_deployment(behaviour_for([]), {}, (), {}, 0.0))
+    for _ in range(requests):
+        log.request("GET", "http://127.0.0.1:1/api/health", 200, 0.01, "users")
+    return LoggingApi(log)
+
+
+def page(api: LoggingApi, token: str = "") -> dict:
+    body = {"resourceNames": ["projects/sandbox-project"], "filter": FILTER, "pageSize": 1000}
+    status, answer = api(Request("POST", "/v2/entries:list", {}, {**body, "pageToken": token}, ""))
+    assert status == 200, answer
+    return answer
+
+
+def read_all(api: LoggingApi, between=lambda: None) -> list[str]:
+    ids, token = [], ""
+    while True:
+        answer = page(api, token)
+        ids += [entry["insertId"] for entry in answer["entries"]]
+        between()
+        token = answer.get("nextPageToken", "")
+        if not token:
+            return ids
+
+
+def test_the_pages_of_a_listing_hold_what_its_first_page_matched_once_each():
+    api = api_with(35)
+
+    def written() -> None:
+        api.log.request("GET", "http://127.0.0.1:1/", 200, 0.01, "users")
+
+    ids = read_all(api, written)
+    assert len(ids) == len(set(ids)) == 35
+    assert api.pages_served == 4
+    assert len(read_all(api)) == 39  # a new listing sees the entries written meanwhile
+
+
+def test_a_token_of_a_forgotten_listing_lists_the_query_again_from_its_offset(monkeypatch):
+    monkeypatch.setattr(loggingapi, "KEPT_LISTINGS", 1)
+    api = api_with(25)
+    token = page(api)["nextPageToken"]
+    page(api)  # another listing: the first one is forgotten
+    assert len(page(api, token)["entries"]) == 10
+    assert len(page(api, "not-a-listing:20")["entries"]) == 5
