@@ -21,6 +21,7 @@ BENCHES = (
     "preflight",
     "own_service",
     "compare",
+    "rollout",
 )
 
 

@@ -80,7 +80,7 @@ def _after_failure(facts: ServiceFacts, *, rollback: bool) -> ReleasePlan:
         "rollback",
         f"{checked} failed the gate and serves {share}% of traffic: all of it goes back to "
         f"{target}, the newest older revision that is Ready",
-        traffic=(TrafficRow(target, 100), *_tags(facts)),
+        traffic=(TrafficRow(target, 100), *tags_kept(facts)),
         commands=cleanup,
     )
 
@@ -102,10 +102,11 @@ def promoted(facts: ServiceFacts, percent: int) -> tuple[TrafficRow, ...]:
         largest = max(others, key=lambda name: others[name])
         shares[largest] += rest - sum(shares.values())
         rows += [TrafficRow(name, share) for name, share in shares.items() if share]
-    return (*rows, *_tags(facts))
+    return (*rows, *tags_kept(facts))
 
 
-def _tags(facts: ServiceFacts) -> tuple[TrafficRow, ...]:
+def tags_kept(facts: ServiceFacts) -> tuple[TrafficRow, ...]:
+    """Every tag of the traffic, at 0%: a traffic change keeps them."""
     return tuple(TrafficRow(row.revision, 0, tag=row.tag) for row in facts.traffic if row.tag)
 
 

@@ -29,6 +29,7 @@ from ..model.contract import (
 )
 from .calls import analysis_rules, cache_rules, health_rules
 from .compare import compare_rules
+from .rollout import rollout_rules
 from .yamlnode import Node, read_yaml
 
 SECTIONS = (
@@ -42,6 +43,7 @@ SECTIONS = (
     "preflight",
     "sandbox",
     "compare",
+    "rollout",
     "defaults",
 )
 
@@ -76,6 +78,7 @@ def load_contract(path: Path) -> Contract:
         preflight=_preflight(root.child("preflight")),
         sandbox=_sandbox(root.child("sandbox"), given="sandbox" in sections),
         compare=compare_rules(root.child("compare"), health, cache, given="compare" in sections),
+        rollout=rollout_rules(root.child("rollout")),
         defaults=_defaults(root.child("defaults")),
     )
 

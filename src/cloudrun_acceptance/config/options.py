@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["text", "seconds", "flag", "multi", "choice", "path"]
+Kind = Literal["text", "seconds", "flag", "multi", "choice", "path", "steps"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,6 +83,17 @@ OPTIONS: tuple[OptionSpec, ...] = (
         kind="flag",
         help="when every check passed, send the contract's share of traffic to the checked "
         "revision (UpdateService; needs run.services.update)",
+    ),
+    OptionSpec(
+        dest="rollout",
+        flag="--rollout",
+        kind="steps",
+        ini=False,
+        metavar="STEPS",
+        help="once the tagged candidate passed at 0%%, move its share of traffic in steps (such "
+        "as 5,25,50,100; alone: the contract's rollout.steps), each baked and judged on the "
+        "users' requests in Cloud Run's request logs; a failed step sends all traffic back to "
+        "the stable revision (UpdateService; needs run.services.update and logging.viewer)",
     ),
     OptionSpec(
         dest="rollback_on_failure",

@@ -57,6 +57,8 @@ class Settings:
     tag: str | None = None
     baseline_tag: str | None = None
     promote: bool = False
+    # --rollout: the shares in turn; () for the contract's; None without the flag.
+    rollout: tuple[int, ...] | None = None
     rollback_on_failure: bool = False
     sandbox: bool = False
     sandbox_faults: tuple[str, ...] = ()
@@ -158,6 +160,7 @@ def resolve_settings(
         tag=text("tag"),
         baseline_tag=text("baseline_tag"),
         promote=values.get("promote") is True,
+        rollout=_steps(values.get("rollout")),
         rollback_on_failure=values.get("rollback_on_failure") is True,
         sandbox=values.get("sandbox") is True,
         sandbox_faults=faults,
@@ -177,6 +180,13 @@ def resolve_settings(
         origins=origins,
         notes=notes,
     )
+
+
+def _steps(value: object) -> tuple[int, ...] | None:
+    if value is None:
+        return None
+    assert isinstance(value, tuple)
+    return value
 
 
 def target_from_settings(settings: Settings) -> Target:
@@ -250,6 +260,7 @@ def _check_target(raws: Mapping[str, Raw | None], values: dict[str, object]) -> 
         ("tag", "the tag and its URL are read from the Cloud Run Admin API"),
         ("baseline_tag", "the stable revision and its tag are read from the Cloud Run Admin API"),
         ("promote", "there is no service to change with --service-url alone"),
+        ("rollout", "there is no service to change with --service-url alone"),
         ("rollback_on_failure", "there is no service to change with --service-url alone"),
     ):
         raw = raws[name]
@@ -271,6 +282,19 @@ def _check_target(raws: Mapping[str, Raw | None], values: dict[str, object]) -> 
         raise ConfigError(
             f"{baseline.value!r} from {baseline.origin} needs --tag: the comparison with the "
             "stable revision is for a tagged candidate (the candidate flow)."
+        )
+    rollout, promote = raws["rollout"], raws["promote"]
+    if rollout and not tag:
+        raise ConfigError(
+            f"--rollout={rollout.value} from {rollout.origin} needs --tag: a rollout moves "
+            "traffic in steps to a candidate deployed with --no-traffic --tag NAME, once it "
+            "passed at 0%."
+        )
+    if rollout and promote and values.get("promote") is True:
+        raise ConfigError(
+            f"--rollout={rollout.value} from {rollout.origin} and --promote from "
+            f"{promote.origin} were both given; a rollout ends at its last step itself. Drop "
+            "--promote."
         )
     faults = raws["sandbox_fault"]
     if faults and not sandbox:

@@ -12,6 +12,7 @@ import httpx
 
 from ..model.errors import ConfigError
 from .options import OptionSpec
+from .rollout import steps_problem
 
 _HOST = re.compile(r"[A-Za-z0-9._-]+|[0-9a-fA-F:.]+")
 
@@ -41,6 +42,8 @@ def parse_value(spec: OptionSpec, raw: Raw) -> object:
         if not raw.value.strip():
             _bad(raw, "is empty", "give a path")
         return raw.relative_to / raw.value
+    if spec.kind == "steps":
+        return parse_steps(raw, spec.flag)
     if spec.kind == "choice":
         if raw.value not in spec.choices:
             _bad(
@@ -65,6 +68,28 @@ def parse_value(spec: OptionSpec, raw: Raw) -> object:
     if any(ch.isspace() for ch in raw.value) or "/" in raw.value:
         _bad(raw, "contains spaces or '/'", f"give the bare name, such as {spec.flag}=my-name")
     return raw.value
+
+
+# ``--rollout`` alone: the contract's steps.
+CONTRACT_STEPS = "contract"
+
+
+def parse_steps(raw: Raw, flag: str) -> tuple[int, ...]:
+    """Ascending shares from 1 to 100 (``5,25,50,100``); () for the contract's own."""
+    if raw.value == CONTRACT_STEPS:
+        return ()
+    try:
+        steps = tuple(int(part) for part in raw.value.split(","))
+    except ValueError:
+        _bad(raw, "is not a list of shares", f"give percentages, such as {flag}=5,25,50,100")
+    problem = steps_problem(steps)
+    if problem:
+        _bad(
+            raw,
+            f"are not a rollout's steps: {problem}",
+            f"give ascending shares, such as {flag}=5,25,50,100",
+        )
+    return steps
 
 
 def _bad(raw: Raw, problem: str, fix: str) -> NoReturn:

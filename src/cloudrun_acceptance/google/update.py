@@ -17,10 +17,12 @@ from .convert import traffic_targets
 
 @dataclass(frozen=True)
 class Updated:
-    """A finished update: the operation's name, and the traffic as read back afterwards."""
+    """A finished update: the operation's name, and the traffic as read back afterwards (with
+    the service's new etag, for the next update)."""
 
     operation: str
     traffic: tuple[TrafficRow, ...]
+    etag: str = ""
 
 
 def update_traffic(
@@ -57,7 +59,7 @@ def update_traffic(
         raise _unfinished(ref, name, timeout, err) from err
     remaining = max(1.0, timeout - (time.monotonic() - started))
     facts = describe_settled(ref, endpoint=endpoint, revision=revision, timeout=remaining)
-    return Updated(name, facts.traffic)
+    return Updated(name, facts.traffic, facts.etag)
 
 
 def _unfinished(ref: ServiceRef, operation: str, timeout: float, err: Exception) -> AdminApiError:

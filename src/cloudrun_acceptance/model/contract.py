@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .exposition import series
+from .rollout import RolloutRules
 
 SESSION_PLACEHOLDER = "{test_session}"
 # What `cloudrun-acceptance init` writes where it could not read a value: the loader refuses a
@@ -304,6 +305,7 @@ class Contract:
     preflight: PreflightRules = PreflightRules()
     sandbox: SandboxRules | None = None
     compare: CompareRules | None = None
+    rollout: RolloutRules = field(default_factory=RolloutRules)
     defaults: Mapping[str, str] = field(default_factory=dict)
 
     @property

@@ -68,6 +68,15 @@ def budget(settings: Settings, contract: Contract, *, service: bool, session: bo
     if service:
         listings = LOG_LISTINGS * logs.API_TIMEOUT
         stages.append(("logs", settings.logs_timeout + listings + SLACK_SECONDS))
+    if service and settings.rollout is not None:
+        rules = contract.rollout
+        steps = len(settings.rollout or rules.steps)
+        change = UPDATE_CALLS * call + settings.ready_timeout + ADMIN_CALLS * call
+        bakes = (1 + rules.max_holds) * (
+            rules.bake_seconds + settings.logs_timeout + logs.API_TIMEOUT
+        )
+        # Each step, and the rollback after the last one that fails.
+        stages.append(("rollout", steps * (change + bakes) + change + SLACK_SECONDS))
     if service and (settings.promote or settings.rollback_on_failure):
         changes = UPDATE_CALLS * call + settings.ready_timeout + ADMIN_CALLS * call
         stages.append(("traffic change", changes + SLACK_SECONDS))

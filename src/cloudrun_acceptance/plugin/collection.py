@@ -21,16 +21,25 @@ def _is_gate_check(item: pytest.Item) -> bool:
 
 
 PREFLIGHT_MODULE = "test_preflight"
+ROLLOUT_MODULE = "test_rollout"
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """The gate's pre-flight checks (test_preflight*.py among the gate's checks) are collected
-    only with --preflight. A module of that name elsewhere is an ordinary test module: the
+    only with --preflight, and its rollout's steps (test_rollout*.py) only with --rollout: each
+    is a mode a run asks for. A module of that name elsewhere is an ordinary test module: the
     plugin is loaded in every pytest run of its environment."""
-    if not collection_path.name.startswith(PREFLIGHT_MODULE):
-        return None
+    name = collection_path.name
     state = config.stash.get(STATE_KEY, None)
-    if state is None or state.settings.preflight is not None:
+    if state is None:
+        return None
+    if name.startswith(PREFLIGHT_MODULE):
+        asked = state.settings.preflight is not None
+    elif name.startswith(ROLLOUT_MODULE):
+        asked = state.settings.rollout is not None
+    else:
+        return None
+    if asked:
         return None
     where = collection_path.resolve()
     return True if any(where.is_relative_to(f) for f in _gate_folders(config, state)) else None
@@ -166,6 +175,7 @@ CASES = {
     "resource": "the contract names no resources (revision.resources)",
     "startup_line": "the contract names no startup lines (logs.startup_lines)",
     "compare_kind": "the comparison was not asked for: the contract has no compare: section",
+    "rollout_step": "the rollout was not asked for: give --rollout (with --tag, the candidate)",
 }
 
 
@@ -197,6 +207,12 @@ def _values(name: str, state: GateState) -> tuple[Sequence[object], list[str]]:
     if name == "resource":
         resources = list(rules.revision.resources.items())
         return resources, [key for key, _ in resources]
+    if name == "rollout_step":
+        steps = state.settings.rollout
+        if steps is None:
+            return [], []
+        shares = steps or rules.rollout.steps
+        return shares, [f"{share}%" for share in shares]
     if name == "compare_kind":
         kinds = [kind.name for kind in rules.compare.requests] if rules.compare else []
         return kinds, kinds

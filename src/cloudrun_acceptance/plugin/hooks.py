@@ -17,6 +17,8 @@ import pytest
 
 from ..config.options import OPTIONS
 from ..config.settings import Sources, resolve_settings
+from ..config.values import CONTRACT_STEPS
+from ..model.errors import ConfigError
 from ..model.target import Target
 from ..model.version import VERSION
 from ..report.record import RunRecord
@@ -36,6 +38,7 @@ pytest_plugins = (
     "cloudrun_acceptance.plugin.fixtures_cloud",
     "cloudrun_acceptance.plugin.fixtures_compare",
     "cloudrun_acceptance.plugin.fixtures_preflight",
+    "cloudrun_acceptance.plugin.fixtures_rollout",
 )
 
 WORKERINPUT_KEY = "cloudrun_acceptance_target"
@@ -52,6 +55,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         if spec.kind == "flag":
             group.addoption(
                 spec.flag, dest=spec.dest, action="store_true", default=False, help=spec.help
+            )
+        elif spec.kind == "steps":
+            group.addoption(
+                spec.flag,
+                dest=spec.dest,
+                nargs="?",
+                const=CONTRACT_STEPS,
+                default=None,
+                metavar=spec.metavar,
+                help=spec.help,
             )
         elif spec.kind == "multi":
             group.addoption(
@@ -96,6 +109,12 @@ def pytest_configure(config: pytest.Config) -> None:
             check_spaced_paths(config)
         sources = _sources(config)
         state = GateState(sources, resolve_settings(sources))
+        if state.settings.rollout is not None and getattr(config.option, "numprocesses", None):
+            raise ConfigError(
+                f"--rollout and -n {config.option.numprocesses} were both given; a rollout's "
+                "steps run one after the other, after every other check, in one process. Drop "
+                "-n."
+            )
         config.stash[STATE_KEY] = state
         workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
         if workerinput is not None:
@@ -190,6 +209,14 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         )
     if preflight is not None:
         lines.append(f"  pre-flight: {preflight} (first, before any request)")
+    if settings.rollout is not None:
+        rules = contract_file.rollout
+        shares = ", ".join(map(str, settings.rollout or rules.steps))
+        lines.append(
+            f"  rollout: {shares}% of traffic to the candidate, each step baked "
+            f"{rules.bake_seconds:g} s and judged on at least {rules.min_requests} users' "
+            "requests per revision (rollout:)"
+        )
     lines.append(f"  worst case: {state.budget().describe()}, the sum of the deadlines")
     lines += [f"  note: {note}" for note in settings.notes]
     return lines

@@ -37,7 +37,13 @@ class Releaser:
         record = self.record
         record.exitstatus = int(exitstatus)
         record.interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
-        if exitstatus in ACTS_AFTER and record.results:
+        rollout = self.state.rollout
+        done = rollout.outcome(interrupted=record.interrupted) if rollout is not None else None
+        if done is not None:  # the rollout moved the traffic itself: it says what it did
+            record.release = done
+            if done.failed:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        elif exitstatus in ACTS_AFTER and record.results:
             record.release = self.release()
             if record.release is not None and record.release.failed:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -30,6 +30,7 @@ from .servicestage import ServiceStage
 
 if TYPE_CHECKING:
     from ..sandbox.launcher import Sandbox
+    from .rollout import Rollout
 
 STATE_KEY = pytest.StashKey["GateState"]()
 
@@ -50,6 +51,8 @@ class GateState:
     logs_wanted: bool = False
     _logs: LogsStage | None = None
     _service: ServiceStage | None = None
+    # The rollout in steps (--rollout), once its first step runs.
+    rollout: Rollout | None = None
     _lookup: ServiceFacts | AdminApiError | None = None
     # The first, plain read of the service (plugin/address.py), and the Admin API's credentials.
     _address: ServiceAddress | None = None

@@ -13,6 +13,7 @@ from .cells import ICONS, cell
 from .compare import compare_markdown
 from .record import CheckResult, RunRecord
 from .release import release_markdown
+from .rollout import rollout_markdown
 
 
 def render_markdown(record: RunRecord) -> str:
@@ -62,6 +63,7 @@ def render_markdown(record: RunRecord) -> str:
         )
     lines += _figures(record)
     lines += compare_markdown(record)
+    lines += rollout_markdown(record)
     lines += _configuration(record)
     lines += release_markdown(record.release)
     lines += _failures(record)

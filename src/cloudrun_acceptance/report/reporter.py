@@ -20,6 +20,7 @@ from .junit import suite_properties
 from .markdown import render_markdown
 from .record import CheckResult, RunRecord
 from .release import release_lines
+from .rollout import rollout_lines
 from .terminal import verdict_line
 
 # The attribute of a TestReport that carries the check's verdict (to the controller, under xdist).
@@ -116,7 +117,7 @@ class GateReporter:
             terminalreporter.write_line(f"cloudrun-acceptance: {problem}", red=True)
         paths = ([self.junit] if self.junit else []) + self.written
         status = self.record.status
-        for line in release_lines(self.record.release):
+        for line in rollout_lines(self.record) + release_lines(self.record.release):
             terminalreporter.write_line(line)
         terminalreporter.write_line(
             verdict_line(self.record, paths),

@@ -1,0 +1,70 @@
+"""The fixtures of the rollout in steps (``--rollout``; plugin/rollout.py runs it).
+
+Without --rollout the step checks are skipped with that reason, and nothing moves. With it, the
+first step waits for every other check of the run: a candidate that did not pass at 0% (or a run
+with checks deselected) is not rolled out.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ..checks.rollout import stable_of
+from ..model.rollout import RolloutRules
+from ..model.service import ServiceFacts
+from ..model.target import Target
+from .collection import CASES
+from .rollout import Rollout
+from .state import GateState
+
+NOT_ASKED = CASES["rollout_step"]
+STEP_CHECK = "test_rollout_step"
+
+
+@pytest.fixture(scope="session")
+def rollout_rules(gate_state: GateState) -> RolloutRules:
+    """The contract's rollout section; the steps are skipped without --rollout."""
+    if gate_state.settings.rollout is None:
+        pytest.skip(NOT_ASKED)
+    return gate_state.contract.rollout
+
+
+@pytest.fixture(scope="session")
+def rollout(
+    rollout_rules: RolloutRules, deployment: ServiceFacts, target: Target, gate_state: GateState
+) -> Rollout:
+    """The run's rollout, once every other check has passed."""
+    record = gate_state.record
+    if record is not None:
+        earlier = [
+            result
+            for nodeid, result in record.results.items()
+            if STEP_CHECK not in nodeid and result.shown_outcome not in {"passed", "skipped"}
+        ]
+        if earlier:
+            names = ", ".join(result.name for result in earlier[:3])
+            pytest.skip(
+                f"not rolled out: {len(earlier)} checks did not pass at 0% ({names}); no traffic "
+                "was moved"
+            )
+        if record.deselected:
+            pytest.skip(
+                f"not rolled out: {len(record.deselected)} checks were deselected (-k/-m); "
+                "--rollout acts only on a run of every check; no traffic was moved"
+            )
+    stable, why = stable_of(deployment)
+    if not stable:
+        pytest.fail(f"not rolled out: {why}; no traffic was moved", pytrace=False)
+    settings = gate_state.settings
+    if gate_state.rollout is None:
+        gate_state.rollout = Rollout(
+            facts=deployment,
+            stable=stable,
+            rules=rollout_rules,
+            steps=settings.rollout or rollout_rules.steps,
+            endpoint=target.cloudrun_endpoint,
+            logging_endpoint=target.logging_endpoint,
+            update_timeout=settings.ready_timeout,
+            logs_timeout=settings.logs_timeout,
+        )
+    return gate_state.rollout

@@ -1,0 +1,267 @@
+"""The rollout in steps (``--rollout``), run by its checks (tests/acceptance/test_rollout.py).
+
+Each step sets the candidate's share (UpdateService with the etag the gate last read, then the
+operation and the reconcile, as ``--promote`` does), bakes, and judges the window of users'
+requests that Cloud Run's request logs hold for both revisions (checks/rollout.py). A step that
+fails, or stays inconclusive past its holds, sends all traffic back to the stable revision at
+once, and the steps after it are not run.
+
+Traffic moves only with ``--rollout``, only after every other check of the run passed, and
+one step at a time. An interrupted rollout leaves the traffic as its last confirmed step set it;
+the release says so, with the commands that finish or revert it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Literal
+
+from ..checks.rollout import back_to_stable, judge_step, step_traffic
+from ..google.logs import LogReader
+from ..google.requestlog import read_window
+from ..model import gcloud
+from ..model.errors import AdminApiError, LoggingApiError
+from ..model.polling import Backoff, poll
+from ..model.release import ReleaseOutcome, ReleasePlan
+from ..model.rollout import Action, RolloutRules, StepRecord, StepWindow
+from ..model.service import ServiceFacts, TrafficRow
+from ..model.verdict import Verdict, failed, passed
+
+# Cloud Logging shows entries seconds after they are written: a window is read again until two
+# reads agree (or --logs-timeout passes).
+SETTLE_BACKOFF = Backoff(first=0.25, cap=2.0)
+
+
+@dataclass
+class Rollout:
+    """One run's rollout: the service as last read back, the stable revision, and each step."""
+
+    facts: ServiceFacts
+    stable: str
+    rules: RolloutRules
+    steps: tuple[int, ...]
+    endpoint: str | None
+    logging_endpoint: str | None
+    update_timeout: float
+    logs_timeout: float
+    records: list[StepRecord] = field(default_factory=list)
+    before: tuple[TrafficRow, ...] = ()
+    # Why the steps after the last one run are not run ("" while the rollout goes on).
+    stopped: str = ""
+    # The step being applied or baked, and the candidate's share as last confirmed.
+    current: int | None = None
+    confirmed: int = 0
+    operation: str = ""
+    setting: bool = False
+    _reader: LogReader | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.before = self.before or self.facts.traffic
+        self.confirmed = self.facts.share_of(self.candidate)
+
+    @property
+    def candidate(self) -> str:
+        """The revision rolled out."""
+        return self.facts.revision.name
+
+    def run(self, share: int) -> Verdict:
+        """Set the candidate's share, bake, judge; roll back on a failure."""
+        self.current = share
+        try:
+            self._set(step_traffic(self.facts, share))
+        except AdminApiError as err:
+            self.current = None
+            self.stopped = f"step {share}% could not be set: {err.summary}"
+            self.records.append(StepRecord(share, "error", "not reached", err.summary))
+            return failed(
+                f"the candidate's share could not be set to {share}%: {err.summary}",
+                advice=err.advice,
+            )
+        self.confirmed = share
+        if share == 100:
+            # Nothing is left to compare with: the stable revision serves no user any more.
+            self.current = None
+            summary = (
+                f"{self.candidate} serves 100% of traffic (operation {self.operation}); the "
+                "steps before this one were judged against the stable revision"
+            )
+            self.records.append(StepRecord(share, "passed", "completed", summary))
+            return passed(summary, figures={"share (%)": "100", "action": "completed"})
+        window, verdict = self._bake_and_judge(share)
+        self.current = None
+        if verdict.status == "passed":
+            action: Action = "completed" if share == self.steps[-1] else "advanced"
+            self.records.append(StepRecord(share, "passed", action, verdict.summary, window))
+            return replace(verdict, figures={**verdict.figures, "action": action})
+        outcome: Literal["failed", "inconclusive"] = (
+            "failed" if verdict.status == "failed" else "inconclusive"
+        )
+        back = self._roll_back(f"step {share}% {outcome}")
+        self.records.append(StepRecord(share, outcome, "rolled back", verdict.summary, window))
+        # Rolled back, the step failed the rollout, whether its verdict was a failure or stayed
+        # undecided past its holds: the exit code must say the candidate was not rolled out.
+        summary = verdict.summary
+        if outcome == "inconclusive":
+            extra = self.rules.max_holds if self.rules.on_too_few == "hold" else 0
+            holds = f" after {extra} more bake{'s' if extra != 1 else ''}" if extra else ""
+            summary = f"step {share}% stayed undecided{holds}, so it rolled back: {summary}"
+        return failed(
+            summary,
+            evidence=(*verdict.evidence, back),
+            advice=verdict.advice,
+            figures={**verdict.figures, "action": "rolled back", "verdict": outcome},
+        )
+
+    def _set(self, traffic: tuple[TrafficRow, ...]) -> None:
+        from ..google.update import update_traffic
+
+        self.setting = True  # an interrupt now leaves the traffic unknown: as before, or set
+        try:
+            updated = update_traffic(
+                self.facts.ref,
+                endpoint=self.endpoint,
+                etag=self.facts.etag,
+                traffic=traffic,
+                revision=self.candidate,
+                timeout=self.update_timeout,
+            )
+        except AdminApiError:
+            self.setting = False  # its message says whether anything was changed
+            raise
+        self.facts = replace(self.facts, traffic=updated.traffic, etag=updated.etag)
+        self.operation = updated.operation
+        self.setting = False
+
+    def _bake_and_judge(self, share: int) -> tuple[StepWindow | None, Verdict]:
+        start = datetime.now(UTC)
+        holds = 0
+        while True:
+            self._bake(time.monotonic() + self.rules.bake_seconds)
+            try:
+                window = self._settled_window(share, start, holds)
+            except LoggingApiError as err:
+                return None, failed(
+                    f"step {share}% could not be judged: {err.summary}", advice=err.advice
+                )
+            verdict = judge_step(window, self.rules)
+            hold = self.rules.on_too_few == "hold" and holds < self.rules.max_holds
+            if verdict.status != "inconclusive" or not hold:
+                return window, verdict
+            holds += 1
+
+    def _bake(self, until: float) -> None:
+        """Wait out the bake; its first seconds load what the judge needs (the Logging client,
+        scipy), which waits on nothing but the clock."""
+        from ..checks import stats  # noqa: F401 - imported now, while the step bakes
+
+        self.reader().connect()
+        time.sleep(max(0.0, until - time.monotonic()))
+
+    def reader(self) -> LogReader:
+        """The request logs' reader (one client for every step)."""
+        if self._reader is None:
+            revision = self.facts.revision
+            self._reader = LogReader(
+                self.facts.ref,
+                revision.name,
+                revision.created or datetime.now(UTC),
+                endpoint=self.logging_endpoint,
+                max_entries=self.rules.max_requests,
+            )
+        return self._reader
+
+    def _settled_window(self, share: int, start: datetime, holds: int) -> StepWindow:
+        end = datetime.now(UTC)
+        seen = -1
+        window = None
+        for _ in poll(time.monotonic() + self.logs_timeout, SETTLE_BACKOFF):
+            window = read_window(
+                self.reader(),
+                share=share,
+                candidate=self.candidate,
+                stable=self.stable,
+                start=start,
+                end=end,
+                holds=holds,
+            )
+            count = window.candidate.requests + window.stable.requests
+            if count == seen:
+                break
+            seen = count
+        assert window is not None
+        return window
+
+    def _roll_back(self, why: str) -> str:
+        """All traffic to the stable revision; a line for the step's evidence."""
+        self.stopped = f"{why}, and all traffic went back to {self.stable}"
+        try:
+            self._set(back_to_stable(self.facts, self.stable))
+        except AdminApiError as err:
+            self.stopped = f"{why}, and the rollback failed"
+            return (
+                f"the rollback to {self.stable} failed: {err.summary}; send the traffic back "
+                f"by hand: `{self._revert()}`"
+            )
+        self.confirmed = 0
+        return f"all traffic went back to {self.stable} (operation {self.operation})"
+
+    def _revert(self) -> str:
+        return str(gcloud.set_traffic(self.facts.ref, {self.stable: 100}))
+
+    def _finish(self) -> str:
+        return str(gcloud.set_traffic(self.facts.ref, {self.candidate: 100}))
+
+    def outcome(self, *, interrupted: bool) -> ReleaseOutcome | None:
+        """What the rollout did to traffic, for the release section; None before any step."""
+        if not self.records and self.current is None:
+            return None
+        done = [f"{record.share}%" for record in self.records if record.outcome == "passed"]
+        after = self.facts.traffic
+        if interrupted and (self.current is not None or self.setting):
+            step = f"step {self.current}%" if self.current is not None else "the rollback"
+            where = (
+                f"while the traffic of {step} was being set: it may be as before or already "
+                f"set (read it with `{gcloud.describe_service(self.facts.ref)}`)"
+                if self.setting
+                else f"during {step}: {self.candidate} serves {self.confirmed}% as the last "
+                "confirmed step set it"
+            )
+            initial = sum(row.percent for row in self.before if row.revision == self.candidate)
+            return ReleaseOutcome(
+                ReleasePlan(
+                    "none",
+                    f"the rollout was interrupted during {step}",
+                    commands=(self._finish(), self._revert()),
+                ),
+                changed=self.setting or self.confirmed != initial,
+                summary=f"the rollout was interrupted {where}; finish it or revert it with the "
+                "commands below",
+                operation=self.operation,
+                before=self.before,
+                after=after,
+            )
+        last = self.records[-1]
+        if last.action == "rolled back" or self.stopped:
+            return ReleaseOutcome(
+                ReleasePlan("rollback", self.stopped),
+                changed=True,
+                summary=f"rolled back at step {last.share}%: {self.stopped}"
+                + (f" (steps passed: {', '.join(done)})" if done else ""),
+                failed="rollback failed" in self.stopped,
+                advice="" if self.confirmed == 0 else f"run `{self._revert()}`",
+                operation=self.operation,
+                before=self.before,
+                after=after,
+            )
+        where = "completed" if last.share == 100 else f"left at {last.share}%, its last step"
+        return ReleaseOutcome(
+            ReleasePlan("promote", f"the rollout passed every step: {', '.join(done)}"),
+            changed=True,
+            summary=f"rolled out in steps ({', '.join(done)}), {where}: {self.candidate} serves "
+            f"{self.facts.share_of(self.candidate)}% (operation {self.operation})",
+            operation=self.operation,
+            before=self.before,
+            after=after,
+        )

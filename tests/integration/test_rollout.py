@@ -1,0 +1,171 @@
+"""The rollout in steps against the sandbox, through the real clients: the users' traffic
+generator, the front end routing it by the split, Cloud Run's request logs of both revisions.
+
+Each profile's test asserts the steps taken, the traffic left and the messages.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+
+from tests.integration.gatekit import COMPARE_UNASKED, FAST, deployed, edit_contract, run_gate
+from tests.integration.gcloudkit import needs_gcloud, run_as_printed
+
+CANDIDATE = "emergence-app-00003-abc"
+STABLE = "emergence-app-00001-xyz"
+
+
+def step(share: int) -> str:
+    return f"test_rollout_step[{share}%]"
+
+
+def shares(sandbox) -> list[tuple[str, int]]:
+    return [(t.revision, t.percent) for t in sandbox.traffic.current() if t.percent]
+
+
+def without_compare(gate_dir) -> None:
+    """The contract without its compare: section: these tests judge the steps, and the paired
+    load would add its seconds to each."""
+    path = gate_dir.path / "tests/acceptance/contract.yaml"
+    contract = yaml.safe_load(path.read_text())
+    del contract["compare"]
+    path.write_text(yaml.safe_dump(contract, sort_keys=False))
+
+
+def rollout(gate_dir, sandbox, steps: str, *, bake: float, min_requests: int = 30, **more):
+    without_compare(gate_dir)
+    edit_contract(gate_dir, "rollout", "bake_seconds", bake)
+    edit_contract(gate_dir, "rollout", "min_requests", min_requests)
+    for key, value in more.items():
+        edit_contract(gate_dir, "rollout", key, value)
+    return run_gate(gate_dir, *deployed(sandbox), "--tag", "candidate", f"--rollout={steps}")
+
+
+def test_a_good_candidate_is_rolled_out_step_by_step(gate_dir, sandbox_with):
+    sandbox = sandbox_with("rollout_candidate")
+    run = rollout(gate_dir, sandbox, "25,100", bake=2.0)
+    run.expect(skipped=COMPARE_UNASKED)
+    assert shares(sandbox) == [(CANDIDATE, 100)]
+    figures = run.verdicts[step(25)]["figures"]
+    assert int(figures["candidate requests"]) >= 30
+    assert int(figures["stable requests"]) > int(figures["candidate requests"])
+    assert figures["action"] == "advanced"
+    assert run.verdicts[step(100)]["figures"]["action"] == "completed"
+    run.result.stdout.fnmatch_lines(
+        [
+            "cloudrun-acceptance: rollout: Step * Share * Window * Requests * Verdict * Action",
+            "cloudrun-acceptance: rollout: 1 of 2 * 25% * passed * advanced",
+            "cloudrun-acceptance: rollout: 2 of 2 * 100% * passed * completed",
+            "cloudrun-acceptance: traffic: rolled out in steps (25%, 100%), completed: "
+            f"{CANDIDATE} serves 100% *",
+        ]
+    )
+
+
+def test_errors_from_25_percent_fail_that_step_and_send_all_traffic_back(gate_dir, sandbox_with):
+    sandbox = sandbox_with("step_errors")
+    run = rollout(gate_dir, sandbox, "10,50,100", bake=4.0)
+    run.expect(failed={step(50)}, skipped={step(100)} | COMPARE_UNASKED)
+    assert shares(sandbox) == [(STABLE, 100)]
+    verdict = run.verdicts[step(50)]
+    assert verdict["summary"].startswith(
+        "the candidate failed more of the users' requests at 50% over"
+    )
+    assert f"all traffic went back to {STABLE} (operation " in verdict["evidence"][-1]
+    assert run.verdicts[step(10)]["figures"]["candidate 5xx rate"] == "0.00%"
+    run.result.stdout.fnmatch_lines(
+        [
+            f"SKIPPED * not reached: step 50% failed, and all traffic went back to {STABLE}",
+        ]
+    )
+
+
+def test_a_candidate_slower_under_the_users_mix_fails_on_latency(gate_dir, sandbox_with):
+    sandbox = sandbox_with("step_slow")
+    run = rollout(gate_dir, sandbox, "25,100", bake=2.0)
+    run.expect(failed={step(25)}, skipped={step(100)} | COMPARE_UNASKED)
+    assert shares(sandbox) == [(STABLE, 100)]
+    assert (
+        "the candidate answered the users' requests slower at 25%"
+        in (run.verdicts[step(25)]["summary"])
+    )
+
+
+def test_too_few_requests_hold_then_roll_back(gate_dir, sandbox_with):
+    sandbox = sandbox_with("low_traffic")
+    run = rollout(gate_dir, sandbox, "50,100", bake=1.0, max_holds=1)
+    run.expect(failed={step(50)}, skipped={step(100)} | COMPARE_UNASKED)
+    assert shares(sandbox) == [(STABLE, 100)]
+    verdict = run.verdicts[step(50)]
+    assert verdict["summary"].startswith(
+        "step 50% stayed undecided after 1 more bake, so it rolled back: too few users' requests"
+    )
+    assert verdict["figures"]["holds"] == "1"
+    assert verdict["figures"]["verdict"] == "inconclusive"
+
+
+@pytest.mark.parametrize(
+    ("profile", "extra", "why"),
+    [
+        ("candidate_errors", (), "checks did not pass at 0%"),
+        ("rollout_candidate", ("--deselect", "tests/acceptance/test_compare.py"), "deselected"),
+    ],
+    ids=["a check failed at 0%", "a check deselected"],
+)
+def test_a_candidate_not_passed_at_0_percent_is_not_rolled_out(
+    gate_dir, sandbox_with, profile, extra, why
+):
+    sandbox = sandbox_with(profile)
+    before = shares(sandbox)
+    edit_contract(gate_dir, "rollout", "bake_seconds", 0.5)
+    run = run_gate(gate_dir, *deployed(sandbox), "--tag", "candidate", "--rollout=50,100", *extra)
+    assert run.skipped >= {step(50), step(100)}
+    assert shares(sandbox) == before
+    run.result.stdout.fnmatch_lines([f"SKIPPED * not rolled out: *{why}*; no traffic was moved"])
+
+
+@needs_gcloud
+def test_an_interrupted_rollout_says_where_it_stopped_and_its_commands_run(gate_dir, sandbox_with):
+    sandbox = sandbox_with("rollout_candidate")
+    without_compare(gate_dir)
+    edit_contract(gate_dir, "rollout", "bake_seconds", 60)
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *FAST, *deployed(sandbox)]
+    gate = subprocess.Popen(
+        [*command, "--tag", "candidate", "--rollout=50,100"],
+        cwd=gate_dir.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while (CANDIDATE, 50) not in shares(sandbox) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert shares(sandbox) == [(CANDIDATE, 50), (STABLE, 50)]
+    time.sleep(1.5)  # the update's operation, reconcile and read-back: the step bakes
+    gate.send_signal(signal.SIGINT)
+    out, _ = gate.communicate(timeout=60)
+    assert gate.returncode == 2, out
+    assert shares(sandbox) == [(CANDIDATE, 50), (STABLE, 50)]  # left as the step set it
+    assert (
+        f"cloudrun-acceptance: traffic: the rollout was interrupted during step 50%: {CANDIDATE} "
+        "serves 50% as the last confirmed step set it; finish it or revert it with the commands "
+        "below" in out
+    )
+    printed = [
+        line.removeprefix("cloudrun-acceptance: by hand: ")
+        for line in out.splitlines()
+        if line.startswith("cloudrun-acceptance: by hand: ")
+    ]
+    finish, revert = printed
+    assert finish == (
+        f"gcloud run services update-traffic emergence-app --to-revisions {CANDIDATE}=100 "
+        "--region europe-west1 --project sandbox-project"
+    )
+    assert run_as_printed(sandbox, revert).returncode == 0
+    assert shares(sandbox) == [(STABLE, 100)]
