@@ -5,6 +5,9 @@ The gate runs in a user's virtualenv against a sandbox with users' traffic (the
 ``--rollout=25,50,100`` and a short bake. Per step, from the run's JUnit file: the step check's
 time less its bake (the traffic update, its operation and reconcile, the read-back, the request
 logs' listing until two reads agree, the judge), and the Logging API requests (pages) it took.
+The step at 100% is set and not baked: its time is the traffic update's alone. Reported, not a
+target: the sandbox's Logging API pages at 10 entries (the real one at up to 1000), so its reads
+take more requests than a real one.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from cloudrun_acceptance.sandbox.faults import behaviour_for
 BAKE_SECONDS = 2.0
 STEPS = "25,50,100"
 RUNS = 3
-TARGET_SECONDS = 1.0
 
 
 def _contract(root: Path) -> None:
@@ -79,20 +81,21 @@ def run() -> list[Figure]:
                 for name, (seconds, properties) in _steps(junit).items():
                     baked = 0.0 if name.endswith("[100%]") else BAKE_SECONDS
                     beyond.setdefault(name, []).append(seconds - baked)
-                    pages.setdefault(name, []).append(int(properties.get("Logging API pages", 0)))
+                    pages.setdefault(name, []).append(
+                        int(properties.get("Logging API requests", 0))
+                    )
     figures = []
     for name, values in beyond.items():
         median = statistics.median(values)
         share = name.partition("[")[2].removesuffix("]")
-        judged = not name.endswith("[100%]")
         figures.append(
             Figure(
                 "rollout",
                 f"step {share}: time beyond the bake, median of {RUNS}",
                 f"{median:.2f} s (max {max(values):.2f} s; Logging API requests "
                 f"{statistics.median(pages[name]):g})",
-                f"<= {TARGET_SECONDS} s" if judged else "reported",
-                median <= TARGET_SECONDS if judged else None,
+                "reported",
+                None,
             )
         )
     figures.append(

@@ -65,7 +65,7 @@ def step_figures(window: StepWindow) -> dict[str, str]:
         "window": f"{window.start.isoformat(timespec='seconds')} to "
         f"{window.end.isoformat(timespec='seconds')} ({window.seconds:.0f} s)",
         "holds": str(window.holds),
-        "Logging API pages": str(window.pages),
+        "Logging API requests": str(window.pages),
     }
     for name, side in zip(SIDES, (window.candidate, window.stable), strict=True):
         p = percentiles(side.latencies)

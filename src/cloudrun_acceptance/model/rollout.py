@@ -61,8 +61,9 @@ class RevisionTraffic:
 class StepWindow:
     """What Cloud Run's request logs held for one step: both revisions over the same window.
 
-    ``holds``: how many extra bakes the window took; ``capped``: the listing reached its cap,
-    so only the first ``max_requests`` entries were read.
+    ``holds``: how many extra bakes the window took; ``pages``: the Logging API requests its
+    reads took (it is read until two reads agree); ``capped``: the listing reached its cap, so
+    only the first ``max_requests`` entries were read.
     """
 
     share: int

@@ -111,7 +111,11 @@ class Rollout:
             summary,
             evidence=(*verdict.evidence, back),
             advice=verdict.advice,
-            figures={**verdict.figures, "action": "rolled back", "verdict": outcome},
+            figures={
+                **verdict.figures,
+                "action": "rolled back",
+                **({"verdict": outcome} if outcome == "inconclusive" else {}),
+            },
         )
 
     def _set(self, traffic: tuple[TrafficRow, ...]) -> None:
@@ -174,7 +178,7 @@ class Rollout:
 
     def _settled_window(self, share: int, start: datetime, holds: int) -> StepWindow:
         end = datetime.now(UTC)
-        seen = -1
+        seen, pages = -1, 0
         window = None
         for _ in poll(time.monotonic() + self.logs_timeout, SETTLE_BACKOFF):
             window = read_window(
@@ -186,12 +190,13 @@ class Rollout:
                 end=end,
                 holds=holds,
             )
+            pages += window.pages
             count = window.candidate.requests + window.stable.requests
             if count == seen:
                 break
             seen = count
         assert window is not None
-        return window
+        return replace(window, pages=pages)  # every read's requests to the Logging API
 
     def _roll_back(self, why: str) -> str:
         """All traffic to the stable revision; a line for the step's evidence."""
