@@ -146,7 +146,8 @@ def judge_latency(comparison: LatencyComparison, rules: CompareRules, load: Pair
     tolerance = f"the {_percent(rules.tolerance)} tolerance of {_ms(allowed)} ms"
     seen = f"{kind}: the candidate is {_pace(comparison)} the baseline ({medians}; shift "
     seen += f"{_ms(shift.estimate, '+')} ms, {interval}"
-    if shift.low > allowed:
+    decided = shift.against(allowed)
+    if decided == "failed":
         return failed(
             f"{seen}, beyond {tolerance})",
             evidence=evidence,
@@ -157,7 +158,7 @@ def judge_latency(comparison: LatencyComparison, rules: CompareRules, load: Pair
             f"{rules.tolerance:g}).",
             figures=figures,
         )
-    if shift.high <= allowed:
+    if decided == "passed":
         return passed(f"{seen}, within {tolerance})", evidence=evidence, figures=figures)
     return inconclusive(
         f"{kind}: cannot tell whether the candidate is within {tolerance}: the {interval} of the "

@@ -129,14 +129,15 @@ def judge_step(window: StepWindow, rules: RolloutRules) -> Verdict:
         f"{shift.low * 1000:+.1f} to {shift.high * 1000:+.1f} ms, tolerance "
         f"{allowed * 1000:.1f} ms ({rules.tolerance:.0%} of the stable median)"
     )
-    if shift.low > allowed:
+    decided = shift.against(allowed)  # the comparison's judge
+    if decided == "failed":
         return failed(
             f"the candidate answered the users' requests slower {where}: {medians}",
             advice="profile the candidate under the users' mix (its own checks at 0% did not "
             "see it), fix and deploy again",
             figures=figures,
         )
-    if shift.high > allowed:
+    if decided == "inconclusive":
         return inconclusive(
             f"the candidate's latency {where} may be over the tolerance: {medians}",
             advice="bake longer (rollout.bake_seconds) for a narrower interval",

@@ -109,6 +109,14 @@ class Shift:
     u_statistic: float
     p_value: float  # two-sided
 
+    def against(self, allowed: float) -> Literal["passed", "failed", "inconclusive"]:
+        """The judge of a slowdown: failed when the interval lies above ``allowed`` (slower,
+        with the interval's confidence), passed when it lies at or below it, inconclusive when
+        it straddles it."""
+        if self.low > allowed:
+            return "failed"
+        return "passed" if self.high <= allowed else "inconclusive"
+
 
 @dataclass(frozen=True)
 class LatencyComparison:
