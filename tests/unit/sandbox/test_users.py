@@ -69,7 +69,9 @@ def test_a_refused_service_is_counted_never_raised_and_the_users_stop_within_a_s
     try:
         users = UserTraffic(loopback_url(port), 200.0, seed=2)
         users.start()
-        time.sleep(0.5)
+        deadline = time.monotonic() + 5.0  # a loaded machine sends later, never not at all
+        while users.sent < 5 and time.monotonic() < deadline:
+            time.sleep(0.01)
         stopping = time.monotonic()
         users.stop()
         assert time.monotonic() - stopping < 1.0
@@ -78,6 +80,6 @@ def test_a_refused_service_is_counted_never_raised_and_the_users_stop_within_a_s
         sock.close()
     assert raised == []
     assert not users.running
-    assert users.sent >= 20 and users.failed == users.sent
+    assert users.sent >= 5 and users.failed == users.sent
     assert users.statuses == {}
     assert "sandbox-users" not in {thread.name for thread in threading.enumerate()}
