@@ -169,3 +169,39 @@ def test_an_interrupted_rollout_says_where_it_stopped_and_its_commands_run(gate_
     )
     assert run_as_printed(sandbox, revert).returncode == 0
     assert shares(sandbox) == [(STABLE, 100)]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--sandbox", "--rollout=50,25"),
+            "ERROR: '50,25' from --rollout (command line) are not a rollout's steps: [50, 25] is "
+            "not ascending; give ascending shares, such as --rollout=5,25,50,100.",
+        ),
+        (
+            ("--sandbox", "--rollout"),
+            "ERROR: --rollout from --rollout (command line) needs --tag: a rollout moves "
+            "traffic in steps to a candidate deployed with --no-traffic --tag NAME, once it "
+            "passed at 0%.",
+        ),
+        (
+            ("--sandbox", "--tag", "candidate", "--rollout", "-p", "xdist", "-n", "2"),
+            "ERROR: --rollout and -n 2 were both given; a rollout's steps run one after the "
+            "other, after every other check, in one process. Drop -n.",
+        ),
+        (
+            ("--sandbox", "--tag", "candidate", "--rollout", "--promote"),
+            "ERROR: --rollout from --rollout (command line) and --promote from "
+            "--promote (command line) were both given; a rollout ends at its last step itself. "
+            "Drop --promote.",
+        ),
+    ],
+    ids=["not ascending", "without --tag", "with xdist", "with --promote"],
+)
+def test_a_bad_rollout_is_a_usage_error_before_collection(gate_dir, args, message):
+    run = run_gate(gate_dir, *args)
+    assert run.result.ret == pytest.ExitCode.USAGE_ERROR, run.result.stdout.str()
+    assert run.outcomes == {}
+    run.result.stderr.fnmatch_lines([message])
+    assert "Traceback" not in run.result.stdout.str() + run.result.stderr.str()

@@ -16,7 +16,7 @@ from ..model.errors import ConfigError
 from ..model.service import ServiceRef
 from ..model.target import Target
 from .options import OPTIONS, OPTIONS_BY_DEST, SANDBOX_DEFAULTS, OptionSpec
-from .values import Raw, parse_value
+from .values import CONTRACT_STEPS, Raw, parse_value
 
 # Built-in defaults of settings whose default may also come from the contract.
 BUILTIN_DEFAULTS = {"ready_timeout": "60", "logs_timeout": "120"}
@@ -208,6 +208,14 @@ def target_from_settings(settings: Settings) -> Target:
     )
 
 
+def _as_written(spec: OptionSpec, raw: Raw) -> str:
+    """The option as the user gave it: a flag alone, ``--rollout`` alone for the contract's
+    steps, else ``--flag=value``."""
+    if spec.kind == "flag" or (spec.kind == "steps" and raw.value == CONTRACT_STEPS):
+        return spec.flag
+    return f"{spec.flag}={raw.value}"
+
+
 def _sandbox_default_note(origins: Mapping[str, str]) -> tuple[str, ...]:
     shortened = [
         f"{OPTIONS_BY_DEST[dest].flag}={SANDBOX_DEFAULTS[dest]}"
@@ -265,8 +273,7 @@ def _check_target(raws: Mapping[str, Raw | None], values: dict[str, object]) -> 
     ):
         raw = raws[name]
         if raw and values.get(name) is not False and not given and not sandbox:
-            flag = OPTIONS_BY_DEST[name].flag
-            shown = flag if OPTIONS_BY_DEST[name].kind == "flag" else f"{flag}={raw.value}"
+            shown = _as_written(OPTIONS_BY_DEST[name], raw)
             raise ConfigError(
                 f"{shown} from {raw.origin} needs --project, --region and --service (or "
                 f"PROJECT_ID, REGION, SERVICE_NAME): {why}."
@@ -286,13 +293,15 @@ def _check_target(raws: Mapping[str, Raw | None], values: dict[str, object]) -> 
     rollout, promote = raws["rollout"], raws["promote"]
     if rollout and not tag:
         raise ConfigError(
-            f"--rollout={rollout.value} from {rollout.origin} needs --tag: a rollout moves "
+            f"{_as_written(OPTIONS_BY_DEST['rollout'], rollout)} from {rollout.origin} needs "
+            "--tag: a rollout moves "
             "traffic in steps to a candidate deployed with --no-traffic --tag NAME, once it "
             "passed at 0%."
         )
     if rollout and promote and values.get("promote") is True:
         raise ConfigError(
-            f"--rollout={rollout.value} from {rollout.origin} and --promote from "
+            f"{_as_written(OPTIONS_BY_DEST['rollout'], rollout)} from {rollout.origin} and "
+            "--promote from "
             f"{promote.origin} were both given; a rollout ends at its last step itself. Drop "
             "--promote."
         )
