@@ -38,8 +38,9 @@ def test_revision_ready_condition_is_true(gate, deployment):
     gate.expect(judge_ready(deployment))
 
 
-def test_revision_serves_expected_traffic(gate, deployment, contract):
-    gate.expect(judge_traffic(deployment, contract.revision))
+def test_revision_serves_expected_traffic(gate, deployment, contract, gate_state):
+    canary = gate_state.settings.canary_phase
+    gate.expect(judge_traffic(deployment, contract.revision, canary=canary))
 
 
 def test_revision_env_var_matches_env_file(gate, deployment, expected_env, env_key, gate_state):

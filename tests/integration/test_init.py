@@ -43,9 +43,9 @@ def test_init_example_then_pytest_sandbox_passes_every_check(tmp_path):
     again = run(str(CLI), "init", "--example", cwd=tmp_path)
     assert again.returncode == 1
     assert again.stderr == (
-        # 11 more: the example's files, tests/acceptance/test_compare.py and test_rollout.py
-        # among them.
-        "cloudrun-acceptance init: pytest.ini exists (and 11 more); init writes nothing over a "
+        # 12 more: the example's files, tests/acceptance/test_compare.py, test_rollout.py and
+        # test_canary.py among them.
+        "cloudrun-acceptance init: pytest.ini exists (and 12 more); init writes nothing over a "
         "file: move it away, or give --force to overwrite.\n"
     )
 

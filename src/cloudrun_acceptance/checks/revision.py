@@ -111,13 +111,21 @@ def judge_ready(facts: ServiceFacts) -> Verdict:
     )
 
 
-def judge_traffic(facts: ServiceFacts, rules: RevisionRules) -> Verdict:
+def judge_traffic(facts: ServiceFacts, rules: RevisionRules, *, canary: bool = False) -> Verdict:
     """The checked revision serves the share of traffic the contract expects; a candidate
-    checked through its tag carries the tag, and its share before promotion is only reported."""
+    checked through its tag carries the tag, and its share before promotion is only reported;
+    so is the share of a canary phase (``canary``), which another engine set."""
     revision = facts.revision.name
     share = facts.share_of(revision)
     table = [str(row) for row in facts.traffic] or ["(no traffic status)"]
     figures = {"traffic (%)": str(share)}
+    if canary:
+        return passed(
+            f"{revision} serves {share}% of traffic in this canary phase (set by the engine that "
+            "runs the phases; reported, not judged)",
+            figures=figures,
+            evidence=["traffic:", *("  " + line for line in table)],
+        )
     if facts.tag:
         return passed(
             f"{revision} carries the traffic tag {facts.tag!r} ({facts.tag_url}) and serves "

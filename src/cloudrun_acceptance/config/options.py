@@ -96,6 +96,16 @@ OPTIONS: tuple[OptionSpec, ...] = (
         "the stable revision (UpdateService; needs run.services.update and logging.viewer)",
     ),
     OptionSpec(
+        dest="canary_phase",
+        flag="--canary-phase",
+        kind="flag",
+        ini=False,
+        help="the revision is in a canary phase whose split another engine set (Cloud Deploy): "
+        "its share is reported, not judged; below 100%% the checks of the service URL (which "
+        "leads to both revisions) are skipped and the phase is judged on its users' requests "
+        "against the other revision's, as a rollout step, without moving traffic",
+    ),
+    OptionSpec(
         dest="rollback_on_failure",
         flag="--rollback-on-failure",
         kind="flag",

@@ -15,8 +15,9 @@ from pathlib import Path
 from ..model.errors import ConfigError
 from ..model.service import ServiceRef
 from ..model.target import Target
+from .crosschecks import as_written, check_release_options
 from .options import OPTIONS, OPTIONS_BY_DEST, SANDBOX_DEFAULTS, OptionSpec
-from .values import CONTRACT_STEPS, Raw, parse_value
+from .values import Raw, parse_value
 
 # Built-in defaults of settings whose default may also come from the contract.
 BUILTIN_DEFAULTS = {"ready_timeout": "60", "logs_timeout": "120"}
@@ -59,6 +60,7 @@ class Settings:
     promote: bool = False
     # --rollout: the shares in turn; () for the contract's; None without the flag.
     rollout: tuple[int, ...] | None = None
+    canary_phase: bool = False
     rollback_on_failure: bool = False
     sandbox: bool = False
     sandbox_faults: tuple[str, ...] = ()
@@ -161,6 +163,7 @@ def resolve_settings(
         baseline_tag=text("baseline_tag"),
         promote=values.get("promote") is True,
         rollout=_steps(values.get("rollout")),
+        canary_phase=values.get("canary_phase") is True,
         rollback_on_failure=values.get("rollback_on_failure") is True,
         sandbox=values.get("sandbox") is True,
         sandbox_faults=faults,
@@ -206,14 +209,6 @@ def target_from_settings(settings: Settings) -> Target:
         test_session=settings.test_session,
         session_origin=settings.origins.get("test_session", ""),
     )
-
-
-def _as_written(spec: OptionSpec, raw: Raw) -> str:
-    """The option as the user gave it: a flag alone, ``--rollout`` alone for the contract's
-    steps, else ``--flag=value``."""
-    if spec.kind == "flag" or (spec.kind == "steps" and raw.value == CONTRACT_STEPS):
-        return spec.flag
-    return f"{spec.flag}={raw.value}"
 
 
 def _sandbox_default_note(origins: Mapping[str, str]) -> tuple[str, ...]:
@@ -269,42 +264,17 @@ def _check_target(raws: Mapping[str, Raw | None], values: dict[str, object]) -> 
         ("baseline_tag", "the stable revision and its tag are read from the Cloud Run Admin API"),
         ("promote", "there is no service to change with --service-url alone"),
         ("rollout", "there is no service to change with --service-url alone"),
+        ("canary_phase", "the phase's split is read from the Cloud Run Admin API"),
         ("rollback_on_failure", "there is no service to change with --service-url alone"),
     ):
         raw = raws[name]
         if raw and values.get(name) is not False and not given and not sandbox:
-            shown = _as_written(OPTIONS_BY_DEST[name], raw)
+            shown = as_written(OPTIONS_BY_DEST[name], raw)
             raise ConfigError(
                 f"{shown} from {raw.origin} needs --project, --region and --service (or "
                 f"PROJECT_ID, REGION, SERVICE_NAME): {why}."
             )
-    baseline, tag = raws["baseline_tag"], raws["tag"]
-    if baseline and tag and baseline.value == tag.value:
-        raise ConfigError(
-            f"{baseline.value!r} from {baseline.origin} is the candidate's own tag (from "
-            f"{tag.origin}); give the stable revision a tag of its own, such as "
-            "--baseline-tag=baseline."
-        )
-    if baseline and not tag:
-        raise ConfigError(
-            f"{baseline.value!r} from {baseline.origin} needs --tag: the comparison with the "
-            "stable revision is for a tagged candidate (the candidate flow)."
-        )
-    rollout, promote = raws["rollout"], raws["promote"]
-    if rollout and not tag:
-        raise ConfigError(
-            f"{_as_written(OPTIONS_BY_DEST['rollout'], rollout)} from {rollout.origin} needs "
-            "--tag: a rollout moves "
-            "traffic in steps to a candidate deployed with --no-traffic --tag NAME, once it "
-            "passed at 0%."
-        )
-    if rollout and promote and values.get("promote") is True:
-        raise ConfigError(
-            f"{_as_written(OPTIONS_BY_DEST['rollout'], rollout)} from {rollout.origin} and "
-            "--promote from "
-            f"{promote.origin} were both given; a rollout ends at its last step itself. Drop "
-            "--promote."
-        )
+    check_release_options(raws, values)
     faults = raws["sandbox_fault"]
     if faults and not sandbox:
         raise ConfigError(

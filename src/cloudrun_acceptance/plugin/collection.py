@@ -22,12 +22,14 @@ def _is_gate_check(item: pytest.Item) -> bool:
 
 PREFLIGHT_MODULE = "test_preflight"
 ROLLOUT_MODULE = "test_rollout"
+CANARY_MODULE = "test_canary"
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """The gate's pre-flight checks (test_preflight*.py among the gate's checks) are collected
-    only with --preflight, and its rollout's steps (test_rollout*.py) only with --rollout: each
-    is a mode a run asks for. A module of that name elsewhere is an ordinary test module: the
+    only with --preflight, its rollout's steps (test_rollout*.py) only with --rollout, and the
+    judge of a canary phase (test_canary*.py) only with --canary-phase: each is a mode a run
+    asks for. A module of that name elsewhere is an ordinary test module: the
     plugin is loaded in every pytest run of its environment."""
     name = collection_path.name
     state = config.stash.get(STATE_KEY, None)
@@ -37,6 +39,8 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
         asked = state.settings.preflight is not None
     elif name.startswith(ROLLOUT_MODULE):
         asked = state.settings.rollout is not None
+    elif name.startswith(CANARY_MODULE):
+        asked = state.settings.canary_phase
     else:
         return None
     if asked:
@@ -100,6 +104,8 @@ def early_start_allowed(config: pytest.Config) -> bool:
         or config.option.maxfail
         or getattr(config.option, "numprocesses", None)
         or getattr(config.option, "dist", "no") != "no"
+        # A canary phase's share decides which checks run: the Admin API is read in full first.
+        or state.settings.canary_phase
     )
 
 

@@ -57,6 +57,8 @@ def service(target: Target, gate_state: GateState) -> Iterator[ServiceClient]:
     cold start: ``service.get(path)``, ``.post(path, json=...)``, ``.request(method, path)``
     answer an ``Exchange`` (``.status_code``, ``.headers``, ``.json()``), never an exception.
     "Not checked" when the URL is unknown; most checks want ``ready_service``."""
+    if gate_state.url_skip:
+        pytest.skip(gate_state.url_skip)
     if target.url is None:
         pytest.fail(
             f"not checked: the service URL is unknown; {gate_state.lookup_problem()}", pytrace=False

@@ -1,8 +1,9 @@
-"""The fixtures of the rollout in steps (``--rollout``; plugin/rollout.py runs it).
+"""The fixtures of the rollout in steps (``--rollout``; plugin/rollout.py runs it), and of the
+judge of a canary phase whose split another engine set (``--canary-phase``).
 
 Without --rollout the step checks are skipped with that reason, and nothing moves. With it, the
 first step waits for every other check of the run: a candidate that did not pass at 0% (or a run
-with checks deselected) is not rolled out.
+with checks deselected) is not rolled out. A canary phase's judge moves nothing.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from ..checks.rollout import stable_of
 from ..model.rollout import RolloutRules
 from ..model.service import ServiceFacts
 from ..model.target import Target
+from ..model.verdict import Verdict
 from .collection import CASES
 from .rollout import Rollout
 from .state import GateState
+from .window import WindowJudge
 
 NOT_ASKED = CASES["rollout_step"]
 STEP_CHECK = "test_rollout_step"
@@ -68,3 +71,30 @@ def rollout(
             logs_timeout=settings.logs_timeout,
         )
     return gate_state.rollout
+
+
+@pytest.fixture(scope="session")
+def canary_judgement(deployment: ServiceFacts, target: Target, gate_state: GateState) -> Verdict:
+    """The canary phase's split as it is, baked (rollout.bake_seconds) and judged on both
+    revisions' users' requests, as a rollout step is; skipped at 100%."""
+    settings = gate_state.settings
+    if not settings.canary_phase:
+        pytest.skip("judges a canary phase another engine set: give --canary-phase")
+    revision = deployment.revision.name
+    share = deployment.share_of(revision)
+    if share >= 100:
+        pytest.skip(
+            f"{revision} serves 100% of traffic in this phase: nothing is left to compare it "
+            "with, and the checks of the service URL judged it"
+        )
+    stable, why = stable_of(deployment)
+    if not stable:
+        pytest.fail(f"not judged: {why}", pytrace=False)
+    judge = WindowJudge(
+        deployment,
+        stable,
+        gate_state.contract.rollout,
+        target.logging_endpoint,
+        settings.logs_timeout,
+    )
+    return judge.judge(share)[1]

@@ -13,25 +13,17 @@ the release says so, with the commands that finish or revert it.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Literal
 
-from ..checks.rollout import back_to_stable, judge_step, step_traffic
-from ..google.logs import LogReader
-from ..google.requestlog import read_window
+from ..checks.rollout import back_to_stable, step_traffic
 from ..model import gcloud
-from ..model.errors import AdminApiError, LoggingApiError
-from ..model.polling import Backoff, poll
+from ..model.errors import AdminApiError
 from ..model.release import ReleaseOutcome, ReleasePlan
-from ..model.rollout import Action, RolloutRules, StepRecord, StepWindow
+from ..model.rollout import Action, RolloutRules, StepRecord
 from ..model.service import ServiceFacts, TrafficRow
 from ..model.verdict import Verdict, failed, passed
-
-# Cloud Logging shows entries seconds after they are written: a window is read again until two
-# reads agree (or --logs-timeout passes).
-SETTLE_BACKOFF = Backoff(first=0.25, cap=2.0)
+from .window import WindowJudge
 
 
 @dataclass
@@ -55,11 +47,14 @@ class Rollout:
     confirmed: int = 0
     operation: str = ""
     setting: bool = False
-    _reader: LogReader | None = field(default=None, repr=False)
+    judge: WindowJudge = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.before = self.before or self.facts.traffic
         self.confirmed = self.facts.share_of(self.candidate)
+        self.judge = WindowJudge(
+            self.facts, self.stable, self.rules, self.logging_endpoint, self.logs_timeout
+        )
 
     @property
     def candidate(self) -> str:
@@ -89,7 +84,7 @@ class Rollout:
             )
             self.records.append(StepRecord(share, "passed", "completed", summary))
             return passed(summary, figures={"share (%)": "100", "action": "completed"})
-        window, verdict = self._bake_and_judge(share)
+        window, verdict = self.judge.judge(share)
         self.current = None
         if verdict.status == "passed":
             action: Action = "completed" if share == self.steps[-1] else "advanced"
@@ -137,66 +132,6 @@ class Rollout:
         self.facts = replace(self.facts, traffic=updated.traffic, etag=updated.etag)
         self.operation = updated.operation
         self.setting = False
-
-    def _bake_and_judge(self, share: int) -> tuple[StepWindow | None, Verdict]:
-        start = datetime.now(UTC)
-        holds = 0
-        while True:
-            self._bake(time.monotonic() + self.rules.bake_seconds)
-            try:
-                window = self._settled_window(share, start, holds)
-            except LoggingApiError as err:
-                return None, failed(
-                    f"step {share}% could not be judged: {err.summary}", advice=err.advice
-                )
-            verdict = judge_step(window, self.rules)
-            hold = self.rules.on_too_few == "hold" and holds < self.rules.max_holds
-            if verdict.status != "inconclusive" or not hold:
-                return window, verdict
-            holds += 1
-
-    def _bake(self, until: float) -> None:
-        """Wait out the bake; its first seconds load what the judge needs (the Logging client,
-        scipy), which waits on nothing but the clock."""
-        from ..checks import stats  # noqa: F401 - imported now, while the step bakes
-
-        self.reader().connect()
-        time.sleep(max(0.0, until - time.monotonic()))
-
-    def reader(self) -> LogReader:
-        """The request logs' reader (one client for every step)."""
-        if self._reader is None:
-            revision = self.facts.revision
-            self._reader = LogReader(
-                self.facts.ref,
-                revision.name,
-                revision.created or datetime.now(UTC),
-                endpoint=self.logging_endpoint,
-                max_entries=self.rules.max_requests,
-            )
-        return self._reader
-
-    def _settled_window(self, share: int, start: datetime, holds: int) -> StepWindow:
-        end = datetime.now(UTC)
-        seen, pages = -1, 0
-        window = None
-        for _ in poll(time.monotonic() + self.logs_timeout, SETTLE_BACKOFF):
-            window = read_window(
-                self.reader(),
-                share=share,
-                candidate=self.candidate,
-                stable=self.stable,
-                start=start,
-                end=end,
-                holds=holds,
-            )
-            pages += window.pages
-            count = window.candidate.requests + window.stable.requests
-            if count == seen:
-                break
-            seen = count
-        assert window is not None
-        return replace(window, pages=pages)  # every read's requests to the Logging API
 
     def _roll_back(self, why: str) -> str:
         """All traffic to the stable revision; a line for the step's evidence."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
@@ -26,6 +26,7 @@ from .address import read_address
 from .budget import Budget, budget
 from .launch import launch_sandbox
 from .logstage import LogsStage, logs_stage
+from .resolve import canary_skip, moved, resolved
 from .servicestage import ServiceStage
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ class GateState:
     _service: ServiceStage | None = None
     # The rollout in steps (--rollout), once its first step runs.
     rollout: Rollout | None = None
+    # Why the checks of the service URL are skipped (a canary phase below 100%), or "".
+    url_skip: str = ""
     _lookup: ServiceFacts | AdminApiError | None = None
     # The first, plain read of the service (plugin/address.py), and the Admin API's credentials.
     _address: ServiceAddress | None = None
@@ -154,6 +157,8 @@ class GateState:
                 found = self.lookup()
                 self._address = found.address if isinstance(found, ServiceFacts) else None
             self.target = resolved(self.target, self._address)
+            if self.settings.canary_phase:
+                self.url_skip = canary_skip(self.lookup())
         self.authorize()
 
     def authorize(self) -> None:
@@ -261,40 +266,6 @@ class GateState:
             if isinstance(found, AdminApiError):
                 return f"{found.summary}; see test_admin_api_describes_the_service"
         return "give --service-url, or --project/--region/--service"
-
-
-def resolved(target: Target, address: ServiceAddress | None) -> Target:
-    """The target with what the Admin API said: the URL (unless given) and the revision."""
-    if address is None:
-        return target
-    origin = target.revision_origin or (
-        f"traffic tag {address.tag!r}, from the Cloud Run Admin API"
-        if address.tag
-        else "latest ready, from the Cloud Run Admin API"
-    )
-    url_origin = target.url_origin
-    if target.url is None and address.tag:
-        url_origin = f"traffic tag {address.tag!r}, from the Cloud Run Admin API"
-    return replace(
-        target,
-        url=target.url or address.url,
-        url_origin=url_origin,
-        revision=address.revision,
-        revision_origin=origin,
-    )
-
-
-def moved(first: ServiceAddress | None, facts: ServiceFacts) -> ServiceFacts | AdminApiError:
-    """The full read, unless it found the service moved since the first read pointed the gate
-    (a deploy or a traffic change during the run): the checks would judge another revision
-    than the one the service checks met."""
-    if first is None or facts.address == first:
-        return facts
-    return AdminApiError(
-        f"the service changed while the gate read it: first {first}, then {facts.address}",
-        "a deploy or a traffic change ran during the gate; run the gate again once it has "
-        "finished.",
-    )
 
 
 def state_of(config: pytest.Config) -> GateState:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from ..model.errors import ConfigError
 from ..model.service import ServiceRef
 from ..model.version import VERSION
 from .init import Sources, Written, init
+from .verify import __doc__ as VERIFY_DOC
+from .verify import verify
 
 DESCRIPTION = (
     "Write the gate into a repository: pytest.ini, conftest.py, tests/acceptance/ (the checks "
@@ -35,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
     )  # fmt: skip
     scaffold.add_argument("directory", nargs="?", default=".", type=Path, metavar="DIR")
+    commands.add_parser(
+        "verify",
+        help="run the gate as a Cloud Deploy verify job (its service and revision from the "
+        "job's environment); the arguments after it go to pytest",
+        description=VERIFY_DOC,
+        add_help=False,
+    )
     scaffold.add_argument(
         "--ci",
         choices=("github", "cloudbuild", "none"),
@@ -95,7 +105,11 @@ def _sources(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Sourc
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``cloudrun-acceptance init [DIR] [--from-url URL] [--from-service ...] [--ci ...]``."""
+    """``cloudrun-acceptance init [DIR] [--from-url URL] [--from-service ...] [--ci ...]``, or
+    ``cloudrun-acceptance verify [PYTEST ARGS]``."""
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == ["verify"]:
+        return verify(given[1:], os.environ)
     parser = _parser()
     args = parser.parse_args(argv)
     sources = _sources(parser, args)

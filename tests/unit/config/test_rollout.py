@@ -105,3 +105,23 @@ def test_a_bad_flag_is_a_usage_error_with_the_fix(cli, message):
     with pytest.raises(ConfigError) as caught:
         resolve_settings(sources(cli=cli))
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("mover", ["rollout", "promote", "rollback_on_failure"])
+def test_a_canary_phase_judges_and_never_moves_traffic(mover):
+    cli = {**SERVICE, "canary_phase": True, mover: "5,100" if mover == "rollout" else True}
+    flag = "--" + mover.replace("_", "-")
+    with pytest.raises(ConfigError) as caught:
+        resolve_settings(sources(cli=cli))
+    assert str(caught.value) == (
+        f"--canary-phase and {flag} were both given; in a canary phase another engine (Cloud "
+        f"Deploy) moves the traffic, and the gate only judges it. Drop {flag}."
+    )
+
+
+def test_a_canary_phase_needs_the_service():
+    with pytest.raises(ConfigError) as caught:
+        resolve_settings(
+            sources(cli={"service_url": "https://s.example.com", "canary_phase": True})
+        )
+    assert str(caught.value).startswith("--canary-phase from --canary-phase (command line) needs ")

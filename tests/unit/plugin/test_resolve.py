@@ -8,7 +8,7 @@ from dataclasses import replace
 from cloudrun_acceptance.model.errors import AdminApiError
 from cloudrun_acceptance.model.service import ServiceAddress
 from cloudrun_acceptance.model.target import Target
-from cloudrun_acceptance.plugin.state import moved, resolved
+from cloudrun_acceptance.plugin.resolve import moved, resolved
 from tests.unit.builders import service_facts
 
 FACTS = service_facts(uri="https://svc-abc.a.run.app", name="svc-2")
@@ -62,3 +62,17 @@ def test_a_service_moved_between_the_reads_is_an_admin_api_failure():
         "https://svc-abc.a.run.app, then revision svc-2 at https://svc-abc.a.run.app"
     )
     assert "run the gate again once it has finished" in found.advice
+
+
+def test_a_canary_phase_below_100_leaves_the_service_url_checks_unreachable():
+    from cloudrun_acceptance.model.service import TrafficRow
+    from cloudrun_acceptance.plugin.resolve import canary_skip
+
+    split = replace(FACTS, traffic=(TrafficRow("svc-1", 75), TrafficRow("svc-2", 25)))
+    assert canary_skip(split) == (
+        "in this canary phase svc-2 serves 25% of traffic: the service URL leads to it and to "
+        "svc-1, so its checks cannot reach it alone; the phase is judged on its users' requests "
+        "(test_canary_phase_is_judged_on_its_users_requests)"
+    )
+    assert canary_skip(replace(FACTS, traffic=(TrafficRow("svc-2", 100),))) == ""
+    assert canary_skip(AdminApiError("denied", "grant it.", 403)) == ""
