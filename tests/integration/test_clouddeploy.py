@@ -14,6 +14,7 @@ import pytest
 import yaml
 from dockerfile_parse import DockerfileParser
 
+from cloudrun_acceptance.scaffold.verify import DOCS
 from tests.integration.gatekit import FAST, edit_contract
 from tests.integration.test_rollout import without_compare
 from tests.integration.test_sandbox_rollout import set_shares
@@ -173,3 +174,12 @@ def test_the_example_pipeline_verifies_every_canary_phase_with_the_gate():
     for sources in copied:
         for source in sources:
             assert (REPO / source).exists(), source  # the gate's files, from its repository
+
+
+def test_its_help_says_what_it_reads():
+    done = subprocess.run(
+        [str(CLI), "verify", "--help"], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("usage: cloudrun-acceptance verify [PYTEST ARGS]\n")
+    assert "CLOUD_RUN_REVISION" in done.stdout and DOCS in done.stdout

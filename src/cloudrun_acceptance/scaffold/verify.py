@@ -50,6 +50,9 @@ def verify_arguments(env: Mapping[str, str], extra: Sequence[str]) -> list[str]:
 
 def verify(extra: Sequence[str], env: Mapping[str, str]) -> int:
     """Run the gate as the verify job; its exit code."""
+    if extra[:1] in (["-h"], ["--help"]):
+        print(f"usage: cloudrun-acceptance verify [PYTEST ARGS]\n\n{__doc__}")
+        return 0
     try:
         arguments = verify_arguments(env, extra)
     except ConfigError as err:
