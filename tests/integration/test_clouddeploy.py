@@ -164,8 +164,7 @@ def test_the_example_pipeline_verifies_every_canary_phase_with_the_gate():
     (job,) = yaml.safe_load((EXAMPLE / "skaffold.yaml").read_text())["verify"]
     container = job["container"]
     assert [*container["command"], *container["args"][:1]] == ["cloudrun-acceptance", "verify"]
-    image = DockerfileParser()
-    image.content = (EXAMPLE / "Dockerfile").read_text()
+    image = DockerfileParser(str(EXAMPLE / "Dockerfile"))  # read, never written
     instructions = {entry["instruction"]: entry["value"] for entry in image.structure}
     assert json.loads(instructions["ENTRYPOINT"]) == ["cloudrun-acceptance", "verify"]
     copied = [
