@@ -19,7 +19,7 @@ def judge_enabled(
     """The metrics path answers a real Prometheus exposition, not the service's "metrics off"
     answer; ``service``, when known, makes the access advice a command."""
     exchange = scrape.exchange
-    if scrape.problem is None and scrape.snapshot is not None:
+    if scrape.usable and scrape.snapshot is not None:
         snapshot = scrape.snapshot
         count = len(snapshot.families)
         initial = {f"{INITIAL}{m.name}": _initial(snapshot, m) for m in rules.expected}

@@ -192,6 +192,11 @@ class Readiness:
     last: Exchange
     timeout: float
 
+    @property
+    def usable(self) -> bool:
+        """The service answered, and not with a refusal of Cloud Run's IAM front door."""
+        return self.ready and self.last.refusal is None
+
     def summary(self) -> str:
         """One line for messages and the report."""
         attempts = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"

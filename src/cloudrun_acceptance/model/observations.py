@@ -32,6 +32,11 @@ class Scrape:
     problem: ProblemKind | None = None
     detail: str = ""
 
+    @property
+    def usable(self) -> bool:
+        """It gave an exposition the checks can read."""
+        return self.snapshot is not None and self.problem is None
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -84,3 +89,8 @@ class CounterRun:
     waited: float = 0.0
     failed_scrape: Scrape | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def acted(self) -> bool:
+        """The action's first call succeeded (what a cached call after it needs)."""
+        return bool(self.actions) and self.actions[0].ok

@@ -150,7 +150,7 @@ def exposition(metrics_scrape: Scrape) -> Snapshot:
     """The first scrape's parsed exposition (a ``Snapshot``): ``.value(name, labels)``,
     ``.family(name)``, ``.names()``. Skipped when the contract has no metrics section; "not
     checked" when the scrape gave no usable exposition (see test_metrics_enabled)."""
-    if metrics_scrape.snapshot is None or metrics_scrape.problem is not None:
+    if metrics_scrape.snapshot is None or not metrics_scrape.usable:
         pytest.fail(
             f"not checked: {metrics_scrape.exchange.url} gave no usable exposition "
             f"({metrics_scrape.detail}); see test_metrics_enabled",
@@ -194,7 +194,7 @@ def cache_run(
     gate_state: GateState,
 ) -> CounterRun:
     """The repeated call, sampled on the warm connection, with the cache counters around it."""
-    if not analysis_run.actions or not analysis_run.actions[0].ok:
+    if not analysis_run.acted:
         pytest.fail(
             "not checked: the forced analysis did not succeed, so nothing is cached; see "
             "test_forced_analysis_moves_the_counters",

@@ -162,7 +162,7 @@ def compared_expositions(
         client = _client(endpoint.url, contract, gate_state)
         clients.append(client)
         got = scrape(client, metrics_rules)
-        if got.snapshot is None or got.problem is not None:
+        if got.snapshot is None or not got.usable:
             found.append(f"{got.exchange.url} gave no usable exposition ({got.detail})")
         else:
             found.append(got.snapshot)

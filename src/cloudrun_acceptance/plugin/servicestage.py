@@ -135,10 +135,8 @@ class ServiceStage:
 
 def _goes_on(name: str, value: object) -> bool:
     """Whether the step after ``name`` would run: its fixture would not fail on ``value``."""
-    if isinstance(value, Readiness):
-        return value.ready and value.last.refusal is None
-    if isinstance(value, Scrape):
-        return value.snapshot is not None and value.problem is None
+    if isinstance(value, Readiness | Scrape):
+        return value.usable
     if isinstance(value, CounterRun) and name == "analysis":
-        return bool(value.actions) and value.actions[0].ok
+        return value.acted
     return True

@@ -55,7 +55,7 @@ def observe_counters(
     baselines: dict[str | None, Snapshot] = {}
     for _ in range(MAX_BASELINE_SCRAPES):
         taken = take()
-        if taken.snapshot is None or taken.problem is not None:
+        if taken.snapshot is None or not taken.usable:
             return CounterRun("unreadable", (), scrapes=scrapes, failed_scrape=taken)
         fingerprint = taken.snapshot.fingerprint
         if fingerprint in baselines or fingerprint is None:
@@ -73,7 +73,7 @@ def observe_counters(
     for _ in poll(start + deadline, COUNTER_BACKOFF):
         taken = take()
         snapshot = taken.snapshot
-        if snapshot is None or taken.problem is not None:
+        if snapshot is None or not taken.usable:
             failed = taken
         elif snapshot.fingerprint in baselines:
             current = readings(rules, baselines[snapshot.fingerprint], snapshot)

@@ -74,7 +74,7 @@ def read_url(
     finally:
         client.close()
     where = taken.exchange.url
-    if taken.snapshot is None or taken.problem is not None:
+    if taken.snapshot is None or not taken.usable:
         return health, MetricsSeen(
             metrics_path, where, problem=f"{taken.detail}: {taken.exchange.describe()}"
         )
