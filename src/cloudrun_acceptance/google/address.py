@@ -19,7 +19,7 @@ from typing import Any
 from ..model.secret import Secret
 from ..model.service import ServiceAddress, ServiceRef
 from .convert import short_name
-from .errors import is_local
+from .errors import local_credentials
 
 DEFAULT_ENDPOINT = "run.googleapis.com"
 LATEST = "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST"
@@ -51,10 +51,9 @@ def credentials_for(endpoint: str | None) -> AdminCredentials | None:
     """Anonymous credentials for an http:// endpoint (the sandbox, an emulator); else
     Application Default Credentials, refreshed now. None when they cannot be had: the
     library then reports why, with the fix."""
-    from google.auth.credentials import AnonymousCredentials
-
-    if is_local(endpoint):
-        return AdminCredentials(AnonymousCredentials())  # type: ignore[no-untyped-call]
+    anonymous = local_credentials(endpoint)
+    if anonymous is not None:
+        return AdminCredentials(anonymous)
     import google.auth
     from google.auth.exceptions import GoogleAuthError
     from google.auth.transport.requests import Request

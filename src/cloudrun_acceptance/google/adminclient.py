@@ -14,7 +14,7 @@ from ..model import gcloud
 from ..model.errors import AdminApiError
 from ..model.service import ServiceRef
 from .convert import short_name
-from .errors import ApiCall, is_local, translate
+from .errors import ApiCall, local_credentials, translate
 
 API_TIMEOUT = 10.0
 RETRY_SECONDS = 5.0
@@ -37,7 +37,6 @@ class AdminClient:
         from google.api_core import exceptions
         from google.api_core import retry as retries
         from google.api_core.client_options import ClientOptions
-        from google.auth.credentials import AnonymousCredentials
         from google.cloud import run_v2
 
         self.ref = ref
@@ -57,8 +56,8 @@ class AdminClient:
             timeout=min(timeout, RETRY_SECONDS),
         )
         options = ClientOptions(api_endpoint=endpoint) if endpoint else None
-        if credentials is None and is_local(endpoint):
-            credentials = AnonymousCredentials()  # type: ignore[no-untyped-call]
+        if credentials is None:
+            credentials = local_credentials(endpoint)
         try:
             self.services = run_v2.ServicesClient(
                 transport="rest", client_options=options, credentials=credentials

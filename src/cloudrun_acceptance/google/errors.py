@@ -178,3 +178,13 @@ def api_message(err: Any) -> str:
 def is_local(endpoint: str | None) -> bool:
     """An http:// endpoint (the sandbox, an emulator): called with anonymous credentials."""
     return endpoint is not None and endpoint.startswith("http://")
+
+
+def local_credentials(endpoint: str | None) -> Any:
+    """Anonymous credentials for an http:// endpoint; None (Application Default Credentials,
+    found by the caller or its library) for any other."""
+    if not is_local(endpoint):
+        return None
+    from google.auth.credentials import AnonymousCredentials
+
+    return AnonymousCredentials()  # type: ignore[no-untyped-call]

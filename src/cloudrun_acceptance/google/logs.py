@@ -16,7 +16,7 @@ from typing import Any
 from ..model.errors import LoggingApiError
 from ..model.logs import Listing, LogRecord
 from ..model.service import ServiceRef
-from .errors import ApiCall, is_local, translate
+from .errors import ApiCall, local_credentials, translate
 
 API_TIMEOUT = 10.0
 VIEWER_ROLE = "roles/logging.viewer"
@@ -97,15 +97,12 @@ class LogReader:
             return self._client
         import google.auth
         import google.cloud.logging
-        from google.auth.credentials import AnonymousCredentials
         from google.auth.transport.requests import AuthorizedSession
 
         from ._transport import PageCounter
 
-        credentials: Any
-        if is_local(self._endpoint):
-            credentials = AnonymousCredentials()  # type: ignore[no-untyped-call]
-        else:
+        credentials: Any = local_credentials(self._endpoint)
+        if credentials is None:
             with self._translated(""):
                 credentials, _ = google.auth.default(scopes=[READ_SCOPE])
         session = AuthorizedSession(credentials)  # type: ignore[no-untyped-call]
