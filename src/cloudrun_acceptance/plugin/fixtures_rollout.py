@@ -55,22 +55,35 @@ def rollout(
                 f"not rolled out: {len(record.deselected)} checks were deselected (-k/-m); "
                 "--rollout acts only on a run of every check; no traffic was moved"
             )
-    stable, why = stable_of(deployment)
-    if not stable:
-        pytest.fail(f"not rolled out: {why}; no traffic was moved", pytrace=False)
-    settings = gate_state.settings
     if gate_state.rollout is None:
+        settings = gate_state.settings
         gate_state.rollout = Rollout(
             facts=deployment,
-            stable=stable,
-            rules=rollout_rules,
+            judge=_window_judge(
+                deployment, target, gate_state, "not rolled out", "; no traffic was moved"
+            ),
             steps=settings.rollout or rollout_rules.steps,
             endpoint=target.cloudrun_endpoint,
-            logging_endpoint=target.logging_endpoint,
             update_timeout=settings.ready_timeout,
-            logs_timeout=settings.logs_timeout,
         )
     return gate_state.rollout
+
+
+def _window_judge(
+    deployment: ServiceFacts, target: Target, gate_state: GateState, failure: str, after: str = ""
+) -> WindowJudge:
+    """The judge of the split's windows: the candidate against the one stable revision that
+    serves beside it; fails ``failure: why`` when there is no such revision."""
+    stable, why = stable_of(deployment)
+    if not stable:
+        pytest.fail(f"{failure}: {why}{after}", pytrace=False)
+    return WindowJudge(
+        deployment,
+        stable,
+        gate_state.contract.rollout,
+        target.logging_endpoint,
+        gate_state.settings.logs_timeout,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -87,14 +100,4 @@ def canary_judgement(deployment: ServiceFacts, target: Target, gate_state: GateS
             f"{revision} serves 100% of traffic in this phase: nothing is left to compare it "
             "with, and the checks of the service URL judged it"
         )
-    stable, why = stable_of(deployment)
-    if not stable:
-        pytest.fail(f"not judged: {why}", pytrace=False)
-    judge = WindowJudge(
-        deployment,
-        stable,
-        gate_state.contract.rollout,
-        target.logging_endpoint,
-        settings.logs_timeout,
-    )
-    return judge.judge(share)[1]
+    return _window_judge(deployment, target, gate_state, "not judged").judge(share)[1]

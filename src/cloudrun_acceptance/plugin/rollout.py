@@ -28,18 +28,15 @@ from .window import WindowJudge
 
 @dataclass
 class Rollout:
-    """One run's rollout: the service as last read back, the stable revision, and each step."""
+    """One run's rollout: the service as last read back, the judge of each step's window (its
+    stable revision and rules), and each step."""
 
     facts: ServiceFacts
-    stable: str
-    rules: RolloutRules
+    judge: WindowJudge
     steps: tuple[int, ...]
     endpoint: str | None
-    logging_endpoint: str | None
     update_timeout: float
-    logs_timeout: float
     records: list[StepRecord] = field(default_factory=list)
-    before: tuple[TrafficRow, ...] = ()
     # Why the steps after the last one run are not run ("" while the rollout goes on).
     stopped: str = ""
     # The step being applied or baked, and the candidate's share as last confirmed.
@@ -47,14 +44,23 @@ class Rollout:
     confirmed: int = 0
     operation: str = ""
     setting: bool = False
-    judge: WindowJudge = field(init=False, repr=False)
+    # The traffic before the first step, and the candidate's share in it.
+    before: tuple[TrafficRow, ...] = field(init=False)
+    initial: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.before = self.before or self.facts.traffic
-        self.confirmed = self.facts.share_of(self.candidate)
-        self.judge = WindowJudge(
-            self.facts, self.stable, self.rules, self.logging_endpoint, self.logs_timeout
-        )
+        self.before = self.facts.traffic
+        self.initial = self.confirmed = self.facts.share_of(self.candidate)
+
+    @property
+    def stable(self) -> str:
+        """The revision the traffic comes from, and goes back to on a failure."""
+        return self.judge.stable
+
+    @property
+    def rules(self) -> RolloutRules:
+        """The contract's rollout section."""
+        return self.judge.rules
 
     @property
     def candidate(self) -> str:
@@ -168,14 +174,13 @@ class Rollout:
                 else f"during {step}: {self.candidate} serves {self.confirmed}% as the last "
                 "confirmed step set it"
             )
-            initial = sum(row.percent for row in self.before if row.revision == self.candidate)
             return ReleaseOutcome(
                 ReleasePlan(
                     "none",
                     f"the rollout was interrupted during {step}",
                     commands=(self._finish(), self._revert()),
                 ),
-                changed=self.setting or self.confirmed != initial,
+                changed=self.setting or self.confirmed != self.initial,
                 summary=f"the rollout was interrupted {where}; finish it or revert it with the "
                 "commands below",
                 operation=self.operation,
