@@ -22,23 +22,11 @@ from ..model.compare import (
 from ..model.contract import CompareRules
 from ..model.verdict import Verdict, failed, inconclusive, passed
 from .drift import diff_config, judge_exposition
+from .figures import ms, percent
 
 __all__ = ["compare_latency", "diff_config", "judge_errors", "judge_exposition", "judge_latency"]
 
 MAX_LISTED = 10
-
-
-def _ms(seconds: float | None, sign: str = "") -> str:
-    """Milliseconds, one decimal (two below 0.1 ms); ``sign="+"`` signs them."""
-    if seconds is None:
-        return "-"
-    ms = seconds * 1000
-    return f"{ms:{sign}.{2 if 0 < abs(ms) < 0.1 else 1}f}"
-
-
-def _percent(share: float) -> str:
-    """0.1 -> 10%, 0.0025 -> 0.25%."""
-    return f"{100 * share:.2f}".rstrip("0").rstrip(".") + "%"
 
 
 def compare_latency(kind: str, load: PairedLoad, rules: CompareRules) -> LatencyComparison:
@@ -77,7 +65,7 @@ def histogram(load: PairedLoad, kind: str) -> dict[str, str]:
         for value in side:
             row[min(HISTOGRAM_BINS - 1, int((value - low) / width))] += 1
         counts.append(" ".join(map(str, row)))
-    bins = " ".join(_ms(edge) for edge in edges)
+    bins = " ".join(ms(edge) for edge in edges)
     return dict(zip(HISTOGRAM_KEYS, (bins, *counts), strict=True))
 
 
@@ -98,16 +86,16 @@ def _latency_figures(comparison: LatencyComparison, rules: CompareRules) -> dict
     for side, p in zip(SIDES, (comparison.baseline, comparison.candidate), strict=True):
         figures[f"{side} n"] = str(p.n)
         for name, value in (("p50", p.p50), ("p95", p.p95), ("p99", p.p99)):
-            figures[f"{side} {name} (ms)"] = _ms(value)
+            figures[f"{side} {name} (ms)"] = ms(value)
     if (shift := comparison.shift) is not None:
-        figures["shift (ms)"] = _ms(shift.estimate, "+")
-        figures["shift interval (ms)"] = f"{_ms(shift.low, '+')} to {_ms(shift.high, '+')}"
+        figures["shift (ms)"] = ms(shift.estimate, "+")
+        figures["shift interval (ms)"] = f"{ms(shift.low, '+')} to {ms(shift.high, '+')}"
         figures["Mann-Whitney U"] = f"{shift.u_statistic:g}"
         figures["p-value"] = f"{shift.p_value:.3g}"
     if comparison.ratio is not None:
         figures["median ratio"] = f"{comparison.ratio:.3f}"
-    allowed = _ms(comparison.allowed_seconds)
-    figures["tolerance"] = f"{_percent(comparison.tolerance)} ({allowed} ms)"
+    allowed = ms(comparison.allowed_seconds)
+    figures["tolerance"] = f"{percent(comparison.tolerance)} ({allowed} ms)"
     figures["confidence"] = f"{rules.confidence:g}"
     return figures
 
@@ -140,12 +128,12 @@ def judge_latency(comparison: LatencyComparison, rules: CompareRules, load: Pair
         summary, more, advice = _too_few(comparison, rules, load)
         return inconclusive(summary, evidence=evidence + more, advice=advice, figures=figures)
     evidence.append(f"Mann-Whitney U = {shift.u_statistic:g}, two-sided p = {shift.p_value:.3g}")
-    low, high = _ms(shift.low, "+"), _ms(shift.high, "+")
-    interval = f"{_percent(shift.confidence)} interval {low} to {high} ms"
-    medians = f"median {_ms(after.p50)} ms vs {_ms(before.p50)} ms"
-    tolerance = f"the {_percent(rules.tolerance)} tolerance of {_ms(allowed)} ms"
+    low, high = ms(shift.low, "+"), ms(shift.high, "+")
+    interval = f"{percent(shift.confidence)} interval {low} to {high} ms"
+    medians = f"median {ms(after.p50)} ms vs {ms(before.p50)} ms"
+    tolerance = f"the {percent(rules.tolerance)} tolerance of {ms(allowed)} ms"
     seen = f"{kind}: the candidate is {_pace(comparison)} the baseline ({medians}; shift "
-    seen += f"{_ms(shift.estimate, '+')} ms, {interval}"
+    seen += f"{ms(shift.estimate, '+')} ms, {interval}"
     decided = shift.against(allowed)
     if decided == "failed":
         return failed(
@@ -162,7 +150,7 @@ def judge_latency(comparison: LatencyComparison, rules: CompareRules, load: Pair
         return passed(f"{seen}, within {tolerance})", evidence=evidence, figures=figures)
     return inconclusive(
         f"{kind}: cannot tell whether the candidate is within {tolerance}: the {interval} of the "
-        f"shift straddles it ({medians}; shift {_ms(shift.estimate, '+')} ms)",
+        f"shift straddles it ({medians}; shift {ms(shift.estimate, '+')} ms)",
         evidence=evidence,
         advice="more exchanges narrow the interval (about as 1/sqrt(count): 4x the count halves "
         f"it): raise compare.count (now {rules.count}), and compare.deadline_seconds (now "
@@ -172,7 +160,7 @@ def judge_latency(comparison: LatencyComparison, rules: CompareRules, load: Pair
 
 
 def _side(label: str, endpoint: Endpoint, p: Percentiles) -> str:
-    shown = f"n={p.n}, p50 {_ms(p.p50)} ms, p95 {_ms(p.p95)} ms, p99 {_ms(p.p99)} ms"
+    shown = f"n={p.n}, p50 {ms(p.p50)} ms, p95 {ms(p.p95)} ms, p99 {ms(p.p99)} ms"
     return f"{label} {endpoint.revision}: {shown}"
 
 
@@ -224,7 +212,7 @@ def judge_errors(load: PairedLoad, confidence: float) -> Verdict:
     }
     before, after = counts["baseline"], counts["candidate"]
     figures = {
-        f"{side} failed": f"{n.failed}/{n.sent} ({_percent(n.rate)})" for side, n in counts.items()
+        f"{side} failed": f"{n.failed}/{n.sent} ({percent(n.rate)})" for side, n in counts.items()
     }
     if empty := [side for side in SIDES if not counts[side].sent]:
         return inconclusive(
@@ -252,8 +240,8 @@ def judge_errors(load: PairedLoad, confidence: float) -> Verdict:
     if rest := sum(n for _, n in alike.most_common()[MAX_LISTED:]):
         listing.append(f"  ... and {rest} more")
     seen = (
-        f"the candidate failed {after.failed} of {after.sent} exchanges ({_percent(after.rate)}), "
-        f"the baseline {before.failed} of {before.sent} ({_percent(before.rate)})"
+        f"the candidate failed {after.failed} of {after.sent} exchanges ({percent(after.rate)}), "
+        f"the baseline {before.failed} of {before.sent} ({percent(before.rate)})"
     )
     if p_value < 1 - confidence:
         return failed(
@@ -267,7 +255,7 @@ def judge_errors(load: PairedLoad, confidence: float) -> Verdict:
             figures=figures,
         )
     return passed(
-        f"{seen}: not more often at {_percent(confidence)} confidence (p = {p_value:.2g})",
+        f"{seen}: not more often at {percent(confidence)} confidence (p = {p_value:.2g})",
         evidence=["the candidate's failed exchanges:", *listing] if listing else [],
         figures=figures,
     )

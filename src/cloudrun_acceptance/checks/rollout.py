@@ -11,13 +11,10 @@ from ..model.compare import ErrorCounts
 from ..model.rollout import RevisionTraffic, RolloutRules, StepWindow
 from ..model.service import ServiceFacts, TrafficRow
 from ..model.verdict import Verdict, failed, inconclusive, passed
+from .figures import ms
 from .release import promoted, tags_kept
 
 SIDES = ("candidate", "stable")
-
-
-def _ms(seconds: float | None) -> str:
-    return "-" if seconds is None else f"{seconds * 1000:.1f}"
 
 
 def _rate(side: RevisionTraffic) -> str:
@@ -72,8 +69,8 @@ def step_figures(window: StepWindow) -> dict[str, str]:
         figures[f"{name} revision"] = side.revision
         figures[f"{name} requests"] = str(side.requests)
         figures[f"{name} 5xx rate"] = _rate(side)
-        figures[f"{name} p50 (ms)"] = _ms(p.p50)
-        figures[f"{name} p95 (ms)"] = _ms(p.p95)
+        figures[f"{name} p50 (ms)"] = ms(p.p50)
+        figures[f"{name} p95 (ms)"] = ms(p.p95)
     return figures
 
 
@@ -120,14 +117,14 @@ def judge_step(window: StepWindow, rules: RolloutRules) -> Verdict:
         return passed(f"{counts} {where}; no latency in the logs to compare", figures=figures)
     shift = hodges_lehmann(stable.latencies, candidate.latencies, rules.confidence)
     allowed = rules.tolerance * before.p50
-    figures["shift (ms)"] = f"{shift.estimate * 1000:+.1f}"
-    figures["shift interval (ms)"] = f"{shift.low * 1000:+.1f} to {shift.high * 1000:+.1f}"
-    figures["tolerance (ms)"] = f"{allowed * 1000:.1f}"
+    shifted, low, high = ms(shift.estimate, "+"), ms(shift.low, "+"), ms(shift.high, "+")
+    figures["shift (ms)"] = shifted
+    figures["shift interval (ms)"] = f"{low} to {high}"
+    figures["tolerance (ms)"] = ms(allowed)
     medians = (
-        f"median {_ms(after.p50)} ms against the stable revision's {_ms(before.p50)} ms; "
-        f"shift {shift.estimate * 1000:+.1f} ms, {rules.confidence:g} interval "
-        f"{shift.low * 1000:+.1f} to {shift.high * 1000:+.1f} ms, tolerance "
-        f"{allowed * 1000:.1f} ms ({rules.tolerance:.0%} of the stable median)"
+        f"median {ms(after.p50)} ms against the stable revision's {ms(before.p50)} ms; "
+        f"shift {shifted} ms, {rules.confidence:g} interval {low} to {high} ms, tolerance "
+        f"{ms(allowed)} ms ({rules.tolerance:.0%} of the stable median)"
     )
     decided = shift.against(allowed)  # the comparison's judge
     if decided == "failed":
