@@ -9,26 +9,58 @@ The public surface:
 - load a contract and env.yaml, resolve settings, parse an exposition.
 
 Importing it loads neither the plugin nor the Google clients (``LogReader`` imports
-google-cloud-logging on its first call). The pytest plugin itself is
-``cloudrun_acceptance.plugin.hooks``.
+google-cloud-logging on its first call), and each name's module loads on its first use: the
+plugin, which imports only what a run needs, does not pay for the whole surface. The pytest
+plugin itself is ``cloudrun_acceptance.plugin.hooks``.
 """
 
 from __future__ import annotations
 
-from .config.contract import load_contract
-from .config.envfile import load_env_file
-from .config.settings import Settings, Sources, resolve_settings
-from .google.logs import LogReader
-from .metrics.exposition import parse_exposition
-from .model.contract import Contract
-from .model.errors import ConfigError, ExpositionError
-from .model.exchange import Exchange, ExchangeError, Headers
-from .model.exposition import Snapshot
-from .model.service import RevisionFacts, ServiceFacts
-from .model.target import Target
-from .model.verdict import Verdict, failed, inconclusive, passed
-from .model.version import VERSION as __version__
-from .probe.client import ServiceClient
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config.contract import load_contract
+    from .config.envfile import load_env_file
+    from .config.settings import Settings, Sources, resolve_settings
+    from .google.logs import LogReader
+    from .metrics.exposition import parse_exposition
+    from .model.contract import Contract
+    from .model.errors import ConfigError, ExpositionError
+    from .model.exchange import Exchange, ExchangeError, Headers
+    from .model.exposition import Snapshot
+    from .model.service import RevisionFacts, ServiceFacts
+    from .model.target import Target
+    from .model.verdict import Verdict, failed, inconclusive, passed
+    from .model.version import VERSION as __version__
+    from .probe.client import ServiceClient
+
+# name: (module, attribute)
+_SURFACE = {
+    "ConfigError": (".model.errors", "ConfigError"),
+    "Contract": (".model.contract", "Contract"),
+    "Exchange": (".model.exchange", "Exchange"),
+    "ExchangeError": (".model.exchange", "ExchangeError"),
+    "ExpositionError": (".model.errors", "ExpositionError"),
+    "Headers": (".model.exchange", "Headers"),
+    "LogReader": (".google.logs", "LogReader"),
+    "RevisionFacts": (".model.service", "RevisionFacts"),
+    "ServiceClient": (".probe.client", "ServiceClient"),
+    "ServiceFacts": (".model.service", "ServiceFacts"),
+    "Settings": (".config.settings", "Settings"),
+    "Snapshot": (".model.exposition", "Snapshot"),
+    "Sources": (".config.settings", "Sources"),
+    "Target": (".model.target", "Target"),
+    "Verdict": (".model.verdict", "Verdict"),
+    "__version__": (".model.version", "VERSION"),
+    "failed": (".model.verdict", "failed"),
+    "inconclusive": (".model.verdict", "inconclusive"),
+    "load_contract": (".config.contract", "load_contract"),
+    "load_env_file": (".config.envfile", "load_env_file"),
+    "parse_exposition": (".metrics.exposition", "parse_exposition"),
+    "passed": (".model.verdict", "passed"),
+    "resolve_settings": (".config.settings", "resolve_settings"),
+}
 
 __all__ = [
     "ConfigError",
@@ -55,3 +87,17 @@ __all__ = [
     "passed",
     "resolve_settings",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _SURFACE[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module, __name__), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

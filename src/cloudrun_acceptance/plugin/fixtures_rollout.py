@@ -8,17 +8,20 @@ with checks deselected) is not rolled out. A canary phase's judge moves nothing.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from ..checks.rollout import stable_of
 from ..model.rollout import RolloutRules
 from ..model.service import ServiceFacts
 from ..model.target import Target
 from ..model.verdict import Verdict
 from .collection import CASES
-from .rollout import Rollout
 from .state import GateState
-from .window import WindowJudge
+
+if TYPE_CHECKING:  # the rollout's modules load only in a run that rolls out or judges a phase
+    from .rollout import Rollout
+    from .window import WindowJudge
 
 NOT_ASKED = CASES["rollout_step"]
 STEP_CHECK = "test_rollout_step"
@@ -56,6 +59,8 @@ def rollout(
                 "--rollout acts only on a run of every check; no traffic was moved"
             )
     if gate_state.rollout is None:
+        from .rollout import Rollout
+
         settings = gate_state.settings
         gate_state.rollout = Rollout(
             facts=deployment,
@@ -74,6 +79,9 @@ def _window_judge(
 ) -> WindowJudge:
     """The judge of the split's windows: the candidate against the one stable revision that
     serves beside it; fails ``failure: why`` when there is no such revision."""
+    from ..checks.rollout import stable_of
+    from .window import WindowJudge
+
     stable, why = stable_of(deployment)
     if not stable:
         pytest.fail(f"{failure}: {why}{after}", pytrace=False)
