@@ -10,6 +10,7 @@ pytestmark = pytest.mark.gate_stage(70)
 
 
 def test_rollout_step(gate, rollout, rollout_step):
-    if rollout.stopped:
-        pytest.skip(f"not reached: {rollout.stopped}")
+    stopped = rollout.not_reached(rollout_step)
+    if stopped:
+        pytest.skip(f"not reached: {stopped}")
     gate.expect(rollout.run(rollout_step))

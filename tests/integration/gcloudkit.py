@@ -1,5 +1,6 @@
 """Running the real gcloud against a sandbox, as `python -m cloudrun_acceptance.sandbox` points
-it there: the sandbox's throwaway CLOUDSDK_CONFIG, and nothing of this machine's."""
+it there: the sandbox's throwaway CLOUDSDK_CONFIG, and nothing of this machine's; or against
+another local server, with a throwaway configuration of the test's own (run_gcloud)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Mapping
 
 import pytest
 
@@ -16,10 +18,15 @@ needs_gcloud = pytest.mark.skipif(shutil.which("gcloud") is None, reason="gcloud
 _BOLD = re.compile(r"\x1b\[[0-9;]*m")
 
 
+def inherited_environment() -> dict[str, str]:
+    """This process's environment without any CLOUDSDK_* setting: gcloud reads none of this
+    machine's configuration."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("CLOUDSDK_")}
+
+
 def gcloud_environment(sandbox: Sandbox) -> dict[str, str]:
     """This process's environment without any CLOUDSDK_* setting, with the sandbox's."""
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("CLOUDSDK_")}
-    return {**inherited, **sandbox.gcloud().environment}
+    return {**inherited_environment(), **sandbox.gcloud().environment}
 
 
 def _plain(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
@@ -29,10 +36,10 @@ def _plain(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProces
     )
 
 
-def _run(sandbox: Sandbox, argv: list[str]) -> subprocess.CompletedProcess[str]:
+def _run(environment: Mapping[str, str], argv: list[str]) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
         argv,
-        env=gcloud_environment(sandbox),
+        env=dict(environment),
         capture_output=True,
         text=True,
         timeout=120,
@@ -43,10 +50,16 @@ def _run(sandbox: Sandbox, argv: list[str]) -> subprocess.CompletedProcess[str]:
 
 def gcloud(sandbox: Sandbox, *args: str) -> subprocess.CompletedProcess[str]:
     """``gcloud ARGS...`` against the sandbox."""
-    return _run(sandbox, ["gcloud", *args])
+    return run_gcloud(gcloud_environment(sandbox), *args)
+
+
+def run_gcloud(environment: Mapping[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``gcloud ARGS...`` with this whole environment (one from inherited_environment, with a
+    CLOUDSDK_CONFIG of the test's own)."""
+    return _run(environment, ["gcloud", *args])
 
 
 def run_as_printed(sandbox: Sandbox, command: str) -> subprocess.CompletedProcess[str]:
     """A command line exactly as the gate printed it, run by bash against the sandbox."""
     assert command.startswith("gcloud "), command
-    return _run(sandbox, ["bash", "-c", command])
+    return _run(gcloud_environment(sandbox), ["bash", "-c", command])

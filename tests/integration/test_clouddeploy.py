@@ -1,6 +1,8 @@
-"""The gate as a Cloud Deploy verify job: ``cloudrun-acceptance verify`` with the variables
-Cloud Deploy gives a verify container (https://docs.cloud.google.com/deploy/docs/hooks),
-against the sandbox, in a process of its own as the job's container runs it."""
+"""The gate as a Cloud Deploy verify job, ``cloudrun-acceptance verify``, with the variables
+Cloud Deploy gives a verify container (https://docs.cloud.google.com/deploy/docs/hooks), and as
+a custom analysis check, ``cloudrun-acceptance analyze``, with those its task's env sets from
+the system parameters (https://docs.cloud.google.com/deploy/docs/tasks): against the sandbox,
+in a process of its own as the job's container runs it."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import pytest
 import yaml
 from dockerfile_parse import DockerfileParser
 
+from cloudrun_acceptance.scaffold.analyze import PIPELINE, TASKS_DOCS
 from cloudrun_acceptance.scaffold.verify import DOCS
 from tests.integration.gatekit import FAST, edit_contract
 from tests.integration.test_rollout import without_compare
@@ -41,7 +44,21 @@ def job_environment(sandbox, **changes: str) -> dict[str, str]:
     return {k: v for k, v in env.items() if v}
 
 
+def analysis_environment(sandbox, **changes: str) -> dict[str, str]:
+    """What the example pipeline's custom check gives its task: the four CLOUD_RUN_* variables,
+    and neither TARGET_TYPE nor a phase (Cloud Deploy sets them in a verify job only)."""
+    return job_environment(sandbox, TARGET_TYPE="", CLOUD_DEPLOY_PHASE="", **changes)
+
+
 def verify(gate_dir, sandbox, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return run_job("verify", gate_dir, sandbox, env)
+
+
+def analyze(gate_dir, sandbox, env: dict[str, str], *extra: str):
+    return run_job("analyze", gate_dir, sandbox, env, *extra)
+
+
+def run_job(command, gate_dir, sandbox, env, *extra: str) -> subprocess.CompletedProcess[str]:
     endpoints = [
         f"--cloudrun-endpoint={sandbox.admin_endpoint}",
         f"--logging-endpoint={sandbox.logging_endpoint}",
@@ -49,9 +66,10 @@ def verify(gate_dir, sandbox, env: dict[str, str]) -> subprocess.CompletedProces
         "no:cacheprovider",
         *FAST,
         "-rs",
+        *extra,
     ]
     return subprocess.run(
-        [str(CLI), "verify", *endpoints],
+        [str(CLI), command, *endpoints],
         cwd=gate_dir.path,
         env=env,
         capture_output=True,
@@ -103,6 +121,12 @@ def test_a_phase_whose_users_meet_errors_fails_the_job(gate_dir, sandbox_with):
         ("emergence-app-00001-xyz", 50),
         (CANDIDATE, 50),
     ]  # the engine moves the traffic, never the gate
+    assert (
+        "cloudrun-acceptance: traffic: a canary phase (--canary-phase): the engine that set the "
+        "split (Cloud Deploy) moves the traffic on this job's exit code, so the gate changed "
+        "nothing and advises nothing" in done.stdout
+    )
+    assert "by hand:" not in done.stdout  # no rollback advice against the engine
 
 
 def test_at_100_percent_every_check_runs(gate_dir, sandbox_with):
@@ -147,6 +171,107 @@ def test_a_job_without_its_variables_is_a_usage_error(gate_dir, sandbox_with, ch
     assert done.stdout == ""
 
 
+def no_post_reached_the_service(sandbox) -> bool:
+    return not any(key.startswith("POST") for key in sandbox.requests_served())
+
+
+def test_an_analysis_check_judges_the_phase_and_deselects_the_mutating_checks(
+    gate_dir, sandbox_with
+):
+    sandbox = sandbox_with("rollout_candidate")
+    short_bake(gate_dir)
+    set_shares(sandbox, 75, 25)
+    done = analyze(gate_dir, sandbox, analysis_environment(sandbox))
+    assert done.returncode == 0, done.stdout[-4000:]
+    assert (
+        "cloudrun-acceptance analyze: pytest --project=sandbox-project --region=europe-west1 "
+        f"--service=emergence-app --revision={CANDIDATE} --canary-phase -m 'not mutating' "
+        f"--cloudrun-endpoint={sandbox.admin_endpoint} " in done.stdout
+    )
+    assert f"tests/acceptance/test_canary.py::{CANARY} PASSED" in done.stdout or (
+        "test_canary.py ." in done.stdout
+    )
+    assert (
+        f"cloudrun-acceptance: {CANDIDATE} PASSED (22 passed, 0 failed, 0 errors, 24 skipped, "
+        "2 deselected)" in done.stdout
+    )
+    assert "test_analysis.py" not in done.stdout  # deselected: not even skipped
+    assert no_post_reached_the_service(sandbox)
+    assert [(t.revision, t.percent) for t in sandbox.traffic.current() if t.percent] == [
+        ("emergence-app-00001-xyz", 75),
+        (CANDIDATE, 25),
+    ]
+
+
+def test_at_100_percent_an_analysis_check_runs_every_check_but_the_mutating_ones(
+    gate_dir, sandbox_with
+):
+    sandbox = sandbox_with("rollout_candidate")
+    short_bake(gate_dir)
+    set_shares(sandbox, 0, 100)
+    done = analyze(gate_dir, sandbox, analysis_environment(sandbox))
+    assert done.returncode == 0, done.stdout[-4000:]
+    assert f"cloudrun-acceptance: {CANDIDATE} PASSED (40 passed, 0 failed, 0 errors" in (
+        done.stdout
+    )
+    assert "2 deselected" in done.stdout.splitlines()[-1]
+    assert "test_analysis.py" not in done.stdout
+    assert no_post_reached_the_service(sandbox)
+
+
+def test_an_analysis_check_whose_users_meet_errors_fails(gate_dir, sandbox_with):
+    sandbox = sandbox_with("step_errors")
+    short_bake(gate_dir)
+    edit_contract(gate_dir, "rollout", "bake_seconds", 4.0)
+    set_shares(sandbox, 50, 50)
+    done = analyze(gate_dir, sandbox, analysis_environment(sandbox))
+    assert done.returncode == 1, done.stdout[-4000:]
+    assert "the candidate failed more of the users' requests at 50% over" in done.stdout
+    assert no_post_reached_the_service(sandbox)
+
+
+SESSION_REFUSED = (
+    ": an analysis check runs again every `frequency` of the analysis, so it never POSTs to "
+    'the service (its mutating checks are deselected, -m "not mutating") and has no use for a '
+    "test session; drop it from the custom check's task, and leave the mutating checks to the "
+    "verify job (skaffold.yaml gives it --test-session).\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "extra", "message"),
+    [
+        ({"TEST_SESSION": "analysis"}, (), "TEST_SESSION is set" + SESSION_REFUSED),
+        (
+            {},
+            ("--test-session=analysis",),
+            "--test-session is among its arguments" + SESSION_REFUSED,
+        ),
+        (
+            {"PYTEST_ADDOPTS": "--test-session analysis"},
+            (),
+            "--test-session is among PYTEST_ADDOPTS" + SESSION_REFUSED,
+        ),
+        (
+            {"CLOUD_RUN_LOCATION": ""},
+            (),
+            "CLOUD_RUN_LOCATION not set: the custom check's task sets them in its env from Cloud "
+            f"Deploy's system parameters ({TASKS_DOCS}), as {PIPELINE} does; add them to the "
+            "task's env, or run pytest with --project, --region, --service and --revision.\n",
+        ),
+    ],
+    ids=["TEST_SESSION", "--test-session", "PYTEST_ADDOPTS", "variable missing"],
+)
+def test_an_analysis_check_that_could_mutate_or_lacks_a_variable_is_a_usage_error(
+    gate_dir, sandbox_with, changes, extra, message
+):
+    sandbox = sandbox_with()
+    done = analyze(gate_dir, sandbox, analysis_environment(sandbox, **changes), *extra)
+    assert done.returncode == 4
+    assert done.stderr == "cloudrun-acceptance analyze: " + message
+    assert done.stdout == ""
+
+
 EXAMPLE = REPO / "docs/ci/clouddeploy"
 
 
@@ -164,6 +289,12 @@ def test_the_example_pipeline_verifies_every_canary_phase_with_the_gate():
     (job,) = yaml.safe_load((EXAMPLE / "skaffold.yaml").read_text())["verify"]
     container = job["container"]
     assert [*container["command"], *container["args"][:1]] == ["cloudrun-acceptance", "verify"]
+    # The analysis runs the same image with `analyze` (what gcloud makes of it:
+    # test_clouddeploy_apply.py).
+    (check,) = phases["analysis"]["customChecks"]
+    (task,) = check["task"]["containersTask"]["containers"]
+    assert task["image"] == container["image"]
+    assert [*task["command"], *task["args"]] == ["cloudrun-acceptance", "analyze"]
     image = DockerfileParser(str(EXAMPLE / "Dockerfile"))  # read, never written
     instructions = {entry["instruction"]: entry["value"] for entry in image.structure}
     assert json.loads(instructions["ENTRYPOINT"]) == ["cloudrun-acceptance", "verify"]
@@ -175,10 +306,22 @@ def test_the_example_pipeline_verifies_every_canary_phase_with_the_gate():
             assert (REPO / source).exists(), source  # the gate's files, from its repository
 
 
-def test_its_help_says_what_it_reads():
+@pytest.mark.parametrize(
+    ("command", "flag", "page"),
+    [("verify", "--help", DOCS), ("analyze", "--help", TASKS_DOCS), ("analyze", "-h", TASKS_DOCS)],
+)
+def test_its_help_says_what_it_reads(command, flag, page):
     done = subprocess.run(
-        [str(CLI), "verify", "--help"], capture_output=True, text=True, check=False, timeout=60
+        [str(CLI), command, flag], capture_output=True, text=True, check=False, timeout=60
     )
     assert done.returncode == 0
-    assert done.stdout.startswith("usage: cloudrun-acceptance verify [PYTEST ARGS]\n")
-    assert "CLOUD_RUN_REVISION" in done.stdout and DOCS in done.stdout
+    assert done.stdout.startswith(f"usage: cloudrun-acceptance {command} [PYTEST ARGS]\n")
+    assert "CLOUD_RUN_REVISION" in done.stdout and page in done.stdout
+
+
+def test_the_command_line_lists_both_jobs():
+    done = subprocess.run([str(CLI), "--help"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    listed = " ".join(done.stdout.split())
+    assert "verify run the gate as a Cloud Deploy verify job" in listed
+    assert "analyze run the gate as a Cloud Deploy custom analysis check" in listed

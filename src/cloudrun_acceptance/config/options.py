@@ -55,7 +55,10 @@ OPTIONS: tuple[OptionSpec, ...] = (
         dest="service",
         flag="--service",
         env="SERVICE_NAME",
-        help="Cloud Run service name; resolves the URL and latest ready revision",
+        kind="multi",
+        help="Cloud Run service name; resolves the URL and latest ready revision. As "
+        "REGION/SERVICE, repeated or comma-separated, checks one service in several regions, "
+        "all or none",
     ),
     OptionSpec(
         dest="revision",

@@ -17,6 +17,7 @@ from ..model.service import ServiceRef
 from ..model.target import Target
 from .crosschecks import as_written, check_release_options
 from .options import OPTIONS, OPTIONS_BY_DEST, SANDBOX_DEFAULTS, OptionSpec
+from .targets import check_one_target, parse_services, place_targets
 from .values import Raw, parse_value
 
 # Built-in defaults of settings whose default may also come from the contract.
@@ -54,6 +55,9 @@ class Settings:
     project: str | None = None
     region: str | None = None
     service: str | None = None
+    # One service in several regions (--service=REGION/SERVICE,...): the targets after the
+    # first (whose region and name are ``region`` and ``service``), as (region, service).
+    more_targets: tuple[tuple[str, str], ...] = ()
     revision: str | None = None
     tag: str | None = None
     baseline_tag: str | None = None
@@ -87,10 +91,20 @@ class Settings:
 
     @property
     def service_ref(self) -> ServiceRef | None:
-        """The Cloud Run service, when project, region and service are all known."""
+        """The Cloud Run service, when project, region and service are all known (the first
+        target's, with several)."""
         if self.project and self.region and self.service:
             return ServiceRef(self.project, self.region, self.service)
         return None
+
+    @property
+    def service_refs(self) -> tuple[ServiceRef, ...]:
+        """Every target's service: one, or one per region checked all or none."""
+        first = self.service_ref
+        if first is None:
+            return ()
+        more = (ServiceRef(first.project, region, name) for region, name in self.more_targets)
+        return (first, *more)
 
 
 def pick(
@@ -133,13 +147,17 @@ def resolve_settings(
     for dest, raw in raws.items():
         if raw is None:
             continue
-        values[dest] = parse_value(OPTIONS_BY_DEST[dest], raw)
+        spec = OPTIONS_BY_DEST[dest]
+        values[dest] = parse_services(raw) if dest == "service" else parse_value(spec, raw)
         origins[dest] = raw.origin
     notes = _check_target(raws, values) + _sandbox_default_note(origins)
+    services = values.get("service", ())
+    assert isinstance(services, tuple)
+    region, service, more = place_targets(raws, services, _text(values, "region"))
+    check_one_target(raws, values, more)
 
     def text(dest: str) -> str | None:
-        value = values.get(dest)
-        return value if isinstance(value, str) else None
+        return _text(values, dest)
 
     def number(dest: str) -> float:
         value = values[dest]
@@ -156,8 +174,9 @@ def resolve_settings(
     return Settings(
         service_url=text("service_url"),
         project=text("project"),
-        region=text("region"),
-        service=text("service"),
+        region=region,
+        service=service,
+        more_targets=more,
         revision=text("revision"),
         tag=text("tag"),
         baseline_tag=text("baseline_tag"),
@@ -183,6 +202,11 @@ def resolve_settings(
         origins=origins,
         notes=notes,
     )
+
+
+def _text(values: Mapping[str, object], dest: str) -> str | None:
+    value = values.get(dest)
+    return value if isinstance(value, str) else None
 
 
 def _steps(value: object) -> tuple[int, ...] | None:
@@ -239,8 +263,12 @@ def _check_target(raws: Mapping[str, Raw | None], values: dict[str, object]) -> 
         del values["service_url"]
     ref_names = ("project", "region", "service")
     given = [name for name in ref_names if raws[name]]
+    services = values.get("service", ())
+    assert isinstance(services, tuple)
+    if "region" not in given and any(region for region, _ in services):
+        given.insert(1, "region")  # each --service=REGION/SERVICE gives its own
     if sandbox and given:
-        for name in given:
+        for name in (name for name in given if raws[name]):
             origin = raws[name].origin  # type: ignore[union-attr]
             if origin.endswith("(command line)"):
                 raise ConfigError(

@@ -12,8 +12,10 @@ import pytest
 
 from ..config.settings import TARGET_HELP
 from ..model.errors import ConfigError
+from ..report.reporter import TARGET_PROPERTY
 from .errors import usage_errors
 from .state import STATE_KEY, GateState, state_of
+from .targets import parametrize_targets, state_key, state_of_item
 
 
 def _is_gate_check(item: pytest.Item) -> bool:
@@ -81,13 +83,35 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if config.option.showfixtures or config.option.show_fixtures_per_test:
             return  # listing the fixtures checks nothing, and needs no service
         raise pytest.UsageError(f"no service to check: {TARGET_HELP}")
-    items.sort(key=lambda item: _stage(item) if _is_gate_check(item) else 0)
-    state.logs_wanted = any("logs_stage" in getattr(item, "fixturenames", ()) for item in items)
+    states = state.run_states()
+    items.sort(key=lambda item: _order(item, state, states))
+    for each in states:
+        each.logs_wanted = any(
+            "logs_stage" in getattr(item, "fixturenames", ())
+            for item in checks
+            if state_of_item(item, state) is each
+        )
+    if len(states) > 1:
+        for item in checks:
+            item.user_properties.append((TARGET_PROPERTY, state_key(state_of_item(item, state))))
     needed = _timeout_needed(state)
     floor = _configured_timeout(config)
     for item in checks:
         if item.get_closest_marker("timeout") is None and needed > floor:
             item.add_marker(pytest.mark.timeout(needed))
+
+
+def _order(item: pytest.Item, primary: GateState, states: list[GateState]) -> tuple[int, ...]:
+    """Target by target (each target's session fixtures are built once), then by stage; the
+    rollout's steps last, step by step across the targets (they move together)."""
+    if not _is_gate_check(item):
+        return (0, 0, 0, 0)
+    index = states.index(state_of_item(item, primary))
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    share = params.get("rollout_step")
+    if isinstance(share, int) and len(states) > 1:
+        return (len(states), _stage(item), share, index)
+    return (index, _stage(item), 0, 0)
 
 
 def early_start_allowed(config: pytest.Config) -> bool:
@@ -115,13 +139,18 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     config = session.config
     if not early_start_allowed(config):
         return
-    wanted = {
-        name
-        for item in session.items
-        if _is_gate_check(item)
-        for name in getattr(item, "fixturenames", ())
-    }
-    state_of(config).after_collection(wanted)
+    primary = state_of(config)
+    states = primary.run_states()
+    for state in states:  # every target's analysis at once, then the Admin API beside them
+        wanted = {
+            name
+            for item in session.items
+            if _is_gate_check(item) and state_of_item(item, primary) is state
+            for name in getattr(item, "fixturenames", ())
+        }
+        state.send_early(wanted)
+    for state in states:
+        state.read_in_full()
 
 
 def _stage(item: pytest.Item) -> int:
@@ -170,6 +199,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         for name in CASES:
             if name in metafunc.fixturenames:
                 _cases(metafunc, name, [], [], "the contract could not be read")
+    parametrize_targets(metafunc, state)
 
 
 # Each parametrized fixture, and what an empty set of its cases means in the report.

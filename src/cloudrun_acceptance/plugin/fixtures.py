@@ -29,8 +29,10 @@ _Section = TypeVar("_Section")
 
 @pytest.fixture(scope="session")
 def gate_state(request: pytest.FixtureRequest) -> GateState:
-    """The run's settings, contract and target."""
-    return state_of(request.config)
+    """The run's settings, contract and target (in a run of several targets, the check's
+    target's own state: plugin/targets.py parametrizes it)."""
+    state: GateState | None = getattr(request, "param", None)
+    return state if state is not None else state_of(request.config)
 
 
 @pytest.fixture(scope="session")

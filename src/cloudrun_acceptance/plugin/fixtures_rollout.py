@@ -12,15 +12,17 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from ..model.errors import AdminApiError
 from ..model.rollout import RolloutRules
 from ..model.service import ServiceFacts
 from ..model.target import Target
 from ..model.verdict import Verdict
 from .collection import CASES
 from .state import GateState
+from .targets import state_key
 
 if TYPE_CHECKING:  # the rollout's modules load only in a run that rolls out or judges a phase
-    from .rollout import Rollout
+    from .rolloutgroup import RolloutGroup, TargetRollout
     from .window import WindowJudge
 
 NOT_ASKED = CASES["rollout_step"]
@@ -38,40 +40,63 @@ def rollout_rules(gate_state: GateState) -> RolloutRules:
 @pytest.fixture(scope="session")
 def rollout(
     rollout_rules: RolloutRules, deployment: ServiceFacts, target: Target, gate_state: GateState
-) -> Rollout:
-    """The run's rollout, once every other check has passed."""
-    record = gate_state.record
-    if record is not None:
-        earlier = [
-            result
-            for nodeid, result in record.results.items()
-            if STEP_CHECK not in nodeid and result.shown_outcome not in {"passed", "skipped"}
-        ]
-        if earlier:
-            names = ", ".join(result.name for result in earlier[:3])
-            pytest.skip(
-                f"not rolled out: {len(earlier)} checks did not pass at 0% ({names}); no traffic "
-                "was moved"
-            )
-        if record.deselected:
-            pytest.skip(
-                f"not rolled out: {len(record.deselected)} checks were deselected (-k/-m); "
-                "--rollout acts only on a run of every check; no traffic was moved"
-            )
-    if gate_state.rollout is None:
-        from .rollout import Rollout
+) -> TargetRollout:
+    """The run's rollout, once every other check has passed (in a run of several targets, of
+    every target: they are rolled out step by step together, all or none)."""
+    states = gate_state.run_states()
+    records = [state.record for state in states if state.record is not None]
+    earlier = [
+        result
+        for record in records
+        for nodeid, result in record.results.items()
+        if STEP_CHECK not in nodeid and result.shown_outcome not in {"passed", "skipped"}
+    ]
+    if earlier:
+        names = ", ".join(result.name for result in earlier[:3])
+        pytest.skip(
+            f"not rolled out: {len(earlier)} checks did not pass at 0% ({names}); no traffic "
+            "was moved"
+        )
+    deselected = sum(len(record.deselected) for record in records)
+    if deselected:
+        pytest.skip(
+            f"not rolled out: {deselected} checks were deselected (-k/-m); --rollout acts only "
+            "on a run of every check; no traffic was moved"
+        )
+    from .rolloutgroup import TargetRollout
 
-        settings = gate_state.settings
-        gate_state.rollout = Rollout(
-            facts=deployment,
-            judge=_window_judge(
-                deployment, target, gate_state, "not rolled out", "; no traffic was moved"
-            ),
-            steps=settings.rollout or rollout_rules.steps,
+    first = states[0]
+    if first.rollout_group is None:
+        first.rollout_group = _group(states, rollout_rules)
+    return TargetRollout(first.rollout_group, _key(gate_state))
+
+
+def _group(states: list[GateState], rules: RolloutRules) -> RolloutGroup:
+    """A rollout per target, each with the judge of its split's windows."""
+    from .rollout import Rollout
+    from .rolloutgroup import RolloutGroup
+
+    members = {}
+    for state in states:
+        facts = state.lookup()
+        target = state.target
+        if isinstance(facts, AdminApiError) or target is None:
+            problem = facts.summary if isinstance(facts, AdminApiError) else "no target"
+            pytest.fail(f"not rolled out: {problem}; no traffic was moved", pytrace=False)
+        settings = state.settings
+        state.rollout = Rollout(
+            facts=facts,
+            judge=_window_judge(facts, target, state, "not rolled out", "; no traffic was moved"),
+            steps=settings.rollout or rules.steps,
             endpoint=target.cloudrun_endpoint,
             update_timeout=settings.ready_timeout,
         )
-    return gate_state.rollout
+        members[_key(state)] = state.rollout
+    return RolloutGroup(members)
+
+
+def _key(state: GateState) -> str:
+    return state_key(state) if len(state.run_states()) > 1 else ""
 
 
 def _window_judge(

@@ -29,6 +29,7 @@ from .gate import VERDICT_KEY
 from .release import Releaser
 from .rootdir import check_spaced_paths
 from .state import STATE_KEY, GateState
+from .targets import state_key
 
 # The collection rules and the fixtures live in modules of their own, registered with this one.
 pytest_plugins = (
@@ -128,17 +129,25 @@ def pytest_configure(config: pytest.Config) -> None:
                     _register_reporter(config, state)
             return
         state.open(config.add_cleanup, early=early_start_allowed(config))
+        several = len(state.run_states())
+        if several > 1 and getattr(config.option, "numprocesses", None):
+            raise ConfigError(
+                f"{several} targets and -n {config.option.numprocesses} were both given; the "
+                "targets are checked one after the other in one process (their waits overlap), "
+                "and judged all or none. Drop -n."
+            )
     if not config.option.collectonly:  # a run that checks nothing reports nothing
         _register_reporter(config, state)
 
 
 def _register_reporter(config: pytest.Config, state: GateState) -> None:
     """Name the reports after the revision (or host; or the source tree, for a pre-flight
-    alone) and the UTC start; JUnit unless given."""
+    alone; or the service and its regions) and the UTC start; JUnit unless given."""
     started = datetime.now(UTC)
     preflight = state.settings.preflight
+    states = state.run_states()
     label = (
-        state.target.label
+        _label(state.target, len(states))
         if state.target is not None
         else f"preflight-{(preflight or Path('.')).resolve().name}"
     )
@@ -147,19 +156,29 @@ def _register_reporter(config: pytest.Config, state: GateState) -> None:
     reports.mkdir(parents=True, exist_ok=True)
     if not config.option.xmlpath:
         config.option.xmlpath = str(reports / f"{stem}.xml")
-    target = state.target
-    record = RunRecord(
-        target=target,
-        contract=state.contract,
-        facts=state.known_facts(),
-        started=started,
-        preflight_of=str(preflight) if preflight is not None and target is None else "",
-    )
-    state.record = record
-    reporter = GateReporter(config, record, reports / f"{stem}.md", Path(config.option.xmlpath))
+    records: dict[str, RunRecord] = {}
+    for each in states:
+        target = each.target
+        record = RunRecord(
+            target=target,
+            contract=state.contract,
+            facts=each.known_facts(),
+            started=started,
+            preflight_of=str(preflight) if preflight is not None and target is None else "",
+        )
+        each.record = record
+        records[state_key(each) if len(states) > 1 else ""] = record
+    reporter = GateReporter(config, records, reports / f"{stem}.md", Path(config.option.xmlpath))
     config.pluginmanager.register(reporter, "cloudrun-acceptance-reporter")
-    if target is not None and target.ref is not None:
-        config.pluginmanager.register(Releaser(state, record), "cloudrun-acceptance-releaser")
+    if any(each.target is not None and each.target.ref is not None for each in states):
+        config.pluginmanager.register(Releaser(states), "cloudrun-acceptance-releaser")
+
+
+def _label(target: Target, targets: int) -> str:
+    """The reports' name: the revision's label, or with several targets the service's."""
+    if targets == 1:
+        return target.label
+    return f"{target.service or 'service'}-{targets}-regions"
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -183,23 +202,19 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             f"cloudrun-acceptance {VERSION}: pre-flight only of {preflight} (no service named: "
             "the checks of a deployed revision are not run)"
         ]
-    where, settings = state.target, state.settings
-    origin = where.url_origin
-    lines = [f"cloudrun-acceptance {VERSION}: {where.url or '(URL unknown)'} (from {origin})"]
-    if where.sandbox_service:
-        lines.append(f"  sandbox: {where.sandbox_service}")
-    if where.sandbox_faults:
-        lines.append(f"  sandbox faults: {', '.join(where.sandbox_faults)}")
-    if where.revision:
-        lines.append(f"  revision: {where.revision} ({where.revision_origin})")
-    elif where.ref is not None:
-        lines.append(f"  revision: unknown ({state.lookup_problem()})")
+    settings, states = state.settings, state.run_states()
+    if len(states) == 1:
+        lines = _target_lines(state, "")
     else:
-        lines.append(
-            "  revision: not read (no --project/--region/--service): revision checks skipped"
-        )
+        names = ", ".join(f"{where.region}/{where.service}" for where in _targets(states))
+        lines = [
+            f"cloudrun-acceptance {VERSION}: {len(states)} targets, judged all or none: {names}"
+        ]
+        for each in states:
+            lines += _target_lines(each, "  ")
     contract_file = state.contract
     lines.append(f"  contract: {contract_file.path} (sha256 {contract_file.sha256[:12]})")
+    where = state.target
     if where.test_session:
         lines.append(f"  test session: {where.test_session} (from {where.session_origin})")
     else:
@@ -217,8 +232,44 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             f"{rules.bake_seconds:g} s and judged on at least {rules.min_requests} users' "
             "requests per revision (rollout:)"
         )
-    lines.append(f"  worst case: {state.budget().describe()}, the sum of the deadlines")
+    worst = state.budget()
+    if len(states) == 1:
+        lines.append(f"  worst case: {worst.describe()}, the sum of the deadlines")
+    else:
+        lines.append(
+            f"  worst case: {worst.total * len(states):g} s, {len(states)} targets one after "
+            f"the other, each {worst.describe()}: the sum of the deadlines"
+        )
     lines += [f"  note: {note}" for note in settings.notes]
+    return lines
+
+
+def _targets(states: list[GateState]) -> list[Target]:
+    return [each.target for each in states if each.target is not None]
+
+
+def _target_lines(state: GateState, indent: str) -> list[str]:
+    """What the header says of one target: its URL, sandbox and revision."""
+    where = state.target
+    assert where is not None
+    url = f"{where.url or '(URL unknown)'} (from {where.url_origin})"
+    if indent:
+        lines = [f"{indent}{state_key(state)}: {url}"]
+    else:
+        lines = [f"cloudrun-acceptance {VERSION}: {url}"]
+    inner = indent + "  "
+    if where.sandbox_service:
+        lines.append(f"{inner}sandbox: {where.sandbox_service}")
+    if where.sandbox_faults:
+        lines.append(f"{inner}sandbox faults: {', '.join(where.sandbox_faults)}")
+    if where.revision:
+        lines.append(f"{inner}revision: {where.revision} ({where.revision_origin})")
+    elif where.ref is not None:
+        lines.append(f"{inner}revision: unknown ({state.lookup_problem()})")
+    else:
+        lines.append(
+            f"{inner}revision: not read (no --project/--region/--service): revision checks skipped"
+        )
     return lines
 
 

@@ -19,14 +19,15 @@ if TYPE_CHECKING:
 SANDBOX_PACKAGES = {"fastapi", "uvicorn", "starlette", "pydantic"}
 
 
-def launch_sandbox(
+def launch_sandboxes(
     settings: Settings, contract: Contract, env: dict[str, str], source: Path
-) -> Sandbox:
+) -> list[Sandbox]:
     """Start the sandbox: the reference service, or the team's own one when the contract has a
-    ``sandbox`` section (run from ``source``, its tree); missing FastAPI or uvicorn is a usage
-    error saying what to install."""
+    ``sandbox`` section (run from ``source``, its tree); one per region with a profile that
+    deploys the service in several (``two_regions``, ``region_fails``). Missing FastAPI or
+    uvicorn is a usage error saying what to install."""
     try:
-        from ..sandbox.launch import start_for_contract
+        from ..sandbox.regions import start_regions
     except ModuleNotFoundError as err:
         if (err.name or "").split(".")[0] in SANDBOX_PACKAGES:
             raise ConfigError(
@@ -34,7 +35,7 @@ def launch_sandbox(
                 "install the extra: pip install 'cloudrun-acceptance[sandbox]'."
             ) from err
         raise
-    return start_for_contract(
+    return start_regions(
         contract,
         env,
         source=source,

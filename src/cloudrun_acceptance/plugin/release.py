@@ -13,67 +13,98 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ..checks.release import plan_release
+from ..checks.allornone import plan_all_or_none
 from ..model.errors import AdminApiError
 from ..model.release import ReleaseOutcome, ReleasePlan
 from ..model.service import ServiceFacts
-from ..report.record import RunRecord
 from .state import GateState
+from .targets import state_key
 
 ACTS_AFTER = {pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED}
+ENGINE_MOVES = (
+    "a canary phase (--canary-phase): the engine that set the split (Cloud Deploy) moves the "
+    "traffic on this job's exit code, so the gate changed nothing and advises nothing"
+)
 
 
 class Releaser:
-    """Decides, and when asked acts, on traffic once every check has reported."""
+    """Decides, and when asked acts, on traffic once every check has reported: for each of the
+    run's targets, all or none (``states``: a target each, the run's own first)."""
 
-    def __init__(self, state: GateState, record: RunRecord) -> None:
-        self.state = state
-        self.record = record
+    def __init__(self, states: list[GateState]) -> None:
+        self.states = states
+        self.state = states[0]
 
     @pytest.hookimpl(wrapper=True)
     def pytest_sessionfinish(
         self, session: pytest.Session, exitstatus: int
     ) -> Generator[None, None, None]:
-        record = self.record
-        record.exitstatus = int(exitstatus)
-        record.interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
-        rollout = self.state.rollout
-        done = rollout.outcome(interrupted=record.interrupted) if rollout is not None else None
-        if done is not None:  # the rollout moved the traffic itself: it says what it did
-            record.release = done
-            if done.failed:
+        records = [record for record in (state.record for state in self.states) if record]
+        for record in records:
+            record.exitstatus = int(exitstatus)
+            record.interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        rolled = {
+            state: done
+            for state in self.states
+            if state.rollout is not None
+            and (done := state.rollout.outcome(interrupted=interrupted)) is not None
+        }
+        if rolled:  # the rollout moved the traffic itself: it says what it did, per target
+            for state, done in rolled.items():
+                if state.record is not None:
+                    state.record.release = done
+            if any(done.failed for done in rolled.values()):
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
-        elif exitstatus in ACTS_AFTER and record.results:
-            record.release = self.release()
-            if record.release is not None and record.release.failed:
+        elif exitstatus in ACTS_AFTER and any(record.results for record in records):
+            outcomes = self.release()
+            for state in self.states:
+                if state.record is not None and state in outcomes:
+                    state.record.release = outcomes[state]
+            if any(outcome.failed for outcome in outcomes.values()):
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
         return (yield)
 
-    def release(self) -> ReleaseOutcome | None:
-        """The plan for this run's status, carried out when the flags ask for it."""
-        facts = self.state.lookup()
-        if isinstance(facts, AdminApiError):
-            return None
-        settings, record = self.state.settings, self.record
-        plan = plan_release(
-            record.status,
-            facts,
+    def release(self) -> dict[GateState, ReleaseOutcome]:
+        """Each target's plan for the run's statuses, carried out when the flags ask for it."""
+        known: dict[GateState, ServiceFacts] = {}
+        for state in self.states:
+            if state.target is not None and state.target.ref is not None:
+                facts = state.lookup()
+                if isinstance(facts, ServiceFacts):
+                    known[state] = facts
+        statuses = {_key(state): state.record.status for state in self.states if state.record}
+        settings = self.state.settings
+        plans = plan_all_or_none(
+            statuses,
+            {_key(state): facts for state, facts in known.items()},
             self.state.contract.revision,
             promote=settings.promote,
             rollback=settings.rollback_on_failure,
         )
-        if plan.action == "promote" and record.deselected:
-            plan = ReleasePlan(
-                "none",
-                f"{len(record.deselected)} checks were deselected (-k/-m): --promote acts only "
-                "on a run of every check, so nothing was changed",
-                commands=plan.commands,
-            )
-        if plan.action == "none":
-            return ReleaseOutcome(plan, changed=False, summary=plan.reason, before=facts.traffic)
-        return self.carry_out(plan, facts)
+        deselected = sum(len(state.record.deselected) for state in self.states if state.record)
+        outcomes = {}
+        for state, facts in known.items():
+            plan = plans[_key(state)]
+            if settings.canary_phase:
+                # Not ours to move, nor to advise: the engine's next phase, or its rollback, is.
+                plan = ReleasePlan("none", ENGINE_MOVES)
+            if plan.action == "promote" and deselected:
+                plan = ReleasePlan(
+                    "none",
+                    f"{deselected} checks were deselected (-k/-m): --promote acts only on a run "
+                    "of every check, so nothing was changed",
+                    commands=plan.commands,
+                )
+            if plan.action == "none":
+                outcomes[state] = ReleaseOutcome(
+                    plan, changed=False, summary=plan.reason, before=facts.traffic
+                )
+            else:
+                outcomes[state] = self.carry_out(plan, facts, state)
+        return outcomes
 
-    def carry_out(self, plan: ReleasePlan, facts: ServiceFacts) -> ReleaseOutcome:
+    def carry_out(self, plan: ReleasePlan, facts: ServiceFacts, state: GateState) -> ReleaseOutcome:
         """UpdateService with the etag the gate judged, then the traffic read back."""
         from ..google.update import update_traffic
 
@@ -82,11 +113,11 @@ class Releaser:
         try:
             updated = update_traffic(
                 facts.ref,
-                endpoint=self.state.target.cloudrun_endpoint if self.state.target else None,
+                endpoint=state.target.cloudrun_endpoint if state.target else None,
                 etag=facts.etag,
                 traffic=plan.traffic,
                 revision=facts.revision.name,
-                timeout=self.state.settings.ready_timeout,
+                timeout=state.settings.ready_timeout,
             )
         except AdminApiError as err:
             return ReleaseOutcome(
@@ -124,6 +155,11 @@ class Releaser:
             before=facts.traffic,
             after=updated.traffic,
         )
+
+
+def _key(state: GateState) -> str:
+    """A target's key among the run's (its region, in a run of several)."""
+    return state_key(state) if len(state.run_states()) > 1 else ""
 
 
 def _shares(shares: dict[str, int]) -> str:

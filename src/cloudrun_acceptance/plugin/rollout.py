@@ -20,7 +20,7 @@ from ..checks.rollout import back_to_stable, step_traffic
 from ..model import gcloud
 from ..model.errors import AdminApiError
 from ..model.release import ReleaseOutcome, ReleasePlan
-from ..model.rollout import Action, RolloutRules, StepRecord
+from ..model.rollout import Action, RolloutRules, StepRecord, StepWindow
 from ..model.service import ServiceFacts, TrafficRow
 from ..model.verdict import Verdict, failed, passed
 from .window import WindowJudge
@@ -69,6 +69,15 @@ class Rollout:
 
     def run(self, share: int) -> Verdict:
         """Set the candidate's share, bake, judge; roll back on a failure."""
+        done = self.apply(share)
+        if done is not None:
+            return done
+        window, verdict = self.judge.judge(share)
+        return self.conclude(share, window, verdict)
+
+    def apply(self, share: int) -> Verdict | None:
+        """Set the candidate's share: the step's verdict when nothing is left to judge (it
+        could not be set, or it is the step at 100%), else None."""
         self.current = share
         try:
             self._set(step_traffic(self.facts, share))
@@ -90,12 +99,33 @@ class Rollout:
             )
             self.records.append(StepRecord(share, "passed", "completed", summary))
             return passed(summary, figures={"share (%)": "100", "action": "completed"})
-        window, verdict = self.judge.judge(share)
+        return None
+
+    def conclude(
+        self, share: int, window: StepWindow | None, verdict: Verdict, elsewhere: str = ""
+    ) -> Verdict:
+        """The step's outcome from its window's verdict: advanced, or rolled back. With
+        ``elsewhere`` (the targets whose step did not pass, in a run of several), a passed step
+        is rolled back too: the targets are rolled out all or none."""
         self.current = None
-        if verdict.status == "passed":
+        if verdict.status == "passed" and not elsewhere:
             action: Action = "completed" if share == self.steps[-1] else "advanced"
             self.records.append(StepRecord(share, "passed", action, verdict.summary, window))
             return replace(verdict, figures={**verdict.figures, "action": action})
+        if verdict.status == "passed":
+            why = f"step {share}% did not pass in {elsewhere}"
+            back = self._roll_back(why)
+            summary = (
+                f"step {share}% passed here, but not in {elsewhere}: the targets are rolled out "
+                f"all or none, so this one went back too ({verdict.summary})"
+            )
+            self.records.append(StepRecord(share, "passed", "rolled back", summary, window))
+            return failed(
+                summary,
+                evidence=(back,),
+                advice=f"see the step's check of {elsewhere}",
+                figures={**verdict.figures, "action": "rolled back"},
+            )
         outcome: Literal["failed", "inconclusive"] = (
             "failed" if verdict.status == "failed" else "inconclusive"
         )
@@ -118,6 +148,18 @@ class Rollout:
                 **({"verdict": outcome} if outcome == "inconclusive" else {}),
             },
         )
+
+    def abandon(self, share: int, elsewhere: str) -> Verdict:
+        """The step was set here, but could not be in ``elsewhere``: all traffic goes back, as
+        the targets are rolled out all or none."""
+        self.current = None
+        back = self._roll_back(f"step {share}% could not be set in {elsewhere}")
+        summary = (
+            f"step {share}% was set here, but could not be in {elsewhere}: the targets are "
+            "rolled out all or none, so this one went back too"
+        )
+        self.records.append(StepRecord(share, "error", "rolled back", summary))
+        return failed(summary, evidence=(back,), advice=f"see the step's check of {elsewhere}")
 
     def _set(self, traffic: tuple[TrafficRow, ...]) -> None:
         from ..google.update import update_traffic
@@ -163,7 +205,11 @@ class Rollout:
         """What the rollout did to traffic, for the release section; None before any step."""
         if not self.records and self.current is None:
             return None
-        done = [f"{record.share}%" for record in self.records if record.outcome == "passed"]
+        done = [
+            f"{record.share}%"
+            for record in self.records
+            if record.outcome == "passed" and record.action != "rolled back"
+        ]
         after = self.facts.traffic
         if interrupted and (self.current is not None or self.setting):
             step = f"step {self.current}%" if self.current is not None else "the rollback"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pytest
 
 from ..config.contract import load_contract
 from ..config.envfile import load_env_file, read_env_entries
-from ..config.settings import Settings, Sources, resolve_settings, target_from_settings
+from ..config.settings import Settings, Sources, resolve_settings
 from ..google.address import AdminCredentials
 from ..google.admin import describe_settled
 from ..model.contract import Contract
@@ -24,19 +24,21 @@ from ..probe.client import ServiceClient
 from ..report.record import RunRecord
 from .address import read_address
 from .budget import Budget, budget
-from .launch import launch_sandbox
+from .launch import launch_sandboxes
 from .logstage import LogsStage, logs_stage
 from .resolve import canary_skip, moved, resolved
 from .servicestage import ServiceStage
+from .targets import sandbox_target, targets_from_settings
 
 if TYPE_CHECKING:
     from ..sandbox.launcher import Sandbox
     from .rollout import Rollout
+    from .rolloutgroup import RolloutGroup
 
 STATE_KEY = pytest.StashKey["GateState"]()
 
 
-@dataclass
+@dataclass(eq=False)  # one state per target: equal only to itself (pytest compares params)
 class GateState:
     """Everything one run knows about its target; filled once, read by fixtures and reports."""
 
@@ -52,8 +54,10 @@ class GateState:
     logs_wanted: bool = False
     _logs: LogsStage | None = None
     _service: ServiceStage | None = None
-    # The rollout in steps (--rollout), once its first step runs.
+    # The rollout in steps (--rollout), once its first step runs: this target's, and (on the
+    # run's first state) the group that moves every target's together.
     rollout: Rollout | None = None
+    rollout_group: RolloutGroup | None = None
     # Why the checks of the service URL are skipped (a canary phase below 100%), or "".
     url_skip: str = ""
     _lookup: ServiceFacts | AdminApiError | None = None
@@ -63,6 +67,8 @@ class GateState:
     _contract: Contract | None = None
     _expected_env: dict[str, str] | None = None
     _env_keys: list[str] | None = None
+    # The run's states, a target each (set by ``open``; None in a run of one target).
+    _peers: list[GateState] | None = field(default=None, repr=False)
 
     @property
     def contract(self) -> Contract:
@@ -117,37 +123,54 @@ class GateState:
         self.authorize()
 
     def open(self, add_cleanup: Callable[[Callable[[], None]], None], *, early: bool) -> None:
-        """Resolve the target: apply the contract's defaults, start the sandbox if asked, and
-        read the service and revision from the Admin API when the service is named (``early``:
-        only its address now, the rest at the end of collection)."""
+        """Resolve the targets: apply the contract's defaults, start the sandbox if asked, and
+        read each service and revision from the Admin API when the service is named (``early``:
+        only its address now, the rest at the end of collection). With several targets (one
+        service in several regions), this state is the first's and each other has its own."""
         self.settings = resolve_settings(self.sources, self.contract.defaults)
         self.load_inputs()
+        sandboxes: list[Sandbox | None]
         if self.settings.sandbox:
             source = self.settings.preflight or self.sources.rootdir
-            self.sandbox = launch_sandbox(self.settings, self.contract, self.expected_env, source)
-            add_cleanup(self.sandbox.stop)
-            deployment = self.sandbox.deployment
-            self.target = Target(
-                # With --tag, the URL is the tag's, as the Admin API reports it.
-                url=None if self.settings.tag else self.sandbox.service_url,
-                url_origin="--sandbox",
-                project=deployment.project,
-                region=deployment.region,
-                service=deployment.service,
-                revision=self.settings.revision,
-                revision_origin=self.settings.origins.get("revision", ""),
-                tag=self.settings.tag,
-                cloudrun_endpoint=self.sandbox.admin_endpoint,
-                logging_endpoint=self.sandbox.logging_endpoint,
-                test_session=self.settings.test_session or self.sandbox.session_id,
-                session_origin=self.settings.origins.get(
-                    "test_session", "the sandbox's pre-seeded session"
-                ),
-                sandbox_faults=self.settings.sandbox_faults,
-                sandbox_service=self.sandbox.describe(),
-            )
+            started = launch_sandboxes(self.settings, self.contract, self.expected_env, source)
+            for sandbox in started:
+                add_cleanup(sandbox.stop)
+            sandboxes = list(started)
+            first = sandbox_target(self.settings, started[0])
+            targets = [first] + [
+                sandbox_target(self.settings, sandbox, first.run_id) for sandbox in started[1:]
+            ]
         else:
-            self.target = target_from_settings(self.settings)
+            targets = targets_from_settings(self.settings)
+            sandboxes = [None] * len(targets)
+        self.target, self.sandbox = targets[0], sandboxes[0]
+        more = zip(targets[1:], sandboxes[1:], strict=True)
+        self._peers = [self] + [self._sibling(target, sandbox) for target, sandbox in more]
+        for state in self._peers:
+            state._peers = self._peers
+            state._locate(early=early)
+
+    def _sibling(self, target: Target, sandbox: Sandbox | None) -> GateState:
+        """The state of a further target: this run's settings, contract and env.yaml."""
+        return GateState(
+            self.sources,
+            self.settings,
+            target=target,
+            sandbox=sandbox,
+            env_problem=self.env_problem,
+            _contract=self._contract,
+            _expected_env=self._expected_env,
+            _env_keys=self._env_keys,
+        )
+
+    def run_states(self) -> list[GateState]:
+        """The run's states, a target each, the first (the run's own) first."""
+        return self._peers or [self]
+
+    def _locate(self, *, early: bool) -> None:
+        """The target's address (one plain read, or the full read when it fails), its canary
+        phase's share, and its authorization."""
+        assert self.target is not None
         if self.target.ref is not None:
             # The address first, in one plain read; the full read comes at the end of
             # collection, beside the forced analysis's wait, or now when that read failed.
@@ -242,21 +265,21 @@ class GateState:
             )
         return self._service
 
-    def after_collection(self, wanted: set[str]) -> None:
+    def send_early(self, wanted: set[str]) -> None:
         """At the end of collection (``wanted``: the fixtures the selected checks use): send the
-        forced analysis now, in a thread, when the analysis check will run; then read the Admin
-        API in full, beside its wait."""
+        forced analysis now, in a thread, when the analysis check will run."""
         target = self.target
-        if target is None:
-            return
-        if target.url is not None and "analysis_run" in wanted:
+        if target is not None and target.url is not None and "analysis_run" in wanted:
             stage = self.service_stage()
             cache = "cache_run" in wanted
             if stage.can_run_early(cache=cache):
                 stage.start(cache=cache)
-        if target.ref is not None:
-            # The logs stage starts with the analysis check, once the service has answered: a
-            # cold start must not eat the logs deadline.
+
+    def read_in_full(self) -> None:
+        """Read the Admin API in full, beside the analysis's wait. The logs stage starts with
+        the analysis check, once the service has answered: a cold start must not eat the logs
+        deadline."""
+        if self.target is not None and self.target.ref is not None:
             self.lookup()
 
     def lookup_problem(self) -> str:

@@ -8,6 +8,7 @@ reaches on a failed or interrupted run. This is the report layer's only pytest-a
 from __future__ import annotations
 
 import os
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,14 +18,19 @@ import pytest
 
 from ..model.verdict import Verdict
 from .junit import suite_properties
+from .junitsplit import split_suites
 from .markdown import render_markdown
 from .record import CheckResult, RunRecord
 from .release import release_lines
 from .rollout import rollout_lines
+from .targets import overall_status, render_targets_markdown, targets_lines
 from .terminal import verdict_line
 
 # The attribute of a TestReport that carries the check's verdict (to the controller, under xdist).
 REPORT_ATTRIBUTE = "cloudrun_verdict"
+# The testcase property naming a check's target, in a run of several (plugin/targets.py sets it).
+TARGET_PROPERTY = "cloudrun_acceptance.target"
+PREFIX = "cloudrun-acceptance: "
 
 
 def verdict_payload(verdict: Verdict) -> dict[str, Any]:
@@ -38,29 +44,48 @@ def verdict_payload(verdict: Verdict) -> dict[str, Any]:
 
 
 class GateReporter:
-    """Gathers the run's results (on the controller) and writes the reports at the end."""
+    """Gathers the run's results (on the controller) and writes the reports at the end.
+
+    ``records``: the run's record, keyed "" in a run of one target; in a run of several (one
+    service in several regions), a record per target keyed by its name, which each check's
+    ``TARGET_PROPERTY`` testcase property carries."""
 
     def __init__(
-        self, config: pytest.Config, record: RunRecord, markdown: Path, junit: Path | None
+        self,
+        config: pytest.Config,
+        records: Mapping[str, RunRecord],
+        markdown: Path,
+        junit: Path | None,
     ) -> None:
         self.config = config
-        self.record = record
+        self.records = dict(records)
+        self.record = next(iter(self.records.values()))
         self.markdown = markdown
         self.junit = junit
         self.written: list[Path] = []
         self.problems: list[str] = []
 
+    def _of(self, properties: list[tuple[str, object]]) -> RunRecord:
+        """The record of the target a check's properties name (the run's, in a run of one)."""
+        for name, value in properties:
+            if name == TARGET_PROPERTY and str(value) in self.records:
+                return self.records[str(value)]
+        return self.record
+
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         """Every collected check, in run order; those that never report stay "not run"."""
         for item in items:
-            self.record.results.setdefault(item.nodeid, CheckResult(item.nodeid))
+            record = self._of(item.user_properties)
+            record.results.setdefault(item.nodeid, CheckResult(item.nodeid))
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
-        self.record.deselected += [item.nodeid for item in items]
+        for item in items:
+            self._of(item.user_properties).deselected.append(item.nodeid)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        result = self.record.results.setdefault(report.nodeid, CheckResult(report.nodeid))
+        results = self._of(report.user_properties).results
+        result = results.setdefault(report.nodeid, CheckResult(report.nodeid))
         verdict: Mapping[str, Any] | None = getattr(report, REPORT_ATTRIBUTE, None)
         if verdict is not None:
             result.summary = str(verdict.get("summary", ""))
@@ -81,24 +106,43 @@ class GateReporter:
         elif report.when == "teardown" and report.failed:
             result.outcome, result.message = "error", report.longreprtext
 
+    @property
+    def several(self) -> bool:
+        """A run of several targets."""
+        return len(self.records) > 1
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         """Before junitxml writes its file: add the suite properties; then write the report."""
-        record = self.record
-        record.finished = datetime.now(UTC)
-        record.exitstatus = int(exitstatus)
-        record.interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        finished = datetime.now(UTC)
+        for record in self.records.values():
+            record.finished = finished
+            record.exitstatus = int(exitstatus)
+            record.interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
         from _pytest.junitxml import xml_key
 
         junit = self.config.stash.get(xml_key, None)
-        if junit is not None:
-            for name, value in suite_properties(record):
+        if junit is not None and not self.several:  # several: a suite each, at unconfigure
+            for name, value in suite_properties(self.record):
                 junit.add_global_property(name, value)
-        text = render_markdown(record)
+        text = (
+            render_targets_markdown(self.records) if self.several else render_markdown(self.record)
+        )
         self._write(self.markdown, text, append=False)
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             self._write(Path(summary), text + "\n", append=True)
+
+    def pytest_unconfigure(self) -> None:
+        """After junitxml wrote its file: a testsuite per target, in a run of several."""
+        if not self.several or self.junit is None or not self.junit.is_file():
+            return
+        suites = {key: suite_properties(record) for key, record in self.records.items()}
+        try:
+            name = str(self.config.getini("junit_suite_name"))
+            split_suites(self.junit, TARGET_PROPERTY, suites, name)
+        except (OSError, ET.ParseError) as err:
+            self.problems.append(f"could not give each target its JUnit testsuite: {err}")
 
     def _write(self, path: Path, text: str, *, append: bool) -> None:
         try:
@@ -116,11 +160,20 @@ class GateReporter:
         for problem in self.problems:
             terminalreporter.write_line(f"cloudrun-acceptance: {problem}", red=True)
         paths = ([self.junit] if self.junit else []) + self.written
-        status = self.record.status
-        for line in rollout_lines(self.record) + release_lines(self.record.release):
-            terminalreporter.write_line(line)
+        if self.several:
+            for key, record in self.records.items():
+                for line in rollout_lines(record) + release_lines(record.release):
+                    terminalreporter.write_line(line.replace(PREFIX, f"{PREFIX}{key}: ", 1))
+            *each, whole = targets_lines(self.records, paths)
+            for line in each:
+                terminalreporter.write_line(line)
+            status = overall_status(self.records)
+        else:
+            for line in rollout_lines(self.record) + release_lines(self.record.release):
+                terminalreporter.write_line(line)
+            whole, status = verdict_line(self.record, paths), self.record.status
         terminalreporter.write_line(
-            verdict_line(self.record, paths),
+            whole,
             green=status == "PASSED",
             red=status == "FAILED",
             yellow=status == "INCONCLUSIVE",

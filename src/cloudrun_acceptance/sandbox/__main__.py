@@ -5,7 +5,9 @@ to rehearse the runbook's gcloud commands against it, or to validate the sandbox
 curl. It starts what ``pytest --sandbox`` starts: the example's reference service, or the team's
 own service when the contract has a ``sandbox`` section (run from ``--source``, its source tree).
 It prints the gate command, and the exports under which gcloud talks to the sandbox instead of
-Google (a throwaway CLOUDSDK_CONFIG folder, removed when the sandbox stops).
+Google (a throwaway CLOUDSDK_CONFIG folder, removed when the sandbox stops). With a region
+profile (``two_regions``, ``region_fails``) it starts one sandbox per region and prints those
+lines for each, under a line naming its region.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from ..config.envfile import load_env_file
 from ..model.errors import ConfigError
 from .deployment import CANDIDATE_TAG
 from .faults import FAULTS
-from .launch import start_for_contract
 from .launcher import Sandbox
+from .regions import faults_for_region, regions_for, start_regions
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         contract = load_contract(args.contract)
         env = load_env_file(args.env_file, "--env-file")
-        sandbox = start_for_contract(
+        sandboxes = start_regions(
             contract,
             env,
             source=args.source,
@@ -63,17 +65,34 @@ def main(argv: list[str] | None = None) -> int:
         # The same one-line message the gate gives for this file, with argparse's exit code.
         parser.exit(2, f"{parser.prog}: error: {err}\n")
     try:
-        announce(sandbox, args.fault)
+        if regions_for(args.fault):
+            announce_regions(sandboxes, args.fault)
+        else:
+            announce(sandboxes[0], args.fault)
         stopped.wait()
     except KeyboardInterrupt:
         pass
     finally:
-        sandbox.stop()
+        for sandbox in reversed(sandboxes):
+            sandbox.stop()
     return 0
 
 
-def announce(sandbox: Sandbox, faults: list[str]) -> None:
-    """Print the endpoints, the gate command, and the exports for gcloud."""
+def announce_regions(sandboxes: list[Sandbox], faults: list[str]) -> None:
+    """Print each region's lines, as ``announce`` prints one sandbox's, under its region's name
+    and with the faults that region runs with; a blank line between regions."""
+    for index, sandbox in enumerate(sandboxes):
+        region = sandbox.deployment.region
+        if index:
+            print()
+        print(f"region       {region}")
+        here = ", ".join(faults_for_region(faults, region)) or "none"
+        announce(sandbox, faults, here=here)
+
+
+def announce(sandbox: Sandbox, faults: list[str], *, here: str | None = None) -> None:
+    """Print the endpoints, the gate command, and the exports for gcloud; ``here``: the faults
+    this sandbox runs with, when they differ from ``faults`` (one region of several)."""
     d = sandbox.deployment
     gate = [
         "pytest",
@@ -89,7 +108,8 @@ def announce(sandbox: Sandbox, faults: list[str]) -> None:
     print(f"service      {sandbox.service_url}  ({sandbox.describe()})")
     print(f"Admin API    {sandbox.admin_endpoint}  ({d.service_name})")
     print(f"Logging API  {sandbox.logging_endpoint}")
-    print(f"faults       {', '.join(faults) or 'none'}")
+    given = ", ".join(faults) or "none"
+    print(f"faults       {given}" + (f" (in this region: {here})" if here is not None else ""))
     print(f"gate it with {shlex.join(gate)}")
     print("gcloud       run the runbook's gcloud commands against it after these exports:")
     for line in sandbox.gcloud().exports():

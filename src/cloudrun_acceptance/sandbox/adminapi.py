@@ -11,6 +11,11 @@ one surface is what the other describes next.
 
 gcloud sends the region as the first label of the host (``europe-west1-127.0.0.1:PORT``, see
 jsonserver); a v1 request names the region nowhere else.
+
+The service is deployed in one region, the deployment's. Asked in another region, the API
+answers as Google's does for a region the service was never deployed in: no services there (an
+empty listing), and the service is a 404 naming that region. A location no region is named
+like (``locations/nowhere``) is not found at all.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ _KNATIVE = re.compile(
     r"^/apis/serving\.knative\.dev/v1/namespaces/(?P<project>[^/]+)/"
     r"(?P<kind>services|revisions)(?:/(?P<name>[^/]+))?$"
 )
+# How Cloud Run's regions are named (europe-west1, us-central1, northamerica-northeast2).
+_REGION_NAME = re.compile(r"^[a-z]+-[a-z]+[0-9]+$")
 # The methods each kind of path answers; anything else is not found, as on Google's APIs.
 _ALLOWED = {
     "list": {"GET"},
@@ -91,31 +98,40 @@ class AdminApi:
             raise _not_found(request)
 
     def _where(self, project: str, region: str) -> None:
+        """Refuse a project other than the sandbox's, or a location no region is named like."""
         d = self.deployment
-        if project not in {d.project, PROJECT_NUMBER} or region != d.region:
+        if project not in {d.project, PROJECT_NUMBER} or not (
+            region == d.region or _REGION_NAME.match(region)
+        ):
             raise Refused(404, "NOT_FOUND", f"Location {region} of {project} not found")
 
-    def _known(self, service: str | None) -> list[str]:
-        """The services of the project (another one too: a listing after a 404 names it);
-        with ``service``, refuse one that is not among them."""
+    def _known(self, service: str | None, region: str) -> list[str]:
+        """The services of the project in ``region`` (another one too: a listing after a 404
+        names it; none in a region the service is not deployed in); with ``service``, refuse
+        one that is not among them."""
         d = self.deployment
         other = f"{d.service}-staging"
         known = [other] if d.behaviour.admin_api_status == 404 else [d.service, other]
+        if region != d.region:
+            known = []
         if service is not None and service not in known:
             raise Refused(
                 404,
                 "NOT_FOUND",
-                f"Resource '{service}' of kind 'SERVICE' in region '{d.region}' in project "
+                f"Resource '{service}' of kind 'SERVICE' in region '{region}' in project "
                 f"'{d.project}' does not exist.",
             )
         return known
 
     def _v2(self, request: Request, at: dict[str, Any]) -> tuple[int, Any]:
-        self._where(at["project"], at["region"])
+        region = at["region"]
+        self._where(at["project"], region)
         if at["operation"] is not None:
             self._allow(request, "list")
+            if region != self.deployment.region:
+                raise Refused(404, "NOT_FOUND", f"Operation {at['operation']} does not exist.")
             return self.v2.operation(request, at["operation"])
-        known = self._known(at["service"])
+        known = self._known(at["service"], region)
         if at["iam"] is not None:
             return self._iam(request, at["iam"])
         if at["service"] is None or (at["revisions"] and at["revision"] is None):
@@ -133,7 +149,7 @@ class AdminApi:
 
     def _iam_route(self, request: Request, at: dict[str, Any]) -> tuple[int, Any]:
         self._where(at["project"], at["region"])
-        self._known(at["service"])
+        self._known(at["service"], at["region"])
         return self._iam(request, at["iam"])
 
     def _iam(self, request: Request, verb: str) -> tuple[int, Any]:
@@ -144,14 +160,15 @@ class AdminApi:
         return 200, self.state.set_policy(body.get("policy") or {})
 
     def _knative(self, request: Request, at: dict[str, Any]) -> tuple[int, Any]:
-        self._where(at["project"], self._region(request.host))
+        region = self._region(request.host)
+        self._where(at["project"], region)
         name = at["name"]
         kind = "list" if name is None else "v1 service" if at["kind"] == "services" else "revision"
         self._allow(request, kind)
         if at["kind"] == "services":
-            known = self._known(name)
+            known = self._known(name, region)
             return self.v1.services(known) if name is None else self.v1.service(request, name)
-        self._known(self.deployment.service)
+        self._known(self.deployment.service, region)
         return self.v1.revisions(request) if name is None else self.v1.revision(request, name)
 
     def _region(self, host: str) -> str:

@@ -140,10 +140,14 @@ def plan_deployment(  # noqa: PLR0917 - what a deploy is made of
     resources: Mapping[str, str],
     analysis_seconds: float,
     service: str = SERVICE,
+    *,
+    region: str = REGION,
 ) -> Deployment:
     """What the revision carries: env.yaml and the contract's secrets, with the faults applied;
     in the candidate flow, what the stable revision carries too (a good revision's, with the
-    changes its profiles made)."""
+    changes its profiles made). Deployed in ``region``: every name the Admin API and the
+    Logging API give (``projects/P/locations/REGION/...``, the entries' location) reads it
+    from the deployment."""
     pinned = secret_refs
     if behaviour.secret_version is not None:
         version = behaviour.secret_version
@@ -164,6 +168,7 @@ def plan_deployment(  # noqa: PLR0917 - what a deploy is made of
         resources={**DEFAULT_RESOURCES, **resources},
         analysis_seconds=analysis_seconds,
         created_at=datetime.now(UTC) - timedelta(seconds=2),
+        region=region,
         service=service,
         stable=stable,
     )

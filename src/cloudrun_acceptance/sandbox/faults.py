@@ -2,7 +2,8 @@
 
 A profile is one entry in ``FAULTS``: a name, a sentence for the README and the header, and the
 ``Behaviour`` fields it changes (``behaviour``). Adding a profile is adding an entry (and, for a
-new kind of breakage, one field on ``Behaviour`` that the sandbox honours).
+new kind of breakage, one field on ``Behaviour`` that the sandbox honours). The region profiles
+(``regions``) change which sandboxes start instead, and leave each one's behaviour as it is.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import replace
 
 from .behaviour import Behaviour, stable_behaviour
 from .fault import Fault
+from .regions import REGION_FAULTS
 from .rolloutfaults import ROLLOUT_FAULTS, USER_RPS
 
 __all__ = ["FAULTS", "USER_RPS", "Behaviour", "Fault", "behaviour_for", "stable_behaviour"]
@@ -285,6 +287,7 @@ FAULTS: Mapping[str, Fault] = {
             lambda b: replace(b, logging_api_status=403),
             scope="platform",
         ),
+        *REGION_FAULTS,
     )
 }
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..model.contract import Contract
 from ..model.errors import ConfigError
 from ..model.service import folder_service_name
+from .deployment import REGION
 from .faults import FAULTS
 from .launcher import Sandbox, start_sandbox
 from .ownservice import own_service_spec
@@ -47,13 +48,22 @@ def start_for_contract(
     faults: tuple[str, ...] = (),
     faults_origin: str = "--sandbox-fault",
     analysis_seconds: float = 1.0,
+    region: str = REGION,
 ) -> Sandbox:
-    """Start the sandbox ``contract`` describes, deployed with ``env`` and ``faults``."""
+    """Start the sandbox ``contract`` describes, deployed in ``region`` with ``env`` and
+    ``faults``."""
     rules = contract.sandbox
     check_faults(faults, faults_origin, own_service=rules is not None)
     if rules is None:
-        return start_sandbox(contract, env, faults=faults, analysis_seconds=analysis_seconds)
+        return start_sandbox(
+            contract, env, faults=faults, analysis_seconds=analysis_seconds, region=region
+        )
     spec = own_service_spec(rules, source, contract.path)
     return start_sandbox(
-        contract, env, faults=faults, own=spec, service=service_name(rules.service, source)
+        contract,
+        env,
+        faults=faults,
+        own=spec,
+        service=service_name(rules.service, source),
+        region=region,
     )

@@ -29,6 +29,7 @@ from .adminstate import ServiceState
 from .asgi import ASGIApp
 from .deployment import (
     CRASH_SESSION_ID,
+    REGION,
     SERVICE,
     SESSION_ID,
     Deployment,
@@ -143,14 +144,22 @@ def start_sandbox(
     behaviour: Behaviour | None = None,
     own: OwnServiceSpec | None = None,
     service: str = SERVICE,
+    region: str = REGION,
 ) -> Sandbox:
     """Start the sandbox deployed as ``env`` (env.yaml) and the contract's secrets and resources
     say, with ``faults`` applied (or an explicit ``behaviour``): the reference service, or with
-    ``own`` the team's own service, deployed as ``service``."""
+    ``own`` the team's own service, deployed as ``service`` in ``region``. Each start is a
+    deployment of its own (its ports, its APIs), so a service in two regions is two starts."""
     behaviour = behaviour or behaviour_for(faults)
     revision = contract.revision
     deployment = plan_deployment(
-        behaviour, env, revision.secrets, revision.resources, analysis_seconds, service
+        behaviour,
+        env,
+        revision.secrets,
+        revision.resources,
+        analysis_seconds,
+        service,
+        region=region,
     )
     sock = bind_loopback()
     # A tag URL (https://TAG---SERVICE-HASH.a.run.app on Cloud Run) is a port of its own here.

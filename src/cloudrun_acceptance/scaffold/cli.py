@@ -1,4 +1,5 @@
-"""``cloudrun-acceptance``: the command line beside the pytest plugin (``init``)."""
+"""``cloudrun-acceptance``: the command line beside the pytest plugin (``init``, and the gate as
+a Cloud Deploy verify job, ``verify``, or custom analysis check, ``analyze``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 from ..model.errors import ConfigError
 from ..model.service import ServiceRef
 from ..model.version import VERSION
+from .analyze import __doc__ as ANALYZE_DOC
+from .analyze import analyze
 from .init import Sources, Written, init
 from .verify import __doc__ as VERIFY_DOC
 from .verify import verify
@@ -29,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cloudrun-acceptance",
         description="The acceptance gate for a Cloud Run revision. The gate itself runs with "
-        "pytest (pytest --help lists its options); this command sets it up in a repository.",
+        "pytest (pytest --help lists its options); this command sets it up in a repository, "
+        "and runs it as a Cloud Deploy job.",
     )
     parser.add_argument("--version", action="version", version=f"cloudrun-acceptance {VERSION}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -43,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
         help="run the gate as a Cloud Deploy verify job (its service and revision from the "
         "job's environment); the arguments after it go to pytest",
         description=VERIFY_DOC,
+        add_help=False,
+    )
+    commands.add_parser(
+        "analyze",
+        help="run the gate as a Cloud Deploy custom analysis check (its service and revision "
+        "from the task's env; the mutating checks deselected); the arguments after it go to "
+        "pytest",
+        description=ANALYZE_DOC,
         add_help=False,
     )
     scaffold.add_argument(
@@ -106,10 +118,13 @@ def _sources(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Sourc
 
 def main(argv: list[str] | None = None) -> int:
     """``cloudrun-acceptance init [DIR] [--from-url URL] [--from-service ...] [--ci ...]``, or
-    ``cloudrun-acceptance verify [PYTEST ARGS]``."""
+    ``cloudrun-acceptance verify|analyze [PYTEST ARGS]`` (their arguments are pytest's, so
+    they are passed on before argparse could refuse them)."""
     given = sys.argv[1:] if argv is None else argv
     if given[:1] == ["verify"]:
         return verify(given[1:], os.environ)
+    if given[:1] == ["analyze"]:
+        return analyze(given[1:], os.environ)
     parser = _parser()
     args = parser.parse_args(argv)
     sources = _sources(parser, args)

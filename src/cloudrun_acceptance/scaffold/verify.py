@@ -12,19 +12,12 @@ rollout. The phase's share is read from the Cloud Run Admin API, never taken fro
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping, Sequence
 
 from ..model.errors import ConfigError
+from .jobenv import run_job, target_flags
 
 DOCS = "https://docs.cloud.google.com/deploy/docs/hooks"
-VARIABLES = (
-    ("CLOUD_RUN_PROJECT", "--project"),
-    ("CLOUD_RUN_LOCATION", "--region"),
-    ("CLOUD_RUN_SERVICE", "--service"),
-    ("CLOUD_RUN_REVISION", "--revision"),
-)
-USAGE_ERROR = 4  # pytest's own exit code for a usage error
 
 
 def verify_arguments(env: Mapping[str, str], extra: Sequence[str]) -> list[str]:
@@ -37,28 +30,13 @@ def verify_arguments(env: Mapping[str, str], extra: Sequence[str]) -> list[str]:
             f"Deploy in a verify job, see {DOCS}); outside one, run pytest with --project, "
             "--region and --service."
         )
-    missing = [name for name, _ in VARIABLES if not env.get(name)]
-    if missing:
-        raise ConfigError(
-            f"{', '.join(missing)} not set: Cloud Deploy sets them in the verify job of a Cloud "
-            f"Run target ({DOCS}); check the job's environment, or run pytest with --project, "
-            "--region, --service and --revision."
-        )
-    given = [f"{flag}={env[name]}" for name, flag in VARIABLES]
-    return [*given, "--canary-phase", *extra]
+    where = (
+        f"Cloud Deploy sets them in the verify job of a Cloud Run target ({DOCS}); check the "
+        "job's environment"
+    )
+    return [*target_flags(env, where), "--canary-phase", *extra]
 
 
 def verify(extra: Sequence[str], env: Mapping[str, str]) -> int:
     """Run the gate as the verify job; its exit code."""
-    if extra[:1] in (["-h"], ["--help"]):
-        print(f"usage: cloudrun-acceptance verify [PYTEST ARGS]\n\n{__doc__}")
-        return 0
-    try:
-        arguments = verify_arguments(env, extra)
-    except ConfigError as err:
-        print(f"cloudrun-acceptance verify: {err}", file=sys.stderr)
-        return USAGE_ERROR
-    import pytest
-
-    print(f"cloudrun-acceptance verify: pytest {' '.join(arguments)}", flush=True)
-    return int(pytest.main(arguments))
+    return run_job("verify", __doc__, extra, lambda: verify_arguments(env, extra))

@@ -41,9 +41,9 @@ def test_typed_values():
         ),
         ("contract", " ", "is empty; give a path."),
         (
-            "service",
-            "my service",
-            "contains spaces or '/'; give the bare name, such as --service=my-name.",
+            "tag",
+            "my tag",
+            "contains spaces or '/'; give the bare name, such as --tag=my-name.",
         ),
     ],
 )

@@ -466,9 +466,39 @@ def test_v1_reads_the_region_from_gclouds_host():
     status, answer = call(admin, "GET", f"{V1}/services/emergence-app", host=elsewhere)
     assert (status, answer["error"]["message"]) == (
         404,
-        "Location us-central1 of sandbox-project not found",
+        "Resource 'emergence-app' of kind 'SERVICE' in region 'us-central1' in project "
+        "'sandbox-project' does not exist.",
+    )
+    assert get(admin, f"{V1}/services", host=elsewhere)["items"] == []
+    status, answer = call(admin, "GET", f"{V1}/services", host="nowhere-127.0.0.1:8000")
+    assert (status, answer["error"]["message"]) == (
+        404,
+        "Location nowhere of sandbox-project not found",
     )
     assert call(admin, "GET", f"{V1}/services/emergence-app", host="127.0.0.1:8000")[0] == 200
+
+
+def test_in_another_region_v2_has_no_services_and_the_404_names_that_region():
+    admin = api()
+    us = "/v2/projects/sandbox-project/locations/us-central1/services"
+    assert get(admin, us) == {"services": []}
+    for path in (
+        f"{us}/emergence-app",
+        f"{us}/emergence-app/revisions",
+        f"{us}/emergence-app:getIamPolicy",
+    ):
+        status, answer = call(admin, "GET", path)
+        assert (status, answer["error"]["status"]) == (404, "NOT_FOUND"), path
+    message = call(admin, "GET", f"{us}/emergence-app")[1]["error"]["message"]
+    assert message == (
+        "Resource 'emergence-app' of kind 'SERVICE' in region 'us-central1' in project "
+        "'sandbox-project' does not exist."
+    )
+    status, answer = call(admin, "GET", "/v2/projects/sandbox-project/locations/moon/services")
+    assert (status, answer["error"]["message"]) == (
+        404,
+        "Location moon of sandbox-project not found",
+    )
 
 
 @pytest.mark.parametrize(("fault", "status"), [("api_403", 403), ("api_404", 404)])

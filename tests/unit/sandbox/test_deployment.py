@@ -67,3 +67,16 @@ def test_a_line_is_logged_under_the_revision_given():
         deployment.previous_revision,
         deployment.revision,
     ]
+
+
+def test_a_deployment_in_another_region_names_it_everywhere():
+    deployment = plan_deployment(behaviour_for([]), {}, (), {}, 1.0, region="us-central1")
+    assert deployment.region == "us-central1"
+    assert deployment.service_name == (
+        "projects/sandbox-project/locations/us-central1/services/emergence-app"
+    )
+    assert deployment.image.startswith("us-central1-docker.pkg.dev/")
+    log = LogStore(deployment)
+    log.output("started")
+    assert log.snapshot()[0]["resource"]["labels"]["location"] == "us-central1"
+    assert plan_deployment(behaviour_for([]), {}, (), {}, 1.0).region == "europe-west1"

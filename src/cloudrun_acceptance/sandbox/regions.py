@@ -1,0 +1,150 @@
+"""One service in several Cloud Run regions: the two region profiles, and one sandbox per region.
+
+A service deployed to several regions is several deployments, each with its own URL, Admin API
+endpoint and Logging API endpoint (``europe-west1-run.googleapis.com``, ...), each answering for
+its own region only. So the sandbox starts one independent sandbox per region, each deployed in
+its region, rather than one sandbox that knows many: a client that asks the wrong region's API
+gets the 404 it would get from Google's.
+
+Which regions start is a property of the run's faults, not of one sandbox's behaviour: the two
+profiles' ``apply`` is the identity, and ``faults_for_region`` turns the run's faults into
+each region's. Light to import, like ``faults``: the launcher (uvicorn, FastAPI) is imported
+only when a sandbox starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..model.contract import Contract
+from ..model.errors import ConfigError
+from .fault import Fault
+
+if TYPE_CHECKING:
+    from .launcher import Sandbox
+
+REGIONS = ("europe-west1", "us-central1")
+TWO_REGIONS = "two_regions"
+REGION_FAILS = "region_fails"
+REGION_STEP_ERRORS = "region_step_errors"
+REGION_PROFILES = (TWO_REGIONS, REGION_FAILS, REGION_STEP_ERRORS)
+# region_fails: the region whose revision is broken, and the profile that breaks it there.
+FAILING_REGION = "us-central1"
+FAILING_FAULT = "cache_slow"
+# region_step_errors: every region with users and a tagged candidate, the failing one's meeting
+# errors from a 25% share on.
+EVERY_REGION = {REGION_STEP_ERRORS: ("rollout_candidate",)}
+FAILING_ONLY = {REGION_FAILS: FAILING_FAULT, REGION_STEP_ERRORS: "step_errors"}
+
+REGION_FAULTS = (
+    Fault(
+        TWO_REGIONS,
+        f"the service is deployed in two regions, {' and '.join(REGIONS)}, each with its own "
+        "URL, Admin API and Logging API; both revisions are good",
+        lambda b: b,
+        scope="platform",
+    ),
+    Fault(
+        REGION_FAILS,
+        f"deployed as {TWO_REGIONS}; in {FAILING_REGION} the revision's cache hit takes 0.5 s "
+        f"({FAILING_FAULT}), so that region fails its candidate",
+        lambda b: b,
+    ),
+    Fault(
+        REGION_STEP_ERRORS,
+        f"deployed as {TWO_REGIONS}, each region as rollout_candidate (users, a tagged "
+        f"candidate); in {FAILING_REGION} the candidate fails 3% of its users' requests from a "
+        "25% share on (step_errors), so a rollout of both fails there at 25%",
+        lambda b: b,
+    ),
+)
+
+
+def regions_for(faults: Iterable[str]) -> tuple[str, ...]:
+    """The regions the service is deployed in: REGIONS with a region profile, else none (one
+    sandbox, in the deployment's default region)."""
+    return REGIONS if any(name in REGION_PROFILES for name in faults) else ()
+
+
+def faults_for_region(faults: Iterable[str], region: str) -> tuple[str, ...]:
+    """The faults one region's sandbox runs with: the run's, without the region profiles;
+    ``region_step_errors`` adds rollout_candidate in every region; ``region_fails`` and
+    ``region_step_errors`` add their failing profile in FAILING_REGION alone."""
+    given = tuple(faults)
+    own = tuple(name for name in given if name not in REGION_PROFILES)
+    for profile in given:
+        own += tuple(name for name in EVERY_REGION.get(profile, ()) if name not in own)
+        failing = FAILING_ONLY.get(profile)
+        if failing and region == FAILING_REGION and failing not in own:
+            own = (*own, failing)
+    return own
+
+
+def check_regions(faults: Iterable[str], origin: str) -> None:
+    """At most one region profile, and none that a profile beside it contradicts (raises
+    ConfigError naming the faults, their origin and the fix)."""
+    given = tuple(faults)
+    profiles = list(dict.fromkeys(name for name in given if name in REGION_PROFILES))
+    if len(profiles) > 1:
+        raise ConfigError(
+            f"sandbox faults {profiles[0]!r} and {profiles[1]!r} from {origin} each deploy the "
+            f"service in {' and '.join(REGIONS)}; give one of them."
+        )
+    # cache_slow slows every region's cache hit: region_fails's one failing region would be two.
+    if REGION_FAILS in profiles and FAILING_FAULT in given:
+        raise ConfigError(
+            f"sandbox fault {FAILING_FAULT!r} from {origin} slows the cache in every region, and "
+            f"{REGION_FAILS!r} slows it in {FAILING_REGION} alone; give {REGION_FAILS} alone for "
+            f"one failing region, or {TWO_REGIONS} with {FAILING_FAULT} for both."
+        )
+
+
+def start_regions(
+    contract: Contract,
+    env: Mapping[str, str],
+    *,
+    source: Path,
+    faults: tuple[str, ...] = (),
+    faults_origin: str = "--sandbox-fault",
+    analysis_seconds: float = 1.0,
+) -> list[Sandbox]:
+    """One sandbox per region the faults deploy in (REGIONS order), each with its region's
+    faults; without a region profile, the one sandbox ``start_for_contract`` starts. If a
+    region fails to start, those already started are stopped before the error propagates."""
+    from .launch import check_faults, start_for_contract
+
+    check_faults(faults, faults_origin, own_service=contract.sandbox is not None)
+    check_regions(faults, faults_origin)
+    regions = regions_for(faults)
+    if not regions:
+        return [
+            start_for_contract(
+                contract,
+                env,
+                source=source,
+                faults=faults,
+                faults_origin=faults_origin,
+                analysis_seconds=analysis_seconds,
+            )
+        ]
+    started: list[Sandbox] = []
+    try:
+        for region in regions:
+            started.append(
+                start_for_contract(
+                    contract,
+                    env,
+                    source=source,
+                    faults=faults_for_region(faults, region),
+                    faults_origin=faults_origin,
+                    analysis_seconds=analysis_seconds,
+                    region=region,
+                )
+            )
+    except BaseException:
+        for sandbox in reversed(started):
+            sandbox.stop()
+        raise
+    return started
