@@ -6,6 +6,7 @@ test's own while pytest reports the health check, and the requests it answered.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -78,3 +79,35 @@ def test_the_cached_calls_wait_for_their_check(gate_dir, slow_sandbox):
     run = run_gate(gate_dir, *deployed(slow_sandbox), "--deselect", cache)
     assert ANALYSIS in run.passed
     assert slow_sandbox.requests_served().get(ANALYZE, 0) == 1
+
+
+class AtCollectionEnd:
+    """Whether the service is analysing when collection ends, before the gate's own hook runs
+    (tryfirst): read for up to a second, as a thread sending it may lag behind collection."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.seen = 0.0
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        until = time.monotonic() + 1.0
+        while time.monotonic() < until and self.seen != 1:
+            body = httpx.get(f"{self.url}/api/metrics", timeout=5).text
+            self.seen = parse_exposition(body).value("memory_analysis_in_progress", {}) or 0.0
+            time.sleep(0.02)
+
+
+def test_the_analysis_is_sent_as_its_module_is_collected(gate_dir, slow_sandbox):
+    early = AtCollectionEnd(slow_sandbox.service_url)
+    run = run_gate(gate_dir, *deployed(slow_sandbox), plugins=[early])
+    run.expect()
+    assert early.seen == 1  # test_analysis.py is collected first: the rest overlaps its wait
+
+
+def test_with_paths_given_it_waits_for_the_end_of_collection(gate_dir, slow_sandbox):
+    late = AtCollectionEnd(slow_sandbox.service_url)
+    run = run_gate(gate_dir, *deployed(slow_sandbox), "tests/acceptance", plugins=[late])
+    run.expect()
+    assert late.seen == 0  # a path or node id may narrow the run: sent once it is known
+    assert slow_sandbox.requests_served().get(ANALYZE, 0) == 4

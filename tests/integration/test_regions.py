@@ -15,7 +15,7 @@ from cloudrun_acceptance.metrics.exposition import parse_exposition
 from cloudrun_acceptance.plugin.state import state_of
 from cloudrun_acceptance.sandbox.deployment import PREVIOUS_REVISION, REVISION
 from tests.integration.gatekit import CACHE, HEALTH, edit_contract, run_gate
-from tests.integration.test_rollout import STABLE, without_compare
+from tests.integration.test_rollout import without_compare
 
 EU, US = "europe-west1", "us-central1"
 PER_TARGET = 48  # the gate's checks of one target, in a run of the shipped contract
@@ -39,6 +39,22 @@ def suites(gate_dir) -> dict[str, dict[str, object]]:
         }
         for suite in root.iterfind("testsuite")
     }
+
+
+class TrafficAtTheEnd:
+    """Each region's traffic, read from its sandbox's state as the run ends."""
+
+    def __init__(self) -> None:
+        self.shares: dict[str, dict[str, int]] = {}
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        for state in state_of(config).run_states():
+            assert state.sandbox is not None and state.target is not None
+            got: dict[str, int] = {}
+            for status in state.sandbox.traffic.statuses():
+                if status.get("percent"):
+                    got[status["revision"]] = got.get(status["revision"], 0) + status["percent"]
+            self.shares[str(state.target.region)] = got
 
 
 def test_two_good_regions_are_checked_each_and_pass_together(gate_dir):
@@ -118,8 +134,16 @@ def test_every_region_s_analysis_is_sent_at_once(gate_dir):
 
 
 def test_one_failing_region_fails_the_run_and_every_region_is_rolled_back(gate_dir):
-    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault=region_fails", "--rollback-on-failure")
+    traffic = TrafficAtTheEnd()
+    run = run_gate(
+        gate_dir,
+        "--sandbox",
+        "--sandbox-fault=region_fails",
+        "--rollback-on-failure",
+        plugins=[traffic],
+    )
     assert run.result.ret == 1
+    assert traffic.shares == {EU: {PREVIOUS_REVISION: 100}, US: {PREVIOUS_REVISION: 100}}
     assert run.failed == {f"{CACHE}[{US}]"}, run.result.stdout.str()
     run.result.stdout.fnmatch_lines(
         [
@@ -170,14 +194,17 @@ def test_without_the_flag_nothing_moves_and_each_region_gets_its_commands(gate_d
 
 def test_tagged_candidates_in_both_regions_are_promoted_together(gate_dir):
     without_compare(gate_dir)
+    traffic = TrafficAtTheEnd()
     run = run_gate(
         gate_dir,
         "--sandbox",
         "--sandbox-fault=two_regions,tagged_candidate",
         "--tag=candidate",
         "--promote",
+        plugins=[traffic],
     )
     assert run.result.ret == 0, run.result.stdout.str()
+    assert traffic.shares == {EU: {REVISION: 100}, US: {REVISION: 100}}
     run.result.stdout.fnmatch_lines(
         [
             f"cloudrun-acceptance: {EU}: traffic: promoted: 100% to {REVISION} (operation "
@@ -189,6 +216,30 @@ def test_tagged_candidates_in_both_regions_are_promoted_together(gate_dir):
     text = reports(gate_dir, "emergence-app-2-regions-*Z.md").read_text()
     assert (
         text.count(f"| Traffic after | 100% -> {REVISION}<br>0% -> {REVISION} tag=candidate") == 2
+    )
+
+
+def test_a_promotion_refused_in_one_region_puts_the_other_back(gate_dir):
+    without_compare(gate_dir)
+    traffic = TrafficAtTheEnd()
+    run = run_gate(
+        gate_dir,
+        "--sandbox",
+        f"--sandbox-fault=two_regions,tagged_candidate,{US}:update_403",
+        "--tag=candidate",
+        "--promote",
+        plugins=[traffic],
+    )
+    assert run.result.ret == 1
+    assert run.failed == set()  # every check passed; the release failed
+    assert traffic.shares == {EU: {PREVIOUS_REVISION: 100}, US: {PREVIOUS_REVISION: 100}}
+    run.result.stdout.fnmatch_lines(
+        [
+            f"cloudrun-acceptance: {EU}: traffic: promoted, then put back as it was, since the "
+            f"promotion failed in {US}: rolled back: 100% to {PREVIOUS_REVISION} (operation "
+            f"projects/sandbox-project/locations/{EU}/operations/*)",
+            f"cloudrun-acceptance: {US}: traffic: the promotion failed: *run.services.update*",
+        ]
     )
 
 
@@ -228,22 +279,6 @@ def test_several_targets_refuse_what_takes_one(gate_dir, extra, message):
     )
     assert result.ret == 4
     result.stderr.fnmatch_lines([message])
-
-
-class TrafficAtTheEnd:
-    """Each region's traffic, read from its sandbox's state as the run ends."""
-
-    def __init__(self) -> None:
-        self.shares: dict[str, dict[str, int]] = {}
-
-    def pytest_unconfigure(self, config: pytest.Config) -> None:
-        for state in state_of(config).run_states():
-            assert state.sandbox is not None and state.target is not None
-            got: dict[str, int] = {}
-            for status in state.sandbox.traffic.statuses():
-                if status.get("percent"):
-                    got[status["revision"]] = got.get(status["revision"], 0) + status["percent"]
-            self.shares[str(state.target.region)] = got
 
 
 def rollout_in_regions(gate_dir, profile: str, steps: str, *, bake: float):
@@ -294,7 +329,7 @@ def test_a_step_failing_in_one_region_sends_every_region_back(gate_dir):
     assert run.failed == {step(50, EU), step(50, US)}, run.result.stdout.str()
     assert {step(100, EU), step(100, US)} <= run.skipped
     assert run.outcomes[step(10, EU)] == run.outcomes[step(10, US)] == "passed"
-    assert shares == {EU: {STABLE: 100}, US: {STABLE: 100}}
+    assert shares == {EU: {PREVIOUS_REVISION: 100}, US: {PREVIOUS_REVISION: 100}}
     assert run.verdicts[step(50, US)]["summary"].startswith(
         "the candidate failed more of the users' requests at 50% over"
     )
@@ -303,13 +338,13 @@ def test_a_step_failing_in_one_region_sends_every_region_back(gate_dir):
         f"step 50% passed here, but not in {US}: the targets are rolled out all or none, so "
         "this one went back too ("
     )
-    assert f"all traffic went back to {STABLE} (operation " in here["evidence"][-1]
+    assert f"all traffic went back to {PREVIOUS_REVISION} (operation " in here["evidence"][-1]
     run.result.stdout.fnmatch_lines(
         [
             f"cloudrun-acceptance: {EU}: rollout: 2 of 3 * 50% * 0.00% / 0.00% * failed * "
             "rolled back",
             f"cloudrun-acceptance: {EU}: traffic: rolled back at step 50%: step 50% did not pass "
-            f"in {US}, and all traffic went back to {STABLE} (steps passed: 10%)",
+            f"in {US}, and all traffic went back to {PREVIOUS_REVISION} (steps passed: 10%)",
             f"cloudrun-acceptance: {US}: rollout: 2 of 3 * 50% * failed * rolled back",
         ]
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 
 import pytest
@@ -133,6 +133,51 @@ def early_start_allowed(config: pytest.Config) -> bool:
     )
 
 
+def _sends_as_collected(config: pytest.Config) -> bool:
+    """Whether the forced analysis may be sent as soon as its module is collected: a run that
+    may send it early, and in which nothing the command line says can deselect a check (no
+    -k, -m, --deselect, --lf, --ff, --nf, --sw, and no paths or node ids given)."""
+    option = config.option
+    narrowing = (
+        getattr(option, name, None)
+        for name in ("keyword", "markexpr", "deselect", "lf", "failedfirst", "newfirst", "stepwise")
+    )
+    return (
+        early_start_allowed(config)
+        and config.args_source != pytest.Config.ArgsSource.ARGS
+        and not any(narrowing)
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    """A module of the gate's checks is collected: when it holds the analysis check and nothing
+    can deselect it, the forced analysis is sent now (tests/acceptance/test_analysis.py comes
+    first), while the rest of the checks are collected."""
+    report = yield
+    config = collector.config
+    if isinstance(collector, pytest.Module) and report.passed and STATE_KEY in config.stash:
+        items = [node for node in report.result if isinstance(node, pytest.Item)]
+        analysis = any("analysis_run" in getattr(item, "fixturenames", ()) for item in items)
+        if analysis and _sends_as_collected(config):
+            _send_early(state_of(config), items)
+    return report
+
+
+def _send_early(primary: GateState, items: Sequence[pytest.Item]) -> None:
+    """Each target's forced analysis, for the checks among ``items`` that are its own."""
+    for state in primary.run_states():
+        wanted = {
+            name
+            for item in items
+            if _is_gate_check(item) and state_of_item(item, primary) is state
+            for name in getattr(item, "fixturenames", ())
+        }
+        state.send_early(wanted)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """The checks are known: when the forced analysis surely runs, send it now, beside the
     health and metrics checks (plugin/servicestage.py); then read the Admin API in full."""
@@ -140,16 +185,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if not early_start_allowed(config):
         return
     primary = state_of(config)
-    states = primary.run_states()
-    for state in states:  # every target's analysis at once, then the Admin API beside them
-        wanted = {
-            name
-            for item in session.items
-            if _is_gate_check(item) and state_of_item(item, primary) is state
-            for name in getattr(item, "fixturenames", ())
-        }
-        state.send_early(wanted)
-    for state in states:
+    # Every target's analysis at once (unless sent as its module was collected), then the
+    # Admin API read beside them.
+    _send_early(primary, session.items)
+    for state in primary.run_states():
         state.read_in_full()
 
 

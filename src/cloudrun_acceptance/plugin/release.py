@@ -9,6 +9,7 @@ usage error (there is no session), an interrupted run, or a run that collected n
 from __future__ import annotations
 
 from collections.abc import Generator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -34,6 +35,8 @@ class Releaser:
     def __init__(self, states: list[GateState]) -> None:
         self.states = states
         self.state = states[0]
+        # Each target's etag after the gate changed its traffic (for putting it back).
+        self._etags: dict[GateState, str] = {}
 
     @pytest.hookimpl(wrapper=True)
     def pytest_sessionfinish(
@@ -102,7 +105,32 @@ class Releaser:
                 )
             else:
                 outcomes[state] = self.carry_out(plan, facts, state)
+        refused = [_key(s) for s, o in outcomes.items() if o.failed and o.plan.action == "promote"]
+        for state, outcome in outcomes.items():
+            # All or none: a promotion refused elsewhere undoes this one.
+            done = outcome.plan.action == "promote" and outcome.changed and not outcome.failed
+            if refused and done:
+                outcomes[state] = self._put_back(state, known[state], outcome, refused)
         return outcomes
+
+    def _put_back(
+        self, state: GateState, facts: ServiceFacts, done: ReleaseOutcome, refused: list[str]
+    ) -> ReleaseOutcome:
+        """A target promoted while another's promotion failed: its traffic as it was before."""
+        where = ", ".join(refused)
+        plan = ReleasePlan(
+            "rollback",
+            f"promoted, but the promotion failed in {where}: the targets are released all or "
+            "none, so this one's traffic was put back as it was",
+            traffic=done.before,
+        )
+        now = replace(facts, traffic=done.after, etag=self._etags.get(state, facts.etag))
+        back = self.carry_out(plan, now, state)
+        summary = (
+            f"promoted, then put back as it was, since the promotion failed in {where}: "
+            f"{back.summary}"
+        )
+        return replace(back, summary=summary, before=done.before)
 
     def carry_out(self, plan: ReleasePlan, facts: ServiceFacts, state: GateState) -> ReleaseOutcome:
         """UpdateService with the etag the gate judged, then the traffic read back."""
@@ -129,6 +157,7 @@ class Releaser:
                 at=at,
                 before=facts.traffic,
             )
+        self._etags[state] = updated.etag
         wanted = {row.revision: row.percent for row in plan.traffic if row.percent}
         got = {row.revision: row.percent for row in updated.traffic if row.percent}
         if wanted != got:

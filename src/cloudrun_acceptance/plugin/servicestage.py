@@ -3,8 +3,9 @@ calls, in that order, on the session's one client.
 
 Each step runs when its fixture first asks for it, or, in a run that will surely ask (the
 analysis checks collected and selected, a test session given), all of them in one thread from
-the end of collection: the forced analysis is then sent while pytest still runs the health and
-metrics checks, and its wait (spent on a socket) covers the Admin API's and Logging's reads.
+the collection of the analysis module (plugin/collection.py says when): the forced analysis is
+then sent while pytest still collects and runs the health and metrics checks, and its wait
+(spent on a socket) covers the Admin API's and Logging's reads.
 The service sees the same requests in the same order either way. The thread stops where a
 fixture would fail (no answer, no exposition, a failed analysis), and the fixture then computes
 nothing new: it fails as it would have.

@@ -73,7 +73,9 @@ def faults_for_region(faults: Iterable[str], region: str) -> tuple[str, ...]:
     ``region_step_errors`` adds rollout_candidate in every region; ``region_fails`` and
     ``region_step_errors`` add their failing profile in FAILING_REGION alone."""
     given = tuple(faults)
-    own = tuple(name for name in given if name not in REGION_PROFILES)
+    own = tuple(name for name in given if name not in REGION_PROFILES and ":" not in name)
+    # REGION:FAULT applies FAULT in that region alone.
+    own += tuple(name.partition(":")[2] for name in given if name.startswith(f"{region}:"))
     for profile in given:
         own += tuple(name for name in EVERY_REGION.get(profile, ()) if name not in own)
         failing = FAILING_ONLY.get(profile)
@@ -82,11 +84,25 @@ def faults_for_region(faults: Iterable[str], region: str) -> tuple[str, ...]:
     return own
 
 
+def unprefixed(faults: Iterable[str]) -> tuple[str, ...]:
+    """The faults' names without their ``REGION:`` (checked against the fault table)."""
+    return tuple(name.partition(":")[2] if ":" in name else name for name in faults)
+
+
 def check_regions(faults: Iterable[str], origin: str) -> None:
-    """At most one region profile, and none that a profile beside it contradicts (raises
-    ConfigError naming the faults, their origin and the fix)."""
+    """At most one region profile, none that a profile beside it contradicts, and a
+    ``REGION:FAULT`` only beside one, for one of its regions (raises ConfigError naming the
+    faults, their origin and the fix)."""
     given = tuple(faults)
     profiles = list(dict.fromkeys(name for name in given if name in REGION_PROFILES))
+    for name in given:
+        where, colon, _ = name.partition(":")
+        if colon and (not profiles or where not in REGIONS):
+            raise ConfigError(
+                f"sandbox fault {name!r} from {origin} names a region; REGION:FAULT applies "
+                f"FAULT in one region of {TWO_REGIONS} (or another region profile), one of "
+                f"{', '.join(REGIONS)}: give {TWO_REGIONS},{REGIONS[-1]}:FAULT."
+            )
     if len(profiles) > 1:
         raise ConfigError(
             f"sandbox faults {profiles[0]!r} and {profiles[1]!r} from {origin} each deploy the "
@@ -115,7 +131,7 @@ def start_regions(
     region fails to start, those already started are stopped before the error propagates."""
     from .launch import check_faults, start_for_contract
 
-    check_faults(faults, faults_origin, own_service=contract.sandbox is not None)
+    check_faults(unprefixed(faults), faults_origin, own_service=contract.sandbox is not None)
     check_regions(faults, faults_origin)
     regions = regions_for(faults)
     if not regions:

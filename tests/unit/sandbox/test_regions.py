@@ -48,6 +48,10 @@ def test_only_a_region_profile_deploys_in_several_regions(faults, regions):
         (("traffic_split", "region_fails"), EUROPE, ("traffic_split",)),
         (("traffic_split", "region_fails"), US, ("traffic_split", "cache_slow")),
         (("metrics_html",), US, ("metrics_html",)),
+        (("region_step_errors",), EUROPE, ("rollout_candidate",)),
+        (("region_step_errors",), US, ("rollout_candidate", "step_errors")),
+        (("two_regions", f"{US}:update_403"), EUROPE, ()),
+        (("two_regions", f"{US}:update_403"), US, ("update_403",)),
     ],
 )
 def test_each_region_runs_the_faults_without_the_profile_and_region_fails_slows_one(
@@ -94,3 +98,18 @@ def test_the_regions_rule_is_light_to_import_as_the_profiles_are():
     from tests.unit.test_public_api import loaded_heavy_modules
 
     assert loaded_heavy_modules("import cloudrun_acceptance.sandbox.regions") == "[]"
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [(f"{US}:update_403",), ("two_regions", "asia-east1:update_403")],
+    ids=["no region profile", "not one of its regions"],
+)
+def test_a_fault_for_one_region_needs_a_region_profile_and_one_of_its_regions(faults):
+    with pytest.raises(ConfigError) as caught:
+        check_regions(faults, "--sandbox-fault (command line)")
+    assert str(caught.value).endswith(
+        "from --sandbox-fault (command line) names a region; REGION:FAULT applies FAULT in one "
+        "region of two_regions (or another region profile), one of europe-west1, us-central1: "
+        "give two_regions,us-central1:FAULT."
+    )
