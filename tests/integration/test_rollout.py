@@ -6,6 +6,7 @@ Each profile's test asserts the steps taken, the traffic left and the messages.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -142,6 +143,8 @@ def test_an_interrupted_rollout_says_where_it_stopped_and_its_commands_run(gate_
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # A gate that would not stop is made to show where each of its threads is (SIGABRT).
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},
     )
     deadline = time.monotonic() + 60
     while (CANDIDATE, 50) not in shares(sandbox) and time.monotonic() < deadline:
@@ -149,7 +152,12 @@ def test_an_interrupted_rollout_says_where_it_stopped_and_its_commands_run(gate_
     assert shares(sandbox) == [(CANDIDATE, 50), (STABLE, 50)]
     time.sleep(1.5)  # the update's operation, reconcile and read-back: the step bakes
     gate.send_signal(signal.SIGINT)
-    out, _ = gate.communicate(timeout=60)
+    try:
+        out, _ = gate.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        gate.send_signal(signal.SIGABRT)
+        out, _ = gate.communicate(timeout=30)
+        pytest.fail(f"the gate did not stop within 60 s of SIGINT; its threads:\n{out[-8000:]}")
     assert gate.returncode == 2, out
     assert shares(sandbox) == [(CANDIDATE, 50), (STABLE, 50)]  # left as the step set it
     assert (

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from ..model.errors import AdminApiError
+from ..model.errors import AdminApiError, LoggingApiError
 from ..model.rollout import RolloutRules
 from ..model.service import ServiceFacts
 from ..model.target import Target
@@ -92,6 +92,15 @@ def _group(states: list[GateState], rules: RolloutRules) -> RolloutGroup:
             update_timeout=settings.ready_timeout,
         )
         members[_key(state)] = state.rollout
+    for member in members.values():  # before any traffic moves
+        try:
+            member.judge.prepare()
+        except LoggingApiError as err:
+            pytest.fail(
+                f"not rolled out: the request logs cannot be read ({err.summary}); no traffic "
+                f"was moved. {err.advice}",
+                pytrace=False,
+            )
     return RolloutGroup(members)
 
 

@@ -9,8 +9,9 @@ its own target's verdict.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from threading import Thread
 
 from ..model.rollout import StepWindow
 from ..model.verdict import Verdict
@@ -55,16 +56,29 @@ class RolloutGroup:
     def _judged(
         pending: dict[str, Rollout], share: int
     ) -> dict[str, tuple[StepWindow | None, Verdict]]:
-        """Each target's window, baked side by side (a thread each: they wait on the clock and
-        the Logging API)."""
+        """Each target's window, baked side by side: a daemon thread each (they wait on the
+        clock and the Logging API), so that an interrupt (Ctrl-C) stops the gate at once
+        instead of waiting out the bakes."""
         if not pending:
             return {}
         if len(pending) == 1:
             ((key, member),) = pending.items()
             return {key: member.judge.judge(share)}
-        with ThreadPoolExecutor(max_workers=len(pending)) as pool:
-            futures = {key: pool.submit(m.judge.judge, share) for key, m in pending.items()}
-            return {key: future.result() for key, future in futures.items()}
+        futures: dict[str, Future[tuple[StepWindow | None, Verdict]]] = {}
+        for key, member in pending.items():
+            future: Future[tuple[StepWindow | None, Verdict]] = Future()
+            futures[key] = future
+            Thread(
+                target=_settle, args=(future, member, share), name=f"rollout-{key}", daemon=True
+            ).start()
+        return {key: future.result() for key, future in futures.items()}
+
+
+def _settle(future: Future[tuple[StepWindow | None, Verdict]], member: Rollout, share: int) -> None:
+    try:
+        future.set_result(member.judge.judge(share))
+    except BaseException as err:  # a bug: the step's check raises it
+        future.set_exception(err)
 
 
 @dataclass

@@ -62,12 +62,18 @@ class WindowJudge:
                 return window, verdict
             holds += 1
 
-    def _bake(self, until: float) -> None:
-        """Wait out the bake; its first seconds load what the judge needs (the Logging client,
-        scipy), which waits on nothing but the clock."""
-        from ..checks import stats  # noqa: F401 - imported now, while the split bakes
+    def prepare(self) -> None:
+        """Load what the judge needs (the Logging client, scipy) now: a rollout does it before
+        it moves any traffic, so that its bakes only wait on the clock (an interrupt during an
+        import of theirs could leave a half-loaded library to hang the interpreter's exit)."""
+        from ..checks import stats  # noqa: F401 - loaded once, before the split is judged
 
         self.reader().connect()
+
+    def _bake(self, until: float) -> None:
+        """Wait out the bake (a canary phase's judge loads what it needs in its first seconds,
+        which wait on nothing but the clock)."""
+        self.prepare()
         time.sleep(max(0.0, until - time.monotonic()))
 
     def reader(self) -> LogReader:
