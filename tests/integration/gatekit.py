@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,14 @@ from bench.common import gate_arguments as deployed  # noqa: F401 - the gate's a
 from tests.paths import REPO, SHIPPED_CONTRACT
 
 GATE_FILES = ("pytest.ini", "conftest.py", "env.yaml")
+# pytest in a child process that SIGINT interrupts (KeyboardInterrupt), even when this test run
+# ignores SIGINT, as a background job's processes do and their children inherit.
+INTERRUPTIBLE_PYTEST = (
+    sys.executable,
+    "-c",
+    "import signal, sys, pytest; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.exit(pytest.console_main())",
+)
 FAST = ("--sandbox-analysis-seconds", "0.05", "--logs-timeout", "1", "-p", "no:cacheprovider")
 
 HEALTH = "test_health_answers"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -19,7 +18,7 @@ import pytest
 from cloudrun_acceptance.metrics.exposition import parse_exposition
 from cloudrun_acceptance.plugin.state import state_of
 from cloudrun_acceptance.sandbox.deployment import PREVIOUS_REVISION, REVISION
-from tests.integration.gatekit import CACHE, HEALTH, edit_contract, run_gate
+from tests.integration.gatekit import CACHE, HEALTH, INTERRUPTIBLE_PYTEST, edit_contract, run_gate
 from tests.integration.test_rollout import without_compare
 
 EU, US = "europe-west1", "us-central1"
@@ -366,16 +365,7 @@ def test_an_interrupted_rollout_of_both_regions_stops_at_once_and_says_where(gat
     edit_contract(gate_dir, "rollout", "min_requests", 30)
     arguments = ["--sandbox-fault=two_regions,rollout_candidate", "--tag=candidate", "--rollout"]
     gate = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "--sandbox",
-            *arguments,
-            "50,100",
-        ],
+        [*INTERRUPTIBLE_PYTEST, "-p", "no:cacheprovider", "--sandbox", *arguments, "50,100"],
         cwd=gate_dir.path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -9,13 +9,19 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 import yaml
 
-from tests.integration.gatekit import COMPARE_UNASKED, FAST, deployed, edit_contract, run_gate
+from tests.integration.gatekit import (
+    COMPARE_UNASKED,
+    FAST,
+    INTERRUPTIBLE_PYTEST,
+    deployed,
+    edit_contract,
+    run_gate,
+)
 from tests.integration.gcloudkit import needs_gcloud, run_as_printed
 
 CANDIDATE = "emergence-app-00003-abc"
@@ -136,7 +142,7 @@ def test_an_interrupted_rollout_says_where_it_stopped_and_its_commands_run(gate_
     sandbox = sandbox_with("rollout_candidate")
     without_compare(gate_dir)
     edit_contract(gate_dir, "rollout", "bake_seconds", 60)
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *FAST, *deployed(sandbox)]
+    command = [*INTERRUPTIBLE_PYTEST, "-p", "no:cacheprovider", *FAST, *deployed(sandbox)]
     gate = subprocess.Popen(
         [*command, "--tag", "candidate", "--rollout=50,100"],
         cwd=gate_dir.path,

@@ -64,8 +64,8 @@ class WindowJudge:
 
     def prepare(self) -> None:
         """Load what the judge needs (the Logging client, scipy) now: a rollout does it before
-        it moves any traffic, so that its bakes only wait on the clock (an interrupt during an
-        import of theirs could leave a half-loaded library to hang the interpreter's exit)."""
+        it moves any traffic, so that a client that cannot be made stops it before any traffic
+        moves, and its bakes only wait on the clock."""
         from ..checks import stats  # noqa: F401 - loaded once, before the split is judged
 
         self.reader().connect()
