@@ -138,7 +138,12 @@ def test_a_candidate_not_passed_at_0_percent_is_not_rolled_out(
 
 
 @needs_gcloud
-def test_an_interrupted_rollout_says_where_it_stopped_and_its_commands_run(gate_dir, sandbox_with):
+@pytest.mark.parametrize(
+    "stop", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM (a cancelled CI job)"]
+)
+def test_an_interrupted_rollout_says_where_it_stopped_and_its_commands_run(
+    gate_dir, sandbox_with, stop
+):
     sandbox = sandbox_with("rollout_candidate")
     without_compare(gate_dir)
     edit_contract(gate_dir, "rollout", "bake_seconds", 60)
@@ -157,13 +162,15 @@ def test_an_interrupted_rollout_says_where_it_stopped_and_its_commands_run(gate_
         time.sleep(0.1)
     assert shares(sandbox) == [(CANDIDATE, 50), (STABLE, 50)]
     time.sleep(1.5)  # the update's operation, reconcile and read-back: the step bakes
-    gate.send_signal(signal.SIGINT)
+    gate.send_signal(stop)
     try:
         out, _ = gate.communicate(timeout=60)
     except subprocess.TimeoutExpired:
         gate.send_signal(signal.SIGABRT)
         out, _ = gate.communicate(timeout=30)
-        pytest.fail(f"the gate did not stop within 60 s of SIGINT; its threads:\n{out[-8000:]}")
+        pytest.fail(
+            f"the gate did not stop within 60 s of {stop.name}; its threads:\n{out[-8000:]}"
+        )
     assert gate.returncode == 2, out
     assert shares(sandbox) == [(CANDIDATE, 50), (STABLE, 50)]  # left as the step set it
     assert (

@@ -28,6 +28,7 @@ from .errors import usage_errors
 from .gate import VERDICT_KEY
 from .release import Releaser
 from .rootdir import check_spaced_paths
+from .signals import interrupt_on_sigterm
 from .state import STATE_KEY, GateState
 from .targets import state_key
 
@@ -122,6 +123,7 @@ def pytest_configure(config: pytest.Config) -> None:
             if WORKERINPUT_KEY in workerinput:
                 state.join(Target.from_json(workerinput[WORKERINPUT_KEY]))
             return
+        interrupt_on_sigterm(config)
         if not state.settings.target_requested:
             if state.settings.preflight is not None:
                 state.load_inputs()
