@@ -19,6 +19,7 @@ from cloudrun_acceptance.metrics.exposition import parse_exposition
 from cloudrun_acceptance.plugin.state import state_of
 from cloudrun_acceptance.sandbox.deployment import PREVIOUS_REVISION, REVISION
 from tests.integration.gatekit import CACHE, HEALTH, INTERRUPTIBLE_PYTEST, edit_contract, run_gate
+from tests.integration.test_release import shares
 from tests.integration.test_rollout import without_compare
 
 EU, US = "europe-west1", "us-central1"
@@ -54,11 +55,7 @@ class TrafficAtTheEnd:
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         for state in state_of(config).run_states():
             assert state.sandbox is not None and state.target is not None
-            got: dict[str, int] = {}
-            for status in state.sandbox.traffic.statuses():
-                if status.get("percent"):
-                    got[status["revision"]] = got.get(status["revision"], 0) + status["percent"]
-            self.shares[str(state.target.region)] = got
+            self.shares[str(state.target.region)] = shares(state.sandbox)
 
 
 def test_two_good_regions_are_checked_each_and_pass_together(gate_dir):

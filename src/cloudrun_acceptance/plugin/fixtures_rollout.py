@@ -19,7 +19,7 @@ from ..model.target import Target
 from ..model.verdict import Verdict
 from .collection import CASES
 from .state import GateState
-from .targets import state_key
+from .targets import record_key
 
 if TYPE_CHECKING:  # the rollout's modules load only in a run that rolls out or judges a phase
     from .rolloutgroup import RolloutGroup, TargetRollout
@@ -68,7 +68,7 @@ def rollout(
     first = states[0]
     if first.rollout_group is None:
         first.rollout_group = _group(states, rollout_rules)
-    return TargetRollout(first.rollout_group, _key(gate_state))
+    return TargetRollout(first.rollout_group, record_key(gate_state))
 
 
 def _group(states: list[GateState], rules: RolloutRules) -> RolloutGroup:
@@ -91,7 +91,7 @@ def _group(states: list[GateState], rules: RolloutRules) -> RolloutGroup:
             endpoint=target.cloudrun_endpoint,
             update_timeout=settings.ready_timeout,
         )
-        members[_key(state)] = state.rollout
+        members[record_key(state)] = state.rollout
     for member in members.values():  # before any traffic moves
         try:
             member.judge.prepare()
@@ -102,10 +102,6 @@ def _group(states: list[GateState], rules: RolloutRules) -> RolloutGroup:
                 pytrace=False,
             )
     return RolloutGroup(members)
-
-
-def _key(state: GateState) -> str:
-    return state_key(state) if len(state.run_states()) > 1 else ""
 
 
 def _window_judge(

@@ -30,7 +30,7 @@ from .release import Releaser
 from .rootdir import check_spaced_paths
 from .signals import interrupt_on_sigterm
 from .state import STATE_KEY, GateState
-from .targets import state_key
+from .targets import record_key, state_key
 
 # The collection rules and the fixtures live in modules of their own, registered with this one.
 pytest_plugins = (
@@ -169,7 +169,7 @@ def _register_reporter(config: pytest.Config, state: GateState) -> None:
             preflight_of=str(preflight) if preflight is not None and target is None else "",
         )
         each.record = record
-        records[state_key(each) if len(states) > 1 else ""] = record
+        records[record_key(each)] = record
     reporter = GateReporter(config, records, reports / f"{stem}.md", Path(config.option.xmlpath))
     config.pluginmanager.register(reporter, "cloudrun-acceptance-reporter")
     if any(each.target is not None and each.target.ref is not None for each in states):

@@ -19,7 +19,7 @@ from ..model.errors import AdminApiError
 from ..model.release import ReleaseOutcome, ReleasePlan
 from ..model.service import ServiceFacts
 from .state import GateState
-from .targets import state_key
+from .targets import record_key
 
 ACTS_AFTER = {pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED}
 ENGINE_MOVES = (
@@ -76,11 +76,11 @@ class Releaser:
                 facts = state.lookup()
                 if isinstance(facts, ServiceFacts):
                     known[state] = facts
-        statuses = {_key(state): state.record.status for state in self.states if state.record}
+        statuses = {record_key(state): state.record.status for state in self.states if state.record}
         settings = self.state.settings
         plans = plan_all_or_none(
             statuses,
-            {_key(state): facts for state, facts in known.items()},
+            {record_key(state): facts for state, facts in known.items()},
             self.state.contract.revision,
             promote=settings.promote,
             rollback=settings.rollback_on_failure,
@@ -88,7 +88,7 @@ class Releaser:
         deselected = sum(len(state.record.deselected) for state in self.states if state.record)
         outcomes = {}
         for state, facts in known.items():
-            plan = plans[_key(state)]
+            plan = plans[record_key(state)]
             if settings.canary_phase:
                 # Not ours to move, nor to advise: the engine's next phase, or its rollback, is.
                 plan = ReleasePlan("none", ENGINE_MOVES)
@@ -105,7 +105,9 @@ class Releaser:
                 )
             else:
                 outcomes[state] = self.carry_out(plan, facts, state)
-        refused = [_key(s) for s, o in outcomes.items() if o.failed and o.plan.action == "promote"]
+        refused = [
+            record_key(s) for s, o in outcomes.items() if o.failed and o.plan.action == "promote"
+        ]
         for state, outcome in outcomes.items():
             # All or none: a promotion refused elsewhere undoes this one.
             done = outcome.plan.action == "promote" and outcome.changed and not outcome.failed
@@ -184,11 +186,6 @@ class Releaser:
             before=facts.traffic,
             after=updated.traffic,
         )
-
-
-def _key(state: GateState) -> str:
-    """A target's key among the run's (its region, in a run of several)."""
-    return state_key(state) if len(state.run_states()) > 1 else ""
 
 
 def _shares(shares: dict[str, int]) -> str:

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 def targets_from_settings(settings: Settings) -> list[Target]:
     """The targets the settings name: the first, then one per further region."""
     first = target_from_settings(settings)
-    more = [replace(first, region=region, service=name) for region, name in settings.more_targets]
+    more = [
+        replace(first, region=ref.region, service=ref.service) for ref in settings.service_refs[1:]
+    ]
     return [first, *more]
 
 
@@ -64,6 +66,12 @@ def state_key(state: GateState) -> str:
     assert state.target is not None
     targets = [other.target for other in state.run_states() if other.target is not None]
     return target_key(state.target, targets)
+
+
+def record_key(state: GateState) -> str:
+    """A state's key among the run's records and release plans: its target's name in a run of
+    several, "" in a run of one."""
+    return state_key(state) if len(state.run_states()) > 1 else ""
 
 
 def parametrize_targets(metafunc: pytest.Metafunc, primary: GateState) -> None:
