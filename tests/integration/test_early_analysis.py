@@ -7,7 +7,7 @@ test's own while pytest reports the health check, and the requests it answered.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -17,7 +17,7 @@ from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.config.envfile import load_env_file
 from cloudrun_acceptance.metrics.exposition import parse_exposition
 from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
-from tests.integration.gatekit import ANALYSIS, CACHE, HEALTH, deployed, run_gate
+from tests.integration.gatekit import ANALYSIS, CACHE, ENABLED, HEALTH, deployed, run_gate
 from tests.paths import REPO, SHIPPED_CONTRACT
 
 ANALYZE = "POST /api/memory/analyze"
@@ -111,3 +111,45 @@ def test_with_paths_given_it_waits_for_the_end_of_collection(gate_dir, slow_sand
     run.expect()
     assert late.seen == 0  # a path or node id may narrow the run: sent once it is known
     assert slow_sandbox.requests_served().get(ANALYZE, 0) == 4
+
+
+class AtCollectionStart:
+    """The requests the service answered before collection starts, read (for up to a second)
+    before pytest's own collection hook runs."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.seen: Mapping[str, int] = {}
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection(self, session: pytest.Session) -> None:
+        until = time.monotonic() + 1.0
+        while time.monotonic() < until and "GET /api/metrics" not in self.seen:
+            self.seen = self.sandbox.requests_served()
+            time.sleep(0.02)
+
+
+def test_the_health_wait_and_first_scrape_overlap_the_collection(gate_dir, slow_sandbox):
+    early = AtCollectionStart(slow_sandbox)
+    run = run_gate(gate_dir, *deployed(slow_sandbox), plugins=[early])
+    run.expect()
+    assert early.seen == {"GET /api/health": 1, "GET /api/metrics": 1}  # nothing posted yet
+    served = slow_sandbox.requests_served()
+    assert served["GET /api/health"] == 1  # the checks read the early wait: not sent again
+    assert served[ANALYZE] == 4
+
+
+def test_the_early_thread_stands_down_when_the_analysis_is_not_collected(gate_dir, slow_sandbox):
+    ignored = "--ignore=tests/acceptance/test_analysis.py"
+    run = run_gate(gate_dir, *deployed(slow_sandbox), ignored)
+    assert run.passed >= {HEALTH, ENABLED}
+    assert ANALYSIS not in run.outcomes
+    served = slow_sandbox.requests_served()
+    assert served.get(ANALYZE, 0) == 0
+    assert served["GET /api/health"] == 1
+
+
+@pytest.mark.parametrize("listing", ["--fixtures", "--setup-plan"])
+def test_a_run_that_lists_sends_nothing(gate_dir, slow_sandbox, listing):
+    run_gate(gate_dir, *deployed(slow_sandbox), listing)
+    assert slow_sandbox.requests_served() == {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Generator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from .state import STATE_KEY, GateState, state_of
 from .targets import parametrize_targets, state_key, state_of_item
 
 
-def _is_gate_check(item: pytest.Item) -> bool:
+def is_gate_check(item: pytest.Item) -> bool:
     return "target" in getattr(item, "fixturenames", ())
 
 
@@ -62,7 +62,7 @@ def _gate_folders(config: pytest.Config, state: GateState) -> list[Path]:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Require a target for gate checks; order them by stage; give them a timeout that fits."""
-    checks = [item for item in items if _is_gate_check(item)]
+    checks = [item for item in items if is_gate_check(item)]
     if not checks:
         items.sort(key=_stage)
         return
@@ -104,7 +104,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _order(item: pytest.Item, primary: GateState, states: list[GateState]) -> tuple[int, ...]:
     """Target by target (each target's session fixtures are built once), then by stage; the
     rollout's steps last, step by step across the targets (they move together)."""
-    if not _is_gate_check(item):
+    if not is_gate_check(item):
         return (0, 0, 0, 0)
     index = states.index(state_of_item(item, primary))
     params = getattr(getattr(item, "callspec", None), "params", {})
@@ -112,84 +112,6 @@ def _order(item: pytest.Item, primary: GateState, states: list[GateState]) -> tu
     if isinstance(share, int) and len(states) > 1:
         return (len(states), _stage(item), share, index)
     return (index, _stage(item), 0, 0)
-
-
-def early_start_allowed(config: pytest.Config) -> bool:
-    """Whether this run may send the forced analysis at the end of collection (and so read the
-    Admin API in full only then): not in a run that checks nothing (``--collect-only``), that
-    stops at a failure (``-x``, ``--maxfail``), that runs the pre-flight first, or under xdist
-    (the controller does not know which worker runs the analysis)."""
-    state = config.stash.get(STATE_KEY, None)
-    return not (
-        state is None
-        or state.settings.preflight is not None
-        or hasattr(config, "workerinput")
-        or config.option.collectonly
-        or config.option.maxfail
-        or getattr(config.option, "numprocesses", None)
-        or getattr(config.option, "dist", "no") != "no"
-        # A canary phase's share decides which checks run: the Admin API is read in full first.
-        or state.settings.canary_phase
-    )
-
-
-def _sends_as_collected(config: pytest.Config) -> bool:
-    """Whether the forced analysis may be sent as soon as its module is collected: a run that
-    may send it early, and in which nothing the command line says can deselect a check (no
-    -k, -m, --deselect, --lf, --ff, --nf, --sw, and no paths or node ids given)."""
-    option = config.option
-    narrowing = (
-        getattr(option, name, None)
-        for name in ("keyword", "markexpr", "deselect", "lf", "failedfirst", "newfirst", "stepwise")
-    )
-    return (
-        early_start_allowed(config)
-        and config.args_source != pytest.Config.ArgsSource.ARGS
-        and not any(narrowing)
-    )
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_make_collect_report(
-    collector: pytest.Collector,
-) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
-    """A module of the gate's checks is collected: when it holds the analysis check and nothing
-    can deselect it, the forced analysis is sent now (tests/acceptance/test_analysis.py comes
-    first), while the rest of the checks are collected."""
-    report = yield
-    config = collector.config
-    if isinstance(collector, pytest.Module) and report.passed and STATE_KEY in config.stash:
-        items = [node for node in report.result if isinstance(node, pytest.Item)]
-        analysis = any("analysis_run" in getattr(item, "fixturenames", ()) for item in items)
-        if analysis and _sends_as_collected(config):
-            _send_early(state_of(config), items)
-    return report
-
-
-def _send_early(primary: GateState, items: Sequence[pytest.Item]) -> None:
-    """Each target's forced analysis, for the checks among ``items`` that are its own."""
-    for state in primary.run_states():
-        wanted = {
-            name
-            for item in items
-            if _is_gate_check(item) and state_of_item(item, primary) is state
-            for name in getattr(item, "fixturenames", ())
-        }
-        state.send_early(wanted)
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """The checks are known: when the forced analysis surely runs, send it now, beside the
-    health and metrics checks (plugin/servicestage.py); then read the Admin API in full."""
-    config = session.config
-    if not early_start_allowed(config):
-        return
-    primary = state_of(config)
-    # Every target's analysis at once (unless sent as its module was collected), then the
-    # Admin API read beside them.
-    _send_early(primary, session.items)
-    for state in primary.run_states():
-        state.read_in_full()
 
 
 def _stage(item: pytest.Item) -> int:

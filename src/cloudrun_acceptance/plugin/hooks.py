@@ -23,7 +23,7 @@ from ..model.target import Target
 from ..model.version import VERSION
 from ..report.record import RunRecord
 from ..report.reporter import REPORT_ATTRIBUTE, GateReporter, verdict_payload
-from .collection import early_start_allowed
+from .early import early_start_allowed
 from .errors import usage_errors
 from .gate import VERDICT_KEY
 from .release import Releaser
@@ -35,6 +35,7 @@ from .targets import record_key, state_key
 # The collection rules and the fixtures live in modules of their own, registered with this one.
 pytest_plugins = (
     "cloudrun_acceptance.plugin.collection",
+    "cloudrun_acceptance.plugin.early",
     "cloudrun_acceptance.plugin.exit",
     "cloudrun_acceptance.plugin.fixtures",
     "cloudrun_acceptance.plugin.fixtures_cloud",

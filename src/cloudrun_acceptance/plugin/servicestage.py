@@ -2,10 +2,12 @@
 calls, in that order, on the session's one client.
 
 Each step runs when its fixture first asks for it, or, in a run that will surely ask (the
-analysis checks collected and selected, a test session given), all of them in one thread from
-the collection of the analysis module (plugin/collection.py says when): the forced analysis is
-then sent while pytest still collects and runs the health and metrics checks, and its wait
-(spent on a socket) covers the Admin API's and Logging's reads.
+analysis checks collected and selected, a test session given), all of them in one thread
+(plugin/early.py says when): the forced analysis is then sent while pytest still collects and
+runs the health and metrics checks, and its wait (spent on a socket) covers the Admin API's and
+Logging's reads. In a run whose command line cannot deselect a check, the thread starts before
+collection (``arm``): the health wait and the first scrape overlap it, and the thread waits for
+the decision (``start``, as the analysis module is collected, or ``stand_down``).
 The service sees the same requests in the same order either way. The thread stops where a
 fixture would fail (no answer, no exposition, a failed analysis), and the fixture then computes
 nothing new: it fails as it would have.
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from threading import Thread
+from threading import Event, Thread
 from typing import Any, cast
 
 from ..model.contract import Contract
@@ -40,6 +42,10 @@ class ServiceStage:
     _done: dict[str, Any] = field(default_factory=dict, repr=False)
     _early: dict[str, Future[Any]] | None = field(default=None, repr=False)
     _thread: Thread | None = field(default=None, repr=False)
+    # An armed thread's decision: set by ``start`` (``_cache`` says how far) or ``stand_down``.
+    _decided: Event | None = field(default=None, repr=False)
+    _go: bool = field(default=False, repr=False)
+    _cache: bool = field(default=False, repr=False)
 
     def can_run_early(self, *, cache: bool) -> bool:
         """Every step has what it needs: a session, and the metrics and analysis sections (and
@@ -52,21 +58,49 @@ class ServiceStage:
             and (not cache or rules.cache is not None)
         )
 
+    def arm(self) -> None:
+        """Start the steps that send nothing the checks could decline (the health wait, the
+        first scrape) in a thread of their own, now (once); the thread then waits for ``start``
+        or ``stand_down`` before the analysis."""
+        if self._early is None:
+            self._decided = Event()
+            self._launch()
+
     def start(self, *, cache: bool) -> None:
-        """Run the steps in a thread of their own, now (once); ``cache``: the cached calls too."""
-        if self._early is not None:
-            return
+        """Run the steps in a thread of their own, now (once), or let an armed thread go on;
+        ``cache``: the cached calls too."""
+        if self._decided is not None and not self._decided.is_set():
+            self._go, self._cache = True, cache
+            self._decided.set()
+        elif self._early is None:
+            self._go, self._cache = True, cache
+            self._launch()
+
+    def stand_down(self) -> None:
+        """An armed thread ends before the analysis: the fixtures that ask compute the rest."""
+        if self._decided is not None:
+            self._decided.set()
+
+    def _launch(self) -> None:
         self._early = {name: Future() for name in STEPS}
-        self._thread = Thread(
-            target=self._run_early, args=(cache,), name="cloudrun-service", daemon=True
-        )
+        self._thread = Thread(target=self._run_early, name="cloudrun-service", daemon=True)
         self._thread.start()
 
-    def _run_early(self, cache: bool) -> None:
+    def _wanted(self, name: str) -> bool:
+        """Whether the thread computes ``name``: the analysis and cache once decided so."""
+        if name == "scrape":
+            return self.contract.metrics is not None
+        if name in ("analysis", "cache") and self._decided is not None:
+            self._decided.wait()
+        return name == "readiness" or (self._go and (name != "cache" or self._cache))
+
+    def _run_early(self) -> None:
         assert self._early is not None
         pending = dict(self._early)
         try:
-            for name in STEPS if cache else STEPS[:-1]:
+            for name in STEPS:
+                if not self._wanted(name):
+                    break
                 value = self._compute(name)
                 pending.pop(name).set_result(value)
                 if not _goes_on(name, value):
@@ -79,7 +113,9 @@ class ServiceStage:
             future.set_result(None)  # not reached: the fixture that asks computes it
 
     def join(self) -> None:
-        """Wait until the early thread is done with the client (at once without one)."""
+        """Wait until the early thread is done with the client (at once without one); an armed
+        thread still undecided stands down."""
+        self.stand_down()
         if self._thread is not None:
             self._thread.join()
 
@@ -100,6 +136,8 @@ class ServiceStage:
         return cast(CounterRun, self._step("cache"))
 
     def _step(self, name: str) -> Readiness | Scrape | CounterRun:
+        if name in ("analysis", "cache"):
+            self.stand_down()  # asked before any decision (none will come): never a hang
         if name not in self._done:
             early = self._early[name].result() if self._early is not None else None
             self._done[name] = early if early is not None else self._compute(name)

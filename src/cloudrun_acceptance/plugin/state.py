@@ -265,9 +265,20 @@ class GateState:
             )
         return self._service
 
+    def arm_early(self) -> None:
+        """Before collection: start the health wait and the first scrape in the stage's thread,
+        which then waits for ``send_early`` or ``stand_down_early``."""
+        if self.target is not None and self.target.url is not None:
+            self.service_stage().arm()
+
+    def stand_down_early(self) -> None:
+        """At the end of collection, no analysis sent: an armed stage's thread ends."""
+        if self._service is not None:
+            self._service.stand_down()
+
     def send_early(self, wanted: set[str]) -> None:
-        """At the end of collection (``wanted``: the fixtures the selected checks use): send the
-        forced analysis now, in a thread, when the analysis check will run."""
+        """As the checks are collected (``wanted``: the fixtures the selected checks use): send
+        the forced analysis now, in a thread, when the analysis check will run."""
         target = self.target
         if target is not None and target.url is not None and "analysis_run" in wanted:
             stage = self.service_stage()
