@@ -97,11 +97,14 @@ class ServiceStage:
     def _run_early(self) -> None:
         assert self._early is not None
         pending = dict(self._early)
+        first: Scrape | None = None
         try:
             for name in STEPS:
                 if not self._wanted(name):
                     break
-                value = self._compute(name)
+                # The first scrape was this thread's last request: the analysis's first baseline.
+                value = self._compute(name, first if name == "analysis" else None)
+                first = value if isinstance(value, Scrape) else None
                 pending.pop(name).set_result(value)
                 if not _goes_on(name, value):
                     break
@@ -143,7 +146,7 @@ class ServiceStage:
             self._done[name] = early if early is not None else self._compute(name)
         return self._done[name]  # type: ignore[no-any-return]
 
-    def _compute(self, name: str) -> Readiness | Scrape | CounterRun:
+    def _compute(self, name: str, first: Scrape | None = None) -> Readiness | Scrape | CounterRun:
         rules, client = self.contract, self.client
         if name == "readiness":
             return wait_until_ready(client, rules.health_path, self.ready_timeout)
@@ -169,6 +172,7 @@ class ServiceStage:
             rules=counters,
             act=act,
             deadline=analysis.counter_deadline_seconds,
+            first=first.snapshot if first is not None else None,
         )
 
 

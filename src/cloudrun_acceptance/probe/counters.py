@@ -42,8 +42,12 @@ def observe_counters(
     rules: Sequence[CounterRule],
     act: Callable[[], Sequence[Exchange]],
     deadline: float,
+    first: Snapshot | None = None,
 ) -> CounterRun:
-    """Scrape baselines, run ``act``, then poll until the counters move on one instance."""
+    """Scrape baselines, run ``act``, then poll until the counters move on one instance.
+
+    ``first``: a scrape the caller has just taken, with nothing sent since, which stands for the
+    first baseline scrape (one request less before the action)."""
 
     scrapes = 0
 
@@ -52,8 +56,10 @@ def observe_counters(
         scrapes += 1
         return scrape(client, metrics)
 
-    baselines: dict[str | None, Snapshot] = {}
-    for _ in range(MAX_BASELINE_SCRAPES):
+    baselines: dict[str | None, Snapshot] = {} if first is None else {first.fingerprint: first}
+    # No fingerprint: one instance assumed, one baseline enough.
+    more = 0 if None in baselines else MAX_BASELINE_SCRAPES - len(baselines)
+    for _ in range(more):
         taken = take()
         if taken.snapshot is None or not taken.usable:
             return CounterRun("unreadable", (), scrapes=scrapes, failed_scrape=taken)

@@ -9,6 +9,7 @@ import httpx
 from cloudrun_acceptance.model.contract import CounterRule, MetricsRules
 from cloudrun_acceptance.probe.client import ServiceClient
 from cloudrun_acceptance.probe.counters import observe_counters
+from cloudrun_acceptance.probe.scrape import scrape
 
 RULE = CounterRule("jobs_total", {}, 1)
 
@@ -109,3 +110,40 @@ def test_unreadable_metrics_are_reported_not_compared():
     assert run.outcome == "unreadable"
     assert run.actions == ()
     assert run.failed_scrape is not None and run.failed_scrape.problem == "content_type"
+
+
+def test_a_scrape_just_taken_is_the_first_baseline():
+    fleet = Fleet(1)
+    client = ServiceClient("http://svc", transport=httpx.MockTransport(fleet.handle))
+    first = scrape(client, MetricsRules())
+    assert first.snapshot is not None
+    run = observe_counters(
+        client,
+        metrics=MetricsRules(),
+        rules=[RULE],
+        act=lambda: [client.post("/work", json={})],
+        deadline=0.3,
+        first=first.snapshot,
+    )
+    assert run.outcome == "moved"
+    # The given scrape, one baseline scrape that repeats its instance, one poll: one less than
+    # the two baselines and a poll after a scrape of the caller's own.
+    assert client.sent == {"GET /metrics": 3, "POST /work": 1}
+    assert run.scrapes == 2
+
+
+def test_round_robin_with_a_first_baseline_still_scrapes_until_an_instance_repeats():
+    fleet = Fleet(2)
+    client = ServiceClient("http://svc", transport=httpx.MockTransport(fleet.handle))
+    first = scrape(client, MetricsRules())
+    assert first.snapshot is not None
+    run = observe_counters(
+        client,
+        metrics=MetricsRules(),
+        rules=[RULE],
+        act=lambda: [client.post("/work", json={})],
+        deadline=0.3,
+        first=first.snapshot,
+    )
+    assert run.outcome == "moved"
+    assert run.instances_seen == 2
