@@ -89,6 +89,8 @@ class CounterRun:
     waited: float = 0.0
     failed_scrape: Scrape | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # The scrape in which every counter moved: the next step's first baseline, when it follows.
+    last: Snapshot | None = field(default=None, repr=False, compare=False)
 
     @property
     def acted(self) -> bool:

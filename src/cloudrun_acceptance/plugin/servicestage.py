@@ -22,6 +22,7 @@ from typing import Any, cast
 
 from ..model.contract import Contract
 from ..model.exchange import Exchange, Readiness
+from ..model.exposition import Snapshot
 from ..model.observations import CounterRun, Scrape
 from ..probe.client import ServiceClient
 from ..probe.counters import observe_counters
@@ -97,14 +98,15 @@ class ServiceStage:
     def _run_early(self) -> None:
         assert self._early is not None
         pending = dict(self._early)
-        first: Scrape | None = None
+        last: Snapshot | None = None
         try:
             for name in STEPS:
                 if not self._wanted(name):
                     break
-                # The first scrape was this thread's last request: the analysis's first baseline.
-                value = self._compute(name, first if name == "analysis" else None)
-                first = value if isinstance(value, Scrape) else None
+                # The thread's last scrape (the first one; the analysis's last poll), with
+                # nothing sent since: the next step's first baseline.
+                value = self._compute(name, last)
+                last = _last_snapshot(value)
                 pending.pop(name).set_result(value)
                 if not _goes_on(name, value):
                     break
@@ -146,7 +148,7 @@ class ServiceStage:
             self._done[name] = early if early is not None else self._compute(name)
         return self._done[name]  # type: ignore[no-any-return]
 
-    def _compute(self, name: str, first: Scrape | None = None) -> Readiness | Scrape | CounterRun:
+    def _compute(self, name: str, first: Snapshot | None = None) -> Readiness | Scrape | CounterRun:
         rules, client = self.contract, self.client
         if name == "readiness":
             return wait_until_ready(client, rules.health_path, self.ready_timeout)
@@ -172,8 +174,15 @@ class ServiceStage:
             rules=counters,
             act=act,
             deadline=analysis.counter_deadline_seconds,
-            first=first.snapshot if first is not None else None,
+            first=first,
         )
+
+
+def _last_snapshot(value: object) -> Snapshot | None:
+    """The exposition a step read last: the first scrape's, or the one where counters moved."""
+    if isinstance(value, Scrape):
+        return value.snapshot
+    return value.last if isinstance(value, CounterRun) else None
 
 
 def _goes_on(name: str, value: object) -> bool:

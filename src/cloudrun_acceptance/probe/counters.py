@@ -93,6 +93,7 @@ def observe_counters(
                     instances_seen=len(baselines),
                     scrapes=scrapes,
                     waited=time.monotonic() - start,
+                    last=snapshot,
                 )
         else:
             unknown += 1
