@@ -17,6 +17,8 @@ from tests.integration.gatekit import (
 
 
 def test_good_revision_logs_its_startup_lines_and_no_5xx(gate_dir):
+    # Five cached calls instead of three: the gate's requests are 12, more than a page.
+    edit_contract(gate_dir, "cache", "samples", 5)
     run = run_gate(gate_dir, "--sandbox")
     run.expect()
     figures = run.verdicts[NO_5XX]["figures"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..config.settings import Settings
-from ..google import admin, logs
 from ..model.contract import Contract
 from ..probe.counters import MAX_BASELINE_SCRAPES
 
@@ -50,8 +49,11 @@ def budget(settings: Settings, contract: Contract, *, service: bool, session: bo
     named (revision and logs checks run); ``session``: the mutating checks run."""
     request = contract.http_timeout
     stages: list[tuple[str, float]] = []
-    call = admin.API_TIMEOUT + admin.RETRY_SECONDS
     if service:
+        # The Google clients' deadlines: imported only when a service is named.
+        from ..google import admin, logs
+
+        call = admin.API_TIMEOUT + admin.RETRY_SECONDS
         # Read until the deploy settles (up to --ready-timeout), each read up to its calls.
         stages.append(("Admin API", settings.ready_timeout + ADMIN_CALLS * call))
     stages.append(("health", settings.ready_timeout + SLACK_SECONDS))

@@ -3,17 +3,21 @@ and the log queries, each read once. "Not checked" when the Admin API failed."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from ..google.logs import LogReader
-from ..google.logscan import await_own_requests
 from ..model.errors import AdminApiError, LoggingApiError
-from ..model.logs import Ingestion, Listing, StartupScan
 from ..model.service import ServiceFacts
 from ..model.target import Target
 from ..probe.client import ServiceClient
-from .logstage import LogsStage
 from .state import GateState
+
+# The Logging client's modules load with the logs stage: a run of a service URL reads no logs.
+if TYPE_CHECKING:
+    from ..google.logs import LogReader
+    from ..model.logs import Ingestion, Listing, StartupScan
+    from .logstage import LogsStage
 
 REVISION_SKIP = (
     "reads the revision from the Cloud Run Admin API: name the service to run it (--project, "
@@ -92,6 +96,8 @@ def own_requests(
     Refused connections and cut exchanges are not waited for: a refused one never reached the
     service, and a cut one is logged only when (if) the service finishes it.
     """
+    from ..google.logscan import await_own_requests
+
     try:
         answered = sum(service.answered.values())
         return await_own_requests(log_reader, service.user_agent, answered, logs_deadline)

@@ -26,7 +26,6 @@ from ..report.reporter import REPORT_ATTRIBUTE, GateReporter, verdict_payload
 from .early import early_start_allowed
 from .errors import usage_errors
 from .gate import VERDICT_KEY
-from .release import Releaser
 from .rootdir import check_spaced_paths
 from .signals import interrupt_on_sigterm
 from .state import STATE_KEY, GateState
@@ -174,6 +173,8 @@ def _register_reporter(config: pytest.Config, state: GateState) -> None:
     reporter = GateReporter(config, records, reports / f"{stem}.md", Path(config.option.xmlpath))
     config.pluginmanager.register(reporter, "cloudrun-acceptance-reporter")
     if any(each.target is not None and each.target.ref is not None for each in states):
+        from .release import Releaser  # a service named: the Admin API may change its traffic
+
         config.pluginmanager.register(Releaser(states), "cloudrun-acceptance-releaser")
 
 

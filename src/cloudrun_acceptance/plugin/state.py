@@ -12,8 +12,6 @@ import pytest
 from ..config.contract import load_contract
 from ..config.envfile import load_env_file, read_env_entries
 from ..config.settings import Settings, Sources, resolve_settings
-from ..google.address import AdminCredentials
-from ..google.admin import describe_settled
 from ..model.contract import Contract
 from ..model.errors import AdminApiError, ConfigError
 from ..model.secret import Secret
@@ -21,17 +19,18 @@ from ..model.service import ServiceAddress, ServiceFacts
 from ..model.target import Target
 from ..probe.auth import authorization
 from ..probe.client import ServiceClient
-from ..report.record import RunRecord
-from .address import read_address
 from .budget import Budget, budget
-from .launch import launch_sandboxes
-from .logstage import LogsStage, logs_stage
 from .resolve import canary_skip, moved, resolved
 from .servicestage import ServiceStage
 from .targets import sandbox_target, targets_from_settings
 
+# The Google clients, the sandbox and the reports load on the path that needs them: a run of a
+# service URL reads no Admin API and starts no sandbox.
 if TYPE_CHECKING:
+    from ..google.address import AdminCredentials
+    from ..report.record import RunRecord
     from ..sandbox.launcher import Sandbox
+    from .logstage import LogsStage
     from .rollout import Rollout
     from .rolloutgroup import RolloutGroup
 
@@ -131,6 +130,8 @@ class GateState:
         self.load_inputs()
         sandboxes: list[Sandbox | None]
         if self.settings.sandbox:
+            from .launch import launch_sandboxes
+
             source = self.settings.preflight or self.sources.rootdir
             started = launch_sandboxes(self.settings, self.contract, self.expected_env, source)
             for sandbox in started:
@@ -175,6 +176,8 @@ class GateState:
             # The address first, in one plain read; the full read comes at the end of
             # collection, beside the forced analysis's wait, or now when that read failed.
             if early:
+                from .address import read_address
+
                 self._address, self._credentials = read_address(self.target)
             if self._address is None:
                 found = self.lookup()
@@ -209,6 +212,8 @@ class GateState:
             target = self.target
             assert target is not None
             assert target.ref is not None
+            from ..google.admin import describe_settled
+
             try:
                 # A deploy caught half-way is waited for (up to --ready-timeout), not judged.
                 self._lookup = moved(
@@ -235,6 +240,8 @@ class GateState:
     def logs(self, facts: ServiceFacts) -> LogsStage:
         """The logs stage of the revision the Admin API described (built once)."""
         if self._logs is None:
+            from .logstage import logs_stage
+
             assert self.target is not None
             self._logs = logs_stage(self.target, facts, self.contract, self.settings.logs_timeout)
         return self._logs
