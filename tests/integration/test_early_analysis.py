@@ -6,6 +6,9 @@ test's own while pytest reports the health check, and the requests it answered.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -17,7 +20,15 @@ from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.config.envfile import load_env_file
 from cloudrun_acceptance.metrics.exposition import parse_exposition
 from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
-from tests.integration.gatekit import ANALYSIS, CACHE, ENABLED, HEALTH, deployed, run_gate
+from tests.integration.gatekit import (
+    ANALYSIS,
+    CACHE,
+    ENABLED,
+    HEALTH,
+    INTERRUPTIBLE_PYTEST,
+    deployed,
+    run_gate,
+)
 from tests.paths import REPO, SHIPPED_CONTRACT
 
 ANALYZE = "POST /api/memory/analyze"
@@ -153,3 +164,36 @@ def test_the_early_thread_stands_down_when_the_analysis_is_not_collected(gate_di
 def test_a_run_that_lists_sends_nothing(gate_dir, slow_sandbox, listing):
     run_gate(gate_dir, *deployed(slow_sandbox), listing)
     assert slow_sandbox.requests_served() == {}
+
+
+FREEZE_PROBE = """
+import gc, json, pathlib
+
+def pytest_runtest_call(item):
+    if item.name == "test_cached_analysis_answers_within_budget":
+        pathlib.Path("frozen.json").write_text(json.dumps(gc.get_freeze_count()))
+"""
+
+
+def test_a_command_line_run_freezes_its_heap_while_the_analysis_is_awaited(gate_dir, slow_sandbox):
+    # The objects alive while the gate waits are frozen before the cached calls: no full
+    # collection of them falls between those calls, or in pytest's collections at exit.
+    gate_dir.makepyfile(freezeprobe=FREEZE_PROBE)
+    done = subprocess.run(
+        [
+            *INTERRUPTIBLE_PYTEST,
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "freezeprobe",
+            *deployed(slow_sandbox),
+        ],
+        cwd=gate_dir.path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(gate_dir.path), "COLUMNS": "1000"},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert json.loads((gate_dir.path / "frozen.json").read_text()) > 10_000

@@ -35,7 +35,7 @@ from .targets import record_key, state_key
 pytest_plugins = (
     "cloudrun_acceptance.plugin.collection",
     "cloudrun_acceptance.plugin.early",
-    "cloudrun_acceptance.plugin.exit",
+    "cloudrun_acceptance.plugin.heap",
     "cloudrun_acceptance.plugin.fixtures",
     "cloudrun_acceptance.plugin.fixtures_cloud",
     "cloudrun_acceptance.plugin.fixtures_compare",

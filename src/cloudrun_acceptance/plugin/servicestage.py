@@ -124,6 +124,11 @@ class ServiceStage:
         if self._thread is not None:
             self._thread.join()
 
+    def in_flight(self, name: str) -> bool:
+        """Whether the early thread is computing step ``name`` (or will), not done with it."""
+        early = self._early
+        return early is not None and name not in self._done and not early[name].done()
+
     def readiness(self) -> Readiness:
         """The wait for the first answer of the health path."""
         return cast(Readiness, self._step("readiness"))
