@@ -6,8 +6,10 @@ often right after the forced analysis answers, between the cached calls, and aga
 own collections at exit, then once more when the interpreter ends. So, in a gate run started
 from the command line:
 
+- once configured (the plugin and its libraries imported, the contract read), what is alive is
+  frozen (``gc.freeze``): a full collection before the forced analysis is sent skips it;
 - while it waits for the forced analysis's answer (on a socket), the garbage is collected and
-  what is alive is frozen (``gc.freeze``): later collections skip those objects;
+  what is alive is frozen again: the collections after the answer skip those objects;
 - right after ``pytest_unconfigure``, the objects alive then are frozen too, so that the
   interpreter's last collection skips them.
 
@@ -29,6 +31,9 @@ _configured: list[pytest.Config] = []  # this process's configs, outermost first
 
 def pytest_configure(config: pytest.Config) -> None:
     _configured.append(config)
+    state = config.stash.get(STATE_KEY, None)
+    if _ends_the_process(config) and state is not None and state.settings.target_requested:
+        gc.freeze()
 
 
 def _ends_the_process(config: pytest.Config) -> bool:

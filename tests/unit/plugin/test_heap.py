@@ -14,7 +14,9 @@ from cloudrun_acceptance.plugin.state import STATE_KEY
 
 
 def config(args: tuple[str, ...], *, record: bool = True) -> SimpleNamespace:
-    state = SimpleNamespace(record=object() if record else None)
+    # A gate run (a target) reports; a run of a project's own tests does neither.
+    settings = SimpleNamespace(target_requested=record)
+    state = SimpleNamespace(record=object() if record else None, settings=settings)
     stash = {STATE_KEY: state}
     return SimpleNamespace(stash=stash, invocation_params=SimpleNamespace(args=args))
 
@@ -28,15 +30,18 @@ def freezes(monkeypatch):
     return calls
 
 
-def test_the_outermost_command_line_run_freezes_at_its_end(freezes, monkeypatch):
+def test_the_outermost_command_line_run_freezes_once_configured_and_at_its_end(
+    freezes, monkeypatch
+):
     monkeypatch.setattr(sys, "argv", ["pytest", "--sandbox"])
     outer, inner = config(("--sandbox",)), config(("--sandbox",))
     heap.pytest_configure(outer)
+    assert freezes == [1]
     heap.pytest_configure(inner)  # pytester's in-process run, inside it
     heap.pytest_unconfigure(inner)
-    assert freezes == []
-    heap.pytest_unconfigure(outer)
     assert freezes == [1]
+    heap.pytest_unconfigure(outer)
+    assert freezes == [1, 1]
 
 
 def test_pytest_main_with_its_own_arguments_does_not_freeze(freezes, monkeypatch):
@@ -60,9 +65,9 @@ def test_the_command_line_run_collects_and_freezes_while_it_waits(freezes, monke
     run = config(("--sandbox",))
     heap.pytest_configure(run)
     heap.settle_while_waiting()
-    assert freezes == [0, 1]  # collected, then frozen
+    assert freezes == [1, 0, 1]  # frozen once configured; collected, then frozen
     heap.pytest_unconfigure(run)
-    assert freezes == [0, 1, 1]
+    assert freezes == [1, 0, 1, 1]
 
 
 def test_an_in_process_run_never_touches_the_collector_while_it_waits(freezes, monkeypatch):
@@ -71,4 +76,4 @@ def test_an_in_process_run_never_touches_the_collector_while_it_waits(freezes, m
     heap.pytest_configure(outer)
     heap.pytest_configure(inner)
     heap.settle_while_waiting()
-    assert freezes == []
+    assert freezes == [1]  # the outer run's, once configured: nothing while the inner waits
