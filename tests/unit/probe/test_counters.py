@@ -40,14 +40,18 @@ class Fleet:
         return httpx.Response(200, text=body, headers={"Content-Type": "text/plain; version=0.0.4"})
 
 
-def observe(fleet: Fleet, deadline: float = 0.3):
+def observe(fleet: Fleet, deadline: float = 0.3, *, seeded: bool = False):
+    """The counters around one POST; ``seeded``: with a scrape of the caller's own just before."""
     client = ServiceClient("http://svc", transport=httpx.MockTransport(fleet.handle))
+    first = scrape(client, MetricsRules()).snapshot if seeded else None
+    assert first is not None or not seeded
     return observe_counters(
         client,
         metrics=MetricsRules(),
         rules=[RULE],
         act=lambda: [client.post("/work", json={})],
         deadline=deadline,
+        first=first,
     ), client
 
 
@@ -113,18 +117,7 @@ def test_unreadable_metrics_are_reported_not_compared():
 
 
 def test_a_scrape_just_taken_is_the_first_baseline():
-    fleet = Fleet(1)
-    client = ServiceClient("http://svc", transport=httpx.MockTransport(fleet.handle))
-    first = scrape(client, MetricsRules())
-    assert first.snapshot is not None
-    run = observe_counters(
-        client,
-        metrics=MetricsRules(),
-        rules=[RULE],
-        act=lambda: [client.post("/work", json={})],
-        deadline=0.3,
-        first=first.snapshot,
-    )
+    run, client = observe(Fleet(1), seeded=True)
     assert run.outcome == "moved"
     # The given scrape, one baseline scrape that repeats its instance, one poll: one less than
     # the two baselines and a poll after a scrape of the caller's own.
@@ -133,17 +126,6 @@ def test_a_scrape_just_taken_is_the_first_baseline():
 
 
 def test_round_robin_with_a_first_baseline_still_scrapes_until_an_instance_repeats():
-    fleet = Fleet(2)
-    client = ServiceClient("http://svc", transport=httpx.MockTransport(fleet.handle))
-    first = scrape(client, MetricsRules())
-    assert first.snapshot is not None
-    run = observe_counters(
-        client,
-        metrics=MetricsRules(),
-        rules=[RULE],
-        act=lambda: [client.post("/work", json={})],
-        deadline=0.3,
-        first=first.snapshot,
-    )
+    run, _ = observe(Fleet(2), seeded=True)
     assert run.outcome == "moved"
     assert run.instances_seen == 2
