@@ -21,6 +21,7 @@ from cloudrun_acceptance.config.envfile import load_env_file
 from cloudrun_acceptance.metrics.exposition import parse_exposition
 from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
 from tests.integration.gatekit import (
+    ADMIN,
     ANALYSIS,
     CACHE,
     ENABLED,
@@ -45,14 +46,16 @@ def slow_sandbox() -> Iterator[Sandbox]:
 
 
 class InProgress:
-    """A plugin that reads the service's analysis gauge as the health check is reported."""
+    """A plugin that reads the service's analysis gauge as a check (the health check) is
+    reported."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, check: str = HEALTH) -> None:
         self.url = url
+        self.check = check
         self.seen: float | None = None
 
     def pytest_runtest_logreport(self, report: Any) -> None:
-        if report.when == "call" and report.nodeid.endswith(HEALTH):
+        if report.when == "call" and report.nodeid.endswith(self.check):
             body = httpx.get(f"{self.url}/api/metrics", timeout=5).text
             self.seen = parse_exposition(body).value("memory_analysis_in_progress", {})
 
@@ -65,6 +68,15 @@ def test_the_analysis_runs_while_the_health_check_is_reported(gate_dir, slow_san
     assert (
         slow_sandbox.requests_served().get(ANALYZE, 0) == 4
     )  # the forced analysis and three cached calls
+
+
+def test_the_revision_checks_run_while_the_analysis_is_in_flight(gate_dir, slow_sandbox):
+    gauge = InProgress(slow_sandbox.service_url, ADMIN)
+    run = run_gate(gate_dir, *deployed(slow_sandbox), plugins=[gauge])
+    run.expect()
+    assert gauge.seen == 1  # stage 25, before the analysis check: they run during its wait
+    names = list(run.outcomes)
+    assert names.index(ADMIN) < names.index(ANALYSIS)
 
 
 def test_a_run_that_stops_at_a_failure_sends_it_in_turn(gate_dir, slow_sandbox):

@@ -200,9 +200,9 @@ def test_interrupted_run_still_writes_the_report(gate_dir):
     assert result.ret == 2
     report = only(gate_dir.path / "reports", "*.md").read_text()
     assert "| Status | **FAILED** ❌ (interrupted) |" in report
-    assert "revision serves expected traffic" in line_of(
-        report, "- not run (the run ended before it) ("
-    )
+    ended = line_of(report, "- not run (the run ended before it) (")
+    assert "no server errors since revision start" in ended
+    assert "revision serves expected traffic" not in ended  # stage 25: run before the analysis
     assert junit_status(gate_dir.path / "reports") == "FAILED"
 
 
