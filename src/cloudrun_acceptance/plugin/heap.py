@@ -24,36 +24,37 @@ import sys
 
 import pytest
 
-from .state import STATE_KEY
+from .state import STATE_KEY, GateState
 
 _configured: list[pytest.Config] = []  # this process's configs, outermost first
 
 
 def pytest_configure(config: pytest.Config) -> None:
     _configured.append(config)
-    state = config.stash.get(STATE_KEY, None)
-    if _ends_the_process(config) and state is not None and state.settings.target_requested:
+    state = _last_run_state(config)
+    if state is not None and state.settings.target_requested:
         gc.freeze()
 
 
-def _ends_the_process(config: pytest.Config) -> bool:
-    """A gate run started from the command line, the process's only one: nothing runs after."""
+def _last_run_state(config: pytest.Config) -> GateState | None:
+    """The state of a run started from the command line, the process's only one (nothing runs
+    after it), or None."""
     state = config.stash.get(STATE_KEY, None)
     from_command_line = config.invocation_params.args == tuple(sys.argv[1:])
-    return _configured == [config] and state is not None and from_command_line
+    return state if _configured == [config] and from_command_line else None
 
 
 def settle_while_waiting() -> None:
     """Collect the garbage and freeze what is alive: called while the run waits on a socket."""
-    if len(_configured) == 1 and _ends_the_process(_configured[0]):
+    if len(_configured) == 1 and _last_run_state(_configured[0]) is not None:
         gc.collect()
         gc.freeze()
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
-    state = config.stash.get(STATE_KEY, None)
-    if _ends_the_process(config) and state is not None and state.record is not None:
+    state = _last_run_state(config)
+    if state is not None and state.record is not None:
         gc.freeze()
     if config in _configured:
         _configured.remove(config)

@@ -70,11 +70,13 @@ class ServiceStage:
     def start(self, *, cache: bool) -> None:
         """Run the steps in a thread of their own, now (once), or let an armed thread go on;
         ``cache``: the cached calls too."""
-        if self._decided is not None and not self._decided.is_set():
-            self._go, self._cache = True, cache
+        armed = self._decided is not None and not self._decided.is_set()
+        if self._early is not None and not armed:
+            return  # running already, or decided
+        self._go, self._cache = True, cache
+        if self._decided is not None and armed:
             self._decided.set()
-        elif self._early is None:
-            self._go, self._cache = True, cache
+        else:
             self._launch()
 
     def stand_down(self) -> None:
