@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -60,14 +61,21 @@ def set_shares(running: Sandbox, stable: int, candidate: int) -> int:
 
 def users_requests(running: Sandbox, since: int) -> list[dict[str, Any]]:
     """The httpRequest of each users' request logged from entry ``since`` on, with the revision
-    that answered it (``revision``) and its path (``path``)."""
+    that answered it (``revision``), its path (``path``) and its entry's time (``timestamp``)."""
     found = []
     for entry in running.log.snapshot()[since:]:
         request = entry.get("httpRequest")
         if request and request["userAgent"] == USER_AGENT:
             path = request["requestUrl"].split("/", 3)[-1]
             revision = entry["resource"]["labels"]["revision_name"]
-            found.append({**request, "revision": revision, "path": f"/{path}"})
+            found.append(
+                {
+                    **request,
+                    "revision": revision,
+                    "path": f"/{path}",
+                    "timestamp": entry["timestamp"],
+                }
+            )
     return found
 
 
@@ -158,6 +166,43 @@ def test_low_traffic_is_a_few_requests_a_second(sandbox_with):
     rate = len(found) / (time.monotonic() - started)
     assert 1.0 <= rate <= 3.5, rate
     assert running.users is not None and running.users.sent <= 8
+
+
+def received(request: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(request["timestamp"])
+
+
+def test_step_cold_start_holds_the_candidates_users_after_a_rise_logged_as_received():
+    cold = replace(behaviour_for(["step_cold_start"]), step_cold_start_seconds=1.0)
+    running = start_sandbox(
+        load_contract(SHIPPED_CONTRACT),
+        load_env_file(REPO / "env.yaml"),
+        behaviour=cold,
+        analysis_seconds=0.05,
+    )
+    try:
+        wait_for(running, 0, lambda found: len(found) >= 20, 3)
+        changed = datetime.now(UTC)  # the rise is no sooner: its release, no sooner than +1 s
+        mark = set_shares(running, 50, 50)
+        after = changed + timedelta(seconds=1.5)
+
+        def enough(found: list[dict[str, Any]]) -> bool:
+            return len([r for r in of(found, CANDIDATE) if received(r) > after]) >= 20
+
+        candidate = of(wait_for(running, mark, enough, 6), CANDIDATE)
+    finally:
+        running.stop()
+    assert running.users is not None and running.users.failed == 0
+    # Every answer of the candidate came once the cold start was over, each logged at its
+    # receipt with its whole latency: received + latency is when it was answered.
+    for request in candidate:
+        answered = received(request) + timedelta(seconds=latency(request))
+        assert answered >= changed + timedelta(seconds=1.0 - 0.005), request
+    held = [r for r in candidate if latency(r) >= 0.3]
+    assert len(held) >= 10, len(candidate)
+    # Received over the cold start's second, not all at its end as a completion time would be.
+    times = sorted(map(received, held))
+    assert times[-1] - times[0] >= timedelta(seconds=0.1), times
 
 
 @contextmanager

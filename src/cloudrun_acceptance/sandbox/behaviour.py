@@ -36,12 +36,28 @@ class Behaviour:
     # (1 / error_rate)th answer, so a few early ones never do (a test can tell them apart).
     errors_evenly: bool = False
     overload_seconds: float = 0.0  # every request of either revision waits this long first
+    # Noise on health and cache hits, either revision's (servicetimes.LatencyNoise): each
+    # answer also waits this many seconds (0: none) times a lognormal multiplier of median 1
+    # and this sigma, drawn per request; times slowdown, as any service time.
+    latency_noise_seconds: float = 0.0
+    latency_noise_sigma: float = 0.8
     # The users' path (/api/concepts), which the gate never calls: its service time times
     # this; and the share of its answers that are 500, evenly (every (1 / rate)th), once the
     # revision's share of the service URL's traffic is user_errors_from_share percent or more.
     user_slowdown: float = 1.0
     user_error_rate: float = 0.0
     user_errors_from_share: int = 0
+    # A regression that shows late in a step: the users' path's service time also times
+    # late_user_slowdown once the revision has served its current nonzero share for more than
+    # late_regression_after_seconds (from the update that last changed that share).
+    late_user_slowdown: float = 1.0
+    late_regression_after_seconds: float = 60.0
+    # An instance starting as the share rises: with step_cold_start, the revision's requests
+    # routed by the split within step_cold_start_seconds of an update that raised its share
+    # are answered only once that long has passed since the update. (Not cold_start_seconds,
+    # which delays the whole service's start.)
+    step_cold_start: bool = False
+    step_cold_start_seconds: float = 10.0
     # The deployment, as the service sees its env and the Admin API describes it.
     env_changes: Mapping[str, str | None] = field(default_factory=dict)
     secret_version: str | None = None
@@ -71,12 +87,14 @@ class Behaviour:
 
 def stable_behaviour(candidate: Behaviour) -> Behaviour:
     """The candidate flow's stable revision, beside the revision under check (``candidate``): a
-    good revision of the same flow under the same load, running with the env changes the
-    profiles gave it. The candidate's own faults are not its; what the platform does (the front
-    door, traffic and its routing, the users' requests, the APIs) is read from the candidate's
-    behaviour, never from this one."""
+    good revision of the same flow under the same load and latency noise, running with the env
+    changes the profiles gave it. The candidate's own faults (its slowdown of that noise
+    included) are not its; what the platform does (the front door, traffic and its routing, the
+    users' requests, the APIs) is read from the candidate's behaviour, never from this one."""
     return Behaviour(
         flow=candidate.flow,
         overload_seconds=candidate.overload_seconds,
+        latency_noise_seconds=candidate.latency_noise_seconds,
+        latency_noise_sigma=candidate.latency_noise_sigma,
         env_changes=candidate.stable_env_changes,
     )

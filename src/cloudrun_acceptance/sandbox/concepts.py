@@ -4,21 +4,22 @@ a query.
 The gate never calls it; the sandbox's users (``users``) do, through the service URL, so that a
 rollout in steps has real user requests to compare in the request log. A revision's faults on
 this path (``Behaviour.user_slowdown``; ``user_error_rate`` once its share of the traffic is
-``user_errors_from_share``) leave every path the gate checks as it was.
+``user_errors_from_share``; ``late_user_slowdown`` once it has served its share long enough)
+leave every path the gate checks as it was.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 
 from .behaviour import Behaviour
-from .servicetimes import concepts_seconds
+from .servicetimes import concepts_seconds, late_factor
+from .traffic import Serving
 
 # What the reference service has learnt from its sessions (service.SESSIONS), as a user finds it.
 CONCEPTS = (
@@ -58,18 +59,20 @@ class UserErrors:
         return next(self.answers) % self.every == 0
 
 
-def add_concepts(
-    app: FastAPI, revision: str, behaviour: Behaviour, share: Callable[[], int]
-) -> None:
+def add_concepts(app: FastAPI, revision: str, behaviour: Behaviour, serving: Serving) -> None:
     """The users' read on ``app``, as ``revision`` (which behaves as ``behaviour``, and serves
-    ``share()`` percent of the service URL's traffic now) answers it."""
+    the share of the service URL's traffic that ``serving`` tells) answers it."""
     seconds = concepts_seconds(behaviour)
     fails = UserErrors(behaviour.user_error_rate, behaviour.user_errors_from_share)
+    late = behaviour.late_user_slowdown != 1.0
 
     @app.get("/api/concepts", response_model=None)
     async def concepts(q: str = "") -> Response | dict[str, Any]:
-        if seconds:
-            await asyncio.sleep(seconds)
-        if fails(share()):
+        wait = seconds
+        if late:  # only then: the other profiles' reads ask the table nothing more
+            wait *= late_factor(behaviour, serving.share(), serving.held_seconds())
+        if wait:
+            await asyncio.sleep(wait)
+        if fails(serving.share()):
             return JSONResponse(INTERNAL_ERROR, status_code=500)
         return {"query": q, "concepts": recall(q), "revision": revision}

@@ -262,11 +262,12 @@ class LogStore:
         latency: float,
         user_agent: str,
         revision: str | None = None,
+        when: datetime | None = None,
     ) -> None:
         """A request log entry, as Cloud Run writes one per request, for the revision that
-        answered it."""
+        answered it, at ``when`` (the time it was received; now unless given)."""
         severity = "ERROR" if status >= 500 else "WARNING" if status >= 400 else "INFO"
-        entry = self._base("requests", severity, None, revision)
+        entry = self._base("requests", severity, when, revision)
         entry["httpRequest"] = {
             "requestMethod": method,
             "requestUrl": url,

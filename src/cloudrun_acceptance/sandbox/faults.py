@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from .behaviour import Behaviour, stable_behaviour
 from .fault import Fault
+from .noisefaults import NOISE_FAULTS
 from .regions import REGION_FAULTS
 from .rolloutfaults import ROLLOUT_FAULTS, USER_RPS
 
@@ -198,6 +199,7 @@ FAULTS: Mapping[str, Fault] = {
             "deadline gets too few samples",
             lambda b: replace(b, flow="candidate", overload_seconds=OVERLOAD_SECONDS),
         ),
+        *NOISE_FAULTS,
         *ROLLOUT_FAULTS,
         Fault(
             "tag_missing",

@@ -2,16 +2,20 @@
 URL leads to (the service URL's largest share, or with split routing a revision drawn by the
 shares; a tag's revision), writes the request log under that revision and, for a private service
 (one whose IAM policy does not let allUsers invoke it), refuses requests at the IAM front door as
-Cloud Run does."""
+Cloud Run does. A request log entry has, as Cloud Run's, the time the request was received and
+its whole latency (a wait for a starting instance included)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 
 from .asgi import ASGIApp, Message, Receive, Scope, Send, answer
 from .deployment import IDENTITY_TOKEN, Deployment, LogStore
+from .servicetimes import cold_start_wait
 from .traffic import Traffic
 
 # Cloud Run's own page for a request without credentials, as it serves it.
@@ -64,9 +68,11 @@ class Frontend:
             await self.app(scope, receive, send)
             return
         status = 500
+        received = datetime.now(UTC)
         start = time.perf_counter()
         host, port = scope["server"]
         revision = self.traffic.revision_for(port)
+        starting = self._instance_start(port, revision)
         recorded = False
 
         def record() -> None:
@@ -86,6 +92,7 @@ class Frontend:
                 time.perf_counter() - start,
                 agent,
                 revision=revision,
+                when=received,
             )
 
         async def record_status(message: Message) -> None:
@@ -101,12 +108,25 @@ class Frontend:
         try:
             refusal = self._front_door(scope)
             if refusal is None:
+                if starting:  # its new instance is not up yet: the wait is part of its latency
+                    await asyncio.sleep(starting)
                 app = self.revisions.get(revision, self.app)
                 await app(scope, receive, record_status)
             else:
                 await answer(record_status, *refusal)
         finally:
             record()  # an answer cut short (the client went away, the app raised)
+
+    def _instance_start(self, port: int, revision: str) -> float:
+        """Seconds a request on ``port``, routed to ``revision``, waits for a new instance of
+        it: with ``step_cold_start``, the revision under check's requests that the split routes
+        (not its tag URL's) just after an update raised its share."""
+        behaviour = self.deployment.behaviour
+        if not behaviour.step_cold_start or revision != self.deployment.revision:
+            return 0.0
+        if self.traffic.tagged_revision(port) is not None:
+            return 0.0
+        return cold_start_wait(behaviour, self.traffic.since_rose(revision))
 
     def _front_door(self, scope: Scope) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:
         """Cloud Run's answer to a request it refuses, or None to let it through."""

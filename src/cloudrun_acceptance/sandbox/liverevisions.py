@@ -13,14 +13,13 @@ The front end (``frontend``) sends each request to the app of the revision its p
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from .asgi import ASGIApp
 from .deployment import Deployment, LogStore
 from .instances import Fleet, with_instances
 from .service import ENABLE_ENV, Running, Store, create_app, metrics_enabled, overloaded
-from .traffic import Traffic
+from .traffic import Serving, Traffic
 
 
 @dataclass(frozen=True)
@@ -41,8 +40,9 @@ def start_revisions(
     deployment: Deployment, log: LogStore, seed: int, traffic: Traffic | None = None
 ) -> dict[str, LiveRevision]:
     """The live revisions of ``deployment``, by name, oldest first; ``seed`` (one per sandbox
-    start) seeds their random errors, each revision's its own; ``traffic`` tells each the share
-    of the service URL's traffic it serves (without it, every revision serves it all)."""
+    start) seeds their random errors and latency noise, each revision's its own; ``traffic``
+    tells each the share of the service URL's traffic it serves, and since when (without it,
+    every revision serves it all)."""
     store = Store()
     live: dict[str, LiveRevision] = {}
     for index, name in enumerate(deployment.live_revisions):
@@ -50,19 +50,12 @@ def start_revisions(
         behaviour = runtime.behaviour
         running = Running(name, behaviour, runtime.env, deployment.analysis_seconds, seed + index)
         fleet = Fleet(behaviour)
-        share = _share(traffic, name)
-        app = with_instances(create_app(running, fleet, log, store, share), fleet)
+        serving = Serving(name, traffic)
+        app = with_instances(create_app(running, fleet, log, store, serving), fleet)
         if behaviour.overload_seconds:
             app = overloaded(app, behaviour.overload_seconds)
         live[name] = LiveRevision(running, fleet, app)
     return live
-
-
-def _share(traffic: Traffic | None, revision: str) -> Callable[[], int]:
-    """What ``revision`` serves of the service URL's traffic now, in percent."""
-    if traffic is None:
-        return lambda: 100
-    return lambda: traffic.share_of(revision)
 
 
 def log_startup(revision: LiveRevision, log: LogStore) -> None:

@@ -4,8 +4,12 @@ compares its users' requests with the stable revision's in the request log.
 
 Each one starts the service's users (``Behaviour.user_rps``, USER_RPS unless a profile says
 otherwise) and routes each request of the service URL by the shares (``split_routing``). The
-candidate's faults are on the users' path only (``/api/concepts``), so that at 0% it passes
-every check of the gate, the comparison through its tag URL included.
+candidate's faults are on the users' requests only (the users' path, ``/api/concepts``; for
+step_cold_start, every request the split routes to it), so that at 0% it passes every check
+of the gate, the comparison through its tag URL included. Two of them depend on the time since
+the update that set the candidate's share (servicetimes: ``late_factor``,
+``cold_start_wait``), which a test shortens on the behaviour (``late_regression_after_seconds``,
+``step_cold_start_seconds``).
 """
 
 from __future__ import annotations
@@ -62,6 +66,22 @@ ROLLOUT_FAULTS = (
         f"{CANDIDATE_CONCEPTS_SECONDS * 1000:g} ms); its health and cache hits are as fast as "
         "the stable's",
         lambda b: replace(_rollout(b), user_slowdown=STEP_SLOWDOWN),
+    ),
+    Fault(
+        "step_late_regression",
+        f"as rollout_candidate; once the candidate has served its current share for more than "
+        f"{Behaviour.late_regression_after_seconds:g} s (since the update that set it), its "
+        f"/api/concepts takes {STEP_SLOWDOWN:g} times as long, as in step_slow; before that it "
+        "is as good as the stable revision",
+        lambda b: replace(_rollout(b), late_user_slowdown=STEP_SLOWDOWN),
+    ),
+    Fault(
+        "step_cold_start",
+        f"as rollout_candidate; each time an update raises the candidate's share, its users' "
+        f"requests received in the next {Behaviour.step_cold_start_seconds:g} s are answered "
+        "only once those seconds are over (a new instance starting); otherwise it is as good "
+        "as the stable revision",
+        lambda b: replace(_rollout(b), step_cold_start=True),
     ),
     Fault(
         "low_traffic",

@@ -15,7 +15,7 @@ import itertools
 import json
 import random
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,8 @@ from .behaviour import Behaviour
 from .concepts import add_concepts
 from .deployment import CRASH_SESSION_ID, SESSION_ID, LogStore
 from .instances import Fleet, Instance
-from .servicetimes import service_times
+from .servicetimes import LatencyNoise, service_times
+from .traffic import Serving
 
 ENABLE_ENV = "CONCEPT_RECALL_METRICS_ENABLED"
 DISABLED_BODY = f"# Metrics disabled. Set {ENABLE_ENV}=true to enable.\n"
@@ -66,7 +67,7 @@ INTERNAL_ERROR = {"detail": "Internal Server Error"}
 @dataclass(frozen=True)
 class Running:
     """A revision as its app runs it: its name, behaviour and env, how long an analysis takes,
-    and the seed of its errors (``Behaviour.error_rate``)."""
+    and the seed of its errors (``Behaviour.error_rate``) and latency noise."""
 
     revision: str
     behaviour: Behaviour
@@ -101,6 +102,12 @@ def overloaded(app: ASGIApp, seconds: float) -> ASGIApp:
     return wait
 
 
+async def _pause(seconds: float) -> None:
+    """Wait ``seconds`` before answering; no wait at all (not even a turn of the loop) for 0."""
+    if seconds:
+        await asyncio.sleep(seconds)
+
+
 def metrics_enabled(env: Mapping[str, str]) -> bool:
     """The app's rule: only the string "true" (any case) enables metrics."""
     return env.get(ENABLE_ENV, "").strip().lower() == "true"
@@ -111,12 +118,14 @@ def create_app(
     fleet: Fleet,
     log: LogStore,
     store: Store,
-    share: Callable[[], int] = lambda: 100,
+    serving: Serving | None = None,
 ) -> FastAPI:
-    """The reference service's routes, as the revision ``running`` answers them; ``share()``:
-    the percent of the service URL's traffic it serves now (the users' read depends on it)."""
+    """The reference service's routes, as the revision ``running`` answers them; ``serving``:
+    its share of the service URL's traffic now, and since when (the users' read depends on
+    them; without it, all of it, always)."""
     behaviour = running.behaviour
     times = service_times(behaviour, running.analysis_seconds)
+    noise = LatencyNoise(behaviour, running.seed)
     fails = _Errors(behaviour.error_rate, running.seed, evenly=behaviour.errors_evenly)
     app = FastAPI(title="reference service", docs_url=None, redoc_url=None, openapi_url=None)
     cache = store.cache
@@ -127,8 +136,7 @@ def create_app(
 
     @app.get("/api/health", response_model=None)
     async def health() -> Response | dict[str, Any]:
-        if times.health:
-            await asyncio.sleep(times.health)
+        await _pause(times.health + noise())
         if fails():
             return JSONResponse(INTERNAL_ERROR, status_code=500)
         if behaviour.health == "503":
@@ -174,7 +182,7 @@ def create_app(
         if cached is not None and not body.force:
             if behaviour.cache == "absent":
                 return JSONResponse({"status": "skipped", "reason": "already_analyzed"})
-            await asyncio.sleep(times.cache_hit)
+            await asyncio.sleep(times.cache_hit + noise())
             if fails():
                 return JSONResponse(INTERNAL_ERROR, status_code=500)
             served_by.count("memory_analysis_cache_hits_total")
@@ -199,7 +207,7 @@ def create_app(
         served_by.gauge("memory_analysis_cache_size", len(cache))
         return JSONResponse({**result, "cached": False})
 
-    add_concepts(app, running.revision, behaviour, share)
+    add_concepts(app, running.revision, behaviour, serving or Serving(running.revision))
     return app
 
 

@@ -12,13 +12,18 @@ first appears, for good (as a tag's URL on Cloud Run depends on its name alone).
 The service URL leads to the revision with the largest share; with ``Behaviour.split_routing``,
 as on Cloud Run, each of its requests goes to a revision drawn by the shares (a revision at 0%
 gets none), from a generator seeded per sandbox start.
+
+The table also keeps when each revision's share last changed and last rose (on its ``clock``),
+as what a revision does can depend on how long it has served its share (``Serving``).
 """
 
 from __future__ import annotations
 
+import math
 import random
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +51,8 @@ class Traffic:
 
     ``tag_ports``: the ports bound for tag URLs, handed out to tags as they appear; without
     any (a table no server answers), every tag has the deployment's ``tag_url``. ``seed``
-    seeds the draws of the split routing (one per sandbox start).
+    seeds the draws of the split routing (one per sandbox start). ``clock``: seconds, for when
+    shares change (a test gives its own).
     """
 
     deployment: Deployment
@@ -55,9 +61,13 @@ class Traffic:
     # The revision a latest target leads to; a delete of it moves this to an older one.
     latest_ready: str = ""
     seed: int = 0
+    clock: Callable[[], float] = time.monotonic
     _ports: dict[str, int] = field(default_factory=dict)  # tag -> its port, once given
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _draws: random.Random = field(init=False, repr=False)
+    # revision -> when (clock) an update last changed its share, and last raised it.
+    _changed: dict[str, float] = field(default_factory=dict)
+    _rose: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._draws = random.Random(self.seed)
@@ -65,6 +75,9 @@ class Traffic:
             self.targets = initial_targets(self.deployment)
         self.latest_ready = self.latest_ready or self.deployment.revision
         self._place(t.tag for t in self.targets if t.tag)
+        # The deploy's shares are served from the start; none of them rose by an update.
+        started = self.clock()
+        self._changed = dict.fromkeys(self._shares_of(self.targets), started)
 
     @property
     def tag_capacity(self) -> int:
@@ -72,10 +85,31 @@ class Traffic:
         return len(self.tag_ports)
 
     def set(self, targets: Sequence[Target]) -> None:
-        """What an update asked for (its new tags get their URLs)."""
+        """What an update asked for (its new tags get their URLs); a revision whose share it
+        changes has served its new share since now."""
         with self._lock:
+            now = self.clock()
+            before = self._shares_of(self.targets)
             self.targets = list(targets)
             self._place(t.tag for t in self.targets if t.tag)
+            after = self._shares_of(self.targets)
+            for revision in before.keys() | after.keys():
+                old, new = before.get(revision, 0), after.get(revision, 0)
+                if new != old:
+                    self._changed[revision] = now
+                if new > old:
+                    self._rose[revision] = now
+
+    def since_changed(self, revision: str) -> float:
+        """Seconds since an update last changed the share of ``revision`` (since the deploy for
+        a share it set; infinite for a revision that never had one)."""
+        with self._lock:
+            return self.clock() - self._changed.get(revision, -math.inf)
+
+    def since_rose(self, revision: str) -> float:
+        """Seconds since an update last raised the share of ``revision`` (infinite: never)."""
+        with self._lock:
+            return self.clock() - self._rose.get(revision, -math.inf)
 
     def current(self) -> list[Target]:
         """A copy of the targets as set."""
@@ -134,11 +168,14 @@ class Traffic:
     def shares(self) -> dict[str, int]:
         """The service URL's traffic: each revision's share (percent), the latest ready one's
         for a latest target; a revision at 0% (a tag only) is not in it."""
+        return self._shares_of(self.current())
+
+    def _shares_of(self, targets: Iterable[Target]) -> dict[str, int]:
         shares: dict[str, int] = {}
-        for status in self.statuses():
-            if status["percent"]:
-                revision = str(status["revision"])
-                shares[revision] = shares.get(revision, 0) + int(status["percent"])
+        for target in targets:
+            if target.percent:
+                revision = target.revision or self.latest_ready
+                shares[revision] = shares.get(revision, 0) + target.percent
         return shares
 
     def share_of(self, revision: str) -> int:
@@ -169,12 +206,18 @@ class Traffic:
     def revision_for(self, port: int) -> str:
         """The revision that answers a request on ``port``: a tag URL's own revision, else (the
         service URL, or a tag URL whose tag is gone) the service URL's."""
+        tagged = self.tagged_revision(port)
+        return self.routed_revision() if tagged is None else tagged
+
+    def tagged_revision(self, port: int) -> str | None:
+        """The revision whose tag's URL ``port`` is now, or None: the service URL's port (or a
+        gone tag's), whose requests go where the service URL leads."""
         with self._lock:
             tags = [tag for tag, given in self._ports.items() if given == port]
         for status in self.statuses():
             if tags and status.get("tag") == tags[0]:
                 return str(status["revision"])
-        return self.routed_revision()
+        return None
 
     def url_of(self, revision: str) -> str | None:
         """A URL that leads to ``revision`` now: the service URL (with split routing, only when
@@ -186,6 +229,23 @@ class Traffic:
             if status.get("tag") and status["revision"] == revision:
                 return str(status["uri"])
         return None
+
+
+@dataclass(frozen=True)
+class Serving:
+    """What one revision's app sees of the service URL's traffic: the share it serves now, and
+    for how long it has served it. Without a table, it serves all of it, and always has."""
+
+    revision: str
+    traffic: Traffic | None = None
+
+    def share(self) -> int:
+        """The percent of the service URL's traffic the revision serves now."""
+        return 100 if self.traffic is None else self.traffic.share_of(self.revision)
+
+    def held_seconds(self) -> float:
+        """Seconds since an update last changed that share."""
+        return math.inf if self.traffic is None else self.traffic.since_changed(self.revision)
 
 
 def pick_by_share(shares: Mapping[str, int], draw: float) -> str:

@@ -29,7 +29,8 @@ USER_MIX = 0.7
 QUERIES = ("emergence", "swarm", "consensus", "markets", "life", "colonies", "rules", "")
 REQUEST_TIMEOUT = 5.0
 # Requests on the way at once, beyond which a due one waits: a stalled service is not flooded.
-MAX_IN_FLIGHT = 64
+# Users do not wait for each other: a 10 s cold start at 150 requests/s holds 1,500 of them.
+MAX_IN_FLIGHT = 2048
 # How long the loop sleeps at most between two looks at the stop flag.
 STOP_POLL_SECONDS = 0.05
 STOP_TIMEOUT = 1.0

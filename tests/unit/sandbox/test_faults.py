@@ -55,3 +55,25 @@ def test_the_stable_revision_is_a_good_one_with_only_its_own_changes_and_the_sha
     assert changed.env_changes == {}  # the candidate runs env.yaml's
     assert "CONCEPT_RECALL_METRICS_ENABLED" not in STABLE_ENV_CHANGES
     assert stable_behaviour(behaviour_for(["compare_few_samples"])).overload_seconds == 0.5
+
+
+NOISY = ("noisy_pair", "noisy_slower")
+
+
+def test_the_noisy_profiles_are_the_candidate_flow_with_noise_on_both_revisions():
+    for name in NOISY:
+        candidate = behaviour_for([name])
+        assert (candidate.flow, candidate.tag, FAULTS[name].scope) == (
+            "candidate",
+            "on_new",
+            "reference",
+        )
+        assert (candidate.latency_noise_seconds, candidate.latency_noise_sigma) == (0.004, 0.8)
+        assert stable_behaviour(candidate) == Behaviour(
+            flow="candidate", latency_noise_seconds=0.004, latency_noise_sigma=0.8
+        )
+        assert (candidate.error_rate, candidate.user_rps) == (0.0, 0.0)
+    # The slower candidate's own slowdown scales its noise; the stable revision's stays x1.
+    assert behaviour_for(["noisy_pair"]).slowdown == 1.0
+    assert behaviour_for(["noisy_slower"]).slowdown == 1.3
+    assert "30% slower on the same noise" in FAULTS["noisy_slower"].summary

@@ -4,10 +4,19 @@ the candidate's behaviour."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cloudrun_acceptance.sandbox import FAULTS, Behaviour, behaviour_for
 from cloudrun_acceptance.sandbox.faults import USER_RPS, stable_behaviour
 
-ROLLOUT = ("rollout_candidate", "step_errors", "step_slow", "low_traffic")
+ROLLOUT = (
+    "rollout_candidate",
+    "step_errors",
+    "step_slow",
+    "step_late_regression",
+    "step_cold_start",
+    "low_traffic",
+)
 
 
 def test_every_rollout_profile_is_a_tagged_candidate_with_users_routed_by_the_split():
@@ -38,3 +47,28 @@ def test_a_lower_rate_composes_with_a_faulty_candidate_in_either_order():
         behaviour = behaviour_for(names)
         assert behaviour.user_rps == 2.0, names
         assert behaviour.user_error_rate == 0.03, names
+
+
+def test_the_timed_profiles_change_only_when_the_candidates_users_are_slower():
+    late, cold = behaviour_for(["step_late_regression"]), behaviour_for(["step_cold_start"])
+    assert (late.late_user_slowdown, late.late_regression_after_seconds) == (1.5, 60.0)
+    assert (late.user_slowdown, late.step_cold_start) == (1.0, False)
+    assert (cold.step_cold_start, cold.step_cold_start_seconds) == (True, 10.0)
+    assert (cold.user_slowdown, cold.late_user_slowdown) == (1.0, 1.0)
+    for behaviour in (late, cold):
+        assert behaviour.user_rps == USER_RPS and behaviour.split_routing
+        assert (behaviour.error_rate, behaviour.slowdown, behaviour.user_error_rate) == (0, 1, 0)
+        # Not the service's own cold start, which delays the whole sandbox's start.
+        assert behaviour.cold_start_seconds == 0.0
+    # Every other profile keeps the defaults: no late slowdown, no cold start on a rise.
+    for name in set(FAULTS) - {"step_late_regression", "step_cold_start"}:
+        assert behaviour_for([name]).late_user_slowdown == 1.0, name
+        assert not behaviour_for([name]).step_cold_start, name
+
+
+def test_a_test_shortens_the_timed_profiles_delays_on_the_behaviour():
+    late = replace(behaviour_for(["step_late_regression"]), late_regression_after_seconds=0.5)
+    cold = replace(behaviour_for(["step_cold_start"]), step_cold_start_seconds=0.5)
+    assert late.late_regression_after_seconds == cold.step_cold_start_seconds == 0.5
+    assert "more than 60 s" in FAULTS["step_late_regression"].summary
+    assert "in the next 10 s" in FAULTS["step_cold_start"].summary

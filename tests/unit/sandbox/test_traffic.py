@@ -1,9 +1,11 @@
 """Where each URL leads: the service URL to the largest share, each tag URL (a port of its own,
-handed out as tags appear) to its tag's revision."""
+handed out as tags appear) to its tag's revision; and since when each revision's share is what
+it is, on the table's clock."""
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 
 from cloudrun_acceptance.sandbox.adminapi import AdminApi
@@ -11,7 +13,7 @@ from cloudrun_acceptance.sandbox.adminstate import ServiceState
 from cloudrun_acceptance.sandbox.deployment import loopback_url, plan_deployment
 from cloudrun_acceptance.sandbox.faults import behaviour_for
 from cloudrun_acceptance.sandbox.jsonserver import Request
-from cloudrun_acceptance.sandbox.traffic import Target, Traffic
+from cloudrun_acceptance.sandbox.traffic import Serving, Target, Traffic
 
 SERVICE_PORT = 9000
 PORTS = (9001, 9002, 9003, 9004)
@@ -133,3 +135,62 @@ def test_an_update_with_more_tags_than_urls_is_refused():
         "update's 't3' would need more."
     )
     assert api.updates == []
+
+
+class Clock:
+    """A clock a test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def clocked(*faults: str) -> tuple[Traffic, Clock]:
+    clock = Clock()
+    table = traffic(*faults)
+    return Traffic(table.deployment, tag_ports=PORTS, clock=clock), clock
+
+
+def test_the_table_knows_when_each_share_last_changed_and_last_rose():
+    table, clock = clocked("rollout_candidate")
+    clock.now += 5
+    # The deploy's shares: served since the table began, never raised by an update.
+    assert (table.since_changed(OLD), table.since_changed(NEW)) == (5.0, math.inf)
+    assert (table.since_rose(OLD), table.since_rose(NEW)) == (math.inf, math.inf)
+    table.set([Target(OLD, 95), Target(NEW, 5), Target(NEW, 0, "candidate")])
+    clock.now += 30
+    assert (table.since_changed(OLD), table.since_changed(NEW)) == (30.0, 30.0)
+    assert (table.since_rose(OLD), table.since_rose(NEW)) == (math.inf, 30.0)
+    # An update that moves no share (a tag added) changes nothing of it.
+    table.set([Target(OLD, 95), Target(NEW, 5), Target(NEW, 0, "candidate"), Target(OLD, 0, "b")])
+    clock.now += 10
+    assert (table.since_changed(NEW), table.since_rose(NEW)) == (40.0, 40.0)
+    # Back to stable: the candidate's share changed (it fell), the stable's rose.
+    table.set([Target(OLD, 100), Target(NEW, 0, "candidate")])
+    clock.now += 1
+    assert (table.since_changed(NEW), table.since_rose(NEW)) == (1.0, 41.0)
+    assert (table.since_changed(OLD), table.since_rose(OLD)) == (1.0, 1.0)
+
+
+def test_a_share_given_by_a_latest_target_counts_as_the_latest_revisions():
+    table, clock = clocked("rollout_candidate")
+    table.set([Target(OLD, 50), Target(None, 50)])
+    clock.now += 2
+    assert table.since_rose(NEW) == 2.0
+
+
+def test_a_revision_sees_its_own_share_and_how_long_it_has_served_it():
+    table, clock = clocked("rollout_candidate")
+    table.set([Target(OLD, 75), Target(NEW, 25)])
+    clock.now += 61
+    assert (Serving(NEW, table).share(), Serving(NEW, table).held_seconds()) == (25, 61.0)
+    assert (Serving(NEW).share(), Serving(NEW).held_seconds()) == (100, math.inf)
+
+
+def test_only_a_tags_own_port_is_a_tagged_revisions():
+    table = traffic("tagged_candidate")
+    assert table.tagged_revision(PORTS[0]) == NEW
+    assert table.tagged_revision(SERVICE_PORT) is None
+    assert table.tagged_revision(PORTS[1]) is None  # no tag yet: where the service URL leads
