@@ -38,7 +38,7 @@ def test_candidate_latency_against_baseline(gate, compare_kind, paired_load, com
 
 
 def test_candidate_errors_against_baseline(gate, paired_load, compare_rules):
-    gate.expect(judge_errors(paired_load, compare_rules.confidence))
+    gate.expect(judge_errors(paired_load, compare_rules))
 
 
 def test_candidate_keeps_the_baseline_metric_families(gate, compare_rules, compared_expositions):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 # Imported once here: pytester's in-process runs drop the modules first imported during a test.
 # These are slow to import, protobuf registries must not be built twice, and httpx caches the
@@ -20,6 +21,7 @@ import uvicorn  # noqa: F401
 
 from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.config.envfile import load_env_file
+from cloudrun_acceptance.sandbox.faults import behaviour_for
 from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
 from tests.integration.gatekit import copy_gate
 from tests.paths import REPO, SHIPPED_CONTRACT
@@ -64,10 +66,16 @@ def sandbox_with() -> Iterator[Callable[..., Sandbox]]:
     reads its state (traffic, updates, requests) after the run."""
     started: list[Sandbox] = []
 
-    def start(*faults: str) -> Sandbox:
+    def start(*faults: str, **changes: object) -> Sandbox:
+        """``changes``: Behaviour fields to set beside the faults' (a shorter delay, say)."""
         contract = load_contract(SHIPPED_CONTRACT)
+        behaviour = replace(behaviour_for(faults), **changes) if changes else None
         sandbox = start_sandbox(
-            contract, load_env_file(REPO / "env.yaml"), faults=faults, analysis_seconds=0.05
+            contract,
+            load_env_file(REPO / "env.yaml"),
+            faults=faults,
+            analysis_seconds=0.05,
+            behaviour=behaviour,
         )
         started.append(sandbox)
         return sandbox

@@ -109,10 +109,17 @@ def test_a_canary_phase_is_judged_on_its_users_requests(gate_dir, sandbox_with):
     )
 
 
+def long_bake_short_looks(gate_dir) -> None:
+    """A bake long enough for a phase's evidence to decide, looked at every second: the job
+    ends as soon as it does."""
+    short_bake(gate_dir)
+    edit_contract(gate_dir, "rollout", "bake_seconds", 30.0)
+    edit_contract(gate_dir, "rollout", "look_seconds", 1.0)
+
+
 def test_a_phase_whose_users_meet_errors_fails_the_job(gate_dir, sandbox_with):
     sandbox = sandbox_with("step_errors")
-    short_bake(gate_dir)
-    edit_contract(gate_dir, "rollout", "bake_seconds", 4.0)
+    long_bake_short_looks(gate_dir)
     set_shares(sandbox, 50, 50)
     done = verify(gate_dir, sandbox, job_environment(sandbox))
     assert done.returncode == 1, done.stdout[-4000:]
@@ -221,13 +228,43 @@ def test_at_100_percent_an_analysis_check_runs_every_check_but_the_mutating_ones
 
 def test_an_analysis_check_whose_users_meet_errors_fails(gate_dir, sandbox_with):
     sandbox = sandbox_with("step_errors")
-    short_bake(gate_dir)
-    edit_contract(gate_dir, "rollout", "bake_seconds", 4.0)
+    long_bake_short_looks(gate_dir)
     set_shares(sandbox, 50, 50)
     done = analyze(gate_dir, sandbox, analysis_environment(sandbox))
     assert done.returncode == 1, done.stdout[-4000:]
     assert "the candidate failed more of the users' requests at 50% over" in done.stdout
     assert no_post_reached_the_service(sandbox)
+
+
+def canary_budget(gate_dir) -> str:
+    """The error budget the last run's judge of the phase spent, as its JUnit property says."""
+    import xml.etree.ElementTree as ET
+
+    newest = max(Path(gate_dir.path, "reports").glob("*.xml"), key=lambda p: p.stat().st_mtime)
+    case = ET.parse(newest).getroot().find(f".//testcase[@name='{CANARY}']")
+    assert case is not None
+    values = {p.get("name"): p.get("value") for p in case.iter("property")}
+    return str(values["error budget"])
+
+
+def test_the_runs_of_one_phase_share_its_budget_over_its_time(gate_dir, sandbox_with):
+    sandbox = sandbox_with("rollout_candidate")
+    short_bake(gate_dir)
+    edit_contract(gate_dir, "rollout", "bake_seconds", 8.0)  # enough for a smaller budget
+    set_shares(sandbox, 75, 25)  # the phase begins: the service's updateTime
+    spent = []
+    for _ in range(2):
+        done = analyze(gate_dir, sandbox, analysis_environment(sandbox))
+        assert done.returncode == 0, done.stdout[-4000:]
+        budget = canary_budget(gate_dir)
+        assert (
+            "(the phase's 1.67%, one of 3 judged steps, spent over its time: this judgement "
+            in (budget)
+        )
+        spent.append(float(budget.split("%")[0]))
+    # The same phase, later: a smaller share of its 1.67%, and together less than all of it.
+    assert 0 < spent[1] < spent[0]
+    assert 2 * sum(spent) < 1.67  # each figure is the latency's half
 
 
 SESSION_REFUSED = (

@@ -288,9 +288,12 @@ def test_several_targets_refuse_what_takes_one(gate_dir, extra, message):
 
 
 def rollout_in_regions(gate_dir, profile: str, steps: str, *, bake: float):
+    """The rollout of both regions, on whatever traffic the sandboxes' users send while the
+    gate's checks share their process (test_rollout.py checks the refusal of too little)."""
     without_compare(gate_dir)
     edit_contract(gate_dir, "rollout", "bake_seconds", bake)
     edit_contract(gate_dir, "rollout", "min_requests", 30)
+    edit_contract(gate_dir, "rollout", "on_low_traffic", "proceed")
     traffic = TrafficAtTheEnd()
     run = run_gate(
         gate_dir,
@@ -360,6 +363,7 @@ def test_an_interrupted_rollout_of_both_regions_stops_at_once_and_says_where(gat
     without_compare(gate_dir)
     edit_contract(gate_dir, "rollout", "bake_seconds", 60)
     edit_contract(gate_dir, "rollout", "min_requests", 30)
+    edit_contract(gate_dir, "rollout", "on_low_traffic", "proceed")
     arguments = ["--sandbox-fault=two_regions,rollout_candidate", "--tag=candidate", "--rollout"]
     gate = subprocess.Popen(
         [*INTERRUPTIBLE_PYTEST, "-p", "no:cacheprovider", "--sandbox", *arguments, "50,100"],

@@ -45,13 +45,22 @@ def without_compare(gate_dir) -> None:
     path.write_text(yaml.safe_dump(contract, sort_keys=False))
 
 
-def rollout(gate_dir, sandbox, steps: str, *, bake: float, min_requests: int = 30, **more):
+def rollout(
+    gate_dir, sandbox, steps: str, *, bake: float, min_requests: int = 30, extra=(), **more
+):
+    """The gate with --rollout=STEPS and a short bake. The traffic the gate reads before the
+    first step is the sandbox's own while the gate's checks share its process, below its users'
+    150 requests/s: these tests judge the steps, so they roll out on whatever it is (one test
+    below checks the refusal)."""
     without_compare(gate_dir)
     edit_contract(gate_dir, "rollout", "bake_seconds", bake)
     edit_contract(gate_dir, "rollout", "min_requests", min_requests)
+    more.setdefault("on_low_traffic", "proceed")
     for key, value in more.items():
         edit_contract(gate_dir, "rollout", key, value)
-    return run_gate(gate_dir, *deployed(sandbox), "--tag", "candidate", f"--rollout={steps}")
+    return run_gate(
+        gate_dir, *deployed(sandbox), "--tag", "candidate", f"--rollout={steps}", *extra
+    )
 
 
 def test_a_good_candidate_is_rolled_out_step_by_step(gate_dir, sandbox_with):
@@ -77,7 +86,7 @@ def test_a_good_candidate_is_rolled_out_step_by_step(gate_dir, sandbox_with):
 
 def test_errors_from_25_percent_fail_that_step_and_send_all_traffic_back(gate_dir, sandbox_with):
     sandbox = sandbox_with("step_errors")
-    run = rollout(gate_dir, sandbox, "10,50,100", bake=4.0)
+    run = rollout(gate_dir, sandbox, "10,50,100", bake=10.0, look_seconds=1.0, min_bake_seconds=10)
     run.expect(failed={step(50)}, skipped={step(100)} | COMPARE_UNASKED)
     assert shares(sandbox) == [(STABLE, 100)]
     verdict = run.verdicts[step(50)]
@@ -95,18 +104,119 @@ def test_errors_from_25_percent_fail_that_step_and_send_all_traffic_back(gate_di
 
 def test_a_candidate_slower_under_the_users_mix_fails_on_latency(gate_dir, sandbox_with):
     sandbox = sandbox_with("step_slow")
-    run = rollout(gate_dir, sandbox, "25,100", bake=2.0)
+    run = rollout(gate_dir, sandbox, "25,100", bake=30.0, look_seconds=1.0)
     run.expect(failed={step(25)}, skipped={step(100)} | COMPARE_UNASKED)
     assert shares(sandbox) == [(STABLE, 100)]
+    verdict = run.verdicts[step(25)]
+    assert "the candidate answered the users' requests slower at 25%" in verdict["summary"]
+    # A regression ends the step at the look that shows it, long before its 30 s bake.
+    figures = verdict["figures"]
+    assert figures["ended"] == "early, as the evidence decided"
+    assert int(figures["looks"]) < 20
+    assert figures["decided"].startswith("failed after ")
     assert (
-        "the candidate answered the users' requests slower at 25%"
-        in (run.verdicts[step(25)]["summary"])
+        figures["error budget"]
+        == "2.5% of 5% (the one judged step, halved between latency and 5xx)"
+    )
+    markdown = next((gate_dir.path / "reports").glob("*.md")).read_text()
+    assert "| ❌ failed (early) | rolled back |" in markdown
+
+
+def test_a_step_passes_as_soon_as_its_evidence_shows_it_within_the_tolerances(
+    gate_dir, sandbox_with
+):
+    sandbox = sandbox_with("rollout_candidate")
+    run = rollout(
+        gate_dir,
+        sandbox,
+        "50,100",
+        bake=60.0,
+        look_seconds=1.0,
+        min_bake_seconds=2.0,
+        error_tolerance=0.05,
+    )
+    run.expect(skipped=COMPARE_UNASKED)
+    verdict = run.verdicts[step(50)]
+    assert ", before its 60 s bake ended:" in verdict["summary"]
+    assert verdict["figures"]["ended"] == "early, as the evidence decided"
+    assert int(verdict["figures"]["looks"]) < 60
+    assert any(line.startswith("traffic before the rollout: ") for line in verdict["evidence"])
+    assert any(line.startswith("step 50%: about ") for line in verdict["evidence"])
+    assert shares(sandbox) == [(CANDIDATE, 100)]
+
+
+def test_a_regression_after_the_first_seconds_of_a_step_fails_that_step(gate_dir, sandbox_with):
+    # step_late_regression, its delay shortened from a minute to 4 s: the step cannot pass
+    # before its minimum bake (8 s), so the regression that starts at 4 s fails it.
+    sandbox = sandbox_with("step_late_regression", late_regression_after_seconds=4.0)
+    run = rollout(
+        gate_dir,
+        sandbox,
+        "50,100",
+        bake=40.0,
+        look_seconds=1.0,
+        min_bake_seconds=8.0,
+        error_tolerance=0.05,
+    )
+    run.expect(failed={step(50)}, skipped={step(100)} | COMPARE_UNASKED)
+    verdict = run.verdicts[step(50)]
+    assert "the candidate answered the users' requests slower at 50%" in verdict["summary"]
+    assert int(verdict["figures"]["looks"]) >= 4  # not before the regression began
+    assert shares(sandbox) == [(STABLE, 100)]
+
+
+def test_a_cold_start_alone_passes(gate_dir, sandbox_with):
+    # step_cold_start, its cold start shortened from 10 s to 3 s: the candidate's first users
+    # wait, and that is its warm-up, not a regression.
+    sandbox = sandbox_with("step_cold_start", step_cold_start_seconds=3.0)
+    run = rollout(
+        gate_dir,
+        sandbox,
+        "50,100",
+        bake=40.0,
+        look_seconds=1.0,
+        min_bake_seconds=8.0,
+        error_tolerance=0.05,
+    )
+    run.expect(skipped=COMPARE_UNASKED)
+    verdict = run.verdicts[step(50)]
+    figures = verdict["figures"]
+    # The cold start is in the window: the candidate's slowest answers waited for it.
+    assert float(figures["candidate p95 (ms)"]) > 10 * float(figures["stable p95 (ms)"])
+    assert any("were its warm-up" in line for line in verdict["evidence"])
+    assert shares(sandbox) == [(CANDIDATE, 100)]
+
+
+def test_too_little_traffic_is_said_before_any_traffic_moves(gate_dir, sandbox_with):
+    sandbox = sandbox_with("low_traffic")
+    run = rollout(gate_dir, sandbox, "10,100", bake=2.0, on_low_traffic="refuse")
+    assert shares(sandbox) == [(STABLE, 100)]  # nothing moved
+    run.result.stdout.fnmatch_lines(
+        [
+            "*not rolled out: too little traffic for step 10% to decide within its longest bake, "
+            "6 s (rollout.bake_seconds with its holds), at the traffic of the last bake; no "
+            "traffic was moved",
+            "*  traffic before the rollout: * users' requests/s over the last 2 s",
+            "*  step 10%: about * to decide (* of the candidate's requests at */s, and 30 a side "
+            "at least)",
+            "*What to do: roll out when the service has more users, or in larger first steps "
+            "(--rollout=25,50,100), or raise rollout.bake_seconds; or roll out anyway with "
+            "--rollout-anyway (rollout.on_low_traffic: proceed), *",
+        ]
     )
 
 
-def test_too_few_requests_hold_then_roll_back(gate_dir, sandbox_with):
+def test_too_few_requests_rolled_out_anyway_hold_then_roll_back(gate_dir, sandbox_with):
     sandbox = sandbox_with("low_traffic")
-    run = rollout(gate_dir, sandbox, "50,100", bake=1.0, max_holds=1)
+    run = rollout(
+        gate_dir,
+        sandbox,
+        "50,100",
+        bake=1.0,
+        max_holds=1,
+        on_low_traffic="refuse",
+        extra=("--rollout-anyway",),
+    )
     run.expect(failed={step(50)}, skipped={step(100)} | COMPARE_UNASKED)
     assert shares(sandbox) == [(STABLE, 100)]
     verdict = run.verdicts[step(50)]
@@ -147,6 +257,7 @@ def test_an_interrupted_rollout_says_where_it_stopped_and_its_commands_run(
     sandbox = sandbox_with("rollout_candidate")
     without_compare(gate_dir)
     edit_contract(gate_dir, "rollout", "bake_seconds", 60)
+    edit_contract(gate_dir, "rollout", "on_low_traffic", "proceed")
     command = [*INTERRUPTIBLE_PYTEST, "-p", "no:cacheprovider", *FAST, *deployed(sandbox)]
     gate = subprocess.Popen(
         [*command, "--tag", "candidate", "--rollout=50,100"],

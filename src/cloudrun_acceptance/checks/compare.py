@@ -1,45 +1,93 @@
 """The candidate against the stable revision it replaces, under one paired load: latency per
 request kind, and errors; with the two revisions' metric families and configuration (``.drift``).
 
-The statistics (``.stats``: scipy, numpy) are imported by the two judgements that need them, so
-importing this module costs nothing.
+The judge is sequential (``.sequential``: numpy, scipy, imported by the judgements that need
+them, so importing this module costs nothing): the load's looks, all its request kinds and the
+errors share the false-alarm rate the contract sets (``compare.confidence``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from ..model.compare import (
     HISTOGRAM_PREFIX,
     SIDES,
     Endpoint,
-    ErrorCounts,
     LatencyComparison,
     PairedLoad,
     Percentiles,
-    Sample,
 )
 from ..model.contract import CompareRules
+from ..model.judge import ErrorBudget
 from ..model.verdict import Verdict, failed, inconclusive, passed
+from .budget import comparison_budget, sent_kinds
 from .drift import diff_config, judge_exposition
-from .figures import ms, percent
+from .failures import compare_errors, deadline_note, judge_errors
+from .figures import budget_text, change, evidence_figures, interval, ms, percent
 
-__all__ = ["compare_latency", "diff_config", "judge_errors", "judge_exposition", "judge_latency"]
+__all__ = [
+    "compare_latency",
+    "comparison_budget",
+    "diff_config",
+    "judge_errors",
+    "judge_exposition",
+    "judge_latency",
+    "still_open",
+]
 
-MAX_LISTED = 10
+
+def _looks(blocks: int, rules: CompareRules) -> list[int]:
+    """The block counts the load looked at: after every block, once min_samples pairs came."""
+    from .blocks import BLOCK
+
+    return [count for count in range(1, blocks + 1) if count * BLOCK >= rules.min_samples]
 
 
-def compare_latency(kind: str, load: PairedLoad, rules: CompareRules) -> LatencyComparison:
-    """One kind's latency on both sides; the shift only when each side has ``min_samples``
-    answers below 500."""
-    from .stats import hodges_lehmann, percentiles
+def compare_latency(
+    kind: str,
+    load: PairedLoad,
+    rules: CompareRules,
+    budget: ErrorBudget | None = None,
+    *,
+    interval: bool = True,
+) -> LatencyComparison:
+    """One kind's latency on both sides, and the judge's evidence once it has ``min_samples``
+    pairs (answered below 500 on both sides): decided at the first look whose wealth reached
+    its share of the budget."""
+    from .blocks import limit_of, micros, paired_blocks
+    from .sequential import judge_latency_blocks
+    from .stats import percentiles
 
-    baseline, candidate = (load.latencies(side, kind) for side in SIDES)
-    before, after = percentiles(baseline), percentiles(candidate)
-    enough = min(len(baseline), len(candidate)) >= rules.min_samples
-    shift = hodges_lehmann(baseline, candidate, rules.confidence) if enough else None
-    allowed = rules.tolerance * before.p50 if before.p50 is not None else None
-    return LatencyComparison(kind, before, after, shift, rules.tolerance, allowed)
+    budget = budget or comparison_budget(rules, sent_kinds(rules, load.left_out))
+    pairs = load.pairs(kind)
+    before = percentiles([b for b, _ in pairs])
+    after = percentiles([c for _, c in pairs])
+    evidence = None
+    if len(pairs) >= rules.min_samples:
+        blocks = paired_blocks(micros([b for b, _ in pairs]), micros([c for _, c in pairs]))
+        looks = _looks(blocks.count, rules)
+        if looks:
+            evidence = judge_latency_blocks(
+                blocks, limit_of(rules.tolerance), budget, looks, interval=interval
+            )
+    return LatencyComparison(kind, before, after, evidence, rules.tolerance, len(pairs))
+
+
+def still_open(load: PairedLoad, rules: CompareRules, kinds: Sequence[str]) -> set[str]:
+    """The kinds the load must go on sending: those whose latency is undecided, and every kind
+    while the errors are (the paired load's look)."""
+    budget = comparison_budget(rules, kinds)
+    errors = compare_errors(load, rules, budget)
+    if errors.decision == "undecided":
+        return set(kinds)
+    return {
+        kind
+        for kind in kinds
+        if (found := compare_latency(kind, load, rules, budget, interval=False).evidence) is None
+        or found.decision == "undecided"
+    }
 
 
 HISTOGRAM_BINS = 12
@@ -87,15 +135,10 @@ def _latency_figures(comparison: LatencyComparison, rules: CompareRules) -> dict
         figures[f"{side} n"] = str(p.n)
         for name, value in (("p50", p.p50), ("p95", p.p95), ("p99", p.p99)):
             figures[f"{side} {name} (ms)"] = ms(value)
-    if (shift := comparison.shift) is not None:
-        figures["shift (ms)"] = ms(shift.estimate, "+")
-        figures["shift interval (ms)"] = f"{ms(shift.low, '+')} to {ms(shift.high, '+')}"
-        figures["Mann-Whitney U"] = f"{shift.u_statistic:g}"
-        figures["p-value"] = f"{shift.p_value:.3g}"
-    if comparison.ratio is not None:
-        figures["median ratio"] = f"{comparison.ratio:.3f}"
-    allowed = ms(comparison.allowed_seconds)
-    figures["tolerance"] = f"{percent(comparison.tolerance)} ({allowed} ms)"
+    figures["pairs"] = str(comparison.pairs)
+    if (found := comparison.evidence) is not None:
+        figures |= evidence_figures(found)
+    figures["tolerance"] = f"{percent(comparison.tolerance)} slower"
     figures["confidence"] = f"{rules.confidence:g}"
     return figures
 
@@ -108,36 +151,37 @@ def _pace(comparison: LatencyComparison) -> str:
     return "as fast as"
 
 
-def _deadline_note(load: PairedLoad) -> list[str]:
-    note = f"the load stopped at its {load.deadline_seconds:g} s deadline after {len(load.samples)}"
-    return [f"{note} of the {load.planned} planned exchanges"] if load.stopped_at_deadline else []
-
-
-def judge_latency(comparison: LatencyComparison, rules: CompareRules, load: PairedLoad) -> Verdict:
-    """Failed when the shift's interval lies above the tolerance (slower, with the contract's
-    confidence); passed when it lies at or below it; inconclusive when it straddles it, or when
-    a side has fewer than ``min_samples`` answers."""
-    kind, shift, allowed = comparison.kind, comparison.shift, comparison.allowed_seconds
+def judge_latency(
+    comparison: LatencyComparison,
+    rules: CompareRules,
+    load: PairedLoad,
+) -> Verdict:
+    """Failed when the confidence sequence of the candidate's latency ratio lies above 1 +
+    tolerance at a look; passed when it lies at or below it; inconclusive when the load ended
+    (budget or deadline) with it straddling the tolerance, or with fewer than ``min_samples``
+    pairs."""
+    kind, found = comparison.kind, comparison.evidence
     before, after = comparison.baseline, comparison.candidate
     figures = _latency_figures(comparison, rules) | statuses(load, kind) | histogram(load, kind)
     evidence = [
         _side("baseline ", load.baseline, before),
         _side("candidate", load.candidate, after),
     ]
-    if shift is None or allowed is None:
+    if found is None:
         summary, more, advice = _too_few(comparison, rules, load)
         return inconclusive(summary, evidence=evidence + more, advice=advice, figures=figures)
-    evidence.append(f"Mann-Whitney U = {shift.u_statistic:g}, two-sided p = {shift.p_value:.3g}")
-    low, high = ms(shift.low, "+"), ms(shift.high, "+")
-    interval = f"{percent(shift.confidence)} interval {low} to {high} ms"
+    evidence.append(
+        f"error budget: {budget_text(found.budget)}; decided by a look after each "
+        f"block of {found.candidate // max(found.blocks, 1)} pairs"
+    )
+    tolerance = f"{percent(rules.tolerance)} tolerance"
+    shift = change(found.estimate)
+    bounds = interval(found.low, found.high)
     medians = f"median {ms(after.p50)} ms vs {ms(before.p50)} ms"
-    tolerance = f"the {percent(rules.tolerance)} tolerance of {ms(allowed)} ms"
-    seen = f"{kind}: the candidate is {_pace(comparison)} the baseline ({medians}; shift "
-    seen += f"{ms(shift.estimate, '+')} ms, {interval}"
-    decided = shift.against(allowed)
-    if decided == "failed":
+    seen = f"{shift} (anytime interval {bounds}) after {found.candidate} pairs; {medians}"
+    if found.decision == "failed":
         return failed(
-            f"{seen}, beyond {tolerance})",
+            f"{kind}: the candidate is slower than the baseline beyond the {tolerance}: {seen}",
             evidence=evidence,
             advice=f"{load.candidate.revision} answers {kind} slower than the revision it "
             f"replaces, {load.baseline.revision}: look at what changed on this request's path "
@@ -146,15 +190,26 @@ def judge_latency(comparison: LatencyComparison, rules: CompareRules, load: Pair
             f"{rules.tolerance:g}).",
             figures=figures,
         )
-    if decided == "passed":
-        return passed(f"{seen}, within {tolerance})", evidence=evidence, figures=figures)
+    if found.decision == "passed":
+        return passed(
+            f"{kind}: the candidate is within the {tolerance} of the baseline ({_pace(comparison)} "
+            f"it at the median): {seen}",
+            evidence=evidence,
+            figures=figures,
+        )
+    why = (
+        f"the load's {load.deadline_seconds:g} s deadline (compare.deadline_seconds)"
+        if load.stopped_at_deadline
+        else f"its budget of {comparison.pairs} pairs (compare.max_count)"
+    )
     return inconclusive(
-        f"{kind}: cannot tell whether the candidate is within {tolerance}: the {interval} of the "
-        f"shift straddles it ({medians}; shift {ms(shift.estimate, '+')} ms)",
-        evidence=evidence,
-        advice="more exchanges narrow the interval (about as 1/sqrt(count): 4x the count halves "
-        f"it): raise compare.count (now {rules.count}), and compare.deadline_seconds (now "
-        f"{rules.deadline_seconds:g} s) with it so the load still fits.",
+        f"{kind}: cannot tell whether the candidate is within the {tolerance}: its interval "
+        f"straddles +{percent(rules.tolerance)} at the end of {why}: {seen}",
+        evidence=evidence + deadline_note(load),
+        advice="a noisier service needs more pairs (the interval narrows about as 1/sqrt(pairs):"
+        f" 4x the pairs halve it): raise compare.max_count (now {rules.max_count}), and "
+        f"compare.deadline_seconds (now {rules.deadline_seconds:g} s) with it so the load still "
+        "fits.",
         figures=figures,
     )
 
@@ -167,95 +222,34 @@ def _side(label: str, endpoint: Endpoint, p: Percentiles) -> str:
 def _too_few(
     comparison: LatencyComparison, rules: CompareRules, load: PairedLoad
 ) -> tuple[str, list[str], str]:
-    """The summary, evidence and advice of too few answers on a side."""
+    """The summary, evidence and advice of too few pairs to judge."""
     kind = comparison.kind
     sent = {side: len(load.of(side, kind)) for side in SIDES}
-    answers = {"baseline": comparison.baseline.n, "candidate": comparison.candidate.n}
+    answers = {
+        side: sum(1 for s in load.of(side, kind) if s.status is not None and s.status < 500)
+        for side in SIDES
+    }
     counted = (f"{side} {answers[side]} of {sent[side]}" for side in SIDES)
-    evidence = [f"answers below 500 of those sent: {', '.join(counted)}", *_deadline_note(load)]
+    evidence = [f"answers below 500 of those sent: {', '.join(counted)}", *deadline_note(load)]
     advice = []
+    budget = rules.budget_of(next((k.weight for k in rules.requests if k.name == kind), 1))
     if load.stopped_at_deadline:
         advice.append(
-            "the revisions answered too slowly for the load to finish: raise "
+            "the revisions answered too slowly for the load to get far: raise "
             f"compare.deadline_seconds (now {rules.deadline_seconds:g} s)"
         )
-    elif min(sent.values()) < rules.min_samples:
+    elif budget < rules.min_samples:
         advice.append(
-            "this request's share of compare.count is too small: raise compare.count (now "
-            f"{rules.count}) or this request's weight"
+            f"this request's budget ({budget} pairs) is below compare.min_samples: raise "
+            f"compare.max_count (now {rules.max_count})"
         )
-    if any(answers[side] < min(sent[side], rules.min_samples) for side in SIDES):
+    if any(answers[side] < sent[side] for side in SIDES):
         advice.append(
             "check why the answers did not come: the errors comparison lists the exchanges that "
             "failed (5xx, refused or cut)"
         )
     summary = (
-        f"{kind}: too few answers to compare: {comparison.candidate.n} from the candidate and "
-        f"{comparison.baseline.n} from the baseline, {rules.min_samples} needed from each"
+        f"{kind}: too few pairs to compare: {comparison.pairs} pairs answered below 500 by both "
+        f"revisions, {rules.min_samples} needed (compare.min_samples)"
     )
-    return summary, evidence, "; ".join(advice) + "."
-
-
-def _exchange(sample: Sample) -> str:
-    outcome = str(sample.status) if sample.status is not None else "no answer"
-    if sample.status is None and sample.error:
-        outcome += f" ({sample.error})"
-    return f"  {sample.kind}: {sample.method} {sample.url} -> {outcome}"
-
-
-def judge_errors(load: PairedLoad, confidence: float) -> Verdict:
-    """The candidate does not fail (5xx, refused, cut) more often than the baseline, by a
-    one-sided exact test at ``confidence``."""
-    counts = {
-        side: ErrorCounts(sum(s.failed for s in load.of(side)), len(load.of(side)))
-        for side in SIDES
-    }
-    before, after = counts["baseline"], counts["candidate"]
-    figures = {
-        f"{side} failed": f"{n.failed}/{n.sent} ({percent(n.rate)})" for side, n in counts.items()
-    }
-    if empty := [side for side in SIDES if not counts[side].sent]:
-        return inconclusive(
-            f"no exchange was made with the {' or the '.join(empty)}: the error rates cannot be "
-            "compared",
-            evidence=_deadline_note(load),
-            advice="the paired load sent nothing to that side: read the comparison's set-up (the "
-            f"endpoints found), and raise compare.deadline_seconds (now {load.deadline_seconds:g} "
-            "s) if the load ran out of time.",
-            figures=figures,
-        )
-    from .stats import errors_test
-
-    p_value = errors_test(after, before)
-    figures |= {"p-value": f"{p_value:.3g}", "confidence": f"{confidence:g}"}
-    if not after.failed and not before.failed:
-        return passed(
-            f"neither revision failed an exchange ({after.sent} to the candidate, {before.sent} "
-            "to the baseline)",
-            figures=figures,
-        )
-    # Alike failures once, with their count: 40 identical 503s are one line, not the only ten.
-    alike = Counter(_exchange(sample) for sample in load.of("candidate") if sample.failed)
-    listing = [line + (f" (x{n})" if n > 1 else "") for line, n in alike.most_common(MAX_LISTED)]
-    if rest := sum(n for _, n in alike.most_common()[MAX_LISTED:]):
-        listing.append(f"  ... and {rest} more")
-    seen = (
-        f"the candidate failed {after.failed} of {after.sent} exchanges ({percent(after.rate)}), "
-        f"the baseline {before.failed} of {before.sent} ({percent(before.rate)})"
-    )
-    if p_value < 1 - confidence:
-        return failed(
-            f"{seen}: the candidate fails more often (one-sided exact test, p = {p_value:.2g}, "
-            f"below {1 - confidence:.2g})",
-            evidence=["the candidate's failed exchanges (5xx, refused or cut):", *listing],
-            advice="read the candidate's logs for those requests: the filter "
-            f'resource.labels.revision_name="{load.candidate.revision}" AND '
-            "httpRequest.status>=500 lists its 5xx; an exchange with no answer shows as a crash, "
-            "an out-of-memory kill or a restart around its time. Find the cause before promoting.",
-            figures=figures,
-        )
-    return passed(
-        f"{seen}: not more often at {percent(confidence)} confidence (p = {p_value:.2g})",
-        evidence=["the candidate's failed exchanges:", *listing] if listing else [],
-        figures=figures,
-    )
+    return summary, evidence, "; ".join(advice or ["send more: raise compare.max_count"]) + "."

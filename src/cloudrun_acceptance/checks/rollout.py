@@ -1,17 +1,22 @@
-"""A rollout step judged on the users' requests of its window: enough of them on each side,
-the candidate's 5xx rate against the stable revision's (Fisher's exact test), and its latency
-(the Hodges-Lehmann shift against the contract's tolerance), as the comparison judges them.
+"""A rollout step judged on the users' requests of its window, look by look: the candidate's
+5xx against the stable revision's, and its latency as a ratio against the tolerance, each an
+anytime-valid test (``.sequential``), so the step ends as soon as the evidence decides; the
+error budget of a rollout and of a canary phase; and the traffic a rollout needs.
 
-The statistics (``.stats``: scipy, numpy) are imported by ``judge_step`` only.
+The statistics (``.sequential``, ``.stats``: scipy, numpy) are imported by the judgements only.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..model.compare import ErrorCounts
+from ..model.judge import ErrorBudget, ErrorEvidence, LatencyEvidence
 from ..model.rollout import RevisionTraffic, RolloutRules, StepWindow
 from ..model.service import ServiceFacts, TrafficRow
 from ..model.verdict import Verdict, failed, inconclusive, passed
-from .figures import ms
+from .budget import rollout_budget
+from .figures import budget_text, change, error_figures, evidence_figures, interval, ms, percent
 from .release import promoted, tags_kept
 
 SIDES = ("candidate", "stable")
@@ -62,10 +67,11 @@ def step_figures(window: StepWindow) -> dict[str, str]:
         "window": f"{window.start.isoformat(timespec='seconds')} to "
         f"{window.end.isoformat(timespec='seconds')} ({window.seconds:.0f} s)",
         "holds": str(window.holds),
+        "looks": str(window.looks),
         "Logging API requests": str(window.pages),
     }
     for name, side in zip(SIDES, (window.candidate, window.stable), strict=True):
-        p = percentiles(side.latencies)
+        p = percentiles(side.answered()[1])
         figures[f"{name} revision"] = side.revision
         figures[f"{name} requests"] = str(side.requests)
         figures[f"{name} 5xx rate"] = _rate(side)
@@ -74,20 +80,108 @@ def step_figures(window: StepWindow) -> dict[str, str]:
     return figures
 
 
-def judge_step(window: StepWindow, rules: RolloutRules) -> Verdict:
-    """Passed, failed (more 5xx, or slower beyond the tolerance, with the contract's
-    confidence), or inconclusive (too few requests, or a latency interval that straddles the
-    tolerance)."""
-    from .stats import errors_test, hodges_lehmann, percentiles
+def step_latency(
+    window: StepWindow, rules: RolloutRules, budget: ErrorBudget, *, interval: bool
+) -> LatencyEvidence | None:
+    """The latency evidence of the window's blocks after the candidate's warm-up (None without
+    a block: no latency in the logs, or too few requests for one)."""
+    from .blocks import limit_of, micros, time_blocks, warmed_up
+    from .sequential import judge_latency_blocks
 
-    figures = step_figures(window)
+    times_c, latencies_c = window.candidate.answered()
+    times_s, latencies_s = window.stable.answered()
+    blocks = time_blocks(times_c, micros(latencies_c), times_s, micros(latencies_s))
+    limit = limit_of(rules.tolerance)
+    skip = warmed_up(blocks, limit, rules.warmup_seconds)
+    judged = blocks.after(skip)
+    if not judged.count:
+        return None
+    return judge_latency_blocks(
+        judged, limit, budget, [judged.count], skipped=skip, interval=interval
+    )
+
+
+def step_errors(window: StepWindow, rules: RolloutRules, budget: ErrorBudget) -> ErrorEvidence:
+    """The 5xx evidence of the window: the candidate's against the stable revision's."""
+    from .counts import judge_errors_counts
+
     candidate, stable = window.candidate, window.stable
-    where = f"at {window.share}% over {window.seconds:.0f} s"
+    return judge_errors_counts(
+        ErrorCounts(candidate.errors, candidate.requests),
+        ErrorCounts(stable.errors, stable.requests),
+        rules.error_tolerance,
+        budget,
+    )
+
+
+def judge_step(
+    window: StepWindow,
+    rules: RolloutRules,
+    budget: ErrorBudget | None = None,
+    *,
+    last: bool = True,
+) -> Verdict | None:
+    """The step's verdict at this look, or None while it must go on: failed at once on more
+    5xx or a slowdown beyond the tolerance; passed as soon as both are shown within their
+    tolerances, once ``min_bake_seconds`` and ``min_requests`` are reached; at the ``last``
+    look (the bake's end) passed when the latency is within the tolerance and the 5xx not shown
+    higher, inconclusive otherwise (too few requests, or an interval that straddles it)."""
+    budget = budget or rollout_budget(rules, rules.steps)
+    half = budget.split(2, f"{budget.why}, halved between latency and 5xx")
+    where = f"at {window.share}% over {window.seconds:.0f} s (look {window.looks})"
+    candidate, stable = window.candidate, window.stable
     counts = (
         f"{candidate.revision} answered {candidate.requests} users' requests, "
         f"{stable.revision} {stable.requests}"
     )
-    if too_few(window, rules):
+    errors = step_errors(window, rules, half)
+    latency = step_latency(window, rules, half, interval=False)
+    few = too_few(window, rules)
+    baked = window.seconds >= min(rules.min_bake_seconds, rules.bake_seconds)
+    ending = (
+        errors.decision == "failed"
+        or (latency is not None and latency.decision == "failed")
+        or last
+        or (
+            not few
+            and baked
+            and errors.decision == "passed"
+            and latency is not None
+            and latency.decision == "passed"
+        )
+    )
+    if not ending:
+        return None
+    if latency is not None:  # the interval, for the verdict's words and the report
+        latency = step_latency(window, rules, half, interval=True)
+    figures = step_figures(window) | error_figures(errors)
+    figures["ended"] = "at the bake's end" if last else "early, as the evidence decided"
+    if latency is not None:
+        latency = replace(latency, look=window.looks, looks=window.looks)
+        figures |= evidence_figures(latency, of="of the candidate's requests")
+    if errors.decision == "failed":
+        return failed(
+            f"the candidate failed more of the users' requests {where}: {candidate.errors} of "
+            f"{candidate.requests} 5xx ({_rate(candidate)}) against the stable revision's "
+            f"{stable.errors} of {stable.requests} ({_rate(stable)}); anytime-valid p = "
+            f"{errors.p_value:.2g}, below its {percent(round(half.alpha, 6))} share of the "
+            "error budget",
+            advice=f"read the candidate's 5xx in Cloud Logging (resource.labels.revision_name="
+            f'"{candidate.revision}" httpRequest.status>=500), fix and deploy again',
+            figures=figures,
+            evidence=(f"error budget: {budget_text(half)}", *_capped(window)),
+        )
+    medians = _medians(window, latency, rules)
+    if latency is not None and latency.decision == "failed":
+        return failed(
+            f"the candidate answered the users' requests slower {where}: {medians}",
+            advice="profile the candidate under the users' mix (its own checks at 0% did not "
+            "see it), fix and deploy again; if the slowdown is meant, raise rollout.tolerance "
+            f"(now {rules.tolerance:g})",
+            figures=figures,
+            evidence=(f"error budget: {budget_text(half)}", *_capped(window)),
+        )
+    if few:
         return inconclusive(
             f"too few users' requests {where} to judge the step: {counts} (at least "
             f"{rules.min_requests} each, rollout.min_requests)",
@@ -96,57 +190,54 @@ def judge_step(window: StepWindow, rules: RolloutRules) -> Verdict:
             figures=figures,
             evidence=_capped(window),
         )
-    p = errors_test(
-        ErrorCounts(candidate.errors, candidate.requests),
-        ErrorCounts(stable.errors, stable.requests),
+    errors_said = f"5xx {_rate(candidate)} against {_rate(stable)}" + (
+        f" (at most {percent(round(errors.excess_bound or 0, 4))} higher, within the "
+        f"{percent(rules.error_tolerance)} tolerance)"
+        if errors.decision == "passed"
+        else " (not shown higher)"
     )
-    figures["5xx p-value"] = f"{p:.3g}"
-    if p < 1 - rules.confidence:
-        return failed(
-            f"the candidate failed more of the users' requests {where}: {candidate.errors} of "
-            f"{candidate.requests} 5xx ({_rate(candidate)}) against the stable revision's "
-            f"{stable.errors} of {stable.requests} ({_rate(stable)}); Fisher's exact test, "
-            f"p={p:.3g} (below {1 - rules.confidence:.2g})",
-            advice=f"read the candidate's 5xx in Cloud Logging (resource.labels.revision_name="
-            f'"{candidate.revision}" httpRequest.status>=500), fix and deploy again',
+    if latency is None:
+        return passed(
+            f"{counts} {where}: {errors_said}; no latency in the logs to compare",
+            figures=figures,
+        )
+    if latency.decision == "undecided":
+        return inconclusive(
+            f"the candidate's latency {where} may be beyond the tolerance: {medians}",
+            advice="bake longer (rollout.bake_seconds) for a narrower interval",
             figures=figures,
             evidence=_capped(window),
         )
-    before, after = percentiles(stable.latencies), percentiles(candidate.latencies)
-    if not stable.latencies or not candidate.latencies or before.p50 is None:
-        return passed(f"{counts} {where}; no latency in the logs to compare", figures=figures)
-    shift = hodges_lehmann(stable.latencies, candidate.latencies, rules.confidence)
-    allowed = rules.tolerance * before.p50
-    shifted, low, high = ms(shift.estimate, "+"), ms(shift.low, "+"), ms(shift.high, "+")
-    figures["shift (ms)"] = shifted
-    figures["shift interval (ms)"] = f"{low} to {high}"
-    figures["tolerance (ms)"] = ms(allowed)
-    medians = (
-        f"median {ms(after.p50)} ms against the stable revision's {ms(before.p50)} ms; "
-        f"shift {shifted} ms, {rules.confidence:g} interval {low} to {high} ms, tolerance "
-        f"{ms(allowed)} ms ({rules.tolerance:.0%} of the stable median)"
-    )
-    decided = shift.against(allowed)  # the comparison's judge
-    if decided == "failed":
-        return failed(
-            f"the candidate answered the users' requests slower {where}: {medians}",
-            advice="profile the candidate under the users' mix (its own checks at 0% did not "
-            "see it), fix and deploy again",
-            figures=figures,
-        )
-    if decided == "inconclusive":
-        return inconclusive(
-            f"the candidate's latency {where} may be over the tolerance: {medians}",
-            advice="bake longer (rollout.bake_seconds) for a narrower interval",
-            figures=figures,
-        )
+    early = "" if last else f", before its {rules.bake_seconds:g} s bake ended"
     return passed(
-        f"{counts} {where}: 5xx {_rate(candidate)} against {_rate(stable)}; {medians}",
+        f"{counts} {where}{early}: {errors_said}; {medians}",
         figures=figures,
+        evidence=(
+            f"error budget: {budget_text(half)}",
+            *(
+                [f"the candidate's first {latency.skipped_blocks} blocks were its warm-up"]
+                if latency.skipped_blocks
+                else []
+            ),
+        ),
+    )
+
+
+def _medians(window: StepWindow, latency: LatencyEvidence | None, rules: RolloutRules) -> str:
+    from .stats import percentiles
+
+    after = percentiles(window.candidate.answered()[1])
+    before = percentiles(window.stable.answered()[1])
+    said = f"median {ms(after.p50)} ms against the stable revision's {ms(before.p50)} ms"
+    if latency is None:
+        return said
+    return (
+        f"{said}; latency {change(latency.estimate)} (anytime interval "
+        f"{interval(latency.low, latency.high)}), tolerance {percent(rules.tolerance)} slower"
     )
 
 
 def _capped(window: StepWindow) -> tuple[str, ...]:
     if not window.capped:
         return ()
-    return ("the listing reached rollout.max_requests: only the window's first entries were read",)
+    return ("a read reached rollout.max_requests: only its first entries were judged",)

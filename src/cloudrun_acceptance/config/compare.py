@@ -13,12 +13,14 @@ from .calls import REQUEST_KEYS, request_spec
 from .yamlnode import Node
 
 COMPARE_KEYS = (
+    "max_count",
     "count",
     "concurrency",
     "deadline_seconds",
     "tolerance",
     "confidence",
     "min_samples",
+    "error_tolerance",
     "metrics",
     "config",
     "requests",
@@ -52,24 +54,42 @@ def compare_rules(
     if confidence >= 1:
         written = node.child("confidence").value
         node.child("confidence").fail(f"{written!r} is not below 1", "give 0.95, say")
-    count = node.child("count").integer(600, positive=True)
-    total_weight = sum(kind.weight for kind in mix)
-    if count < total_weight:
-        node.child("count").fail(
-            f"{count} is fewer than the mix's {total_weight} weights",
-            f"give at least {total_weight}, so every request is sent",
-        )
+    count = None
+    if node.child("count").present():
+        if node.child("max_count").present():
+            node.child("count").fail(
+                "is given with max_count",
+                "keep max_count (the most exchanges with each revision per request kind) and "
+                "drop count, its older spelling",
+            )
+        count = node.child("count").integer(600, positive=True)
+        total_weight = sum(kind.weight for kind in mix)
+        if count < total_weight:
+            node.child("count").fail(
+                f"{count} is fewer than the mix's {total_weight} weights",
+                f"give at least {total_weight}, so every request is sent",
+            )
     return CompareRules(
         requests=mix,
+        max_count=node.child("max_count").integer(CompareRules.max_count, positive=True),
         count=count,
         concurrency=node.child("concurrency").integer(4, positive=True),
         deadline_seconds=node.child("deadline_seconds").number(60.0, positive=True),
         tolerance=node.child("tolerance").number(0.10),
         confidence=confidence,
         min_samples=node.child("min_samples").integer(30, positive=True),
+        error_tolerance=_share(node.child("error_tolerance"), CompareRules.error_tolerance),
         metrics=_flag(node.child("metrics")),
         config=_flag(node.child("config")),
     )
+
+
+def _share(node: Node, default: float) -> float:
+    """A share from 0 to 1 (0.01 is one percentage point)."""
+    share = node.number(default)
+    if share >= 1:
+        node.fail(f"{node.value!r} is not below 1", "give a share such as 0.01 (one point)")
+    return share
 
 
 def _flag(node: Node) -> bool:

@@ -48,6 +48,12 @@ def check_release_options(raws: Mapping[str, Raw | None], values: Mapping[str, o
             f"{promote.origin} were both given; a rollout ends at its last step itself. Drop "
             "--promote."
         )
+    anyway = raws["rollout_anyway"]
+    if anyway and values.get("rollout_anyway") is True and not rollout:
+        raise ConfigError(
+            f"--rollout-anyway from {anyway.origin} needs --rollout: it lets a rollout start on "
+            "little traffic. Add --rollout, or drop --rollout-anyway."
+        )
     canary = raws["canary_phase"]
     if canary and values.get("canary_phase") is True:
         movers = [raws[name] for name in ("rollout", "promote", "rollback_on_failure")]

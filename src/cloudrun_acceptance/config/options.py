@@ -99,6 +99,15 @@ OPTIONS: tuple[OptionSpec, ...] = (
         "the stable revision (UpdateService; needs run.services.update and logging.viewer)",
     ),
     OptionSpec(
+        dest="rollout_anyway",
+        flag="--rollout-anyway",
+        kind="flag",
+        ini=False,
+        help="with --rollout, roll out even when the users' traffic of the last bake is too "
+        "little for a step to decide within its longest bake (the contract's "
+        "rollout.on_low_traffic: proceed does the same)",
+    ),
+    OptionSpec(
         dest="canary_phase",
         flag="--canary-phase",
         kind="flag",

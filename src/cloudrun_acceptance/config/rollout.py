@@ -17,6 +17,11 @@ ROLLOUT_KEYS = (
     "tolerance",
     "confidence",
     "max_requests",
+    "look_seconds",
+    "min_bake_seconds",
+    "warmup_seconds",
+    "error_tolerance",
+    "on_low_traffic",
 )
 
 
@@ -37,9 +42,23 @@ def rollout_rules(node: Node) -> RolloutRules:
     confidence = node.child("confidence").number(0.95, positive=True)
     if confidence >= 1:
         node.child("confidence").fail(f"{confidence!r} is not below 1", "give 0.95, say")
+    defaults = RolloutRules()
+    error_tolerance = node.child("error_tolerance").number(defaults.error_tolerance)
+    if error_tolerance >= 1:
+        node.child("error_tolerance").fail(
+            f"{error_tolerance!r} is not below 1", "give a share such as 0.01 (one point)"
+        )
     return RolloutRules(
         steps=steps,
         bake_seconds=node.child("bake_seconds").number(300.0, positive=True),
+        look_seconds=node.child("look_seconds").number(defaults.look_seconds, positive=True),
+        min_bake_seconds=node.child("min_bake_seconds").number(defaults.min_bake_seconds),
+        warmup_seconds=node.child("warmup_seconds").number(defaults.warmup_seconds),
+        error_tolerance=error_tolerance,
+        on_low_traffic=cast(
+            Literal["refuse", "proceed"],
+            node.child("on_low_traffic").choice(("refuse", "proceed"), defaults.on_low_traffic),
+        ),
         min_requests=node.child("min_requests").integer(100, positive=True),
         on_too_few=cast(
             Literal["hold", "rollback"],

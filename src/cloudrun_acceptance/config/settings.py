@@ -64,6 +64,7 @@ class Settings:
     promote: bool = False
     # --rollout: the shares in turn; () for the contract's; None without the flag.
     rollout: tuple[int, ...] | None = None
+    rollout_anyway: bool = False
     canary_phase: bool = False
     rollback_on_failure: bool = False
     sandbox: bool = False
@@ -182,6 +183,7 @@ def resolve_settings(
         baseline_tag=text("baseline_tag"),
         promote=values.get("promote") is True,
         rollout=_steps(values.get("rollout")),
+        rollout_anyway=values.get("rollout_anyway") is True,
         canary_phase=values.get("canary_phase") is True,
         rollback_on_failure=values.get("rollback_on_failure") is True,
         sandbox=values.get("sandbox") is True,

@@ -78,6 +78,7 @@ def describe_service(
         observed_generation=int(service.observed_generation),
         reconciling=bool(service.reconciling),
         history=tuple(revision_summary(item) for item in history),
+        updated=service.update_time or None,
     )
 
 

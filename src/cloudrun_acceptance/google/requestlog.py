@@ -7,6 +7,7 @@ step is judged on what the users' requests did.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -38,14 +39,18 @@ def latency_seconds(text: str) -> float | None:
         return None
 
 
-def traffic_of(revision: str, records: Sequence[LogRecord]) -> RevisionTraffic:
-    """One revision's requests among ``records``."""
+def traffic_of(revision: str, records: Sequence[LogRecord], origin: datetime) -> RevisionTraffic:
+    """One revision's requests among ``records``, their times in seconds from ``origin``."""
     mine = [record for record in records if record.revision == revision and record.status]
     latencies = [latency_seconds(record.latency) for record in mine]
     return RevisionTraffic(
         revision,
         tuple(int(record.status or 0) for record in mine),
-        tuple(value for value in latencies if value is not None),
+        tuple(math.nan if value is None else value for value in latencies),
+        tuple(
+            (record.timestamp - origin).total_seconds() if record.timestamp else math.nan
+            for record in mine
+        ),
     )
 
 
@@ -58,15 +63,17 @@ def read_window(
     start: datetime,
     end: datetime,
     holds: int = 0,
+    origin: datetime | None = None,
 ) -> StepWindow:
-    """Both revisions' users' requests from ``start`` to ``end`` (raises LoggingApiError)."""
+    """Both revisions' users' requests from ``start`` to ``end``, their times in seconds from
+    ``origin`` (the start by default; raises LoggingApiError)."""
     listing = reader.list(window_condition((candidate, stable), start, end), any_revision=True)
     return StepWindow(
         share=share,
         start=start,
         end=end,
-        candidate=traffic_of(candidate, listing.records),
-        stable=traffic_of(stable, listing.records),
+        candidate=traffic_of(candidate, listing.records, origin or start),
+        stable=traffic_of(stable, listing.records, origin or start),
         holds=holds,
         pages=listing.pages,
         capped=listing.capped,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .judge import LatencyEvidence
+
 Side = Literal["baseline", "candidate"]
 SIDES: tuple[Side, Side] = ("baseline", "candidate")
 # Figures under this prefix are a latency histogram of both sides: the report draws it.
@@ -24,9 +26,10 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class Sample:
-    """One exchange of the paired load: which kind and side, its place in the schedule, and
-    what came back. ``status`` is None when the exchange was refused or cut (``error`` says
-    how); ``seconds`` is the wire time of an answered one."""
+    """One exchange of the paired load: which kind and side, its place in the schedule, the
+    pair it belongs to (the same request sent to the other side beside it), and what came
+    back. ``status`` is None when the exchange was refused or cut (``error`` says how);
+    ``seconds`` is the wire time of an answered one."""
 
     kind: str
     side: Side
@@ -36,6 +39,7 @@ class Sample:
     error: str = ""
     method: str = "GET"
     url: str = ""
+    pair: int = 0
 
     @property
     def answered(self) -> bool:
@@ -50,17 +54,20 @@ class Sample:
 
 @dataclass(frozen=True)
 class PairedLoad:
-    """The same request mix sent to both revisions on one schedule, alternating."""
+    """The same request mix sent to both revisions, pair by pair, alternating. ``planned``:
+    the most exchanges the budget allows, both sides; ``ended``: why the load stopped (every
+    kind decided, the budget sent, the deadline; "running" for a load under way)."""
 
     baseline: Endpoint
     candidate: Endpoint
     samples: tuple[Sample, ...]
-    planned: int  # exchanges scheduled, both sides
+    planned: int
     elapsed: float
     deadline_seconds: float
     concurrency: int
     # Kinds of the mix that were not sent, with why (a mutating request without a session).
     left_out: tuple[tuple[str, str], ...] = ()
+    ended: Literal["decided", "budget", "deadline", "running"] = "budget"
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -72,8 +79,8 @@ class PairedLoad:
 
     @property
     def stopped_at_deadline(self) -> bool:
-        """Fewer exchanges were made than planned: the total deadline came first."""
-        return len(self.samples) < self.planned
+        """The total deadline ended the load while a kind was still undecided."""
+        return self.ended == "deadline"
 
     def of(self, side: Side, kind: str | None = None) -> tuple[Sample, ...]:
         """The samples of one side (of one kind), in schedule order."""
@@ -84,6 +91,22 @@ class PairedLoad:
         return tuple(
             s.seconds for s in self.of(side, kind) if s.status is not None and s.status < 500
         )
+
+    def pairs(self, kind: str) -> tuple[tuple[float, float], ...]:
+        """The kind's pairs in order, as (baseline, candidate) wire times, up to the first pair
+        not finished (a side still on its way): those whose both sides answered below 500."""
+        halves: dict[int, dict[Side, Sample]] = {}
+        for sample in self.samples:
+            if sample.kind == kind:
+                halves.setdefault(sample.pair, {})[sample.side] = sample
+        found = []
+        for number in range(len(halves)):
+            pair = halves.get(number, {})
+            if len(pair) < 2:
+                break
+            if all(s.status is not None and s.status < 500 for s in pair.values()):
+                found.append((pair["baseline"].seconds, pair["candidate"].seconds))
+        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -97,37 +120,16 @@ class Percentiles:
 
 
 @dataclass(frozen=True)
-class Shift:
-    """How much slower the candidate is than the baseline: the Hodges-Lehmann estimate of the
-    shift (candidate minus baseline, seconds), its confidence interval, and the Mann-Whitney U
-    test beside it."""
-
-    estimate: float
-    low: float
-    high: float
-    confidence: float
-    u_statistic: float
-    p_value: float  # two-sided
-
-    def against(self, allowed: float) -> Literal["passed", "failed", "inconclusive"]:
-        """The judge of a slowdown: failed when the interval lies above ``allowed`` (slower,
-        with the interval's confidence), passed when it lies at or below it, inconclusive when
-        it straddles it."""
-        if self.low > allowed:
-            return "failed"
-        return "passed" if self.high <= allowed else "inconclusive"
-
-
-@dataclass(frozen=True)
 class LatencyComparison:
-    """One request kind's latency, both sides, with the shift when there were samples enough."""
+    """One request kind's latency, both sides, with the judge's evidence when there were pairs
+    enough (``min_samples``); ``pairs``: the pairs compared."""
 
     kind: str
     baseline: Percentiles
     candidate: Percentiles
-    shift: Shift | None
-    tolerance: float  # the allowed slowdown, a ratio of the baseline's median
-    allowed_seconds: float | None  # tolerance x the baseline's median
+    evidence: LatencyEvidence | None
+    tolerance: float  # the allowed slowdown, as a ratio (0.1: 10% slower)
+    pairs: int = 0
 
     @property
     def ratio(self) -> float | None:

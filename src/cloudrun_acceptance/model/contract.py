@@ -225,18 +225,11 @@ class CompareRequest:
 
 @dataclass(frozen=True)
 class CompareRules:
-    """``compare:``: the candidate against the stable revision under one paired load.
-
-    ``count``: exchanges with each revision, shared among the kinds by weight; ``concurrency``:
-    exchanges in flight at once, both revisions together; ``deadline_seconds``: the whole
-    load's deadline. ``tolerance``: how much slower than the baseline's median the candidate may
-    be (0.1 is 10%), judged at ``confidence`` (also the errors test's, as 1 - alpha); fewer than
-    ``min_samples`` answers of a kind on either side is inconclusive. ``metrics`` and
-    ``config``: diff the expositions and the revisions' configurations.
-    """
+    """``compare:``: the candidate against the stable revision under one paired load, until
+    every request kind is decided; the README's table says what each key means."""
 
     requests: tuple[CompareRequest, ...]
-    count: int = 600
+    max_count: int = 3000
     concurrency: int = 4
     deadline_seconds: float = 60.0
     tolerance: float = 0.10
@@ -244,6 +237,16 @@ class CompareRules:
     min_samples: int = 30
     metrics: bool = True
     config: bool = True
+    error_tolerance: float = 0.01
+    # The older key: exchanges with each revision in all, shared among the kinds by weight.
+    count: int | None = None
+
+    def budget_of(self, weight: int) -> int:
+        """The most pairs of a kind of this weight: ``max_count``, or its share of ``count``."""
+        if self.count is None:
+            return self.max_count
+        weights = sum(kind.weight for kind in self.requests)
+        return max(1, round(self.count * weight / weights))
 
 
 # An app as uvicorn and gunicorn take it: ``module:attribute``.

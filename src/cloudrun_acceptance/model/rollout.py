@@ -3,6 +3,7 @@ held per revision, and what the gate did at each step."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -13,13 +14,21 @@ Action = Literal["advanced", "held", "rolled back", "completed", "not reached"]
 
 @dataclass(frozen=True)
 class RolloutRules:
-    """The contract's ``rollout:``: the candidate's shares in turn, how long each is baked, and
+    """The contract's ``rollout:``: the candidate's shares in turn, how long each may bake, and
     how its window of users' requests is judged against the stable revision's.
 
-    ``min_requests``: per revision and window, below which the step is inconclusive; then
-    ``on_too_few`` says whether to ``hold`` (bake once more, up to ``max_holds`` times, then roll
-    back) or ``rollback`` at once. ``tolerance`` and ``confidence``: as the comparison's, for the
-    latency shift and the exact test of the 5xx rates.
+    A step's window is looked at every ``look_seconds``: a regression fails it at once; it
+    passes as soon as the evidence shows it within the tolerances, once it has baked
+    ``min_bake_seconds`` and each revision answered ``min_requests``. Undecided when
+    ``bake_seconds`` have passed, it is inconclusive; then ``on_too_few`` says whether to
+    ``hold`` (bake once more, up to ``max_holds`` times, then roll back) or ``rollback`` at once.
+    ``tolerance``: how much slower (a ratio) the candidate may be; ``error_tolerance``: how
+    much higher its 5xx rate may be for the step to pass early; ``confidence``: 1 - the chance
+    that the whole rollout fails a candidate as good as the stable revision. The candidate's
+    latency is judged from the first block of its requests that was within the tolerance (its
+    cold start over), and ``warmup_seconds`` after the step began at the latest.
+    ``on_low_traffic``: ``refuse`` a rollout whose steps cannot reach ``min_requests`` within
+    their longest bake at the traffic of the last ``bake_seconds``, or ``proceed``.
     """
 
     steps: tuple[int, ...] = DEFAULT_STEPS
@@ -30,16 +39,53 @@ class RolloutRules:
     tolerance: float = 0.10
     confidence: float = 0.95
     max_requests: int = 20000
+    look_seconds: float = 10.0
+    min_bake_seconds: float = 120.0
+    warmup_seconds: float = 15.0
+    error_tolerance: float = 0.01
+    on_low_traffic: Literal["refuse", "proceed"] = "refuse"
+
+    @property
+    def max_step_seconds(self) -> float:
+        """The longest a step can take: its bake, and its holds."""
+        holds = self.max_holds if self.on_too_few == "hold" else 0
+        return self.bake_seconds * (1 + holds)
+
+    @property
+    def judged_steps(self) -> int:
+        """How many steps are judged (every one below 100%): they share the error budget."""
+        return max(1, sum(1 for step in self.steps if step < 100))
 
 
 @dataclass(frozen=True)
 class RevisionTraffic:
-    """One revision's users' requests in a window: each one's status and latency (seconds;
-    None when the log gives none)."""
+    """One revision's users' requests in a window: each one's status, latency (seconds; NaN
+    when the log gives none) and when it came (seconds from the window's start), in the same
+    order."""
 
     revision: str
     statuses: tuple[int, ...] = ()
     latencies: tuple[float, ...] = ()
+    times: tuple[float, ...] = ()
+
+    def answered(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """The times and latencies of the requests answered below 500 with a latency: the
+        latency sample."""
+        kept = [
+            (when, seconds)
+            for status, seconds, when in zip(self.statuses, self.latencies, self.times, strict=True)
+            if status < 500 and not math.isnan(seconds)
+        ]
+        return tuple(when for when, _ in kept), tuple(seconds for _, seconds in kept)
+
+    def extended(self, more: RevisionTraffic) -> RevisionTraffic:
+        """These requests, then ``more``'s."""
+        return RevisionTraffic(
+            self.revision,
+            self.statuses + more.statuses,
+            self.latencies + more.latencies,
+            self.times + more.times,
+        )
 
     @property
     def requests(self) -> int:
@@ -62,8 +108,9 @@ class StepWindow:
     """What Cloud Run's request logs held for one step: both revisions over the same window.
 
     ``holds``: how many extra bakes the window took; ``pages``: the Logging API requests its
-    reads took (it is read until two reads agree); ``capped``: the listing reached its cap, so
-    only the first ``max_requests`` entries were read.
+    reads took (each look reads what came since the last, until two reads agree); ``capped``:
+    a read reached its cap, so only the first ``max_requests`` entries of it were read;
+    ``looks``: how many times the window was judged.
     """
 
     share: int
@@ -74,6 +121,7 @@ class StepWindow:
     holds: int = 0
     pages: int = 0
     capped: bool = False
+    looks: int = 1
 
     @property
     def seconds(self) -> float:

@@ -106,6 +106,7 @@ class ServiceFacts:
     ``tag`` and ``tag_url``: the traffic tag the revision was found by (``--tag``), and its URL as
     the API reports it. ``etag``, ``generation``, ``observed_generation`` and ``reconciling``:
     what an update and the wait for a deploy to settle need. ``history``: every revision.
+    ``updated``: when the service last changed (its traffic, say: a canary phase's start).
     """
 
     ref: ServiceRef
@@ -125,6 +126,7 @@ class ServiceFacts:
     reconciling: bool = False
     waited: float = 0.0
     history: tuple[RevisionSummary, ...] = ()
+    updated: datetime | None = None
 
     @property
     def address(self) -> ServiceAddress:

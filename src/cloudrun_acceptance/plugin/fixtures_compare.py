@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ..model.compare import BaselineChoice, Endpoint, PairedLoad
 
 COMPARE_AGENT = "cloudrun-acceptance-compare"
-STATS = "cloudrun_acceptance.checks.stats"
+STATS = "cloudrun_acceptance.checks.sequential"
 NOT_ASKED = "the comparison was not asked for: the contract has no compare: section"
 NOT_CANDIDATE = (
     "compares a tagged candidate with the stable revision: check the candidate through its tag "
@@ -125,7 +125,9 @@ def paired_load(
     contract: Contract,
     gate_state: GateState,
 ) -> PairedLoad:
-    """The contract's request mix sent to both revisions on one schedule (probe/pairedload.py)."""
+    """The contract's request mix sent to both revisions, pair by pair, until the judge has
+    decided every kind (probe/pairedload.py sends, checks/compare.py looks)."""
+    from ..checks.compare import still_open
     from ..model.compare import Endpoint
     from ..probe.pairedload import mix_of, run_paired_load
 
@@ -134,8 +136,9 @@ def paired_load(
     assert target.url is not None
     assert target.revision is not None
     candidate = Endpoint(target.revision, target.url, target.url_origin)
-    # scipy's import (about a second) overlaps the load, which waits on sockets.
+    # scipy's import (about a second) overlaps the warm-up, which waits on sockets.
     threading.Thread(target=importlib.import_module, args=(STATS,), daemon=True).start()
+    names = [kind.name for kind in kinds]
     return run_paired_load(
         baseline_endpoint,
         candidate,
@@ -144,6 +147,7 @@ def paired_load(
         rules.deadline_seconds,
         lambda url: _client(url, contract, gate_state),
         left_out,
+        undecided=lambda load: still_open(load, rules, names),
     )
 
 

@@ -22,6 +22,7 @@ from .state import GateState
 from .targets import record_key
 
 if TYPE_CHECKING:  # the rollout's modules load only in a run that rolls out or judges a phase
+    from .rollout import Rollout
     from .rolloutgroup import RolloutGroup, TargetRollout
     from .window import WindowJudge
 
@@ -73,6 +74,7 @@ def rollout(
 
 def _group(states: list[GateState], rules: RolloutRules) -> RolloutGroup:
     """A rollout per target, each with the judge of its split's windows."""
+    from ..checks.budget import rollout_budget
     from .rollout import Rollout
     from .rolloutgroup import RolloutGroup
 
@@ -84,17 +86,22 @@ def _group(states: list[GateState], rules: RolloutRules) -> RolloutGroup:
             problem = facts.summary if isinstance(facts, AdminApiError) else "no target"
             pytest.fail(f"not rolled out: {problem}; no traffic was moved", pytrace=False)
         settings = state.settings
+        steps = settings.rollout or rules.steps
+        judge = _window_judge(facts, target, state, "not rolled out", "; no traffic was moved")
+        judge.budget = rollout_budget(rules, steps)
         state.rollout = Rollout(
             facts=facts,
-            judge=_window_judge(facts, target, state, "not rolled out", "; no traffic was moved"),
-            steps=settings.rollout or rules.steps,
+            judge=judge,
+            steps=steps,
             endpoint=target.cloudrun_endpoint,
             update_timeout=settings.ready_timeout,
         )
         members[record_key(state)] = state.rollout
-    for member in members.values():  # before any traffic moves
+    anyway = states[0].settings.rollout_anyway or rules.on_low_traffic == "proceed"
+    for key, member in members.items():  # before any traffic moves
         try:
             member.judge.prepare()
+            member.plan = _traffic_plan(member, anyway, key if len(members) > 1 else "")
         except LoggingApiError as err:
             pytest.fail(
                 f"not rolled out: the request logs cannot be read ({err.summary}); no traffic "
@@ -102,6 +109,39 @@ def _group(states: list[GateState], rules: RolloutRules) -> RolloutGroup:
                 pytrace=False,
             )
     return RolloutGroup(members)
+
+
+def _traffic_plan(member: Rollout, anyway: bool, where: str) -> tuple[str, ...]:
+    """What each step needs at the traffic of the last bake, said before any traffic moves;
+    fails the rollout when a step cannot reach ``min_requests`` within its longest bake,
+    unless the user asked for it."""
+    from ..checks.budget import rollout_budget
+    from ..checks.plan import traffic_plan
+
+    rules = member.rules
+    said, short = traffic_plan(
+        member.judge.recent(), rules, member.steps, rollout_budget(rules, member.steps)
+    )
+    if where:
+        said = (f"{said[0]} in {where}", *said[1:])
+    if short and not anyway:
+        names = ", ".join(f"{step}%" for step in short)
+        pytest.fail(
+            "\n".join(
+                (
+                    f"not rolled out: too little traffic for step {names} to decide within its "
+                    f"longest bake, {rules.max_step_seconds:g} s (rollout.bake_seconds with its "
+                    "holds), at the traffic of the last bake; no traffic was moved",
+                    *(f"  {line}" for line in said),
+                    "What to do: roll out when the service has more users, or in larger first "
+                    "steps (--rollout=25,50,100), or raise rollout.bake_seconds; or roll out "
+                    "anyway with --rollout-anyway (rollout.on_low_traffic: proceed), knowing "
+                    "that these steps may end undecided and roll back",
+                )
+            ),
+            pytrace=False,
+        )
+    return said
 
 
 def _window_judge(
@@ -138,4 +178,16 @@ def canary_judgement(deployment: ServiceFacts, target: Target, gate_state: GateS
             f"{revision} serves 100% of traffic in this phase: nothing is left to compare it "
             "with, and the checks of the service URL judged it"
         )
-    return _window_judge(deployment, target, gate_state, "not judged").judge(share)[1]
+    from datetime import UTC, datetime
+
+    from ..checks.budget import phase_budget
+
+    rules = gate_state.contract.rollout
+    updated = deployment.updated
+    since = (datetime.now(UTC) - updated).total_seconds() if updated else 0.0
+    budget = phase_budget(rules, share, since)
+    if isinstance(budget, str):
+        pytest.fail(f"not judged: {budget}", pytrace=False)
+    judge = _window_judge(deployment, target, gate_state, "not judged")
+    judge.budget = budget
+    return judge.judge(share)[1]

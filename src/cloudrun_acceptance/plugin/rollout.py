@@ -44,6 +44,8 @@ class Rollout:
     confirmed: int = 0
     operation: str = ""
     setting: bool = False
+    # What the traffic before the first step lets each step expect, said with the first step.
+    plan: tuple[str, ...] = ()
     # The traffic before the first step, and the candidate's share in it.
     before: tuple[TrafficRow, ...] = field(init=False)
     initial: int = field(init=False)
@@ -108,6 +110,12 @@ class Rollout:
         ``elsewhere`` (the targets whose step did not pass, in a run of several), a passed step
         is rolled back too: the targets are rolled out all or none."""
         self.current = None
+        if not self.records and self.plan:
+            verdict = replace(
+                verdict,
+                evidence=(*verdict.evidence, *self.plan),
+                figures={**verdict.figures, "before the rollout": "; ".join(self.plan)},
+            )
         if verdict.status == "passed" and not elsewhere:
             action: Action = "completed" if share == self.steps[-1] else "advanced"
             self.records.append(StepRecord(share, "passed", action, verdict.summary, window))

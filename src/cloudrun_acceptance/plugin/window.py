@@ -1,5 +1,12 @@
-"""A split's window of users' requests, baked and judged: the candidate's against the stable
-revision's, over the same window, from Cloud Run's request logs (checks/rollout.py judges).
+"""A split's window of users' requests, looked at as it grows and judged: the candidate's
+against the stable revision's, from Cloud Run's request logs (checks/rollout.py judges).
+
+Every ``rollout.look_seconds`` the window's new requests are read (each look reads what came
+since the last, until two reads agree: Cloud Logging lags) and the whole window so far is
+judged: a regression ends the step at once, and evidence that the candidate is within the
+tolerances ends it once its minimum bake is over; undecided at the bake's end, it is held (the
+looks go on) or ends inconclusive. Every look is counted by the judge's tests, so the looks
+cost nothing of the error budget.
 
 Used by the rollout's steps (plugin/rollout.py), which set the split themselves, and by the
 check of a canary phase whose split another engine set (``--canary-phase``, Cloud Deploy).
@@ -9,32 +16,35 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from ..checks.budget import rollout_budget
 from ..checks.rollout import judge_step
 from ..google.logs import LogReader
 from ..google.requestlog import read_window
 from ..model.errors import LoggingApiError
+from ..model.judge import ErrorBudget
 from ..model.polling import Backoff, poll
-from ..model.rollout import RolloutRules, StepWindow
+from ..model.rollout import RevisionTraffic, RolloutRules, StepWindow
 from ..model.service import ServiceFacts
 from ..model.verdict import Verdict, failed
 
-# Cloud Logging shows entries seconds after they are written: a window is read again until two
-# reads agree (or --logs-timeout passes).
+# Cloud Logging shows entries seconds after they are written: a look's slice is read again
+# until two reads agree (or --logs-timeout passes).
 SETTLE_BACKOFF = Backoff(first=0.25, cap=2.0)
 
 
 @dataclass
 class WindowJudge:
     """Bakes a split and judges its window: ``facts``' revision (the candidate) against
-    ``stable``."""
+    ``stable``, at ``budget`` (the rollout's share for one step by default)."""
 
     facts: ServiceFacts
     stable: str
     rules: RolloutRules
     logging_endpoint: str | None
     logs_timeout: float
+    budget: ErrorBudget | None = None
     _reader: LogReader | None = field(default=None, repr=False)
 
     @property
@@ -43,38 +53,61 @@ class WindowJudge:
         return self.facts.revision.name
 
     def judge(self, share: int) -> tuple[StepWindow | None, Verdict]:
-        """Bake the split as it is now (the candidate at ``share``), then judge its window;
-        an inconclusive one is baked again, up to ``max_holds`` times, with ``on_too_few:
-        hold``."""
+        """Bake the split as it is now (the candidate at ``share``), looking at its window every
+        ``look_seconds``, until a look decides; undecided at the bake's end, it is baked again,
+        up to ``max_holds`` times, with ``on_too_few: hold``."""
+        rules = self.rules
+        budget = self.budget or rollout_budget(rules, rules.steps)
+        started = time.monotonic()
         start = datetime.now(UTC)
-        holds = 0
+        window = StepWindow(
+            share, start, start, RevisionTraffic(self.candidate), RevisionTraffic(self.stable)
+        )
+        holds = looks = 0
+        bake_end = started + rules.bake_seconds
         while True:
-            self._bake(time.monotonic() + self.rules.bake_seconds)
             try:
-                window = self._settled_window(share, start, holds)
+                self.prepare()  # done already in a rollout; a canary phase's first seconds
+                due = min(started + (looks + 1) * rules.look_seconds, bake_end)
+                time.sleep(max(0.0, due - time.monotonic()))
+                looks += 1
+                window = self._grown(window, share, start, looks, holds)
             except LoggingApiError as err:
                 return None, failed(
                     f"the {share}% split could not be judged: {err.summary}", advice=err.advice
                 )
-            verdict = judge_step(window, self.rules)
-            hold = self.rules.on_too_few == "hold" and holds < self.rules.max_holds
-            if verdict.status != "inconclusive" or not hold:
-                return window, verdict
-            holds += 1
+            last = time.monotonic() >= bake_end - 0.01
+            verdict = judge_step(window, rules, budget, last=last)
+            if verdict is None:
+                continue
+            hold = rules.on_too_few == "hold" and holds < rules.max_holds
+            if verdict.status == "inconclusive" and hold:
+                holds += 1
+                bake_end += rules.bake_seconds
+                continue
+            return window, verdict
 
     def prepare(self) -> None:
         """Load what the judge needs (the Logging client, scipy) now: a rollout does it before
         it moves any traffic, so that a client that cannot be made stops it before any traffic
         moves, and its bakes only wait on the clock."""
-        from ..checks import stats  # noqa: F401 - loaded once, before the split is judged
+        from ..checks import sequential, stats  # noqa: F401 - loaded once, before any look
 
         self.reader().connect()
 
-    def _bake(self, until: float) -> None:
-        """Wait out the bake (a canary phase's judge loads what it needs in its first seconds,
-        which wait on nothing but the clock)."""
-        self.prepare()
-        time.sleep(max(0.0, until - time.monotonic()))
+    def recent(self) -> StepWindow:
+        """The users' requests to either revision over the last ``bake_seconds`` (one read,
+        up to ``max_requests``): what a rollout can expect of its steps."""
+        end = datetime.now(UTC)
+        start = end - timedelta(seconds=self.rules.bake_seconds)
+        return read_window(
+            self.reader(),
+            share=0,
+            candidate=self.candidate,
+            stable=self.stable,
+            start=start,
+            end=end,
+        )
 
     def reader(self) -> LogReader:
         """The request logs' reader (one client for every window)."""
@@ -89,24 +122,37 @@ class WindowJudge:
             )
         return self._reader
 
-    def _settled_window(self, share: int, start: datetime, holds: int) -> StepWindow:
+    def _grown(
+        self, window: StepWindow, share: int, start: datetime, looks: int, holds: int
+    ) -> StepWindow:
+        """The window with the requests that came since its end, read until two reads of that
+        slice agree."""
         end = datetime.now(UTC)
         seen, pages = -1, 0
-        window = None
+        part = None
         for _ in poll(time.monotonic() + self.logs_timeout, SETTLE_BACKOFF):
-            window = read_window(
+            part = read_window(
                 self.reader(),
                 share=share,
                 candidate=self.candidate,
                 stable=self.stable,
-                start=start,
+                start=window.end,
                 end=end,
-                holds=holds,
+                origin=start,
             )
-            pages += window.pages
-            count = window.candidate.requests + window.stable.requests
+            pages += part.pages
+            count = part.candidate.requests + part.stable.requests
             if count == seen:
                 break
             seen = count
-        assert window is not None
-        return replace(window, pages=pages)  # every read's requests to the Logging API
+        assert part is not None
+        return replace(
+            window,
+            end=end,
+            candidate=window.candidate.extended(part.candidate),
+            stable=window.stable.extended(part.stable),
+            holds=holds,
+            pages=window.pages + pages,  # every read's requests to the Logging API
+            capped=window.capped or part.capped,
+            looks=looks,
+        )

@@ -60,7 +60,7 @@ def _latency(results: list[CheckResult]) -> list[str]:
 
     lines = [
         "",
-        "| Request | Revision | n | p50 (ms) | p95 (ms) | p99 (ms) | Shift (ms), interval "
+        "| Request | Revision | n | p50 (ms) | p95 (ms) | p99 (ms) | Slower by, anytime interval "
         "| Verdict |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -75,12 +75,23 @@ def _latency(results: list[CheckResult]) -> list[str]:
                 *(figures.get(f"{side} {p} (ms)", "-") for p in ("p50", "p95", "p99")),
             ]
             if side == "candidate":
-                shift = figures.get("shift (ms)")
-                interval = figures.get("shift interval (ms)", "")
-                cells += [f"{shift} ({interval})" if shift else "-", _outcome(result)]
+                shift = figures.get("shift (%)")
+                interval = figures.get("shift interval (%)", "")
+                decided = figures.get("decided", "").partition(" ")[2]
+                outcome = f"{_outcome(result)} {decided}" if decided else _outcome(result)
+                cells += [f"{shift} ({interval})" if shift else "-", outcome]
             else:
                 cells += ["", ""]
             lines.append("| " + " | ".join(cell(text) for text in cells) + " |")
+    judged = [r for r in results if "error budget" in r.figures]
+    if judged:
+        figures = judged[0].figures
+        lines += [
+            "",
+            f"Tolerance: {figures.get('tolerance', '-')}. Each interval holds over every look of "
+            "the load (a confidence sequence); the request kinds and the errors share the error "
+            f"budget: {figures['error budget']}.",
+        ]
     for result in results:
         lines += _chart(result)
     return lines

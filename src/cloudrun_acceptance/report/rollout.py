@@ -38,6 +38,7 @@ def _row(index: int, total: int, result: CheckResult) -> tuple[str, ...]:
     step = f"{index} of {total}"
     window = figures.get("window", "-").rpartition("(")[2].removesuffix(")") or "-"
     holds = int(figures.get("holds", "0") or 0)
+    early = " (early)" if figures.get("ended", "").startswith("early") else ""
     return (
         step,
         f"{figures.get('share (%)', '-')}%",
@@ -46,7 +47,7 @@ def _row(index: int, total: int, result: CheckResult) -> tuple[str, ...]:
         _pair(figures, "5xx rate"),
         _pair(figures, "p50 (ms)"),
         _pair(figures, "p95 (ms)"),
-        result.shown_outcome + (f" ({figures['verdict']})" if "verdict" in figures else ""),
+        result.shown_outcome + early + (f" ({figures['verdict']})" if "verdict" in figures else ""),
         figures.get("action", "-"),
     )
 
@@ -60,7 +61,8 @@ def rollout_markdown(record: RunRecord) -> list[str]:
         "",
         "## Rollout",
         "",
-        "Each step's users' requests, candidate / stable, from Cloud Run's request logs.",
+        "Each step's users' requests, candidate / stable, from Cloud Run's request logs; a step "
+        "ends early as soon as its evidence decides (every look is counted).",
         "",
         "| " + " | ".join(HEADER) + " |",
         "|" + "---|" * len(HEADER),
@@ -69,6 +71,15 @@ def rollout_markdown(record: RunRecord) -> list[str]:
         row = list(_row(index, _planned(record), result))
         row[-2] = f"{ICONS.get(result.shown_outcome, '')} {row[-2]}"
         lines.append("| " + " | ".join(cell(text) for text in row) + " |")
+    first = steps[0].figures
+    if "before the rollout" in first:
+        lines += ["", f"Before the first step: {cell(first['before the rollout'])}."]
+    if "error budget" in first:
+        lines += [
+            "",
+            "Every look of a step is counted by its tests; the steps share the error budget: "
+            f"{cell(first['error budget'])}.",
+        ]
     return lines
 
 

@@ -36,12 +36,13 @@ def test_the_shipped_contract_compares_health_and_the_cached_call():
         ("health", "GET", 1),
         ("cached call", "POST", 1),
     ]
-    assert (rules.count, rules.concurrency, rules.tolerance, rules.confidence) == (
-        600,
+    assert (rules.max_count, rules.concurrency, rules.tolerance, rules.confidence) == (
+        3000,
         4,
         0.1,
         0.95,
     )
+    assert (rules.count, rules.error_tolerance) == (None, 0.01)
     assert [kind.mutating for kind in rules.requests] == [False, True]
 
 
@@ -53,7 +54,20 @@ def test_the_section_alone_takes_every_default(tmp_path):
     rules = load(tmp_path, "compare:\n").compare
     assert [kind.name for kind in rules.requests] == ["health", "cached call"]
     assert rules.requests[0].request.path == "/healthz"
-    assert (rules.count, rules.min_samples, rules.metrics, rules.config) == (600, 30, True, True)
+    assert (rules.max_count, rules.min_samples, rules.metrics, rules.config) == (
+        3000,
+        30,
+        True,
+        True,
+    )
+    assert rules.count is None
+
+
+def test_the_older_count_is_shared_by_weight_as_each_kinds_budget(tmp_path):
+    rules = load(tmp_path, "compare:\n  count: 600\n").compare
+    assert rules.count == 600
+    assert [rules.budget_of(kind.weight) for kind in rules.requests] == [300, 300]
+    assert load(tmp_path, "compare:\n  max_count: 800\n").compare.budget_of(1) == 800
 
 
 def test_a_request_of_its_own_is_a_get_unless_it_says(tmp_path):
@@ -84,6 +98,15 @@ def test_a_request_of_its_own_is_a_get_unless_it_says(tmp_path):
         ),
         ("compare:\n  confidence: 1\n", "compare.confidence: 1 is not below 1; give 0.95, say"),
         ("compare:\n  count: 1\n", "compare.count: 1 is fewer than the mix's 2 weights"),
+        (
+            "compare:\n  count: 600\n  max_count: 800\n",
+            "compare.count: is given with max_count; keep max_count (the most exchanges with each "
+            "revision per request kind) and drop count, its older spelling",
+        ),
+        (
+            "compare:\n  error_tolerance: 1\n",
+            "compare.error_tolerance: 1 is not below 1; give a share such as 0.01 (one point)",
+        ),
         ("compare:\n  metrics: yes please\n", "compare.metrics: expected true or false"),
         ("compare:\n  tolerence: 0.1\n", "compare: unknown key 'tolerence'"),
     ],

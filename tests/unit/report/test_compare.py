@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from cloudrun_acceptance.checks.compare import judge_latency
-from cloudrun_acceptance.model.compare import (
-    Endpoint,
-    LatencyComparison,
-    PairedLoad,
-    Percentiles,
-    Sample,
-    Shift,
-)
+import re
+
+from cloudrun_acceptance.checks.compare import compare_latency, judge_latency
+from cloudrun_acceptance.model.compare import Endpoint, PairedLoad, Sample
 from cloudrun_acceptance.model.contract import CompareRequest, CompareRules, RequestSpec
 from cloudrun_acceptance.report.compare import compare_markdown
 from cloudrun_acceptance.report.markdown import render_markdown
@@ -22,15 +17,15 @@ NOT_ASKED = "the comparison was not asked for: the contract has no compare: sect
 
 def load() -> PairedLoad:
     samples = [
-        Sample("health", side, i, 200, (0.010 if side == "baseline" else 0.014) + i * 1e-5)
-        for i in range(40)
+        Sample("health", side, i, 200, (0.010 if side == "baseline" else 0.014) + i * 1e-5, pair=i)
+        for i in range(120)
         for side in ("baseline", "candidate")
     ]
     return PairedLoad(
         Endpoint("svc-1", "https://svc.run.app"),
         Endpoint("svc-2", "https://candidate---svc.run.app"),
         tuple(samples),
-        planned=80,
+        planned=240,
         elapsed=1.0,
         deadline_seconds=60,
         concurrency=4,
@@ -38,18 +33,11 @@ def load() -> PairedLoad:
 
 
 def latency_result():
-    comparison = LatencyComparison(
-        "health",
-        Percentiles(40, 0.0102, 0.0104, 0.0104),
-        Percentiles(40, 0.0142, 0.0144, 0.0144),
-        Shift(0.004, 0.0039, 0.0041, 0.95, 0.0, 1e-14),
-        0.1,
-        0.00102,
-    )
+    comparison = compare_latency("health", load(), RULES)
     verdict = judge_latency(comparison, RULES, load())
     return check_result(
         "test_candidate_latency_against_baseline[health]",
-        "failed",
+        verdict.status,
         summary=verdict.summary,
         figures=dict(verdict.figures),
     )
@@ -58,14 +46,24 @@ def latency_result():
 def test_a_row_per_revision_with_the_shift_and_the_verdict_and_a_chart():
     lines = compare_markdown(run_record(latency_result()))
     assert lines[:3] == ["", "## Candidate vs stable", ""]
-    assert "| health | baseline | 40 | 10.2 | 10.4 | 10.4 |  |  |" in lines
-    assert "|  | candidate | 40 | 14.2 | 14.4 | 14.4 | +4.0 (+3.9 to +4.1) | ❌ failed |" in lines
+    assert "| health | baseline | 120 | 10.6 | 11.1 | 11.2 |  |  |" in lines
+    row = next(line for line in lines if line.startswith("|  | candidate | 120 | 14.6 |"))
+    assert re.fullmatch(
+        r"\|  \| candidate \| 120 \| 14\.6 \| 15\.1 \| 15\.2 \| \+3\d\.\d% "
+        r"\(\+\d\d\.\d% to \+\d\d\.\d%\) \| ❌ failed after \d+ pairs \(look \d+\) \|",
+        row,
+    )
+    assert (
+        "Tolerance: 10% slower. Each interval holds over every look of the load (a confidence "
+        "sequence); the request kinds and the errors share the error budget: 2.5% of 5% (one of "
+        "2 tests: 1 request kind and the errors)."
+    ) in lines
     chart = lines[lines.index("```mermaid") :]
     assert chart[1] == "xychart-beta"
     assert chart[5].startswith("    bar [") and chart[6].startswith("    line [")
     bars = [int(n) for n in chart[5].removeprefix("    bar [").removesuffix("]").split(", ")]
     line = [int(n) for n in chart[6].removeprefix("    line [").removesuffix("]").split(", ")]
-    assert sum(bars) == sum(line) == 40  # every answer in a bin, the tail in the last
+    assert sum(bars) == sum(line) == 120  # every answer in a bin, the tail in the last
     assert bars[0] > 0 and line[-1] > 0  # the baseline is the faster
 
 
