@@ -74,11 +74,13 @@ def budget(settings: Settings, contract: Contract, *, service: bool, session: bo
         rules = contract.rollout
         steps = len(settings.rollout or rules.steps)
         change = UPDATE_CALLS * call + settings.ready_timeout + ADMIN_CALLS * call
-        bakes = (1 + rules.max_holds) * (
-            rules.bake_seconds + settings.logs_timeout + logs.API_TIMEOUT
-        )
-        # Each step, and the rollback after the last one that fails.
-        stages.append(("rollout", steps * (change + bakes) + change + SLACK_SECONDS))
+        # A step looks until its bake and holds are over; a slow look delays the next ones,
+        # never the end by more than its own read (settling up to logs_timeout).
+        bakes = rules.max_step_seconds + settings.logs_timeout + logs.API_TIMEOUT
+        # The read of the traffic before the first step; each step; the rollback after the
+        # last one that fails.
+        total = logs.API_TIMEOUT + steps * (change + bakes) + change
+        stages.append(("rollout", total + SLACK_SECONDS))
     if service and (settings.promote or settings.rollback_on_failure):
         changes = UPDATE_CALLS * call + settings.ready_timeout + ADMIN_CALLS * call
         stages.append(("traffic change", changes + SLACK_SECONDS))

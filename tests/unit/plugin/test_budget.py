@@ -26,3 +26,15 @@ def test_the_shipped_contract_with_a_service_and_a_session():
 def test_a_url_alone_without_a_session_waits_for_less():
     worst = budget(SETTINGS, SHIPPED, service=False, session=False)
     assert worst.describe() == "72 s (health 61, metrics 11)"
+
+
+def test_a_rollout_waits_for_each_steps_longest_bake_and_its_last_look():
+    worst = budget(replace(SETTINGS, rollout=(25, 100)), SHIPPED, service=True, session=True)
+    rollout = dict(worst.stages)["rollout"]
+    traffic_change = dict(
+        budget(replace(SETTINGS, promote=True), SHIPPED, service=True, session=True).stages
+    )["traffic change"]
+    # Per step: its change, its bake and holds (900 s), one look's read (120 + 10 s); the read
+    # of the traffic before (10 s); the rollback; the slack.
+    change = traffic_change - 1  # the traffic change's stage has a second of slack
+    assert rollout == 10 + 2 * (change + 900 + 130) + change + 1
