@@ -69,17 +69,55 @@ def test_soak_counts_failures_and_errors_from_a_junit_file(tmp_path):
     ]
 
 
-def test_the_compare_bench_builds_the_kinds_as_the_fixture_and_knows_the_errors_tests_power():
+def test_the_compare_bench_builds_the_kinds_as_the_fixture_with_max_count():
     from dataclasses import replace
 
-    from bench.compare import CONTRACT, errors_power, kinds_of
+    from bench.compare import CONTRACT, budget_per_side, kinds_of
     from cloudrun_acceptance.config.contract import load_contract
 
     rules = load_contract(CONTRACT).compare
     assert rules is not None
-    kinds = kinds_of(replace(rules, count=400))
-    assert [(kind.name, kind.count) for kind in kinds] == [("health", 200), ("cached call", 200)]
+    assert rules.max_count == 3000
+    kinds = kinds_of(replace(rules, max_count=400))
+    assert [(kind.name, kind.count) for kind in kinds] == [("health", 400), ("cached call", 400)]
     assert "{test_session}" not in repr(kinds)
-    need, power = errors_power(400, 0.95)
-    assert need == 5
-    assert 0.90 < power < 0.91
+    assert budget_per_side(replace(rules, max_count=400)) == 800
+    # The older spelling: exchanges per side in all, shared by weight.
+    older = kinds_of(replace(rules, count=400))
+    assert [(kind.name, kind.count) for kind in older] == [("health", 200), ("cached call", 200)]
+
+
+def _load(failing_pairs: set[int], pairs: int):
+    """A paired load of one kind, the baseline first on even pairs, the candidate failing
+    (500) on ``failing_pairs``."""
+    from cloudrun_acceptance.model.compare import Endpoint, PairedLoad, Sample
+
+    samples = []
+    for pair in range(pairs):
+        sides = ("baseline", "candidate") if pair % 2 == 0 else ("candidate", "baseline")
+        for side in sides:
+            status = 500 if side == "candidate" and pair in failing_pairs else 200
+            samples.append(Sample("health", side, len(samples), status, 0.01, pair=pair))
+    return PairedLoad(
+        Endpoint("stable", "http://b"),
+        Endpoint("candidate", "http://c"),
+        tuple(samples),
+        planned=2 * pairs,
+        elapsed=1.0,
+        deadline_seconds=60.0,
+        concurrency=4,
+    )
+
+
+def test_the_compare_bench_replays_the_errors_e_value_to_its_threshold():
+    from bench.compare import CONTRACT, errors_detected_at
+    from cloudrun_acceptance.config.contract import load_contract
+
+    rules = load_contract(CONTRACT).compare
+    assert rules is not None
+    # One kind and the errors share 5%: a threshold of 40; with no baseline failure the
+    # Beta mixture's e-value passes it at the candidate's 8th failure (2^9 / 9 = 57, the
+    # 7th's 2^8 / 8 = 32), here its exchange of pair 79.
+    every_tenth = {pair for pair in range(200) if pair % 10 == 9}
+    assert errors_detected_at(_load(every_tenth, 200), rules) == 80
+    assert errors_detected_at(_load(set(), 200), rules) is None
