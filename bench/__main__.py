@@ -22,6 +22,7 @@ BENCHES = (
     "own_service",
     "compare",
     "rollout",
+    "judge",
 )
 
 

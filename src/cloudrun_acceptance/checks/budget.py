@@ -8,6 +8,15 @@ holds over every look); its holds are more looks.
 - a canary phase (Cloud Deploy): the phase is one of the contract's judged steps, and its
   share is spent over the phase's time, so that the verify job and any number of analysis
   runs spend at most that share.
+
+A phase's runs cannot know when the others end, only when the phase began (the service's
+updateTime) and when they begin themselves. They run one after the other (the analysis after the
+verify job, each analysis run after the last), and a run that does not pass ends the rollout;
+one that passes took at least its minimum bake (``min(min_bake_seconds, bake_seconds)``: no
+pass comes sooner). So the runs that follow one another begin at least a minimum bake apart,
+and a run that begins ``t`` seconds into the phase is charged the phase's spending over its
+first minimum bake, ``[t, t + min bake]``: those stretches never overlap, so all the runs
+together never spend more than the phase's share.
 """
 
 from __future__ import annotations
@@ -56,8 +65,8 @@ def spent_by(seconds: float, scale: float) -> float:
 def phase_budget(rules: RolloutRules, share: int, since: float) -> ErrorBudget | str:
     """The budget of one judgement of a canary phase at ``share`` that begins ``since`` seconds
     after the phase's split took effect: the phase's share of the rollout's budget (one of
-    the contract's judged steps, which must list the pipeline's percentages), spent over the
-    phase's time by ``spent_by``; or why there is none."""
+    the contract's judged steps, which must list the pipeline's percentages), spent by
+    ``spent_by`` over the run's first minimum bake; or why there is none."""
     if share not in rules.steps:
         listed = ", ".join(str(step) for step in rules.steps)
         return (
@@ -68,7 +77,7 @@ def phase_budget(rules: RolloutRules, share: int, since: float) -> ErrorBudget |
         )
     phase = rollout_budget(rules, rules.steps)
     start = max(0.0, since)
-    end = start + rules.max_step_seconds
+    end = start + min(rules.min_bake_seconds, rules.bake_seconds)
     spent = spent_by(end, rules.bake_seconds) - spent_by(start, rules.bake_seconds)
     return ErrorBudget(
         phase.alpha * spent,

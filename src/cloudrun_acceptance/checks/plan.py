@@ -53,13 +53,16 @@ def traffic_plan(
     """The lines to say of the traffic of ``recent`` (the last ``bake_seconds`` of users'
     requests) and of each step, and the steps that cannot decide within their longest bake
     (``max_step_seconds``)."""
-    rate = (recent.candidate.requests + recent.stable.requests) / max(recent.seconds, 1e-9)
+    count = recent.candidate.requests + recent.stable.requests
+    span = recent.seconds
+    over = f"over the last {span:.0f} s"
+    if recent.capped:  # the read stopped at its cap, oldest first: the rate of what it read
+        times = [t for t in (*recent.candidate.times, *recent.stable.times) if not math.isnan(t)]
+        span = max(times, default=span)
+        over = f"over the first {span:.0f} s of the last {recent.seconds:.0f} (a read's cap)"
+    rate = count / max(span, 1e-9)
     latencies = micros([*recent.stable.answered()[1], *recent.candidate.answered()[1]])
-    at_least = "at least " if recent.capped else ""
-    lines = [
-        f"traffic before the rollout: {at_least}{rate:.3g} users' requests/s over the last "
-        f"{recent.seconds:.0f} s"
-    ]
+    lines = [f"traffic before the rollout: {rate:.3g} users' requests/s {over}"]
     short = []
     alpha = budget.alpha / 2  # the latency's half of a step's share
     for step in steps:

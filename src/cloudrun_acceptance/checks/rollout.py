@@ -125,7 +125,8 @@ def judge_step(
     5xx or a slowdown beyond the tolerance; passed as soon as both are shown within their
     tolerances, once ``min_bake_seconds`` and ``min_requests`` are reached; at the ``last``
     look (the bake's end) passed when the latency is within the tolerance and the 5xx not shown
-    higher, inconclusive otherwise (too few requests, or an interval that straddles it)."""
+    higher (nor seen higher than ``error_tolerance`` allows), inconclusive otherwise (too few
+    requests, a 5xx rate seen higher but not decided, or an interval that straddles it)."""
     budget = budget or rollout_budget(rules, rules.steps)
     half = budget.split(2, f"{budget.why}, halved between latency and 5xx")
     where = f"at {window.share}% over {window.seconds:.0f} s (look {window.looks})"
@@ -196,6 +197,18 @@ def judge_step(
         if errors.decision == "passed"
         else " (not shown higher)"
     )
+    excess = (candidate.error_rate or 0.0) - (stable.error_rate or 0.0)
+    if errors.decision == "undecided" and excess > rules.error_tolerance:
+        return inconclusive(
+            f"the candidate may fail more of the users' requests {where}: 5xx {_rate(candidate)} "
+            f"against {_rate(stable)}, more than the {percent(rules.error_tolerance)} tolerance "
+            f"above it, but not decided (anytime-valid p = {errors.p_value:.2g})",
+            advice="bake longer (rollout.bake_seconds) for the evidence to decide, and read the "
+            "candidate's 5xx in Cloud Logging (resource.labels.revision_name="
+            f'"{candidate.revision}" httpRequest.status>=500)',
+            figures=figures,
+            evidence=_capped(window),
+        )
     if latency is None:
         return passed(
             f"{counts} {where}: {errors_said}; no latency in the logs to compare",

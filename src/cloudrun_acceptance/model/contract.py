@@ -229,7 +229,7 @@ class CompareRules:
     every request kind is decided; the README's table says what each key means."""
 
     requests: tuple[CompareRequest, ...]
-    max_count: int = 3000
+    max_count: int = 5000
     concurrency: int = 4
     deadline_seconds: float = 60.0
     tolerance: float = 0.10

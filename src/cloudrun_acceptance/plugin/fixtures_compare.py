@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ..model.compare import BaselineChoice, Endpoint, PairedLoad
 
 COMPARE_AGENT = "cloudrun-acceptance-compare"
-STATS = "cloudrun_acceptance.checks.sequential"
+STATS = "cloudrun_acceptance.checks.counts"
 NOT_ASKED = "the comparison was not asked for: the contract has no compare: section"
 NOT_CANDIDATE = (
     "compares a tagged candidate with the stable revision: check the candidate through its tag "
@@ -127,6 +127,7 @@ def paired_load(
 ) -> PairedLoad:
     """The contract's request mix sent to both revisions, pair by pair, until the judge has
     decided every kind (probe/pairedload.py sends, checks/compare.py looks)."""
+    from ..checks.blocks import BLOCK
     from ..checks.compare import still_open
     from ..model.compare import Endpoint
     from ..probe.pairedload import mix_of, run_paired_load
@@ -148,6 +149,7 @@ def paired_load(
         lambda url: _client(url, contract, gate_state),
         left_out,
         undecided=lambda load: still_open(load, rules, names),
+        block=BLOCK,
     )
 
 

@@ -33,7 +33,8 @@ from .client import ServiceClient
 MIN_REQUEST_SECONDS = 0.05
 # An exchange without an answer that ends this close to the load's deadline was cut by it.
 CUT_MARGIN = 0.02
-# Pairs per block: the judge's unit (checks/sequential.py's BLOCK).
+# Pairs per block, the judge's unit: the plugin passes checks/blocks.py's BLOCK (the probe
+# layer does not import the judgements); this is the size a load without a judge sends by.
 BLOCK = 8
 
 
@@ -148,6 +149,7 @@ def run_paired_load(  # noqa: PLR0917 - the load's whole description
     client_for: Callable[[str], ServiceClient],
     left_out: tuple[tuple[str, str], ...] = (),
     undecided: Undecided | None = None,
+    block: int = BLOCK,
 ) -> PairedLoad:
     """Send pairs with ``concurrency`` workers until ``undecided`` (called with the load so
     far, each time a kind's finished pairs make another block) names no kind, every kind's
@@ -164,7 +166,9 @@ def run_paired_load(  # noqa: PLR0917 - the load's whole description
         for kind in kinds:
             warm.send(kind.request, timeout=max(MIN_REQUEST_SECONDS, ends - time.monotonic()))
         warm.close()
-    run = _Run(baseline, candidate, kinds, concurrency, deadline_seconds, left_out, undecided)
+    run = _Run(
+        baseline, candidate, kinds, concurrency, deadline_seconds, left_out, undecided, block
+    )
     run.started = started
 
     def work() -> None:
@@ -225,6 +229,7 @@ class _Run:
         deadline_seconds: float,
         left_out: tuple[tuple[str, str], ...],
         undecided: Undecided | None,
+        block: int = BLOCK,
     ) -> None:
         self.baseline, self.candidate = baseline, candidate
         self.kinds = list(kinds)
@@ -232,7 +237,8 @@ class _Run:
         self.deadline_seconds = deadline_seconds
         self.left_out = left_out
         self.undecided = undecided
-        self.plan = Plan(kinds)
+        self.plan = Plan(kinds, block)
+        self.block = block
         self.lock = threading.Lock()
         self.looking = threading.Lock()
         self.samples: list[Sample] = []
@@ -250,9 +256,9 @@ class _Run:
             self.halves[key] = self.halves.get(key, 0) + 1
             if self.halves[key] == 2:
                 self.finished[sample.kind] += 1
-            due = self.finished[sample.kind] // BLOCK > self.looked[sample.kind]
+            due = self.finished[sample.kind] // self.block > self.looked[sample.kind]
             if due:
-                self.looked[sample.kind] = self.finished[sample.kind] // BLOCK
+                self.looked[sample.kind] = self.finished[sample.kind] // self.block
         if due and self.undecided is not None and self.looking.acquire(blocking=False):
             try:
                 self._look()

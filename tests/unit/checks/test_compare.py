@@ -127,7 +127,7 @@ def test_an_interval_across_the_tolerance_is_inconclusive_and_asks_for_more_pair
     )
     assert verdict.advice == (
         "a noisier service needs more pairs (the interval narrows about as 1/sqrt(pairs): 4x the "
-        "pairs halve it): raise compare.max_count (now 3000), and compare.deadline_seconds (now "
+        "pairs halve it): raise compare.max_count (now 5000), and compare.deadline_seconds (now "
         "60 s) with it so the load still fits."
     )
 

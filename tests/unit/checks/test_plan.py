@@ -77,3 +77,20 @@ def test_the_plan_says_what_each_step_needs_and_which_cannot_decide():
     assert lines[2].startswith("step 50%: about ")
     assert short == (5,)  # hundreds of requests at 0.15/s: beyond the 900 s of its bake and holds
     assert traffic_plan(window(100.0), RULES, (5, 50, 100), budget)[1] == ()
+
+
+def test_a_capped_read_gives_the_rate_of_what_it_read():
+    from dataclasses import replace
+
+    full = window(100.0)
+    first = RevisionTraffic(
+        "s",
+        full.stable.statuses[:3000],
+        full.stable.latencies[:3000],
+        full.stable.times[:3000],
+    )
+    capped = replace(full, stable=first, capped=True)
+    lines, _ = traffic_plan(capped, RULES, (50, 100), rollout_budget(RULES, (50, 100)))
+    rate = float(lines[0].split()[4])
+    assert 90 < rate < 110  # not 3000 / 300 s = 10
+    assert lines[0].endswith("s of the last 300 (a read's cap)")

@@ -111,3 +111,15 @@ def test_too_few_requests_is_inconclusive_with_the_counts():
         "too few users' requests at 25% over 300 s (look 1) to judge the step: c answered 10 "
         "users' requests, s 600 (at least 50 each, rollout.min_requests)"
     )
+
+
+def test_more_5xx_seen_but_not_decided_at_the_bakes_end_is_inconclusive():
+    # 2 of 60 against none of 600: 3.3 points above, beyond the 1-point tolerance, too few to
+    # decide at the step's budget: not a pass.
+    found = window(side("c", 60, errors=2, seed=6), side("s", 600, seed=7))
+    verdict = judge_step(found, replace(RULES, min_requests=50))
+    assert verdict is not None and verdict.status == "inconclusive"
+    assert verdict.summary.startswith(
+        "the candidate may fail more of the users' requests at 25% over 300 s (look 1): 5xx 3.33% "
+        "against 0.00%, more than the 1% tolerance above it, but not decided"
+    )

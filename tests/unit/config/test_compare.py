@@ -37,7 +37,7 @@ def test_the_shipped_contract_compares_health_and_the_cached_call():
         ("cached call", "POST", 1),
     ]
     assert (rules.max_count, rules.concurrency, rules.tolerance, rules.confidence) == (
-        3000,
+        5000,
         4,
         0.1,
         0.95,
@@ -55,7 +55,7 @@ def test_the_section_alone_takes_every_default(tmp_path):
     assert [kind.name for kind in rules.requests] == ["health", "cached call"]
     assert rules.requests[0].request.path == "/healthz"
     assert (rules.max_count, rules.min_samples, rules.metrics, rules.config) == (
-        3000,
+        5000,
         30,
         True,
         True,
