@@ -93,7 +93,6 @@ import math
 import multiprocessing
 import os
 import platform
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -107,7 +106,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.common import PYTHON, REPO, Figure
+from bench.common import REPO, Figure
 from cloudrun_acceptance.checks import sequential
 from cloudrun_acceptance.checks.blocks import (
     BLOCK,
@@ -869,53 +868,28 @@ def record_sandbox(pairs: int = RECORD_PAIRS, path: Path = DATA) -> None:
     analysis request once to each, then the contract's paired load (``run_paired_load``, its
     kinds and concurrency, no judge) of ``pairs`` pairs a kind; each answered exchange's wire
     time, per kind and side, in whole microseconds."""
+    from bench.compare import candidate_sandboxes, client_factory
     from cloudrun_acceptance.model.compare import Endpoint
-    from cloudrun_acceptance.plugin.fixtures_compare import COMPARE_AGENT
-    from cloudrun_acceptance.probe.client import ServiceClient
     from cloudrun_acceptance.probe.pairedload import mix_of, run_paired_load
     from cloudrun_acceptance.sandbox.deployment import PREVIOUS_REVISION, REVISION, SESSION_ID
 
     contract = load_contract(CONTRACT)
-    rules, analysis = contract.compare, contract.analysis
+    rules = contract.compare
     assert rules is not None
-    assert analysis is not None
-
-    def client_for(url: str) -> ServiceClient:
-        return ServiceClient.for_contract(url, contract, user_agent=COMPARE_AGENT)
-
     kinds = [replace(kind, count=pairs) for kind in mix_of(rules, SESSION_ID)[0]]
-    process = subprocess.Popen(
-        [PYTHON, "-m", "bench.serve", "--flow", "candidate"],
-        cwd=REPO,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    assert process.stdin is not None
-    try:
-        stable, candidate = process.stdout.readline().strip(), process.stdout.readline().strip()
-        for url in (stable, candidate):
-            client = client_for(url)
-            done = client.send(
-                analysis.request.filled(SESSION_ID), timeout=analysis.timeout_seconds
-            )
-            client.close()
-            if done.status != 200:
-                raise RuntimeError(f"the analysis before the recording: {done!r}")
+    # The sandbox as bench/compare.py runs it: a process of its own, the session analysed on
+    # both URLs, as the gate's forced analysis would have done.
+    with candidate_sandboxes(contract, ()) as (pair,):
         started = time.monotonic()
         load = run_paired_load(
-            Endpoint(PREVIOUS_REVISION, stable),
-            Endpoint(REVISION, candidate),
+            Endpoint(PREVIOUS_REVISION, pair.stable),
+            Endpoint(REVISION, pair.candidate),
             kinds,
             rules.concurrency,
             3600.0,
-            client_for,
+            client_factory(contract),
         )
         seconds = time.monotonic() - started
-    finally:
-        process.stdin.close()
-        process.wait(timeout=10)
     recorded = {
         kind.name: {
             side: [round(value, 6) for value in load.latencies(side, kind.name)]

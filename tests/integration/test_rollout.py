@@ -145,11 +145,9 @@ def test_a_step_passes_as_soon_as_its_evidence_shows_it_within_the_tolerances(
     assert shares(sandbox) == [(CANDIDATE, 100)]
 
 
-def test_a_regression_after_the_first_seconds_of_a_step_fails_that_step(gate_dir, sandbox_with):
-    # step_late_regression, its delay shortened from a minute to 4 s: the step cannot pass
-    # before its minimum bake (8 s), so the regression that starts at 4 s fails it.
-    sandbox = sandbox_with("step_late_regression", late_regression_after_seconds=4.0)
-    run = rollout(
+def looked_at_every_second(gate_dir, sandbox):
+    """A 50% step looked at every second, for up to 40 s, passing no sooner than 8 s."""
+    return rollout(
         gate_dir,
         sandbox,
         "50,100",
@@ -158,6 +156,13 @@ def test_a_regression_after_the_first_seconds_of_a_step_fails_that_step(gate_dir
         min_bake_seconds=8.0,
         error_tolerance=0.05,
     )
+
+
+def test_a_regression_after_the_first_seconds_of_a_step_fails_that_step(gate_dir, sandbox_with):
+    # step_late_regression, its delay shortened from a minute to 4 s: the step cannot pass
+    # before its minimum bake (8 s), so the regression that starts at 4 s fails it.
+    sandbox = sandbox_with("step_late_regression", late_regression_after_seconds=4.0)
+    run = looked_at_every_second(gate_dir, sandbox)
     run.expect(failed={step(50)}, skipped={step(100)} | COMPARE_UNASKED)
     verdict = run.verdicts[step(50)]
     assert "the candidate answered the users' requests slower at 50%" in verdict["summary"]
@@ -169,15 +174,7 @@ def test_a_cold_start_alone_passes(gate_dir, sandbox_with):
     # step_cold_start, its cold start shortened from 10 s to 3 s: the candidate's first users
     # wait, and that is its warm-up, not a regression.
     sandbox = sandbox_with("step_cold_start", step_cold_start_seconds=3.0)
-    run = rollout(
-        gate_dir,
-        sandbox,
-        "50,100",
-        bake=40.0,
-        look_seconds=1.0,
-        min_bake_seconds=8.0,
-        error_tolerance=0.05,
-    )
+    run = looked_at_every_second(gate_dir, sandbox)
     run.expect(skipped=COMPARE_UNASKED)
     verdict = run.verdicts[step(50)]
     figures = verdict["figures"]

@@ -1,7 +1,8 @@
 """A rollout step judged on the users' requests of its window, look by look: the candidate's
-5xx against the stable revision's, and its latency as a ratio against the tolerance, each an
-anytime-valid test (``.sequential``), so the step ends as soon as the evidence decides; the
-error budget of a rollout and of a canary phase; and the traffic a rollout needs.
+5xx against the stable revision's (``.counts``), and its latency as a ratio against the
+tolerance (``.blocks``, ``.sequential``), each an anytime-valid test, so the step ends as soon
+as the evidence decides; and the traffic of a step and of the rollback. The error budget is
+``.budget``'s, what a rollout can expect of its traffic ``.plan``'s.
 
 The statistics (``.sequential``, ``.stats``: scipy, numpy) are imported by the judgements only.
 """

@@ -113,8 +113,8 @@ def _group(states: list[GateState], rules: RolloutRules) -> RolloutGroup:
 
 def _traffic_plan(member: Rollout, anyway: bool, where: str) -> tuple[str, ...]:
     """What each step needs at the traffic of the last bake, said before any traffic moves;
-    fails the rollout when a step cannot reach ``min_requests`` within its longest bake,
-    unless the user asked for it."""
+    fails the rollout when a step cannot decide within its longest bake, unless the user asked
+    for it (``anyway``)."""
     from ..checks.budget import rollout_budget
     from ..checks.plan import traffic_plan
 

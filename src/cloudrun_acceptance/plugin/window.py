@@ -91,7 +91,7 @@ class WindowJudge:
         """Load what the judge needs (the Logging client, scipy) now: a rollout does it before
         it moves any traffic, so that a client that cannot be made stops it before any traffic
         moves, and its bakes only wait on the clock."""
-        from ..checks import sequential, stats  # noqa: F401 - loaded once, before any look
+        from ..checks import counts, sequential, stats  # noqa: F401 - loaded before any look
 
         self.reader().connect()
 
