@@ -79,9 +79,9 @@ bets by replacing ``sequential.BETS`` in the worker for that task only; the roll
 look_seconds (5, 10, 30) and min_bake_seconds (60, 120), on lognormal s0.5.
 
 Cost: the runs go to one worker process a core (2 here). At the defaults (2000 runs a cell,
-500 a sweep cell: 111 cells and 216 sweep cells) the bench took 38 minutes on this machine
-(2 cores, shared with other benches for most of the run; 4056 s of CPU, of which the Cloud
-Deploy pipelines 1479 s and the rollouts 1451 s, the runs at 1000 rps most of both);
+500 a sweep cell: 111 cells and 216 sweep cells) the bench took 34 minutes on this machine
+(2 cores; 4089 s of CPU, of which the Cloud Deploy pipelines 1399 s and the rollouts 1483 s,
+the runs at 1000 rps most of both);
 ``JUDGE_RUNS=200`` (50 a sweep cell) takes about 4 minutes.
 """
 
