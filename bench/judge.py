@@ -125,6 +125,7 @@ from cloudrun_acceptance.model.compare import ErrorCounts
 from cloudrun_acceptance.model.contract import CompareRules
 from cloudrun_acceptance.model.judge import ErrorBudget
 from cloudrun_acceptance.model.rollout import RevisionTraffic, RolloutRules, StepWindow
+from cloudrun_acceptance.probe.pairedload import LOOK_GROWTH
 
 BENCH = "judge"
 CONTRACT = REPO / "tests/acceptance/contract.yaml"
@@ -366,8 +367,8 @@ def fast_compare(draws: dict[str, Draws], rules: CompareRules, size: int = BLOCK
     """The paired load and its judgement, as ``run_paired_load`` with ``still_open`` and the
     final ``judge_latency``/``judge_errors`` decide them, one exchange at a time: rounds of
     ``size * weight`` pairs of each open kind (probe/pairedload.py's Plan), a look each time a
-    kind's finished pairs make another block, a kind closed when its latency is decided and the
-    errors are; the errors evaluated only at looks where a decided latency can close a kind."""
+    kind's finished pairs make another block (less often on a long load, as its LOOK_GROWTH
+    says), a kind closed when its latency is decided and the errors are; the errors evaluated only at looks where a decided latency can close a kind."""
     kinds = [(kind.name, kind.weight, rules.budget_of(kind.weight)) for kind in rules.requests]
     names = [name for name, _, _ in kinds]
     budget = comparison_budget(rules, names)
@@ -404,8 +405,12 @@ def fast_compare(draws: dict[str, Draws], rules: CompareRules, size: int = BLOCK
             if name not in still:
                 continue  # closed at a look: its pairs not yet started are dropped
             finished[name] += 1
-            if finished[name] // size > looked[name]:
-                looked[name] = finished[name] // size
+            # run_paired_load's look: another block finished, and grown by LOOK_GROWTH
+            step = max(size, int(finished[name] * LOOK_GROWTH))
+            if finished[name] // size > looked[name] // size and (
+                finished[name] - looked[name] >= step
+            ):
+                looked[name] = finished[name]
                 looks += 1
                 look()
     statuses = []

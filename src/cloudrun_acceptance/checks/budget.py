@@ -82,6 +82,6 @@ def phase_budget(rules: RolloutRules, share: int, since: float) -> ErrorBudget |
     return ErrorBudget(
         phase.alpha * spent,
         phase.total,
-        f"the phase's {percent(round(phase.alpha, 6))}, {phase.why}, spent over its time: this "
+        f"the phase's {percent(phase.alpha)}, {phase.why}, spent over its time: this "
         f"judgement covers its seconds {start:.0f} to {end:.0f}",
     )

@@ -20,7 +20,7 @@ from ..model.compare import (
     Percentiles,
 )
 from ..model.contract import CompareRules
-from ..model.judge import ErrorBudget
+from ..model.judge import ErrorBudget, LatencyEvidence
 from ..model.verdict import Verdict, failed, inconclusive, passed
 from .budget import comparison_budget, sent_kinds
 from .drift import diff_config, judge_exposition
@@ -45,34 +45,41 @@ def _looks(blocks: int, rules: CompareRules) -> list[int]:
     return [count for count in range(1, blocks + 1) if count * BLOCK >= rules.min_samples]
 
 
-def compare_latency(
-    kind: str,
-    load: PairedLoad,
-    rules: CompareRules,
-    budget: ErrorBudget | None = None,
-    *,
-    interval: bool = True,
-) -> LatencyComparison:
-    """One kind's latency on both sides, and the judge's evidence once it has ``min_samples``
-    pairs (answered below 500 on both sides): decided at the first look whose wealth reached
-    its share of the budget."""
+def latency_evidence(
+    kind: str, load: PairedLoad, rules: CompareRules, budget: ErrorBudget, *, interval: bool
+) -> LatencyEvidence | None:
+    """The judge's evidence on one kind once it has ``min_samples`` pairs (answered below 500
+    on both sides): decided at the first look whose wealth reached its share of the budget;
+    with ``interval``, the confidence sequence at that look too."""
     from .blocks import limit_of, micros, paired_blocks
     from .sequential import judge_latency_blocks
+
+    pairs = load.pairs(kind)
+    if len(pairs) < rules.min_samples:
+        return None
+    blocks = paired_blocks(micros([b for b, _ in pairs]), micros([c for _, c in pairs]))
+    looks = _looks(blocks.count, rules)
+    if not looks:
+        return None
+    return judge_latency_blocks(blocks, limit_of(rules.tolerance), budget, looks, interval=interval)
+
+
+def compare_latency(
+    kind: str, load: PairedLoad, rules: CompareRules, budget: ErrorBudget | None = None
+) -> LatencyComparison:
+    """One kind's latency on both sides, with the judge's evidence and its interval."""
     from .stats import percentiles
 
     budget = budget or comparison_budget(rules, sent_kinds(rules, load.left_out))
     pairs = load.pairs(kind)
-    before = percentiles([b for b, _ in pairs])
-    after = percentiles([c for _, c in pairs])
-    evidence = None
-    if len(pairs) >= rules.min_samples:
-        blocks = paired_blocks(micros([b for b, _ in pairs]), micros([c for _, c in pairs]))
-        looks = _looks(blocks.count, rules)
-        if looks:
-            evidence = judge_latency_blocks(
-                blocks, limit_of(rules.tolerance), budget, looks, interval=interval
-            )
-    return LatencyComparison(kind, before, after, evidence, rules.tolerance, len(pairs))
+    return LatencyComparison(
+        kind,
+        percentiles([b for b, _ in pairs]),
+        percentiles([c for _, c in pairs]),
+        latency_evidence(kind, load, rules, budget, interval=True),
+        rules.tolerance,
+        len(pairs),
+    )
 
 
 def still_open(load: PairedLoad, rules: CompareRules, kinds: Sequence[str]) -> set[str]:
@@ -85,7 +92,7 @@ def still_open(load: PairedLoad, rules: CompareRules, kinds: Sequence[str]) -> s
     return {
         kind
         for kind in kinds
-        if (found := compare_latency(kind, load, rules, budget, interval=False).evidence) is None
+        if (found := latency_evidence(kind, load, rules, budget, interval=False)) is None
         or found.decision == "undecided"
     }
 
@@ -170,9 +177,11 @@ def judge_latency(
     if found is None:
         summary, more, advice = _too_few(comparison, rules, load)
         return inconclusive(summary, evidence=evidence + more, advice=advice, figures=figures)
+    from .blocks import BLOCK
+
     evidence.append(
-        f"error budget: {budget_text(found.budget)}; decided by a look after each "
-        f"block of {found.candidate // max(found.blocks, 1)} pairs"
+        f"error budget: {budget_text(found.budget)}; decided by a look after each block of "
+        f"{BLOCK} pairs"
     )
     tolerance = f"{percent(rules.tolerance)} tolerance"
     shift = change(found.estimate)

@@ -91,7 +91,7 @@ def judge_errors(
     if found.decision == "failed":
         return failed(
             f"{seen}: the candidate fails more often (anytime-valid p = {found.p_value:.2g}, "
-            f"below its {percent(round(found.budget.alpha, 6))} share of the error budget)",
+            f"below its {percent(found.budget.alpha)} share of the error budget)",
             evidence=[
                 "the candidate's failed exchanges (5xx, refused or cut):",
                 *listing,
@@ -107,7 +107,7 @@ def judge_errors(
         return passed(
             f"neither revision failed an exchange ({after.sent} to the candidate, {before.sent} "
             f"to the baseline): the candidate's failure rate is at most "
-            f"{percent(round(found.excess_bound or 0, 4))} above the baseline's, within the "
+            f"{percent(found.excess_bound or 0)} above the baseline's, within the "
             f"{percent(rules.error_tolerance)} tolerance",
             evidence=[budget_line],
             figures=figures,
@@ -115,7 +115,7 @@ def judge_errors(
     if found.decision == "undecided" and after.rate > before.rate + rules.error_tolerance:
         return inconclusive(
             f"{seen}: more often, but not decided when the load ended (p = "
-            f"{found.p_value:.2g}, against its {percent(round(found.budget.alpha, 6))} share of "
+            f"{found.p_value:.2g}, against its {percent(found.budget.alpha)} share of "
             "the error budget)",
             evidence=["the candidate's failed exchanges:", *listing, budget_line],
             advice="more exchanges decide it: raise compare.max_count (now "
@@ -125,13 +125,13 @@ def judge_errors(
         )
     if found.decision == "passed":
         outcome = (
-            f"its failure rate is at most {percent(round(found.excess_bound or 0, 4))} above the "
+            f"its failure rate is at most {percent(found.excess_bound or 0)} above the "
             f"baseline's, within the {percent(rules.error_tolerance)} tolerance"
         )
     else:
         outcome = (
             f"not shown to fail more often when the load ended (p = {found.p_value:.2g}; its "
-            f"rate may be up to {percent(round(found.excess_bound or 1, 4))} above the "
+            f"rate may be up to {percent(found.excess_bound or 1)} above the "
             "baseline's)"
         )
     return passed(

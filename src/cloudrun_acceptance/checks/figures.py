@@ -47,7 +47,7 @@ def evidence_figures(found: LatencyEvidence, *, of: str = "pairs") -> dict[str, 
 
 def budget_text(budget: ErrorBudget) -> str:
     """ "1.67% of 5% (one of 3 tests: ...)"."""
-    return f"{percent(round(budget.alpha, 6))} of {percent(round(budget.total, 6))} ({budget.why})"
+    return f"{percent(budget.alpha)} of {percent(budget.total)} ({budget.why})"
 
 
 def error_figures(found: ErrorEvidence) -> dict[str, str]:
@@ -58,5 +58,5 @@ def error_figures(found: ErrorEvidence) -> dict[str, str]:
         "errors budget": budget_text(found.budget),
     }
     if found.excess_bound is not None:
-        figures["failure rate excess bound"] = percent(round(found.excess_bound, 4))
+        figures["failure rate excess bound"] = percent(found.excess_bound)
     return figures

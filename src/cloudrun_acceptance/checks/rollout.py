@@ -166,7 +166,7 @@ def judge_step(
             f"the candidate failed more of the users' requests {where}: {candidate.errors} of "
             f"{candidate.requests} 5xx ({_rate(candidate)}) against the stable revision's "
             f"{stable.errors} of {stable.requests} ({_rate(stable)}); anytime-valid p = "
-            f"{errors.p_value:.2g}, below its {percent(round(half.alpha, 6))} share of the "
+            f"{errors.p_value:.2g}, below its {percent(half.alpha)} share of the "
             "error budget",
             advice=f"read the candidate's 5xx in Cloud Logging (resource.labels.revision_name="
             f'"{candidate.revision}" httpRequest.status>=500), fix and deploy again',
@@ -193,7 +193,7 @@ def judge_step(
             evidence=_capped(window),
         )
     errors_said = f"5xx {_rate(candidate)} against {_rate(stable)}" + (
-        f" (at most {percent(round(errors.excess_bound or 0, 4))} higher, within the "
+        f" (at most {percent(errors.excess_bound or 0)} higher, within the "
         f"{percent(rules.error_tolerance)} tolerance)"
         if errors.decision == "passed"
         else " (not shown higher)"

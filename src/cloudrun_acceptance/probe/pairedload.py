@@ -7,9 +7,12 @@ first on even pairs, candidate first on odd ones), so that whatever changes duri
 The pairs go out in rounds: each kind still open sends a block of pairs per unit of its weight,
 the kinds interleaved, and every time a kind's finished pairs make another block, the judge
 (``undecided``, the plugin's: it calls checks/) looks at everything so far and says which kinds
-still need pairs. A kind stops at ``count`` pairs (its budget), and the whole load at its
-deadline: past it no exchange starts, and those in flight are cut at it and left out (the
-load's deadline cut them, not the request's own: they say nothing about either revision).
+still need pairs. A look reads every pair so far, so on a long load the looks thin out (one
+per LOOK_GROWTH of growth at least): a look costs the judge's error budget nothing, and the
+verdict is still taken at the first block that decided it. A kind stops at ``count`` pairs
+(its budget), and the whole load at its deadline: past it no exchange starts, and those in
+flight are cut at it and left out (the load's deadline cut them, not the request's own: they
+say nothing about either revision).
 
 Worker threads, as many as the contract's concurrency, take the next exchange from the plan;
 each has its own client per side (the gate's client, one connection each: its deadlines and
@@ -33,6 +36,8 @@ from .client import ServiceClient
 MIN_REQUEST_SECONDS = 0.05
 # An exchange without an answer that ends this close to the load's deadline was cut by it.
 CUT_MARGIN = 0.02
+# On a long load, a kind is looked at again once its finished pairs grew by this share.
+LOOK_GROWTH = 1 / 32
 # Pairs per block, the judge's unit: the plugin passes checks/blocks.py's BLOCK (the probe
 # layer does not import the judgements); this is the size a load without a judge sends by.
 BLOCK = 8
@@ -152,7 +157,8 @@ def run_paired_load(  # noqa: PLR0917 - the load's whole description
     block: int = BLOCK,
 ) -> PairedLoad:
     """Send pairs with ``concurrency`` workers until ``undecided`` (called with the load so
-    far, each time a kind's finished pairs make another block) names no kind, every kind's
+    far, each time a kind's finished pairs make another block, less often on a long load) names
+    no kind, every kind's
     budget is sent, or the deadline; ``client_for(url)`` makes a client. Without
     ``undecided`` every kind sends its whole budget.
 
@@ -244,7 +250,7 @@ class _Run:
         self.samples: list[Sample] = []
         self.halves: dict[tuple[str, int], int] = {}
         self.finished = {kind.name: 0 for kind in kinds}  # pairs with both sides recorded
-        self.looked = {kind.name: 0 for kind in kinds}
+        self.looked = {kind.name: 0 for kind in kinds}  # finished pairs at the last look
         self.decided = False
         self.started = time.monotonic()
 
@@ -256,9 +262,13 @@ class _Run:
             self.halves[key] = self.halves.get(key, 0) + 1
             if self.halves[key] == 2:
                 self.finished[sample.kind] += 1
-            due = self.finished[sample.kind] // self.block > self.looked[sample.kind]
+            finished = self.finished[sample.kind]
+            step = max(self.block, int(finished * LOOK_GROWTH))
+            due = finished // self.block > self.looked[sample.kind] // self.block and (
+                finished - self.looked[sample.kind] >= step
+            )
             if due:
-                self.looked[sample.kind] = self.finished[sample.kind] // self.block
+                self.looked[sample.kind] = finished
         if due and self.undecided is not None and self.looking.acquire(blocking=False):
             try:
                 self._look()
