@@ -112,7 +112,7 @@ def judge_errors(
             evidence=[budget_line],
             figures=figures,
         )
-    if found.decision == "undecided" and after.rate > before.rate + rules.error_tolerance:
+    if found.seen_beyond:
         return inconclusive(
             f"{seen}: more often, but not decided when the load ended (p = "
             f"{found.p_value:.2g}, against its {percent(found.budget.alpha)} share of "

@@ -198,8 +198,7 @@ def judge_step(
         if errors.decision == "passed"
         else " (not shown higher)"
     )
-    excess = (candidate.error_rate or 0.0) - (stable.error_rate or 0.0)
-    if errors.decision == "undecided" and excess > rules.error_tolerance:
+    if errors.seen_beyond:
         return inconclusive(
             f"the candidate may fail more of the users' requests {where}: 5xx {_rate(candidate)} "
             f"against {_rate(stable)}, more than the {percent(rules.error_tolerance)} tolerance "

@@ -71,6 +71,14 @@ class ErrorEvidence:
     budget: ErrorBudget
 
     @property
+    def seen_beyond(self) -> bool:
+        """Undecided, but the candidate's failure rate as seen exceeds the baseline's by more
+        than the tolerance: not a pass when the data end (nor decided enough to fail)."""
+        candidate = self.candidate_failed / self.candidate_total if self.candidate_total else 0.0
+        baseline = self.baseline_failed / self.baseline_total if self.baseline_total else 0.0
+        return self.decision == "undecided" and candidate > baseline + self.tolerance
+
+    @property
     def p_value(self) -> float:
         """The anytime-valid p-value, 1 / e (at most 1)."""
         return min(1.0, 1.0 / self.e_value) if self.e_value > 0 else 1.0

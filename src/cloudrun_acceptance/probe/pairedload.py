@@ -133,15 +133,6 @@ class Plan:
                 self.number += 1
 
 
-def schedule(kinds: Sequence[Kind]) -> list[tuple[str, RequestSpec, Side]]:
-    """Every exchange of a load that no judge stops, in order: each kind's whole budget."""
-    plan = Plan(kinds)
-    order = []
-    while (item := plan.next()) is not None:
-        order.append((item[1].name, item[1].request, item[3]))
-    return order
-
-
 Undecided = Callable[[PairedLoad], Collection[str]]
 
 

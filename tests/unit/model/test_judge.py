@@ -19,3 +19,17 @@ def test_the_p_value_is_one_over_the_e_value_at_most_one(e_value, p_value):
     budget = ErrorBudget(0.025, 0.05, "")
     found = ErrorEvidence("undecided", 0, 10, 0, 10, e_value, None, 0.01, budget)
     assert found.p_value == p_value
+
+
+@pytest.mark.parametrize(
+    ("decision", "failed", "seen_beyond"),
+    [
+        ("undecided", 3, True),  # 3% against 1%: beyond the 1-point tolerance
+        ("undecided", 2, False),  # 2% against 1%: on it, within
+        ("failed", 3, False),  # decided: the verdict says so itself
+    ],
+)
+def test_failures_seen_beyond_the_tolerance_while_undecided(decision, failed, seen_beyond):
+    budget = ErrorBudget(0.025, 0.05, "")
+    found = ErrorEvidence(decision, failed, 100, 1, 100, 1.0, None, 0.01, budget)
+    assert found.seen_beyond is seen_beyond

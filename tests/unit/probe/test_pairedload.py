@@ -8,7 +8,17 @@ from collections import Counter
 from cloudrun_acceptance.model.compare import Endpoint
 from cloudrun_acceptance.model.contract import RequestSpec
 from cloudrun_acceptance.probe.client import ServiceClient
-from cloudrun_acceptance.probe.pairedload import Kind, run_paired_load, schedule
+from cloudrun_acceptance.probe.pairedload import Kind, Plan, run_paired_load
+
+
+def schedule(kinds: list[Kind]) -> list[tuple[str, RequestSpec, str]]:
+    """Every exchange of a load that no judge stops, in the plan's order: each kind's budget."""
+    plan = Plan(kinds)
+    order = []
+    while (item := plan.next()) is not None:
+        order.append((item[1].name, item[1].request, item[3]))
+    return order
+
 
 HEALTH = Kind("health", RequestSpec("GET", "/health"), 2)
 CACHED = Kind("cached", RequestSpec("POST", "/work"), 4)
