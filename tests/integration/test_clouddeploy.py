@@ -79,17 +79,22 @@ def run_job(command, gate_dir, sandbox, env, *extra: str) -> subprocess.Complete
     )
 
 
-def short_bake(gate_dir) -> None:
+def judged_as_it_decides(gate_dir) -> None:
+    """A phase judged as soon as its evidence decides: looked at every second, passing after
+    2 s once shown within the tolerances (a 5xx rate within 5 points), for up to 30 s."""
     from tests.integration.gatekit import edit_contract
 
     without_compare(gate_dir)
-    edit_contract(gate_dir, "rollout", "bake_seconds", 2.0)
+    edit_contract(gate_dir, "rollout", "bake_seconds", 30.0)
+    edit_contract(gate_dir, "rollout", "look_seconds", 1.0)
+    edit_contract(gate_dir, "rollout", "min_bake_seconds", 2.0)
+    edit_contract(gate_dir, "rollout", "error_tolerance", 0.05)
     edit_contract(gate_dir, "rollout", "min_requests", 30)
 
 
 def test_a_canary_phase_is_judged_on_its_users_requests(gate_dir, sandbox_with):
     sandbox = sandbox_with("rollout_candidate")
-    short_bake(gate_dir)
+    judged_as_it_decides(gate_dir)
     set_shares(sandbox, 75, 25)
     done = verify(gate_dir, sandbox, job_environment(sandbox))
     assert done.returncode == 0, done.stdout[-4000:]
@@ -109,17 +114,9 @@ def test_a_canary_phase_is_judged_on_its_users_requests(gate_dir, sandbox_with):
     )
 
 
-def long_bake_short_looks(gate_dir) -> None:
-    """A bake long enough for a phase's evidence to decide, looked at every second: the job
-    ends as soon as it does."""
-    short_bake(gate_dir)
-    edit_contract(gate_dir, "rollout", "bake_seconds", 30.0)
-    edit_contract(gate_dir, "rollout", "look_seconds", 1.0)
-
-
 def test_a_phase_whose_users_meet_errors_fails_the_job(gate_dir, sandbox_with):
     sandbox = sandbox_with("step_errors")
-    long_bake_short_looks(gate_dir)
+    judged_as_it_decides(gate_dir)
     set_shares(sandbox, 50, 50)
     done = verify(gate_dir, sandbox, job_environment(sandbox))
     assert done.returncode == 1, done.stdout[-4000:]
@@ -138,7 +135,7 @@ def test_a_phase_whose_users_meet_errors_fails_the_job(gate_dir, sandbox_with):
 
 def test_at_100_percent_every_check_runs(gate_dir, sandbox_with):
     sandbox = sandbox_with("rollout_candidate")
-    short_bake(gate_dir)
+    judged_as_it_decides(gate_dir)
     set_shares(sandbox, 0, 100)
     env = job_environment(sandbox, CLOUD_DEPLOY_PHASE="stable")
     done = verify(gate_dir, sandbox, {**env, "TEST_SESSION": "sandbox-session"})
@@ -186,7 +183,7 @@ def test_an_analysis_check_judges_the_phase_and_deselects_the_mutating_checks(
     gate_dir, sandbox_with
 ):
     sandbox = sandbox_with("rollout_candidate")
-    short_bake(gate_dir)
+    judged_as_it_decides(gate_dir)
     set_shares(sandbox, 75, 25)
     done = analyze(gate_dir, sandbox, analysis_environment(sandbox))
     assert done.returncode == 0, done.stdout[-4000:]
@@ -214,7 +211,7 @@ def test_at_100_percent_an_analysis_check_runs_every_check_but_the_mutating_ones
     gate_dir, sandbox_with
 ):
     sandbox = sandbox_with("rollout_candidate")
-    short_bake(gate_dir)
+    judged_as_it_decides(gate_dir)
     set_shares(sandbox, 0, 100)
     done = analyze(gate_dir, sandbox, analysis_environment(sandbox))
     assert done.returncode == 0, done.stdout[-4000:]
@@ -228,7 +225,7 @@ def test_at_100_percent_an_analysis_check_runs_every_check_but_the_mutating_ones
 
 def test_an_analysis_check_whose_users_meet_errors_fails(gate_dir, sandbox_with):
     sandbox = sandbox_with("step_errors")
-    long_bake_short_looks(gate_dir)
+    judged_as_it_decides(gate_dir)
     set_shares(sandbox, 50, 50)
     done = analyze(gate_dir, sandbox, analysis_environment(sandbox))
     assert done.returncode == 1, done.stdout[-4000:]
@@ -249,7 +246,7 @@ def canary_budget(gate_dir) -> str:
 
 def test_the_runs_of_one_phase_share_its_budget_over_its_time(gate_dir, sandbox_with):
     sandbox = sandbox_with("rollout_candidate")
-    short_bake(gate_dir)
+    judged_as_it_decides(gate_dir)
     edit_contract(gate_dir, "rollout", "bake_seconds", 8.0)  # enough for a smaller budget
     set_shares(sandbox, 75, 25)  # the phase begins: the service's updateTime
     spent = []

@@ -287,13 +287,15 @@ def test_several_targets_refuse_what_takes_one(gate_dir, extra, message):
     result.stderr.fnmatch_lines([message])
 
 
-def rollout_in_regions(gate_dir, profile: str, steps: str, *, bake: float):
+def rollout_in_regions(gate_dir, profile: str, steps: str, *, bake: float, **more):
     """The rollout of both regions, on whatever traffic the sandboxes' users send while the
     gate's checks share their process (test_rollout.py checks the refusal of too little)."""
     without_compare(gate_dir)
     edit_contract(gate_dir, "rollout", "bake_seconds", bake)
     edit_contract(gate_dir, "rollout", "min_requests", 30)
     edit_contract(gate_dir, "rollout", "on_low_traffic", "proceed")
+    for key, value in more.items():
+        edit_contract(gate_dir, "rollout", key, value)
     traffic = TrafficAtTheEnd()
     run = run_gate(
         gate_dir,
@@ -311,7 +313,17 @@ def step(share: int, region: str) -> str:
 
 
 def test_a_rollout_moves_every_region_step_by_step_together(gate_dir):
-    run, shares = rollout_in_regions(gate_dir, "two_regions,rollout_candidate", "25,100", bake=2.0)
+    # A step decides when its evidence does: a bake long enough for two sandboxes sharing one
+    # loaded process, looked at every second, passing as soon as shown within the tolerances.
+    run, shares = rollout_in_regions(
+        gate_dir,
+        "two_regions,rollout_candidate",
+        "25,100",
+        bake=30.0,
+        look_seconds=1.0,
+        min_bake_seconds=2.0,
+        error_tolerance=0.05,
+    )
     assert run.result.ret == 0, run.result.stdout.str()
     steps = [name for name in run.outcomes if name.startswith("test_rollout_step")]
     # Step by step across the regions, after every other check of both.

@@ -65,7 +65,15 @@ def rollout(
 
 def test_a_good_candidate_is_rolled_out_step_by_step(gate_dir, sandbox_with):
     sandbox = sandbox_with("rollout_candidate")
-    run = rollout(gate_dir, sandbox, "25,100", bake=2.0)
+    run = rollout(
+        gate_dir,
+        sandbox,
+        "25,100",
+        bake=30.0,
+        look_seconds=1.0,
+        min_bake_seconds=2.0,
+        error_tolerance=0.05,
+    )
     run.expect(skipped=COMPARE_UNASKED)
     assert shares(sandbox) == [(CANDIDATE, 100)]
     figures = run.verdicts[step(25)]["figures"]
