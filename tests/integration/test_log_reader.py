@@ -52,3 +52,31 @@ def test_waiting_for_own_requests_stops_at_the_deadline(running_sandbox):
     ingestion = await_own_requests(reader(running_sandbox), "nobody/1.0", 3, time.monotonic() + 0.6)
     assert (ingestion.seen, ingestion.expected, ingestion.complete) == (0, 3, False)
     assert 0.6 <= time.monotonic() - started < 2
+
+
+def test_a_sample_of_the_log_is_read_the_same_way_twice(running_sandbox):
+    for index in range(400):
+        running_sandbox.log.output(f"line {index}")
+    first = reader(running_sandbox).list('textPayload=~"^line " AND sample(insertId, 0.25)')
+    again = reader(running_sandbox).list('textPayload=~"^line " AND sample(insertId, 0.25)')
+    assert 50 < len(first.records) < 150  # 100 +- 5.8 standard deviations
+    assert [r.text for r in again.records] == [r.text for r in first.records]
+
+
+def test_the_real_client_is_refused_what_the_api_refuses(running_sandbox):
+    import google.api_core.exceptions
+    import google.auth.credentials
+    import google.cloud.logging
+    import pytest
+
+    client = google.cloud.logging.Client(
+        project=running_sandbox.deployment.project,
+        credentials=google.auth.credentials.AnonymousCredentials(),
+        _use_grpc=False,
+        client_options={"api_endpoint": running_sandbox.logging_endpoint},
+    )
+    project = [f"projects/{running_sandbox.deployment.project}"]
+    with pytest.raises(google.api_core.exceptions.BadRequest, match="page_size must be between"):
+        list(client.list_entries(resource_names=project, page_size=1001, max_results=5))
+    with pytest.raises(google.api_core.exceptions.BadRequest, match="the limit is 20000"):
+        list(client.list_entries(resource_names=project, filter_="x" * 20_001, max_results=5))

@@ -18,10 +18,19 @@ The rules below are Google's, from the Logging query language reference
   logical operators" ("String comparisons aren't case sensitive"): ``=``, ``!=`` and the has
   operator ``:`` compare text ignoring case; ``=~`` and ``!~`` do not; AND, OR and NOT must be
   capitals.
+- "Functions", ``sample``: ``sample(insertId, 0.25)`` selects about that fraction of the entries,
+  deterministically by the field's value (the same entries at every query with the same
+  fraction), so a sample read twice is the same sample. Here an entry is selected when a hash of
+  the value, as a fraction of its range, is below the fraction; an entry without the field is
+  not. The fraction is a number from 0 to 1.
+- An entry without a severity has the severity DEFAULT (LogEntry's ``severity``: "the default
+  value is LogSeverity.DEFAULT"), so ``severity>=DEFAULT`` finds plain lines.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -128,7 +137,30 @@ class _Parser:
                 raise FilterError("Unparseable filter: missing )")
             self.take()
             return inner
+        if token is not None and token[0] == "word" and self._called():
+            return self.function()
         return self.comparison()
+
+    def _called(self) -> bool:
+        """Whether the word at the position names a function: an opening parenthesis follows."""
+        after = self.position + 1
+        return after < len(self.tokens) and self.tokens[after] == ("paren", "(")
+
+    def function(self) -> Predicate:
+        """``name(arguments)``: the arguments' words up to the closing parenthesis, split at
+        their commas."""
+        _, name = self.take()
+        self.take()  # (
+        words = []
+        while (token := self.peek()) is not None and token != ("paren", ")"):
+            words.append(self.take()[1])
+        if self.peek() != ("paren", ")"):
+            raise FilterError(f"Unparseable filter: missing ) after {name}(")
+        self.take()
+        arguments = [part.strip() for part in " ".join(words).split(",")]
+        if name != "sample":
+            raise FilterError(f"Unparseable filter: unknown function {name}()")
+        return _sample(arguments)
 
     def comparison(self) -> Predicate:
         kind, field = self.take()
@@ -142,6 +174,28 @@ class _Parser:
             raise FilterError(f"Unparseable filter: expected a value after {field}{op}")
         value = _unquote(raw) if kind == "string" else raw
         return _compare(field, op, value)
+
+
+def _sample(arguments: list[str]) -> Predicate:
+    """``sample(FIELD, FRACTION)``: the entries whose FIELD hashes below FRACTION."""
+    if len(arguments) != 2 or not arguments[0]:
+        raise FilterError("sample() takes a field and a fraction: sample(insertId, 0.25)")
+    field, text = arguments
+    try:
+        fraction = float(text)
+    except ValueError:
+        fraction = math.nan
+    if not 0.0 <= fraction <= 1.0:
+        raise FilterError(f"sample(): the fraction must be a number from 0 to 1, not {text!r}")
+
+    def predicate(entry: Entry) -> bool:
+        value = _field(entry, field)
+        if value is None:
+            return False
+        digest = hashlib.blake2b(str(value).encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big") < fraction * 2**64
+
+    return predicate
 
 
 def _unquote(raw: str) -> str:
@@ -190,6 +244,8 @@ def _compare(field: str, op: str, value: str) -> Predicate:
 
     def predicate(entry: Entry) -> bool:
         found = _field(entry, field)
+        if found is None and field == "severity":
+            found = "DEFAULT"
         if found is None:
             return op == "!="
         try:

@@ -1,6 +1,8 @@
 """A local Cloud Logging API v2 ``entries:list`` over the sandbox service's own log.
 
-It honours the filter (see logfilter), ``orderBy``, ``pageSize`` and page tokens. Pages hold at
+It honours the filter (see logfilter), ``orderBy``, ``pageSize`` and page tokens, and refuses
+what the real API refuses (a page size over 1000, a filter over 20,000 characters, an order but
+by timestamp: 400 INVALID_ARGUMENT). Pages hold at
 most PAGE_LIMIT entries, as the real API may return fewer than asked, so every client reads
 several pages. The last page has no ``nextPageToken`` key at all: the real client loops forever
 on an empty one.
@@ -24,6 +26,11 @@ from .jsonserver import JsonServer, Request, error_body
 from .logfilter import FilterError, parse_filter
 
 PAGE_LIMIT = 10
+# What entries:list refuses (the API reference, ListLogEntriesRequest): a page size that is
+# negative or over 1000, a filter over 20,000 characters, an order but by timestamp.
+MAX_PAGE_SIZE = 1000
+MAX_FILTER_CHARACTERS = 20_000
+ORDERS = ("timestamp asc", "timestamp desc")
 # Listings whose later pages can still be read; an older one's token lists its query again.
 KEPT_LISTINGS = 64
 
@@ -54,6 +61,9 @@ class LoggingApi:
             return 400, error_body(
                 400, "INVALID_ARGUMENT", f"resourceNames must be [projects/{deployment.project}]"
             )
+        refused = _refused(request)
+        if refused:
+            return 400, error_body(400, "INVALID_ARGUMENT", refused)
         listing, entries, start = self._continued(str(request.get("pageToken") or ""))
         if entries is None:
             try:
@@ -71,7 +81,7 @@ class LoggingApi:
     def _matching(self, request: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The entries the request's filter selects, in its order (raises FilterError)."""
         matches = parse_filter(str(request.get("filter", "")))
-        order = str(request.get("orderBy", "timestamp asc"))
+        order = str(request.get("orderBy", "") or "timestamp asc")
         lag = self.log.deployment.behaviour.logs_lag_seconds
         return sorted(
             (entry for entry in self.log.snapshot(lag) if matches(entry)),
@@ -95,6 +105,22 @@ class LoggingApi:
         start = int(offset) if offset.isdigit() else 0
         with self._lock:
             return listing, self._listings.get(listing), start
+
+
+def _refused(request: Mapping[str, Any]) -> str:
+    """Why entries:list refuses the request ("" when it does not)."""
+    size = request.get("pageSize", 0)
+    if isinstance(size, str) and size.lstrip("-").isdigit():  # JSON's int32 may be a string
+        size = int(size)
+    if not isinstance(size, int) or not 0 <= size <= MAX_PAGE_SIZE:
+        return f"page_size must be between 0 and {MAX_PAGE_SIZE}, not {size!r}"
+    text = str(request.get("filter", ""))
+    if len(text) > MAX_FILTER_CHARACTERS:
+        return f"filter is {len(text)} characters long; the limit is {MAX_FILTER_CHARACTERS}"
+    order = str(request.get("orderBy", "") or "timestamp asc")
+    if order not in ORDERS:
+        return f"order_by must be one of {', '.join(ORDERS)}, not {order!r}"
+    return ""
 
 
 def start_logging_api(log: LogStore) -> tuple[JsonServer, LoggingApi]:

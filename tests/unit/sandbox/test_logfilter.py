@@ -143,3 +143,38 @@ def test_the_query_languages_rules(rule, text, request_matches, line_matches):
 def test_logical_operators_must_be_capitals():
     with pytest.raises(FilterError):
         parse_filter("severity=ERROR or severity=INFO")
+
+
+def test_a_sample_selects_about_its_fraction_the_same_entries_each_time():
+    entries = [{**REQUEST, "insertId": f"entry{index:06d}"} for index in range(20_000)]
+    quarter = parse_filter("sample(insertId, 0.25)")
+    chosen = [entry["insertId"] for entry in entries if quarter(entry)]
+    assert 4_700 < len(chosen) < 5_300  # 5,000 +- 4.3 standard deviations
+    again = parse_filter("httpRequest.status>0 AND sample(insertId,0.25)")
+    assert [entry["insertId"] for entry in entries if again(entry)] == chosen
+    assert not any(map(parse_filter("sample(insertId, 0)"), entries))
+    assert all(map(parse_filter("sample(insertId, 1)"), entries))
+    assert not matches("sample(insertId, 1)", REQUEST)  # no insertId: never selected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("sample(insertId, 1.5)", "the fraction must be a number from 0 to 1, not '1.5'"),
+        ("sample(insertId, half)", "not 'half'"),
+        ("sample(insertId)", "sample() takes a field and a fraction"),
+        ("sample(insertId, 0.5", "missing ) after sample("),
+        ("sampled(insertId, 0.5)", "unknown function sampled()"),
+    ],
+)
+def test_a_sample_that_cannot_be_taken_is_an_error(text, message):
+    with pytest.raises(FilterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_filter(text)
+
+
+def test_an_entry_without_a_severity_is_default():
+    plain = {k: v for k, v in LINE.items() if k != "severity"}
+    assert matches("severity>=DEFAULT", plain)
+    assert matches("severity=DEFAULT", plain)
+    assert not matches("severity>=INFO", plain)
+    assert matches("severity<INFO", plain)

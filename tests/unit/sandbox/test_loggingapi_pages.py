@@ -57,3 +57,23 @@ def test_a_token_of_a_forgotten_listing_lists_the_query_again_from_its_offset(mo
     page(api)  # another listing: the first one is forgotten
     assert len(page(api, token)["entries"]) == 10
     assert len(page(api, "not-a-listing:20")["entries"]) == 5
+
+
+def refusal(api: LoggingApi, **changes) -> tuple[int, dict]:
+    body = {"resourceNames": ["projects/sandbox-project"], "filter": FILTER} | changes
+    return api(Request("POST", "/v2/entries:list", {}, body, ""))
+
+
+def test_what_entries_list_refuses_is_refused_with_400():
+    api = api_with(3)
+    for changes, said in (
+        ({"pageSize": 1001}, "page_size must be between 0 and 1000, not 1001"),
+        ({"pageSize": -1}, "page_size must be between 0 and 1000, not -1"),
+        ({"filter": FILTER + " AND " + "x" * 20_000}, "the limit is 20000"),
+        ({"orderBy": "insertId asc"}, "order_by must be one of timestamp asc, timestamp desc"),
+    ):
+        status, answer = refusal(api, **changes)
+        assert (status, answer["error"]["status"]) == (400, "INVALID_ARGUMENT")
+        assert said in answer["error"]["message"]
+    assert refusal(api, pageSize="1000", orderBy="timestamp desc")[0] == 200
+    assert api.pages_served == 1
