@@ -9,8 +9,9 @@ JUDGE_SWEEP_RUNS (a quarter of it, 500). Rates are given with their 95% Wilson i
   inconclusive, which fails the gate); x1.25 latency, how often a latency verdict fails; 2% of
   the candidate's exchanges 5xx against none of the baseline's, how often the errors verdict
   fails; the exchanges a side the load used, against its budget. The simulated load stops where
-  the real one does on decisions and budgets; it has no clock, so the figure also says how often
-  its wire time at the contract's concurrency would have passed ``deadline_seconds``.
+  the real one does on decisions and budgets; it has no clock, so a run whose wire time at the
+  contract's concurrency passed ``deadline_seconds`` is counted as the real load would end it:
+  inconclusive (the A/A figure), and the exchanges figure says how often.
 - **A rollout** of the contract's steps (5, 25, 50, 100) at 3, 10, 100 and 1000 users'
   requests/s, A/A with 0.1% 5xx on both sides: how often a look fails. ``traffic_plan`` first
   judges the last bake of the stable revision's traffic, read as ``WindowJudge.recent`` reads it
@@ -61,7 +62,9 @@ the real objects, without rebuilding them at every look.
   answered before the next starts, so every look is taken (the real load's workers skip a look
   while another is under way, which can only close a kind later).
 - A window judgement: ``WindowJudge.judge``'s looks (every look_seconds, the bake's end, holds),
-  each look's read capped at max_requests; ``time_blocks``, ``warmed_up``, ``placements`` and
+  each look's read a uniform sample when more came than max_requests (``sampled_read``: the
+  fraction planned from the rate the last read saw, read again smaller while it reaches its cap,
+  as ``WindowJudge._grown`` reads); ``time_blocks``, ``warmed_up``, ``placements`` and
   the wealths run once up to a horizon (the blocks of a growing window never change, and the
   warm-up skipped at a look is the horizon's, or every block so far), each look's blocks and
   counts read from them; ``errors_e_value`` at every look, the costly bound of
@@ -110,6 +113,7 @@ from bench.common import REPO, Figure
 from cloudrun_acceptance.checks import sequential
 from cloudrun_acceptance.checks.blocks import (
     BLOCK,
+    WINDOW_BLOCK,
     limit_of,
     micros,
     paired_blocks,
@@ -121,6 +125,7 @@ from cloudrun_acceptance.checks.budget import comparison_budget, phase_budget, r
 from cloudrun_acceptance.checks.counts import errors_e_value, judge_errors_counts
 from cloudrun_acceptance.checks.sequential import _crossed, log_wealth
 from cloudrun_acceptance.config.contract import load_contract
+from cloudrun_acceptance.google.requestlog import RESAMPLES, sample_fraction
 from cloudrun_acceptance.model.compare import ErrorCounts
 from cloudrun_acceptance.model.contract import CompareRules
 from cloudrun_acceptance.model.judge import ErrorBudget
@@ -160,6 +165,9 @@ SWEEP_BETS: dict[str, tuple[float, ...]] = {
 SWEEP_LOOKS = (5.0, 10.0, 30.0)
 SWEEP_MIN_BAKES = (60.0, 120.0)
 SWEEP_RATES = (10.0, 100.0, 1000.0)
+# A window's block size (candidate answers a block; src's WINDOW_BLOCK), one step at STEP_SHARE.
+SWEEP_WINDOW_BLOCKS = (2, 4, 8)
+SWEEP_WINDOW_RATES = (100.0, 1000.0)
 
 # Recording the sandbox's own latencies (bench/data/sandbox_latencies.json).
 RECORD_PAIRS = 3000
@@ -456,6 +464,7 @@ class Stream:
         self.candidate = np.zeros(0, dtype=bool)
         self.seconds = np.zeros(0)
         self.failed = np.zeros(0, dtype=bool)
+        self.draw = np.zeros(0)  # each request's place in a sample: in it when below the fraction
 
     def extend(self, until: float) -> None:
         """Draw the segments up to ``until`` seconds."""
@@ -475,11 +484,44 @@ class Stream:
                 candidate, self.scenario.candidate_errors, self.scenario.baseline_errors
             )
             failed = rng.random(n) < rate
-            self.parts.append((times, candidate, seconds, failed))
+            # As sample(insertId, f) selects: fixed for each request, uniform over requests.
+            draw = np.random.default_rng([*self.seed, segment, 1]).random(n)
+            self.parts.append((times, candidate, seconds, failed, draw))
             self.until = (segment + 1) * SEGMENT_SECONDS
-        self.times, self.candidate, self.seconds, self.failed = (
-            np.concatenate([part[i] for part in self.parts]) for i in range(4)
+        self.times, self.candidate, self.seconds, self.failed, self.draw = (
+            np.concatenate([part[i] for part in self.parts]) for i in range(5)
         )
+
+    def read(self, begin: float, end: float, fraction: float, cap: int) -> tuple[np.ndarray, bool]:
+        """One read of the requests from ``begin`` to ``end`` seconds (the stream's), a sample
+        of ``fraction``, oldest first, up to ``cap``: their indices, and whether it was capped."""
+        self.extend(end + 1.0)
+        low = int(np.searchsorted(self.times, begin, side="left"))
+        high = int(np.searchsorted(self.times, end, side="left"))
+        chosen = low + np.nonzero(self.draw[low:high] < fraction)[0]
+        return chosen[:cap], len(chosen) > cap
+
+
+def sampled_read(
+    stream: Stream, begin: float, end: float, rate: float | None, cap: int
+) -> tuple[np.ndarray, float | None, float]:
+    """A look's read of ``WindowJudge._grown`` (its reads agree at once: a stream does not
+    lag): a sample planned from ``rate``, read again smaller, up to RESAMPLES times, while it
+    reaches its cap; the indices read, the rate seen, and the fraction read."""
+    seconds = end - begin
+    fraction = sample_fraction(rate, seconds, cap)
+    resampled = 0
+    while True:
+        chosen, capped = stream.read(begin, end, fraction, cap)
+        if len(chosen):
+            span = stream.times[chosen[-1]] - begin if capped else seconds
+            seen = len(chosen) / fraction / span if span > 0 else None
+        else:
+            seen = None
+        if not capped or resampled >= RESAMPLES:
+            return chosen, seen, fraction
+        resampled += 1
+        fraction = min(fraction, sample_fraction(seen, seconds, cap))
 
 
 @functools.cache
@@ -540,7 +582,8 @@ def _window(
     size: int,
 ) -> _Window:
     """What the window from ``start`` holds at its ``horizon``-th look: each look's read is the
-    requests since the previous one's (from ``start``), oldest first, capped at max_requests."""
+    requests since the previous one's (from ``start``), all of them or a uniform sample
+    (``sampled_read``)."""
     end = schedule[horizon][0]
     stream.extend(start + end + 1.0)
     # The stretch around the window (a second of margin: membership is decided below on the
@@ -551,11 +594,12 @@ def _window(
     )
     relative = stream.times[around] - start
     keep = np.zeros(len(relative), dtype=bool)
-    previous = 0.0
+    previous, rate = 0.0, None
     for due, _ in schedule[: horizon + 1]:
-        low = int(np.searchsorted(relative, previous, side="left"))
-        high = int(np.searchsorted(relative, due, side="left"))
-        keep[low : min(high, low + rules.max_requests)] = True
+        chosen, rate, _ = sampled_read(
+            stream, start + previous, start + due, rate, rules.max_requests
+        )
+        keep[chosen - around.start] = True
         previous = due
     candidate = stream.candidate[around][keep]
     times = relative[keep]
@@ -604,7 +648,7 @@ def fast_window_judge(
     start: float,
     rules: RolloutRules,
     budget: ErrorBudget,
-    size: int = BLOCK,
+    size: int = WINDOW_BLOCK,
 ) -> StepOutcome:
     """``WindowJudge.judge`` of the window from ``start`` (seconds into the stream), each look
     judged as ``judge_step`` does: failed at once on more 5xx or a slowdown, passed early once
@@ -728,7 +772,7 @@ def fast_rollout(
     rate: float,
     rules: RolloutRules,
     seed: Sequence[int],
-    size: int = BLOCK,
+    size: int = WINDOW_BLOCK,
 ) -> RolloutOutcome:
     """The rollout of rules.steps: each step below 100% a fresh period of users' requests,
     judged by the window judge at its share of the rollout's budget; a failed or rolled-back
@@ -747,7 +791,7 @@ def fast_rollout(
 
 
 def fast_pipeline(
-    model: Model, rate: float, rules: RolloutRules, seed: Sequence[int], size: int = BLOCK
+    model: Model, rate: float, rules: RolloutRules, seed: Sequence[int], size: int = WINDOW_BLOCK
 ) -> tuple[StepOutcome, ...]:
     """A Cloud Deploy canary: per phase (PHASES), a verify job at its start and analysis runs
     at ANALYSIS_STARTS, each a window judge of its own from its start on the phase's one stream
@@ -771,7 +815,7 @@ def fast_step(
     rate: float,
     rules: RolloutRules,
     seed: Sequence[int],
-    size: int = BLOCK,
+    size: int = WINDOW_BLOCK,
 ) -> StepOutcome:
     """One step at STEP_SHARE, at a step's share of the default rollout's budget (as
     ``WindowJudge`` takes it by default)."""
@@ -792,7 +836,7 @@ class Cell:
     rules: Any  # CompareRules or RolloutRules
     runs: int
     rate: float = 0.0
-    size: int = BLOCK
+    size: int | None = None  # src's own: BLOCK for a comparison, WINDOW_BLOCK for a window
     bets: tuple[float, ...] | None = None
     label: str = ""
 
@@ -807,13 +851,14 @@ class Cell:
         seed = (zlib.crc32(self.key.encode()), index)
         if self.flow == "compare":
             draws = compare_draws(self.model, self.scenario, self.rules, seed)
-            return fast_compare(draws, self.rules, self.size)
+            return fast_compare(draws, self.rules, self.size or BLOCK)
+        size = self.size or WINDOW_BLOCK
         if self.flow == "rollout":
-            return fast_rollout(self.model, self.scenario, self.rate, self.rules, seed, self.size)
+            return fast_rollout(self.model, self.scenario, self.rate, self.rules, seed, size)
         if self.flow == "pipeline":
-            return fast_pipeline(self.model, self.rate, self.rules, seed, self.size)
+            return fast_pipeline(self.model, self.rate, self.rules, seed, size)
         if self.flow == "step":
-            return fast_step(self.model, self.scenario, self.rate, self.rules, seed, self.size)
+            return fast_step(self.model, self.scenario, self.rate, self.rules, seed, size)
         raise ValueError(self.flow)
 
 
@@ -1050,18 +1095,23 @@ def compare_figures(
     budget = 2 * rules.max_count  # exchanges per side: each kind's max_count pairs
     for model in MODELS:
         runs = results[cells["A/A", model.name].key][0]
-        wrong = sum(o.gate_failed for o in runs)
+        # A load whose wire time at the concurrency passed the deadline would have stopped
+        # there, undecided: inconclusive, whatever the simulation's budget decided.
+        late = [o.wire_seconds / rules.concurrency > rules.deadline_seconds for o in runs]
+        wrong = sum(o.gate_failed or past for o, past in zip(runs, late, strict=True))
         seen: dict[str, int] = {}
         for o in runs:
             for name, status in o.statuses:
                 if status != "passed":
                     seen[f"{name} {status}"] = seen.get(f"{name} {status}", 0) + 1
+        if any(late):
+            seen[f"past the {rules.deadline_seconds:g} s deadline"] = sum(late)
         said = ", ".join(f"{k} x{v}" for k, v in sorted(seen.items())) or "none"
         limit = 0.10 if model is LOGNORMAL_10 else 0.05
         figures.append(
             Figure(
                 BENCH,
-                f"comparison A/A, {model.name}: gate failed or inconclusive",
+                f"comparison A/A, {model.name}: gate failed or inconclusive (the deadline counted)",
                 f"{_rate(wrong, len(runs))} ({said})",
                 f"<= {limit:.0%}" + (" at sigma 1.0" if model is LOGNORMAL_10 else ""),
                 wrong / len(runs) <= limit,
@@ -1367,6 +1417,37 @@ def sweep_rollout_figures(
     return figures
 
 
+def sweep_window_figures(
+    results: dict[str, tuple[list[Any], float]], cells: dict[tuple[int, str, float, str], Cell]
+) -> list[Figure]:
+    figures = []
+    for model in (LOGNORMAL_05, LOGNORMAL_10):
+        for rate in SWEEP_WINDOW_RATES:
+            parts = []
+            for size in SWEEP_WINDOW_BLOCKS:
+                slower: list[StepOutcome] = results[cells[size, model.name, rate, "latency"].key][0]
+                same: list[StepOutcome] = results[cells[size, model.name, rate, "identical"].key][0]
+                fail = _median(o.seconds if o.status == "failed" else math.inf for o in slower)
+                passed = _median(o.seconds if o.status == "passed" else math.inf for o in same)
+                wrong = sum(o.status == "failed" for o in same)
+                parts.append(
+                    f"block {size}: fail +25% {_seconds(fail)}, pass A/A {_seconds(passed)} "
+                    f"(A/A failed {wrong}/{len(same)})"
+                )
+            figures.append(
+                Figure(
+                    BENCH,
+                    f"sweep ({len(same)} runs): a window's block (src's WINDOW_BLOCK is "
+                    f"{WINDOW_BLOCK}), one step at {STEP_SHARE}%, {rate:g} rps, {model.name}: "
+                    "median times",
+                    "; ".join(parts),
+                    "reported (chooses the block)",
+                    None,
+                )
+            )
+    return figures
+
+
 def run() -> list[Figure]:
     started = time.monotonic()
     contract = load_contract(CONTRACT)
@@ -1450,8 +1531,18 @@ def run() -> list[Figure]:
                     sweep_rollout[look, bake, rate, name] = Cell(
                         "step", MODELS[0], scenario, rules, sweep, rate, label="sweep"
                     )
+    sweep_window: dict[tuple[int, str, float, str], Cell] = {
+        (size, model.name, rate, name): Cell(
+            "step", model, scenario, rollout, sweep, rate, size=size, label="sweep"
+        )
+        for size in SWEEP_WINDOW_BLOCKS
+        for model in (LOGNORMAL_05, LOGNORMAL_10)
+        for rate in SWEEP_WINDOW_RATES
+        for name, scenario in (("latency", LATENCY_USERS), ("identical", AA_USERS))
+    }
     every = [
         *pipeline_cells.values(),
+        *sweep_window.values(),
         *rollout_cells.values(),
         *sweep_rollout.values(),
         *step_cells.values(),
@@ -1470,6 +1561,7 @@ def run() -> list[Figure]:
         *memory_figures(rollout, compare),
         *sweep_compare_figures(results, sweep_compare),
         *sweep_rollout_figures(results, sweep_rollout),
+        *sweep_window_figures(results, sweep_window),
     ]
     cpu = sum(seconds for _, seconds in results.values())
     by_flow: dict[str, float] = {}
@@ -1481,8 +1573,10 @@ def run() -> list[Figure]:
         Figure(
             BENCH,
             "this bench: runs per cell, sweep runs per cell, wall time",
-            f"{runs} a cell ({len(unique) - len(sweep_compare) - len(sweep_rollout)} cells), "
-            f"{sweep} a sweep cell ({len(sweep_compare) + len(sweep_rollout)} cells); "
+            f"{runs} a cell "
+            f"({len(unique) - len(sweep_compare) - len(sweep_rollout) - len(sweep_window)} cells), "
+            f"{sweep} a sweep cell ({len(sweep_compare) + len(sweep_rollout) + len(sweep_window)} "
+            "cells); "
             f"{time.monotonic() - started:.0f} s on {PROCESSES} processes ({cpu:.0f} s of CPU: "
             f"{spent})",
             "reported (under about an hour at the defaults)",

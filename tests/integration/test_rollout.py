@@ -179,6 +179,22 @@ def test_a_regression_after_the_first_seconds_of_a_step_fails_that_step(gate_dir
     assert shares(sandbox) == [(STABLE, 100)]
 
 
+def test_a_late_regression_is_caught_in_a_sample_of_the_users_requests(gate_dir, sandbox_with):
+    # Reads of 40 entries against the users' 150 requests a second: each look reads a uniform
+    # sample of its second (sample(insertId, f) through the real Logging client), so the
+    # regression that starts at 4 s is in what is judged, as at a production rate.
+    sandbox = sandbox_with("step_late_regression", late_regression_after_seconds=4.0)
+    edit_contract(gate_dir, "rollout", "max_requests", 40)
+    run = looked_at_every_second(gate_dir, sandbox)
+    run.expect(failed={step(50)}, skipped={step(100)} | COMPARE_UNASKED)
+    verdict = run.verdicts[step(50)]
+    assert "the candidate answered the users' requests slower at 50%" in verdict["summary"]
+    assert "a uniform sample, down to" in verdict["figures"]["entries read"]
+    (said,) = [line for line in verdict["evidence"] if "a uniform sample of them" in line]
+    assert said.startswith("the users' requests came faster than a look reads")
+    assert shares(sandbox) == [(STABLE, 100)]
+
+
 def test_a_cold_start_alone_passes(gate_dir, sandbox_with):
     # step_cold_start, its cold start shortened from 10 s to 3 s: the candidate's first users
     # wait, and that is its warm-up, not a regression.

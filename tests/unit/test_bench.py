@@ -77,7 +77,7 @@ def test_the_compare_bench_builds_the_kinds_as_the_fixture_with_max_count():
 
     rules = load_contract(CONTRACT).compare
     assert rules is not None
-    assert rules.max_count == 5000
+    assert rules.max_count == 8000
     kinds = kinds_of(replace(rules, max_count=400))
     assert [(kind.name, kind.count) for kind in kinds] == [("health", 400), ("cached call", 400)]
     assert "{test_session}" not in repr(kinds)

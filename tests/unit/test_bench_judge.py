@@ -5,15 +5,16 @@ The comparison: a real ``PairedLoad`` of ``Sample``s, grown one exchange at a ti
 load's own plan and look (``probe/pairedload.py``'s ``_Run``, without threads), ``still_open``
 at each look, then ``judge_latency(compare_latency(...))`` per kind and ``judge_errors``. A step
 and a canary run: the real ``WindowJudge.judge`` loop on a fake clock, its window grown at each
-look with the requests read since the last (oldest first, capped at ``max_requests``), each look
-judged by ``judge_step`` at the same budget. No timing is asserted: the error rates are the
+look by its own reads (a uniform sample of the requests since the last look when more came than
+``max_requests``, planned from the rate the last read saw, read again smaller when one reaches
+its cap), each look judged by ``judge_step`` at the same budget. No timing is asserted: the error rates are the
 bench's output, not the tests'.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import numpy as np
@@ -133,46 +134,46 @@ class Clock:
 
 
 class SimulatedJudge(WindowJudge):
-    """The real WindowJudge, its request logs a simulated stream: each look reads the requests
-    since the last one (times from the window's start), oldest first, up to max_requests."""
+    """The real WindowJudge (its looks, its reads' samples and their settling), its clock the
+    fake one and its request logs a simulated stream: each read takes the stream's requests of
+    its stretch (times from the window's start), sampled as sample(insertId, f) would, oldest
+    first, up to max_requests."""
+
+    EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
     def setup(self, stream: judge.Stream, start: float, clock: Clock) -> SimulatedJudge:
-        self.stream, self.offset, self.clock, self.read = stream, start, clock, 0.0
+        self.stream, self.offset, self.clock = stream, start, clock
         return self
 
     def prepare(self) -> None:
         pass
 
-    def _grown(self, window, share, start, looks, holds):
-        now = self.clock.now
-        self.stream.extend(self.offset + now + 1.0)
+    def now(self) -> datetime:
+        return self.EPOCH + timedelta(seconds=self.clock.now)
+
+    def _read(self, share, begin, end, origin, fraction):
+        first = (begin - self.EPOCH).total_seconds()
+        last = (end - self.EPOCH).total_seconds()
+        chosen, capped = self.stream.read(
+            self.offset + first, self.offset + last, fraction, self.rules.max_requests
+        )
         relative = self.stream.times - self.offset
-        inside = np.nonzero((relative >= self.read) & (relative < now))[0]
-        capped = len(inside) > self.rules.max_requests
-        inside = inside[: self.rules.max_requests]
-        self.read = now
         parts = []
         for name, mine in (
-            (self.candidate, self.stream.candidate[inside]),
-            (self.stable, ~self.stream.candidate[inside]),
+            (self.candidate, self.stream.candidate[chosen]),
+            (self.stable, ~self.stream.candidate[chosen]),
         ):
-            chosen = inside[mine]
+            picked = chosen[mine]
             parts.append(
                 RevisionTraffic(
                     name,
-                    tuple(int(s) for s in np.where(self.stream.failed[chosen], 500, 200)),
-                    tuple(float(s) for s in self.stream.seconds[chosen]),
-                    tuple(float(t) for t in relative[chosen]),
+                    tuple(int(s) for s in np.where(self.stream.failed[picked], 500, 200)),
+                    tuple(float(s) for s in self.stream.seconds[picked]),
+                    tuple(float(t) for t in relative[picked]),
                 )
             )
-        return replace(
-            window,
-            end=start + timedelta(seconds=now),
-            candidate=window.candidate.extended(parts[0]),
-            stable=window.stable.extended(parts[1]),
-            holds=holds,
-            capped=window.capped or capped,
-            looks=looks,
+        return StepWindow(
+            share, begin, end, parts[0], parts[1], capped=capped, fraction=fraction, pages=1
         )
 
 
@@ -257,6 +258,12 @@ STEP_CASES = [
     (judge.LOGNORMAL_10, judge.ERRORS_USERS, 30.0, 12),
     (judge.REPLAY, judge.AA_USERS, 20.0, 13),
 ]
+# Steps whose looks read samples: 400 requests/s against reads of 300, 1500 against 500.
+SAMPLED_CASES = [
+    (judge.LOGNORMAL_05, judge.LATENCY_USERS, 400.0, replace(QUICK, max_requests=300), 14),
+    (judge.LOGNORMAL_05, judge.AA_USERS, 400.0, replace(QUICK, max_requests=300), 15),
+    (judge.LOGNORMAL_10, judge.ERRORS_USERS, 1500.0, replace(ROLLOUT, max_requests=500), 16),
+]
 
 
 @pytest.mark.parametrize(("model", "scenario", "rate", "seed"), STEP_CASES)
@@ -284,3 +291,25 @@ def test_the_fast_pipeline_judges_each_run_on_its_own_window(monkeypatch, model,
         budget = phase_budget(rules, share, start)
         real = real_judge(monkeypatch, stream, start, rules, budget, share)
         assert same(outcome, real), (share, start, outcome, real)
+
+
+@pytest.mark.parametrize(("model", "scenario", "rate", "rules", "seed"), SAMPLED_CASES)
+def test_a_sampled_step_ends_at_the_window_judges_look(
+    monkeypatch, model, scenario, rate, rules, seed
+):
+    fast = judge.fast_step(model, scenario, rate, rules, (seed,))
+    stream = judge.Stream(model, scenario, rate, judge.STEP_SHARE, (seed,))
+    budget = rollout_budget(rules, rules.steps)
+    clock = Clock()
+    monkeypatch.setattr(window_module, "time", clock)
+    facts = SimpleNamespace(revision=SimpleNamespace(name="candidate"))
+    judged = SimulatedJudge(facts, "stable", rules, None, 1.0, budget).setup(stream, 0.0, clock)
+    found, verdict = judged.judge(judge.STEP_SHARE)
+    real = judge.StepOutcome(verdict.status, "", found.seconds, found.looks, found.holds)
+    assert same(fast, real), (fast, real)
+    # Every look read a sample within the cap, none stopped at it: the first look was read
+    # again smaller, planned from the rate its capped read saw.
+    per_look = rules.max_requests * found.looks
+    assert found.fraction < 1
+    assert not found.capped
+    assert found.candidate.requests + found.stable.requests <= per_look

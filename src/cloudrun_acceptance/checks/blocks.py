@@ -3,9 +3,10 @@ pairs, and each block's *placement*.
 
 ``tolerance: 0.10`` means "at most 10% slower". The judge sets each of the candidate's answers
 beside the baseline's answers of the same *block* (8 candidate answers and the baseline's
-answers sent beside them: the same rounds of the paired load, or the same stretch of a window
-of users' requests) and counts, per block, the share of (candidate, baseline) pairs in which the
-candidate took more than 1.1 times as long: its placement. A candidate within the tolerance, in
+answers sent beside them in the same rounds of the paired load; 4 candidate answers and the
+baseline's answers of the same stretch of a window of users' requests) and counts, per block,
+the share of (candidate, baseline) pairs in which the candidate took more than 1.1 times as
+long: its placement. A candidate within the tolerance, in
 the sense that one of its answers exceeds 1.1 times a baseline answer in at most half of such
 pairs (the Hodges-Lehmann shift of the log latencies is at most log 1.1; exactly 1.1 for a
 candidate that is exactly 10% slower), has a mean placement of at most 1/2 in every block,
@@ -30,9 +31,16 @@ from fractions import Fraction
 
 import numpy as np
 
-# Candidate answers per block: small enough to look often, large enough that a block's
-# placement averages many pairs (bench/judge.py measured 4, 8 and 16).
+# Candidate answers per block of a paired load: small enough to look often, large enough that a
+# block's placement averages many pairs (bench/judge.py measured 4, 8 and 16).
 BLOCK = 8
+# Candidate answers per block of a window of users' requests. At a step's share the baseline
+# answers of a block are many (nine times the candidate's at 10%), so a block of 8 has a
+# placement so steady that the largest bet a bounded wealth may place (2: a placement of 0 must
+# not make it negative) is smaller than the one the data would pay: the test leaves evidence
+# unused. Blocks of 4 fail a 25% slowdown at a 10% share sooner and pass an identical candidate
+# as soon (bench/judge.py's window block sweep measured 2, 4 and 8; bench/RESULTS.md).
+WINDOW_BLOCK = 4
 MICROS = 1_000_000
 # Values as a list or an array.
 Values = Sequence[float] | np.ndarray
@@ -108,7 +116,7 @@ def time_blocks(
     candidate: Values,
     baseline_times: Values,
     baseline: Values,
-    size: int = BLOCK,
+    size: int = WINDOW_BLOCK,
 ) -> Blocks:
     """Blocks of a window: every ``size`` of the candidate's requests in time order, with the
     baseline's requests received between the first of them and the first of the next block

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..model.judge import ErrorBudget
 from ..model.rollout import RolloutRules, StepWindow
-from .blocks import BLOCK, limit_of, micros
+from .blocks import WINDOW_BLOCK, limit_of, micros
 from .sequential import BETS
 
 
@@ -28,7 +28,7 @@ def requests_to_decide(stable: np.ndarray, limit: Fraction, alpha: float, share:
     """About how many of the candidate's requests a step at ``share`` needs to pass a candidate
     like the stable revision, from the stable revision's latencies (whole microseconds); inf
     when such a candidate could not be shown within the tolerance (a latency too coarse)."""
-    if len(stable) < 2 * BLOCK:
+    if len(stable) < 2 * WINDOW_BLOCK:
         return math.inf
     values = np.sort(np.asarray(stable, dtype=np.int64))
     # The share of stable answers each answer exceeds by more than the limit: its placement.
@@ -38,13 +38,15 @@ def requests_to_decide(stable: np.ndarray, limit: Fraction, alpha: float, share:
     gap = 0.5 - q
     if gap <= 0:
         return math.inf
-    partners = BLOCK * (100 - share) / share
-    variance = float(placed.var()) / BLOCK + q * (1 - q) / (BLOCK * max(partners, 1.0))
+    partners = WINDOW_BLOCK * (100 - share) / share
+    variance = float(placed.var()) / WINDOW_BLOCK + q * (1 - q) / (
+        WINDOW_BLOCK * max(partners, 1.0)
+    )
     growth = float(np.max(BETS * gap - BETS**2 * (variance + gap**2) / 2))
     if growth <= 0:
         return math.inf
     blocks = (math.log(1 / alpha) + math.log(len(BETS))) / growth
-    return BLOCK * (math.ceil(blocks) + 1)  # and a block of warm-up
+    return WINDOW_BLOCK * (math.ceil(blocks) + 1)  # and a block of warm-up
 
 
 def traffic_plan(

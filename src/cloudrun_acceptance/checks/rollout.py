@@ -70,6 +70,7 @@ def step_figures(window: StepWindow) -> dict[str, str]:
         "holds": str(window.holds),
         "looks": str(window.looks),
         "Logging API requests": str(window.pages),
+        "entries read": _entries(window),
     }
     for name, side in zip(SIDES, (window.candidate, window.stable), strict=True):
         p = percentiles(side.answered()[1])
@@ -250,7 +251,25 @@ def _medians(window: StepWindow, latency: LatencyEvidence | None, rules: Rollout
     )
 
 
+def _entries(window: StepWindow) -> str:
+    """How many entries the window's reads took, and of what: all, or a uniform sample."""
+    read = window.candidate.requests + window.stable.requests
+    if window.fraction >= 1:
+        return f"{read} (every request)"
+    return f"{read} (a uniform sample, down to {percent(window.fraction)} of a look's requests)"
+
+
 def _capped(window: StepWindow) -> tuple[str, ...]:
-    if not window.capped:
-        return ()
-    return ("a read reached rollout.max_requests: only its first entries were judged",)
+    said = []
+    if window.fraction < 1:
+        said.append(
+            f"the users' requests came faster than a look reads (rollout.max_requests a read): "
+            f"a uniform sample of them was judged, down to {percent(window.fraction)} of a "
+            "look's requests, from every second of the window"
+        )
+    if window.capped:
+        said.append(
+            "a read reached rollout.max_requests even sampled (the traffic grew during the "
+            "look): only its first entries were judged"
+        )
+    return tuple(said)

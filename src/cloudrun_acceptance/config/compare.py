@@ -74,7 +74,9 @@ def compare_rules(
         max_count=node.child("max_count").integer(CompareRules.max_count, positive=True),
         count=count,
         concurrency=node.child("concurrency").integer(4, positive=True),
-        deadline_seconds=node.child("deadline_seconds").number(60.0, positive=True),
+        deadline_seconds=node.child("deadline_seconds").number(
+            CompareRules.deadline_seconds, positive=True
+        ),
         tolerance=node.child("tolerance").number(0.10),
         confidence=confidence,
         min_samples=node.child("min_samples").integer(30, positive=True),

@@ -67,7 +67,7 @@ def rollout_rules(node: Node) -> RolloutRules:
         max_holds=node.child("max_holds").integer(2),
         tolerance=node.child("tolerance").number(0.10),
         confidence=confidence,
-        max_requests=node.child("max_requests").integer(20000, positive=True),
+        max_requests=node.child("max_requests").integer(RolloutRules.max_requests, positive=True),
     )
 
 

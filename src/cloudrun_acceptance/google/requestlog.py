@@ -3,6 +3,13 @@ over the same window, each request's status and latency.
 
 The gate's own requests (its User-Agent starts with ``cloudrun-acceptance``) are left out: a
 step is judged on what the users' requests did.
+
+A read takes at most ``rollout.max_requests`` entries. When more came than that, it takes a
+uniform sample of its stretch instead of its first entries: the filter's
+``sample(insertId, FRACTION)`` (the Logging query language's sample function: the same entries
+at each read of the same fraction), the fraction planned from the rate the previous read saw,
+so every second of a window is represented, whatever the traffic. The sample leaves the judge's
+tests valid: whether an entry is in it does not depend on its revision, status or latency.
 """
 
 from __future__ import annotations
@@ -22,13 +29,56 @@ def _stamp(when: datetime) -> str:
     return quote(when.isoformat().replace("+00:00", "Z"))
 
 
-def window_condition(revisions: Sequence[str], start: datetime, end: datetime) -> str:
-    """The users' requests of these revisions from ``start`` (included) to ``end``."""
+# A read plans for this much more traffic than the last read saw before it samples.
+HEADROOM = 1.25
+# The sample's fraction, rounded down to this many significant digits (a readable filter).
+DIGITS = 3
+# A read that reached its cap is read again with a smaller sample, planned from what it saw,
+# at most this many times (then its first entries are judged, and the report says so).
+RESAMPLES = 2
+
+
+def window_condition(
+    revisions: Sequence[str], start: datetime, end: datetime, fraction: float = 1.0
+) -> str:
+    """The users' requests of these revisions from ``start`` (included) to ``end``; with a
+    ``fraction`` below 1, a uniform sample of them."""
     named = " OR ".join(f"resource.labels.revision_name={quote(name)}" for name in revisions)
+    sample = f" AND sample(insertId, {fraction:g})" if fraction < 1 else ""
     return (
         f"({named}) AND httpRequest.status>0 AND timestamp>={_stamp(start)} AND "
-        f"timestamp<{_stamp(end)} AND NOT httpRequest.userAgent:{quote(GATE_AGENT)}"
+        f"timestamp<{_stamp(end)} AND NOT httpRequest.userAgent:{quote(GATE_AGENT)}{sample}"
     )
+
+
+def sample_fraction(rate: float | None, seconds: float, cap: int) -> float:
+    """The fraction of a stretch of ``seconds`` a read takes to stay within ``cap`` entries,
+    at ``rate`` entries a second (both revisions; None: unknown) and HEADROOM: 1 (every
+    entry) when they fit, else rounded down to DIGITS significant digits."""
+    if rate is None or rate <= 0 or seconds <= 0:
+        return 1.0
+    expected = rate * seconds * HEADROOM
+    if expected <= cap:
+        return 1.0
+    fraction = cap / expected
+    scale = 10.0 ** (DIGITS - 1 - math.floor(math.log10(fraction)))
+    return max(math.floor(fraction * scale), 1) / scale
+
+
+def seen_rate(window: StepWindow, begin: float, fraction: float) -> float | None:
+    """The users' rate (entries a second, both revisions) that a read of ``fraction`` from
+    ``begin`` (seconds from the origin of its times) saw: over the whole stretch, or, when the
+    read stopped at its cap, up to its newest entry read. None when nothing was read."""
+    count = window.candidate.requests + window.stable.requests
+    if count == 0:
+        return None
+    if window.capped:
+        times = (*window.candidate.times, *window.stable.times)
+        newest = max((t for t in times if not math.isnan(t)), default=begin)
+        seconds = newest - begin
+    else:
+        seconds = window.seconds
+    return count / fraction / seconds if seconds > 0 else None
 
 
 def latency_seconds(text: str) -> float | None:
@@ -64,10 +114,13 @@ def read_window(
     end: datetime,
     holds: int = 0,
     origin: datetime | None = None,
+    fraction: float = 1.0,
 ) -> StepWindow:
-    """Both revisions' users' requests from ``start`` to ``end``, their times in seconds from
-    ``origin`` (the start by default; raises LoggingApiError)."""
-    listing = reader.list(window_condition((candidate, stable), start, end), any_revision=True)
+    """Both revisions' users' requests from ``start`` to ``end`` (a uniform sample of them with
+    ``fraction`` below 1), their times in seconds from ``origin`` (the start by default; raises
+    LoggingApiError)."""
+    condition = window_condition((candidate, stable), start, end, fraction)
+    listing = reader.list(condition, any_revision=True)
     return StepWindow(
         share=share,
         start=start,
@@ -77,4 +130,5 @@ def read_window(
         holds=holds,
         pages=listing.pages,
         capped=listing.capped,
+        fraction=fraction,
     )

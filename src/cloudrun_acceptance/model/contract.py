@@ -229,9 +229,9 @@ class CompareRules:
     every request kind is decided; the README's table says what each key means."""
 
     requests: tuple[CompareRequest, ...]
-    max_count: int = 5000
+    max_count: int = 8000
     concurrency: int = 4
-    deadline_seconds: float = 60.0
+    deadline_seconds: float = 180.0
     tolerance: float = 0.10
     confidence: float = 0.95
     min_samples: int = 30

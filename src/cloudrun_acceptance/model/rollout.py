@@ -38,7 +38,7 @@ class RolloutRules:
     max_holds: int = 2
     tolerance: float = 0.10
     confidence: float = 0.95
-    max_requests: int = 20000
+    max_requests: int = 5000
     look_seconds: float = 10.0
     min_bake_seconds: float = 120.0
     warmup_seconds: float = 15.0
@@ -109,8 +109,10 @@ class StepWindow:
 
     ``holds``: how many extra bakes the window took; ``pages``: the Logging API requests its
     reads took (each look reads what came since the last, until two reads agree); ``capped``:
-    a read reached its cap, so only the first ``max_requests`` entries of it were read;
-    ``looks``: how many times the window was judged.
+    a read reached its cap even sampled, so only its first ``max_requests`` entries were read;
+    ``looks``: how many times the window was judged; ``fraction``: the smallest share of a
+    stretch's entries that a read took (1: every entry; below, a uniform sample of that
+    stretch, as more came than ``max_requests``).
     """
 
     share: int
@@ -122,6 +124,7 @@ class StepWindow:
     pages: int = 0
     capped: bool = False
     looks: int = 1
+    fraction: float = 1.0
 
     @property
     def seconds(self) -> float:

@@ -25,6 +25,8 @@ UPDATE_CALLS = 2
 # Log listings past the logs deadline in the worst case: the last poll for the startup lines and
 # the lines shown beside a missing one, the wait for the gate's own requests, the 5xx, the errors.
 LOG_LISTINGS = 5
+# The comparison's scrapes after its load: the stable revision's exposition and the candidate's.
+COMPARE_SCRAPES = 2
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,12 @@ def budget(settings: Settings, contract: Contract, *, service: bool, session: bo
         if contract.cache is not None:
             calls = contract.cache.samples * analysis.timeout_seconds
             stages.append(("cache", scrapes + calls + SLACK_SECONDS))
+    if service and settings.tag is not None and contract.compare is not None:
+        # The tag added to the stable revision (--baseline-tag); the paired load up to its
+        # deadline and the exchanges in flight then; both revisions' expositions after it.
+        tagging = UPDATE_CALLS * call + settings.ready_timeout if settings.baseline_tag else 0.0
+        load = contract.compare.deadline_seconds + request + COMPARE_SCRAPES * request
+        stages.append(("compare", tagging + load + SLACK_SECONDS))
     if service:
         listings = LOG_LISTINGS * logs.API_TIMEOUT
         stages.append(("logs", settings.logs_timeout + listings + SLACK_SECONDS))
@@ -75,8 +83,9 @@ def budget(settings: Settings, contract: Contract, *, service: bool, session: bo
         steps = len(settings.rollout or rules.steps)
         change = UPDATE_CALLS * call + settings.ready_timeout + ADMIN_CALLS * call
         # A step looks until its bake and holds are over; a slow look delays the next ones,
-        # never the end by more than its own read (settling up to logs_timeout).
-        bakes = rules.max_step_seconds + settings.logs_timeout + logs.API_TIMEOUT
+        # never the end by more than its own read: settling up to logs_timeout, its last read
+        # waiting out the read quota (429) up to logs_timeout too.
+        bakes = rules.max_step_seconds + 2 * settings.logs_timeout + logs.API_TIMEOUT
         # The read of the traffic before the first step; each step; the rollback after the
         # last one that fails.
         total = logs.API_TIMEOUT + steps * (change + bakes) + change

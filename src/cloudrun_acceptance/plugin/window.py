@@ -2,7 +2,8 @@
 against the stable revision's, from Cloud Run's request logs (checks/rollout.py judges).
 
 Every ``rollout.look_seconds`` the window's new requests are read (each look reads what came
-since the last, until two reads agree: Cloud Logging lags) and the whole window so far is
+since the last, until two reads agree: Cloud Logging lags; a uniform sample of them when more
+came than ``rollout.max_requests``, google/requestlog.py) and the whole window so far is
 judged: a regression ends the step at once, and evidence that the candidate is within the
 tolerances ends it once its minimum bake is over; undecided at the bake's end, it is held (the
 looks go on) or ends inconclusive. Every look is counted by the judge's tests, so the looks
@@ -21,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from ..checks.budget import rollout_budget
 from ..checks.rollout import judge_step
 from ..google.logs import LogReader
-from ..google.requestlog import read_window
+from ..google.requestlog import RESAMPLES, read_window, sample_fraction, seen_rate
 from ..model.errors import LoggingApiError
 from ..model.judge import ErrorBudget
 from ..model.polling import Backoff, poll
@@ -32,6 +33,9 @@ from ..model.verdict import Verdict, failed
 # Cloud Logging shows entries seconds after they are written: a look's slice is read again
 # until two reads agree (or --logs-timeout passes).
 SETTLE_BACKOFF = Backoff(first=0.25, cap=2.0)
+# Cloud Logging's answer to a project over its read quota: the read waits and is tried again.
+QUOTA_STATUS = 429
+QUOTA_BACKOFF = Backoff(first=2.0, cap=15.0)
 
 
 @dataclass
@@ -46,6 +50,9 @@ class WindowJudge:
     logs_timeout: float
     budget: ErrorBudget | None = None
     _reader: LogReader | None = field(default=None, repr=False)
+    # The users' rate the last read saw (entries a second, both revisions): the next read's
+    # sample is planned from it.
+    _rate: float | None = field(default=None, repr=False)
 
     @property
     def candidate(self) -> str:
@@ -59,7 +66,7 @@ class WindowJudge:
         rules = self.rules
         budget = self.budget or rollout_budget(rules, rules.steps)
         started = time.monotonic()
-        start = datetime.now(UTC)
+        start = self.now()
         window = StepWindow(
             share, start, start, RevisionTraffic(self.candidate), RevisionTraffic(self.stable)
         )
@@ -87,6 +94,10 @@ class WindowJudge:
                 continue
             return window, verdict
 
+    def now(self) -> datetime:
+        """The time a window starts and a look reads up to."""
+        return datetime.now(UTC)
+
     def prepare(self) -> None:
         """Load what the judge needs (the Logging client, scipy) now: a rollout does it before
         it moves any traffic, so that a client that cannot be made stops it before any traffic
@@ -100,7 +111,7 @@ class WindowJudge:
         up to ``max_requests``): what a rollout can expect of its steps."""
         end = datetime.now(UTC)
         start = end - timedelta(seconds=self.rules.bake_seconds)
-        return read_window(
+        found = read_window(
             self.reader(),
             share=0,
             candidate=self.candidate,
@@ -108,6 +119,8 @@ class WindowJudge:
             start=start,
             end=end,
         )
+        self._rate = seen_rate(found, 0.0, 1.0)
+        return found
 
     def reader(self) -> LogReader:
         """The request logs' reader (one client for every window)."""
@@ -126,26 +139,34 @@ class WindowJudge:
         self, window: StepWindow, share: int, start: datetime, looks: int, holds: int
     ) -> StepWindow:
         """The window with the requests that came since its end, read until two reads of that
-        slice agree."""
-        end = datetime.now(UTC)
-        seen, pages = -1, 0
+        slice agree: all of them, or a uniform sample planned from the rate the last read saw;
+        a read that reaches its cap is read again with a sample planned from what it saw."""
+        end = self.now()
+        begin = (window.end - start).total_seconds()
+        seconds = (end - window.end).total_seconds()
+        fraction = sample_fraction(self._rate, seconds, self.rules.max_requests)
+        seen, pages, resampled = -1, 0, 0
         part = None
-        for _ in poll(time.monotonic() + self.logs_timeout, SETTLE_BACKOFF):
-            part = read_window(
-                self.reader(),
-                share=share,
-                candidate=self.candidate,
-                stable=self.stable,
-                start=window.end,
-                end=end,
-                origin=start,
-            )
+        deadline = time.monotonic() + self.logs_timeout
+        for _ in poll(deadline, SETTLE_BACKOFF, clock=time.monotonic, sleep=time.sleep):
+            part = self._read(share, window.end, end, start, fraction)
             pages += part.pages
+            if part.capped and resampled < RESAMPLES:
+                resampled += 1
+                fraction = min(
+                    fraction,
+                    sample_fraction(
+                        seen_rate(part, begin, fraction), seconds, self.rules.max_requests
+                    ),
+                )
+                seen = -1
+                continue
             count = part.candidate.requests + part.stable.requests
             if count == seen:
                 break
             seen = count
         assert part is not None
+        self._rate = seen_rate(part, begin, fraction)
         return replace(
             window,
             end=end,
@@ -155,4 +176,32 @@ class WindowJudge:
             pages=window.pages + pages,  # every read's requests to the Logging API
             capped=window.capped or part.capped,
             looks=looks,
+            fraction=min(window.fraction, fraction),
         )
+
+    def _read(
+        self, share: int, begin: datetime, end: datetime, origin: datetime, fraction: float
+    ) -> StepWindow:
+        """One read of the users' requests from ``begin`` to ``end`` (a sample of ``fraction``),
+        their times from ``origin``; over the project's read quota (429), it waits and tries
+        again up to --logs-timeout."""
+        deadline = time.monotonic() + self.logs_timeout
+        refused: LoggingApiError | None = None
+        for _ in poll(deadline, QUOTA_BACKOFF, clock=time.monotonic, sleep=time.sleep):
+            try:
+                return read_window(
+                    self.reader(),
+                    share=share,
+                    candidate=self.candidate,
+                    stable=self.stable,
+                    start=begin,
+                    end=end,
+                    origin=origin,
+                    fraction=fraction,
+                )
+            except LoggingApiError as err:
+                if err.status != QUOTA_STATUS:
+                    raise
+                refused = err
+        assert refused is not None
+        raise refused

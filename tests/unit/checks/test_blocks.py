@@ -79,7 +79,7 @@ def test_the_warm_up_ends_at_the_first_block_within_the_tolerance():
     # Blocks of a cold start (the candidate 10x slower), then like the stable revision.
     times = np.arange(64, dtype=float)
     latencies = np.array([100000] * 24 + [10000] * 40)
-    blocks = time_blocks(times, latencies, times + 0.5, [10000] * 64)
+    blocks = time_blocks(times, latencies, times + 0.5, [10000] * 64, size=8)
     assert blocks.count == 7
     assert warmed_up(blocks, TEN, warmup=1000.0) == 4  # 3 slow blocks and the first fast one
     assert warmed_up(blocks, TEN, warmup=8.0) == 1  # the second block starts at 8 s

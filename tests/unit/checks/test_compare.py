@@ -127,8 +127,8 @@ def test_an_interval_across_the_tolerance_is_inconclusive_and_asks_for_more_pair
     )
     assert verdict.advice == (
         "a noisier service needs more pairs (the interval narrows about as 1/sqrt(pairs): 4x the "
-        "pairs halve it): raise compare.max_count (now 5000), and compare.deadline_seconds (now "
-        "60 s) with it so the load still fits."
+        "pairs halve it): raise compare.max_count (now 8000), and compare.deadline_seconds (now "
+        "180 s) with it so the load still fits."
     )
 
 
@@ -146,7 +146,7 @@ def test_too_few_pairs_at_the_deadline_is_inconclusive_and_says_so():
     )
     assert verdict.advice == (
         "the revisions answered too slowly for the load to get far: raise "
-        "compare.deadline_seconds (now 60 s)."
+        "compare.deadline_seconds (now 180 s)."
     )
     assert "shift (%)" not in verdict.figures
     assert verdict.figures["pairs"] == "5"

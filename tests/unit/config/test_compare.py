@@ -37,7 +37,7 @@ def test_the_shipped_contract_compares_health_and_the_cached_call():
         ("cached call", "POST", 1),
     ]
     assert (rules.max_count, rules.concurrency, rules.tolerance, rules.confidence) == (
-        5000,
+        8000,
         4,
         0.1,
         0.95,
@@ -55,11 +55,12 @@ def test_the_section_alone_takes_every_default(tmp_path):
     assert [kind.name for kind in rules.requests] == ["health", "cached call"]
     assert rules.requests[0].request.path == "/healthz"
     assert (rules.max_count, rules.min_samples, rules.metrics, rules.config) == (
-        5000,
+        8000,
         30,
         True,
         True,
     )
+    assert (rules.deadline_seconds, rules.concurrency) == (180.0, 4)
     assert rules.count is None
 
 

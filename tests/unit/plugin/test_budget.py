@@ -34,7 +34,21 @@ def test_a_rollout_waits_for_each_steps_longest_bake_and_its_last_look():
     traffic_change = dict(
         budget(replace(SETTINGS, promote=True), SHIPPED, service=True, session=True).stages
     )["traffic change"]
-    # Per step: its change, its bake and holds (900 s), one look's read (120 + 10 s); the read
-    # of the traffic before (10 s); the rollback; the slack.
+    # Per step: its change, its bake and holds (900 s), one look's read (settling up to 120 s,
+    # its last read waiting out the quota up to 120 s, and 10 s); the read of the traffic before
+    # (10 s); the rollback; the slack.
     change = traffic_change - 1  # the traffic change's stage has a second of slack
-    assert rollout == 10 + 2 * (change + 900 + 130) + change + 1
+    assert rollout == 10 + 2 * (change + 900 + 250) + change + 1
+
+
+def test_a_comparison_waits_for_its_load_and_both_expositions():
+    tagged = replace(SETTINGS, tag="candidate")
+    worst = budget(tagged, SHIPPED, service=True, session=True)
+    assert SHIPPED.compare is not None
+    # The load's deadline (180 s), an exchange in flight and both scrapes of 10 s, the slack.
+    assert dict(worst.stages)["compare"] == 180 + 10 + 2 * 10 + 1
+    untagged = budget(SETTINGS, SHIPPED, service=True, session=True)
+    assert worst.total == untagged.total + 211
+    adding = budget(replace(tagged, baseline_tag="stable"), SHIPPED, service=True, session=True)
+    # Adding the stable revision's tag: its update's calls and the reconcile.
+    assert dict(adding.stages)["compare"] > 211 + 60
