@@ -80,3 +80,24 @@ def test_the_real_client_is_refused_what_the_api_refuses(running_sandbox):
         list(client.list_entries(resource_names=project, page_size=1001, max_results=5))
     with pytest.raises(google.api_core.exceptions.BadRequest, match="the limit is 20000"):
         list(client.list_entries(resource_names=project, filter_="x" * 20_001, max_results=5))
+
+
+def test_the_filters_regular_expressions_are_re2_through_the_real_client(running_sandbox):
+    import pytest
+
+    from cloudrun_acceptance.google.logs import quote
+    from cloudrun_acceptance.model.errors import LoggingApiError
+
+    running_sandbox.log.output("Démarré: 12 workers")
+    running_sandbox.log.output("12 workers")
+
+    def texts(pattern: str) -> list[str]:
+        found = reader(running_sandbox).list("textPayload=~" + quote(pattern))
+        return [record.text for record in found.records]
+
+    assert texts(r"^[[:alpha:]]+: \pN+ workers\z") == []  # POSIX classes are ASCII, as in RE2
+    assert texts(r"^\pL+: \pN+ workers\z") == ["Démarré: 12 workers"]
+    with pytest.raises(LoggingApiError) as refused:
+        texts(r"workers\Z")
+    assert refused.value.status == 400
+    assert "RE2 has no \\Z" in refused.value.summary + refused.value.advice

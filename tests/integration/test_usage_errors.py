@@ -152,6 +152,18 @@ def test_contract_with_a_misspelt_key(gate_dir):
     )
 
 
+def test_a_startup_line_that_cloud_logging_would_refuse(gate_dir):
+    edit_contract(gate_dir, "logs", "startup_lines", ["Application startup complete\\Z"])
+    run = run_gate(gate_dir, "--sandbox")
+    usage_error(
+        run,
+        "ERROR: */contract.yaml: logs.startup_lines[[]0]: 'Application startup complete*Z': RE2 has "
+        "no *Z: *z is the end of the text: Cloud Logging's filter takes RE2 regular expressions; "
+        "write it in RE2's syntax (github.com/google/re2/wiki/Syntax): *z for the end of the text, "
+        "no lookaround, no backreferences.",
+    )
+
+
 @pytest.mark.parametrize("value", ["abc", "-5", "nan"])
 def test_ready_timeout_must_be_seconds(gate_dir, value):
     run = run_gate(gate_dir, "--sandbox", f"--ready-timeout={value}")

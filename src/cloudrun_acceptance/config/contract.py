@@ -178,7 +178,7 @@ def _logs(node: Node) -> LogRules:
         return LogRules()
     node.mapping(("startup_lines", "error_severity", "max_entries"))
     return LogRules(
-        startup_lines=tuple(item.pattern("") for item in node.child("startup_lines").items()),
+        startup_lines=tuple(item.re2_pattern() for item in node.child("startup_lines").items()),
         error_severity=node.child("error_severity").choice(("report", "fail"), "report"),
         max_entries=node.child("max_entries").integer(1000, positive=True),
     )

@@ -95,6 +95,23 @@ class Node:
             self.fail(f"{value!r} is not a regular expression ({err})", "escape [ ] ( ) with \\")
         return value
 
+    def re2_pattern(self) -> str:
+        """A regular expression that Cloud Logging's filter takes (RE2, model/re2.py)."""
+        from ..model.re2 import Re2Error, to_python
+
+        value = self.text("")
+        try:
+            to_python(value)
+        except Re2Error as err:
+            if err.syntax:
+                self.fail(str(err), "escape [ ] ( ) with \\")
+            self.fail(
+                f"{err}: Cloud Logging's filter takes RE2 regular expressions",
+                "write it in RE2's syntax (github.com/google/re2/wiki/Syntax): \\z for the end "
+                "of the text, no lookaround, no backreferences",
+            )
+        return value
+
     def refuse_placeholders(self) -> None:
         """Fail on the first value still holding a placeholder that `init` wrote."""
         value = self.value

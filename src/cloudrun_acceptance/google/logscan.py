@@ -7,6 +7,7 @@ import time
 
 from ..model.logs import Ingestion, LogRecord, StartupScan
 from ..model.polling import Backoff, poll
+from ..model.re2 import to_python
 from .logs import LogReader, quote
 
 LOG_BACKOFF = Backoff(first=0.25, cap=5.0)
@@ -30,7 +31,7 @@ def scan_startup_lines(
         ]
         for record in reader.list(" OR ".join(terms)).records:
             for pattern in wanted:
-                if pattern not in found and re.search(pattern, record.text):
+                if pattern not in found and re.search(to_python(pattern), record.text):
                     found[pattern] = record
         if len(found) == len(patterns):
             break

@@ -3,8 +3,9 @@
 Comparisons (``=`` ``!=`` ``>=`` ``<=`` ``>`` ``<`` ``=~`` ``!~`` ``:``) on dotted fields, joined
 with AND, OR and NOT and parentheses; juxtaposition is AND. Timestamps compare as times, severities
 by rank, numbers as numbers. Anything else is a FilterError, which the API answers with 400, as the
-real one does for a filter it cannot parse. Regular expressions follow RE2, so lookaround and
-backreferences are rejected.
+real one does for a filter it cannot parse. Regular expressions follow RE2 (model/re2.py): what
+RE2 refuses (lookaround, backreferences, ``\\Z``) is refused, and what it takes beyond Python
+(``\\z``, ``[[:alpha:]]``, ``\\pL``) is taken.
 
 The rules below are Google's, from the Logging query language reference
 (cloud.google.com/logging/docs/view/logging-query-language):
@@ -36,6 +37,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from ..model.re2 import Re2Error, to_python
+
 SEVERITIES = (
     "DEFAULT",
     "DEBUG",
@@ -51,7 +54,6 @@ _TOKEN = re.compile(
     r'\s*(?:(?P<paren>[()])|(?P<string>"(?:\\.|[^"\\])*")|(?P<op>>=|<=|!=|=~|!~|=|>|<|:)'
     r"|(?P<word>[^\s()\"=<>!:~]+))"
 )
-_NOT_RE2 = re.compile(r"\(\?[=!<]|\\[1-9]")
 
 Entry = Mapping[str, Any]
 Predicate = Callable[[Entry], bool]
@@ -213,14 +215,10 @@ def _field(entry: Entry, path: str) -> Any:
 
 def _compare(field: str, op: str, value: str) -> Predicate:
     if op in {"=~", "!~"}:
-        if _NOT_RE2.search(value):
-            raise FilterError(
-                f"Invalid regular expression {value!r}: RE2 has no lookaround or backreferences"
-            )
         try:
-            pattern = re.compile(value)
-        except re.error as err:
-            raise FilterError(f"Invalid regular expression {value!r}: {err}") from err
+            pattern = re.compile(to_python(value))
+        except Re2Error as err:
+            raise FilterError(f"Invalid regular expression: {err}") from err
         matches = op == "=~"
         return lambda entry: (
             (_field(entry, field) is not None and bool(pattern.search(str(_field(entry, field)))))

@@ -98,6 +98,11 @@ def test_generic_defaults_only(tmp_path):
             "logs.startup_lines[0]: '[Metrics' is not a regular expression",
         ),
         (
+            "logs: {startup_lines: ['ok', 'Ready\\Z']}\n",
+            "logs.startup_lines[1]: 'Ready\\\\Z': RE2 has no \\Z: \\z is the end of the text: "
+            "Cloud Logging's filter takes RE2 regular expressions; write it in RE2's syntax",
+        ),
+        (
             "analysis: {path: /a, body: {x: 1}, counters: [{labels: {a: b}}]}\n",
             "analysis.counters[0].metric: is missing",
         ),

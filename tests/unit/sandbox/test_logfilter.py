@@ -66,7 +66,7 @@ def test_filter_terms(text, request_matches, line_matches):
     ("text", "message"),
     [
         ("severity>=LOUD", "Invalid severity 'LOUD'"),
-        ('textPayload=~"(?=x)y"', "RE2 has no lookaround or backreferences"),
+        ('textPayload=~"(?=x)y"', "RE2 has no lookahead"),
         ("timestamp>=yesterday", "Invalid timestamp 'yesterday'"),
         ("(severity=ERROR", "missing )"),
         ("severity ERROR", "expected an operator after severity"),
@@ -178,3 +178,11 @@ def test_an_entry_without_a_severity_is_default():
     assert matches("severity=DEFAULT", plain)
     assert not matches("severity>=INFO", plain)
     assert matches("severity<INFO", plain)
+
+
+def test_regular_expressions_follow_re2_both_ways():
+    assert matches(r'textPayload=~"^\\[Metrics\\] \\d+ metrics registered\\z"', LINE)
+    assert matches('textPayload=~"^[[:punct:]][[:alpha:]]+"', LINE)
+    assert matches('textPayload=~"\\\\pL+ registered"', LINE)
+    with pytest.raises(FilterError, match=r"RE2 has no \\Z"):
+        parse_filter(r'textPayload=~"registered\\Z"')
