@@ -117,6 +117,7 @@ def gate_arguments(running: Sandbox) -> list[str]:
         f"--service={d.service}",
         f"--cloudrun-endpoint={running.admin_endpoint}",
         f"--logging-endpoint={running.logging_endpoint}",
+        f"--monitoring-endpoint={running.monitoring_endpoint}",
         f"--test-session={SESSION_ID}",
     ]
 

@@ -62,6 +62,7 @@ def run_job(command, gate_dir, sandbox, env, *extra: str) -> subprocess.Complete
     endpoints = [
         f"--cloudrun-endpoint={sandbox.admin_endpoint}",
         f"--logging-endpoint={sandbox.logging_endpoint}",
+        f"--monitoring-endpoint={sandbox.monitoring_endpoint}",
         "-p",
         "no:cacheprovider",
         *FAST,

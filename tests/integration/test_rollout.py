@@ -81,6 +81,12 @@ def test_a_good_candidate_is_rolled_out_step_by_step(gate_dir, sandbox_with):
     assert int(figures["stable requests"]) > int(figures["candidate requests"])
     assert figures["action"] == "advanced"
     assert run.verdicts[step(100)]["figures"]["action"] == "completed"
+    # Cloud Monitoring's counts of the window, through the discovery client: every request in
+    # the whole 1-s samples of the window, the logs' users' requests among them.
+    counted, _, errors = figures["candidate requests (Monitoring)"].partition(" (")
+    assert int(counted) >= int(figures["candidate requests"]) - 30  # a partial second each end
+    assert errors.endswith(" 5xx)")
+    assert figures["metrics covered"].endswith("(1 call(s))")
     run.result.stdout.fnmatch_lines(
         [
             "cloudrun-acceptance: rollout: Step * Share * Window * Requests * Verdict * Action",
@@ -90,6 +96,26 @@ def test_a_good_candidate_is_rolled_out_step_by_step(gate_dir, sandbox_with):
             f"{CANDIDATE} serves 100% *",
         ]
     )
+
+
+def test_without_cloud_monitoring_a_step_is_judged_on_the_logs_and_says_so(gate_dir, sandbox_with):
+    sandbox = sandbox_with("rollout_candidate", monitoring_api_status=403)
+    run = rollout(
+        gate_dir,
+        sandbox,
+        "25,100",
+        bake=30.0,
+        look_seconds=1.0,
+        min_bake_seconds=2.0,
+        error_tolerance=0.05,
+    )
+    run.expect(skipped=COMPARE_UNASKED)
+    verdict = run.verdicts[step(25)]
+    assert verdict["figures"]["metrics covered"] == "not read"
+    (said,) = [line for line in verdict["evidence"] if "Cloud Monitoring was not read" in line]
+    assert "denied monitoring.timeSeries.list" in said
+    assert "roles/monitoring.viewer" in said
+    assert said.endswith("the counts are the request logs' alone")
 
 
 def test_errors_from_25_percent_fail_that_step_and_send_all_traffic_back(gate_dir, sandbox_with):

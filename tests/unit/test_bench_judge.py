@@ -151,6 +151,9 @@ class SimulatedJudge(WindowJudge):
     def now(self) -> datetime:
         return self.EPOCH + timedelta(seconds=self.clock.now)
 
+    def counted(self, window):
+        return window  # no Cloud Monitoring: the verdict stands on the logs alone anyway
+
     def _read(self, share, begin, end, origin, fraction):
         first = (begin - self.EPOCH).total_seconds()
         last = (end - self.EPOCH).total_seconds()

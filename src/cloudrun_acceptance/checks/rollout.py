@@ -71,6 +71,7 @@ def step_figures(window: StepWindow) -> dict[str, str]:
         "looks": str(window.looks),
         "Logging API requests": str(window.pages),
         "entries read": _entries(window),
+        **_metrics_figures(window),
     }
     for name, side in zip(SIDES, (window.candidate, window.stable), strict=True):
         p = percentiles(side.answered()[1])
@@ -172,7 +173,7 @@ def judge_step(
             advice=f"read the candidate's 5xx in Cloud Logging (resource.labels.revision_name="
             f'"{candidate.revision}" httpRequest.status>=500), fix and deploy again',
             figures=figures,
-            evidence=(f"error budget: {budget_text(half)}", *_capped(window)),
+            evidence=(f"error budget: {budget_text(half)}", *_read_notes(window)),
         )
     medians = _medians(window, latency, rules)
     if latency is not None and latency.decision == "failed":
@@ -182,7 +183,7 @@ def judge_step(
             "see it), fix and deploy again; if the slowdown is meant, raise rollout.tolerance "
             f"(now {rules.tolerance:g})",
             figures=figures,
-            evidence=(f"error budget: {budget_text(half)}", *_capped(window)),
+            evidence=(f"error budget: {budget_text(half)}", *_read_notes(window)),
         )
     if few:
         return inconclusive(
@@ -191,7 +192,7 @@ def judge_step(
             advice="bake longer (rollout.bake_seconds), or lower rollout.min_requests for a "
             "service with little traffic",
             figures=figures,
-            evidence=_capped(window),
+            evidence=_read_notes(window),
         )
     errors_said = f"5xx {_rate(candidate)} against {_rate(stable)}" + (
         f" (at most {percent(errors.excess_bound or 0)} higher, within the "
@@ -208,19 +209,20 @@ def judge_step(
             "candidate's 5xx in Cloud Logging (resource.labels.revision_name="
             f'"{candidate.revision}" httpRequest.status>=500)',
             figures=figures,
-            evidence=_capped(window),
+            evidence=_read_notes(window),
         )
     if latency is None:
         return passed(
             f"{counts} {where}: {errors_said}; no latency in the logs to compare",
             figures=figures,
+            evidence=_read_notes(window),
         )
     if latency.decision == "undecided":
         return inconclusive(
             f"the candidate's latency {where} may be beyond the tolerance: {medians}",
             advice="bake longer (rollout.bake_seconds) for a narrower interval",
             figures=figures,
-            evidence=_capped(window),
+            evidence=_read_notes(window),
         )
     early = "" if last else f", before its {rules.bake_seconds:g} s bake ended"
     return passed(
@@ -233,6 +235,7 @@ def judge_step(
                 if latency.skipped_blocks
                 else []
             ),
+            *_read_notes(window),
         ),
     )
 
@@ -259,8 +262,33 @@ def _entries(window: StepWindow) -> str:
     return f"{read} (a uniform sample, down to {percent(window.fraction)} of a look's requests)"
 
 
-def _capped(window: StepWindow) -> tuple[str, ...]:
+def _metrics_figures(window: StepWindow) -> dict[str, str]:
+    """Cloud Monitoring's counts of the window (every request, the gate's own included), the
+    stretch its points covered, or why it was not read."""
+    metrics = window.metrics
+    if metrics is None:
+        return {"metrics covered": "not read" if window.metrics_problem else "not asked"}
+    if metrics.start is None or metrics.end is None:
+        covered = "no point visible yet (Cloud Run's samples show up to 180 s late)"
+    else:
+        covered = f"{metrics.start.isoformat(timespec='seconds')} to " + (
+            f"{metrics.end.isoformat(timespec='seconds')} ({metrics.calls} call(s))"
+        )
+    figures = {"metrics covered": covered}
+    for name, revision in zip(SIDES, (window.candidate, window.stable), strict=True):
+        counted = metrics.of(revision.revision)
+        figures[f"{name} requests (Monitoring)"] = f"{counted.requests} ({counted.errors} 5xx)"
+    return figures
+
+
+def _read_notes(window: StepWindow) -> tuple[str, ...]:
+    """What limited the window's reads: Cloud Monitoring unread, a sample, a cap."""
     said = []
+    if window.metrics_problem:
+        said.append(
+            f"Cloud Monitoring was not read ({window.metrics_problem}): the counts are the "
+            "request logs' alone"
+        )
     if window.fraction < 1:
         said.append(
             f"the users' requests came faster than a look reads (rollout.max_requests a read): "

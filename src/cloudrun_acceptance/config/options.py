@@ -210,6 +210,14 @@ OPTIONS: tuple[OptionSpec, ...] = (
         help="Cloud Logging API endpoint (http:// endpoints use anonymous credentials)",
     ),
     OptionSpec(
+        dest="monitoring_endpoint",
+        flag="--monitoring-endpoint",
+        env="MONITORING_API_ENDPOINT",
+        metavar="URL",
+        help="Cloud Monitoring API endpoint, for a rollout step's request counts (http:// "
+        "endpoints use anonymous credentials)",
+    ),
+    OptionSpec(
         dest="reports_dir",
         flag="--reports-dir",
         kind="path",

@@ -79,6 +79,7 @@ class Settings:
     logs_timeout: float = 120.0
     cloudrun_endpoint: str | None = None
     logging_endpoint: str | None = None
+    monitoring_endpoint: str | None = None
     auth: str = "none"
     token_env: str = "SERVICE_TOKEN"
     inconclusive: str = "fail"
@@ -198,6 +199,7 @@ def resolve_settings(
         logs_timeout=number("logs_timeout"),
         cloudrun_endpoint=text("cloudrun_endpoint"),
         logging_endpoint=text("logging_endpoint"),
+        monitoring_endpoint=text("monitoring_endpoint"),
         auth=text("auth") or "none",
         token_env=text("token_env") or "SERVICE_TOKEN",
         inconclusive=text("inconclusive") or "fail",
@@ -232,6 +234,7 @@ def target_from_settings(settings: Settings) -> Target:
         revision_origin=settings.origins.get("revision", ""),
         cloudrun_endpoint=settings.cloudrun_endpoint,
         logging_endpoint=settings.logging_endpoint,
+        monitoring_endpoint=settings.monitoring_endpoint,
         test_session=settings.test_session,
         session_origin=settings.origins.get("test_session", ""),
     )

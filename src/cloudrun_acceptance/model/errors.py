@@ -39,5 +39,9 @@ class LoggingApiError(ApiError):
     """The Cloud Logging API could not list the revision's entries."""
 
 
+class MonitoringApiError(ApiError):
+    """The Cloud Monitoring API could not list the revisions' request counts."""
+
+
 class ExpositionError(ValueError):
     """The body is not a Prometheus exposition; the message says why."""

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from .monitoring import MetricCounts
+
 DEFAULT_STEPS = (5, 25, 50, 100)
 Action = Literal["advanced", "held", "rolled back", "completed", "not reached"]
 
@@ -112,7 +114,9 @@ class StepWindow:
     a read reached its cap even sampled, so only its first ``max_requests`` entries were read;
     ``looks``: how many times the window was judged; ``fraction``: the smallest share of a
     stretch's entries that a read took (1: every entry; below, a uniform sample of that
-    stretch, as more came than ``max_requests``).
+    stretch, as more came than ``max_requests``); ``metrics``: Cloud Run's own request counts
+    of the window from Cloud Monitoring, read once its judgement ended, or ``metrics_problem``,
+    why there are none.
     """
 
     share: int
@@ -125,6 +129,8 @@ class StepWindow:
     capped: bool = False
     looks: int = 1
     fraction: float = 1.0
+    metrics: MetricCounts | None = None
+    metrics_problem: str = ""
 
     @property
     def seconds(self) -> float:

@@ -26,6 +26,7 @@ class Target:
     tag: str | None = None
     cloudrun_endpoint: str | None = None
     logging_endpoint: str | None = None
+    monitoring_endpoint: str | None = None
     test_session: str | None = None
     session_origin: str = ""
     sandbox_faults: tuple[str, ...] = ()

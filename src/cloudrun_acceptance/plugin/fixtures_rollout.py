@@ -161,6 +161,7 @@ def _window_judge(
         gate_state.contract.rollout,
         target.logging_endpoint,
         gate_state.settings.logs_timeout,
+        monitoring_endpoint=target.monitoring_endpoint,
     )
 
 

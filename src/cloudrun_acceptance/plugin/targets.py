@@ -45,6 +45,7 @@ def sandbox_target(settings: Settings, sandbox: Sandbox, run_id: str | None = No
         tag=settings.tag,
         cloudrun_endpoint=sandbox.admin_endpoint,
         logging_endpoint=sandbox.logging_endpoint,
+        monitoring_endpoint=sandbox.monitoring_endpoint,
         test_session=settings.test_session or sandbox.session_id,
         session_origin=settings.origins.get("test_session", "the sandbox's pre-seeded session"),
         sandbox_faults=settings.sandbox_faults,

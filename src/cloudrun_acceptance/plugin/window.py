@@ -49,6 +49,7 @@ class WindowJudge:
     logging_endpoint: str | None
     logs_timeout: float
     budget: ErrorBudget | None = None
+    monitoring_endpoint: str | None = None
     _reader: LogReader | None = field(default=None, repr=False)
     # The users' rate the last read saw (entries a second, both revisions): the next read's
     # sample is planned from it.
@@ -92,7 +93,24 @@ class WindowJudge:
                 holds += 1
                 bake_end += rules.bake_seconds
                 continue
-            return window, verdict
+            # The counts join the step's figures; the verdict, a pure function of the logs'
+            # window, is the one just taken.
+            counted = self.counted(window)
+            return counted, judge_step(counted, rules, budget, last=last) or verdict
+
+    def counted(self, window: StepWindow) -> StepWindow:
+        """The window with Cloud Run's own request counts of it, from Cloud Monitoring (every
+        request, at any rate; whole minutes, the newest late), or why there are none: the
+        step's verdict stands on the request logs either way."""
+        from ..google.monitoring import MetricsReader
+        from ..model.errors import MonitoringApiError
+
+        reader = MetricsReader(self.facts.ref, endpoint=self.monitoring_endpoint)
+        try:
+            counts = reader.request_counts((self.candidate, self.stable), window.start, window.end)
+        except MonitoringApiError as err:
+            return replace(window, metrics_problem=f"{err.summary}; {err.advice}")
+        return replace(window, metrics=counts)
 
     def now(self) -> datetime:
         """The time a window starts and a look reads up to."""

@@ -101,6 +101,7 @@ def announce(sandbox: Sandbox, faults: list[str], *, here: str | None = None) ->
         f"--service={d.service}",
         f"--cloudrun-endpoint={sandbox.admin_endpoint}",
         f"--logging-endpoint={sandbox.logging_endpoint}",
+        f"--monitoring-endpoint={sandbox.monitoring_endpoint}",
         f"--test-session={sandbox.session_id}",
     ]
     if d.behaviour.flow == "candidate":
@@ -108,6 +109,7 @@ def announce(sandbox: Sandbox, faults: list[str], *, here: str | None = None) ->
     print(f"service      {sandbox.service_url}  ({sandbox.describe()})")
     print(f"Admin API    {sandbox.admin_endpoint}  ({d.service_name})")
     print(f"Logging API  {sandbox.logging_endpoint}")
+    print(f"Monitoring   {sandbox.monitoring_endpoint}")
     given = ", ".join(faults) or "none"
     print(f"faults       {given}" + (f" (in this region: {here})" if here is not None else ""))
     print(f"gate it with {shlex.join(gate)}")

@@ -83,6 +83,11 @@ class Behaviour:
     server_errors_in_logs: int = 0
     logs_lag_seconds: float = 0.0
     logging_api_status: int = 200
+    # Cloud Monitoring: request_count sampled every this many seconds (Cloud Run: 60), each
+    # sample visible this long after its period ends (Cloud Run: up to 180), and the API's answer.
+    monitoring_sample_seconds: float = 1.0
+    monitoring_delay_seconds: float = 0.0
+    monitoring_api_status: int = 200
 
 
 def stable_behaviour(candidate: Behaviour) -> Behaviour:

@@ -43,6 +43,7 @@ from .gcloudenv import GcloudConfig, prepare_gcloud
 from .instances import Fleet
 from .liverevisions import LiveRevision, log_startup, start_revisions
 from .loggingapi import LoggingApi, start_logging_api
+from .monitoringapi import MonitoringApi, start_monitoring_api
 from .ownservice import OwnService, OwnServiceSpec, describe
 from .proxy import Proxy
 from .traffic import Traffic
@@ -81,6 +82,8 @@ class Sandbox:
     admin_endpoint: str | None = None
     logging_endpoint: str | None = None
     logging_api: LoggingApi | None = None
+    monitoring_endpoint: str | None = None
+    monitoring_api: MonitoringApi | None = None
     # The revision under check's instances; every live revision's by name in ``live``.
     fleet: Fleet | None = None
     live: Mapping[str, LiveRevision] = field(default_factory=dict)
@@ -242,15 +245,19 @@ def _start_users(sandbox: Sandbox, rate: float) -> None:
 
 
 def _start_apis(sandbox: Sandbox, state: ServiceState) -> None:
-    """The Admin API over ``state`` and the Logging API over the sandbox's log."""
+    """The Admin API over ``state``, the Logging and Monitoring APIs over the sandbox's log."""
     admin, sandbox.admin_api = start_admin_api(state)
     sandbox._stops.append(admin.stop)
     sandbox.admin_endpoint = admin.url
     logging_server, sandbox.logging_api = start_logging_api(sandbox.log)
     sandbox._stops.append(logging_server.stop)
     sandbox.logging_endpoint = logging_server.url
-    # gcloud reaches both APIs through the Admin API's server, as its HTTP proxy (gcloudenv).
+    monitoring_server, sandbox.monitoring_api = start_monitoring_api(sandbox.log)
+    sandbox._stops.append(monitoring_server.stop)
+    sandbox.monitoring_endpoint = monitoring_server.url
+    # gcloud reaches the APIs through the Admin API's server, as its HTTP proxy (gcloudenv).
     admin.also_answer_for(logging_server)
+    admin.also_answer_for(monitoring_server)
 
 
 def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:

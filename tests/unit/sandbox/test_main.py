@@ -53,14 +53,16 @@ def test_it_prints_the_gcloud_exports_and_its_stop_removes_their_folder(tmp_path
     )
     try:
         assert started.stdout is not None
-        lines = [started.stdout.readline() for _ in range(8)]
-        assert lines[4].startswith("gate it with pytest --project=sandbox-project ")
-        assert lines[5] == (
+        lines = [started.stdout.readline() for _ in range(9)]
+        assert lines[3].startswith("Monitoring   http://127.0.0.1:")
+        assert lines[5].startswith("gate it with pytest --project=sandbox-project ")
+        assert "--monitoring-endpoint=http://127.0.0.1:" in lines[5]
+        assert lines[6] == (
             "gcloud       run the runbook's gcloud commands against it after these exports:\n"
         )
-        assert lines[6].startswith("  export CLOUDSDK_CONFIG=")
-        assert lines[7] == "  export CLOUDSDK_CORE_DISABLE_PROMPTS=1\n"
-        folder = Path(lines[6].split("=", 1)[1].strip())
+        assert lines[7].startswith("  export CLOUDSDK_CONFIG=")
+        assert lines[8] == "  export CLOUDSDK_CORE_DISABLE_PROMPTS=1\n"
+        folder = Path(lines[7].split("=", 1)[1].strip())
         assert (folder / "configurations" / "config_default").is_file()
     finally:
         started.send_signal(signal.SIGTERM)

@@ -1,0 +1,183 @@
+"""Cloud Monitoring, through google-api-python-client's discovery client over REST: Cloud
+Run's own request counts of the revisions of a window.
+
+google-cloud-monitoring's MetricServiceClient speaks gRPC only; the discovery client speaks
+REST from the discovery document it ships (no network to build it), so it reaches the real API
+and a local one (the sandbox's) alike. An http:// endpoint gets anonymous credentials, anything
+else Application Default Credentials with the monitoring.read scope. The client is imported on
+the first read only (a rollout step's window).
+
+One read is one ``projects.timeSeries.list`` of ``run.googleapis.com/request_count``, the
+revisions' series summed per revision and response code class, per minute (the alignment the
+API allows at the least), over the window: at most MAX_CALLS pages, whatever the traffic.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..model.errors import MonitoringApiError
+from ..model.monitoring import MetricCounts, RevisionCounts
+from ..model.service import ServiceRef
+from .errors import ApiCall, local_credentials, translate
+from .logs import quote
+
+API_TIMEOUT = 10.0
+VIEWER_ROLE = "roles/monitoring.viewer"
+READ_SCOPE = "https://www.googleapis.com/auth/monitoring.read"
+ENDPOINT_OPTION = "--monitoring-endpoint (MONITORING_API_ENDPOINT)"
+REQUEST_COUNT = "run.googleapis.com/request_count"
+ALIGNMENT = "60s"
+GROUPS = ("resource.labels.revision_name", "metric.labels.response_code_class")
+# Pages of one read at most: a window's series are two revisions x a few code classes.
+MAX_CALLS = 4
+
+
+def counts_filter(ref: ServiceRef, revisions: tuple[str, ...]) -> str:
+    """The request counts of these revisions of the service."""
+    named = " OR ".join(f"resource.labels.revision_name = {quote(name)}" for name in revisions)
+    return (
+        f'metric.type = "{REQUEST_COUNT}" AND resource.type = "cloud_run_revision" AND '
+        f"resource.labels.service_name = {quote(ref.service)} AND ({named})"
+    )
+
+
+def _stamp(when: datetime) -> str:
+    return when.isoformat().replace("+00:00", "Z")
+
+
+class MetricsReader:
+    """Reads Cloud Run's request counts; one client, made on the first read."""
+
+    def __init__(
+        self, ref: ServiceRef, *, endpoint: str | None, timeout: float = API_TIMEOUT
+    ) -> None:
+        self.ref = ref
+        self.endpoint = endpoint or "monitoring.googleapis.com"
+        self._endpoint = endpoint
+        self.timeout = timeout
+        self._service: Any = None
+
+    def request_counts(
+        self, revisions: tuple[str, ...], start: datetime, end: datetime
+    ) -> MetricCounts:
+        """Each revision's requests and 5xx from ``start`` to ``end``, as far as Monitoring's
+        points cover it (raises MonitoringApiError)."""
+        with_errors = self._translated()
+        try:
+            listing = self._client().projects().timeSeries()
+            request = listing.list(
+                name=f"projects/{self.ref.project}",
+                filter=counts_filter(self.ref, revisions),
+                interval_startTime=_stamp(start),
+                interval_endTime=_stamp(end),
+                aggregation_alignmentPeriod=ALIGNMENT,
+                aggregation_perSeriesAligner="ALIGN_DELTA",
+                aggregation_crossSeriesReducer="REDUCE_SUM",
+                aggregation_groupByFields=list(GROUPS),
+            )
+            series: list[dict[str, Any]] = []
+            calls = 0
+            while request is not None and calls < MAX_CALLS:
+                page = request.execute(num_retries=0)
+                calls += 1
+                series += page.get("timeSeries", [])
+                request = listing.list_next(request, page)
+        except Exception as err:
+            raise with_errors(err) from err
+        return _counts(series, revisions, calls)
+
+    def _client(self) -> Any:
+        if self._service is not None:
+            return self._service
+        import google.auth
+        import google_auth_httplib2
+        import httplib2
+        from googleapiclient.discovery import build
+
+        credentials: Any = local_credentials(self._endpoint)
+        if credentials is None:
+            credentials, _ = google.auth.default(scopes=[READ_SCOPE])
+        http = google_auth_httplib2.AuthorizedHttp(
+            credentials, http=httplib2.Http(timeout=self.timeout)
+        )
+        options = {"api_endpoint": self._endpoint} if self._endpoint else None
+        self._service = build(
+            "monitoring",
+            "v3",
+            http=http,
+            static_discovery=True,
+            cache_discovery=False,
+            client_options=options,
+        )
+        return self._service
+
+    def _translated(self) -> Any:
+        """A function from the client's exceptions to MonitoringApiError, with advice."""
+        call = ApiCall(
+            api="Cloud Monitoring API",
+            endpoint=self.endpoint,
+            option=ENDPOINT_OPTION,
+            permission="monitoring.timeSeries.list",
+            resource=f"project {self.ref.project}",
+            project=self.ref.project,
+            role=VIEWER_ROLE,
+            timeout=self.timeout,
+        )
+
+        def translated(err: BaseException) -> MonitoringApiError:
+            found = translate(_as_api_core(err), call, MonitoringApiError)
+            if found is not None:
+                return found
+            return MonitoringApiError(
+                f"the Cloud Monitoring API at {self.endpoint} failed: {type(err).__name__}: {err}",
+                f"check {ENDPOINT_OPTION}",
+            )
+
+        return translated
+
+
+def _as_api_core(err: BaseException) -> BaseException:
+    """The discovery client's HttpError as api_core's exception of its status (Forbidden, ...),
+    and a socket's failure as a transport error, so one table translates every client's."""
+    status = getattr(getattr(err, "resp", None), "status", None)
+    if status is not None:
+        from google.api_core import exceptions
+
+        reason = getattr(err, "reason", None) or str(err)
+        found: BaseException = exceptions.from_http_status(int(status), str(reason))  # type: ignore[no-untyped-call]
+        return found
+    if isinstance(err, TimeoutError):
+        from requests.exceptions import Timeout
+
+        return Timeout(str(err))
+    if isinstance(err, OSError) or type(err).__module__.startswith("httplib2"):
+        from requests.exceptions import ConnectionError as Unreachable
+
+        return Unreachable(str(err))
+    return err
+
+
+def _counts(series: list[dict[str, Any]], revisions: tuple[str, ...], calls: int) -> MetricCounts:
+    """Each revision's total and 5xx over the points read, and the stretch they covered."""
+    totals = {name: [0, 0] for name in revisions}
+    firsts: list[datetime] = []
+    lasts: list[datetime] = []
+    for one in series:
+        revision = str(one.get("resource", {}).get("labels", {}).get("revision_name", ""))
+        kind = str(one.get("metric", {}).get("labels", {}).get("response_code_class", ""))
+        for point in one.get("points", []):
+            count = int(point.get("value", {}).get("int64Value", 0))
+            interval = point.get("interval", {})
+            firsts.append(_parsed(interval.get("startTime") or interval.get("endTime")))
+            lasts.append(_parsed(interval.get("endTime")))
+            if revision in totals:
+                totals[revision][0] += count
+                totals[revision][1] += count if kind == "5xx" else 0
+    counts = tuple(RevisionCounts(name, *totals[name]) for name in revisions)
+    return MetricCounts(counts, min(firsts, default=None), max(lasts, default=None), calls)
+
+
+def _parsed(text: str) -> datetime:
+    return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
