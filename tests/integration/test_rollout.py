@@ -63,9 +63,9 @@ def rollout(
     )
 
 
-def test_a_good_candidate_is_rolled_out_step_by_step(gate_dir, sandbox_with):
-    sandbox = sandbox_with("rollout_candidate")
-    run = rollout(
+def to_100_looked_at_every_second(gate_dir, sandbox):
+    """--rollout=25,100, the step looked at every second for up to 30 s, passing from 2 s."""
+    return rollout(
         gate_dir,
         sandbox,
         "25,100",
@@ -74,6 +74,11 @@ def test_a_good_candidate_is_rolled_out_step_by_step(gate_dir, sandbox_with):
         min_bake_seconds=2.0,
         error_tolerance=0.05,
     )
+
+
+def test_a_good_candidate_is_rolled_out_step_by_step(gate_dir, sandbox_with):
+    sandbox = sandbox_with("rollout_candidate")
+    run = to_100_looked_at_every_second(gate_dir, sandbox)
     run.expect(skipped=COMPARE_UNASKED)
     assert shares(sandbox) == [(CANDIDATE, 100)]
     figures = run.verdicts[step(25)]["figures"]
@@ -100,15 +105,7 @@ def test_a_good_candidate_is_rolled_out_step_by_step(gate_dir, sandbox_with):
 
 def test_without_cloud_monitoring_a_step_is_judged_on_the_logs_and_says_so(gate_dir, sandbox_with):
     sandbox = sandbox_with("rollout_candidate", monitoring_api_status=403)
-    run = rollout(
-        gate_dir,
-        sandbox,
-        "25,100",
-        bake=30.0,
-        look_seconds=1.0,
-        min_bake_seconds=2.0,
-        error_tolerance=0.05,
-    )
+    run = to_100_looked_at_every_second(gate_dir, sandbox)
     run.expect(skipped=COMPARE_UNASKED)
     verdict = run.verdicts[step(25)]
     assert verdict["figures"]["metrics covered"] == "not read"
