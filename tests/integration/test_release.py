@@ -36,6 +36,7 @@ def test_a_passed_candidate_is_promoted_and_keeps_its_tag(gate_dir, sandbox_with
     assert [(s["revision"], s["tag"]) for s in tags] == [(REVISION, "candidate")]
     update = sandbox.admin_api.updates[-1]
     assert update["etag"]  # the update carried the etag the gate read
+    assert update["updateMask"] == "traffic"  # and changed the traffic only
     run.result.stdout.fnmatch_lines(
         [
             f"cloudrun-acceptance: traffic: promoted: 100% to {REVISION} (operation "

@@ -214,3 +214,29 @@ def test_a_baseline_tag_added_by_gcloud_answers_with_the_stable_revision():
         assert client.get(f"{baseline}/api/health").json()["revision"] == PREVIOUS_REVISION
         shares = [(s["revision"], s["percent"]) for s in running.traffic.statuses() if s["percent"]]
         assert shares == [(PREVIOUS_REVISION, 100)]
+
+
+def test_an_update_that_renames_an_existing_revision_is_refused_unless_masked_to_traffic(
+    running_sandbox,
+):
+    from google.api_core import exceptions
+    from google.protobuf.field_mask_pb2 import FieldMask
+
+    services, _ = admin_clients(running_sandbox)
+    name = running_sandbox.deployment.service_name
+    service = services.get_service(name=name)
+    # The whole service re-sent, its template naming the serving revision with another env:
+    # a revision is immutable, so Cloud Run refuses it (409 ALREADY_EXISTS).
+    service.template.revision = running_sandbox.deployment.revision
+    service.template.containers[0].env.append(run_v2.EnvVar(name="NEW", value="1"))
+    with pytest.raises(exceptions.Conflict, match="with different configuration already exists"):
+        services.update_service(service=service)
+    # The same request masked to the traffic (as the gate sends it) changes the traffic only.
+    masked = run_v2.UpdateServiceRequest(service=service, update_mask=FieldMask(paths=["traffic"]))
+    services.update_service(request=masked).result(timeout=10)
+    with pytest.raises(exceptions.BadRequest, match="only traffic can be updated here"):
+        services.update_service(
+            request=run_v2.UpdateServiceRequest(
+                service=service, update_mask=FieldMask(paths=["template"])
+            )
+        )

@@ -46,7 +46,15 @@ def update_traffic(
     service.etag = etag
     del service.traffic[:]
     service.traffic.extend(traffic_targets(traffic))
-    operation = api.call("run.services.update", api.services.update_service, service=service)
+    # Only the traffic is updated (update_mask): the template read back is not sent as a change.
+    from google.protobuf.field_mask_pb2 import FieldMask
+
+    operation = api.call(
+        "run.services.update",
+        api.services.update_service,
+        service=service,
+        update_mask=FieldMask(paths=["traffic"]),
+    )
     name = str(operation.operation.name)
     started = time.monotonic()
     # The library's polling waits 1 s before its first look: a short operation need not.
