@@ -1286,6 +1286,42 @@ def step_figures(
     return figures
 
 
+def oracle_figures(rules: RolloutRules, runs: int) -> list[Figure]:
+    """How soon any test can fail a step +25% slower at its share of the budget: Wald's
+    sequential probability ratio test that knows everything the judge does not (the latency
+    distribution, lognormal with its sigma; the stable revision's latencies exactly; the effect,
+    x1.25, against the tolerance's x1.1). Among tests with its error rates none needs fewer
+    requests on average (Wald & Wolfowitz, 1948), so its median time is a floor, not a goal."""
+    alpha = rollout_budget(rules, rules.steps).split(2, "latency").alpha
+    threshold = math.log(1 / alpha)
+    gap = math.log(SLOWER / (1 + Fraction(repr(rules.tolerance))))
+    rng = np.random.default_rng(20261207)
+    parts = []
+    for model in (LOGNORMAL_05, LOGNORMAL_10):
+        step = gap / model.sigma  # the log-likelihood ratio's drift per request, in sigma units
+        for rate in (100.0, 1000.0):
+            candidate = rate * STEP_SHARE / 100
+            ends = []
+            for _ in range(runs):
+                count = int(4 * threshold / (step * step / 2)) + 100
+                path = np.cumsum(rng.normal(step * step / 2, step, count))
+                crossed = int(np.argmax(path >= threshold))
+                arrived = float(np.sum(rng.exponential(1 / candidate, crossed + 1)))
+                ends.append(math.ceil(arrived / rules.look_seconds) * rules.look_seconds)
+            parts.append(f"{model.name} at {rate:g} rps {_seconds(float(np.median(ends)))}")
+    return [
+        Figure(
+            BENCH,
+            f"floor: an oracle's time to fail +25% latency, {STEP_SHARE}% share (Wald's SPRT "
+            f"knowing the distribution and the effect, alpha {100 * alpha:.2f}%, looks every "
+            f"{rules.look_seconds:g} s)",
+            "; ".join(parts),
+            "reported (no test valid at that alpha decides sooner on average)",
+            None,
+        )
+    ]
+
+
 def boundary_figures(
     results: dict[str, tuple[list[Any], float]],
     cells: dict[str, Cell],
@@ -1557,6 +1593,7 @@ def run() -> list[Figure]:
         *rollout_figures(results, rollout_cells),
         *pipeline_figures(results, pipeline_cells),
         *step_figures(results, step_cells, rollout),
+        *oracle_figures(rollout, runs),
         *boundary_figures(results, boundary_cells, compare, rollout),
         *memory_figures(rollout, compare),
         *sweep_compare_figures(results, sweep_compare),
