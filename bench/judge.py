@@ -168,6 +168,10 @@ SWEEP_RATES = (10.0, 100.0, 1000.0)
 # A window's block size (candidate answers a block; src's WINDOW_BLOCK), one step at STEP_SHARE.
 SWEEP_WINDOW_BLOCKS = (2, 4, 8)
 SWEEP_WINDOW_RATES = (100.0, 1000.0)
+# A look's read (rollout.max_requests): a sample beyond it; each read is two of these in pages
+# of 1,000 (until two reads agree), against Cloud Logging's 60 entries.list calls a minute.
+SWEEP_MAX_REQUESTS = (5000, 10000, 20000)
+SWEEP_READ_RATE = 1000.0
 
 # Recording the sandbox's own latencies (bench/data/sandbox_latencies.json).
 RECORD_PAIRS = 3000
@@ -1484,6 +1488,56 @@ def sweep_window_figures(
     return figures
 
 
+def sweep_read_cells(rollout: RolloutRules, runs: int) -> dict[tuple[int, str, str], Cell]:
+    """A step at SWEEP_READ_RATE with each read cap of SWEEP_MAX_REQUESTS."""
+    return {
+        (cap, model.name, name): Cell(
+            "step",
+            model,
+            scenario,
+            replace(rollout, max_requests=cap),
+            runs,
+            SWEEP_READ_RATE,
+            label="sweep",
+        )
+        for cap in SWEEP_MAX_REQUESTS
+        for model in (LOGNORMAL_05, LOGNORMAL_10)
+        for name, scenario in (("latency", LATENCY_USERS), ("identical", AA_USERS))
+    }
+
+
+def sweep_read_figures(
+    results: dict[str, tuple[list[Any], float]],
+    cells: dict[tuple[int, str, str], Cell],
+    rollout: RolloutRules,
+) -> list[Figure]:
+    figures = []
+    entries = SWEEP_READ_RATE * rollout.look_seconds
+    for cap in SWEEP_MAX_REQUESTS:
+        fraction = sample_fraction(SWEEP_READ_RATE, rollout.look_seconds, cap)
+        calls = 2 * math.ceil(entries * fraction / 1000) * 60 / rollout.look_seconds
+        parts = []
+        for model in (LOGNORMAL_05, LOGNORMAL_10):
+            slower: list[StepOutcome] = results[cells[cap, model.name, "latency"].key][0]
+            same: list[StepOutcome] = results[cells[cap, model.name, "identical"].key][0]
+            fail = _median(o.seconds if o.status == "failed" else math.inf for o in slower)
+            passed = _median(o.seconds if o.status == "passed" else math.inf for o in same)
+            parts.append(f"{model.name}: fail +25% {_seconds(fail)}, pass A/A {_seconds(passed)}")
+        figures.append(
+            Figure(
+                BENCH,
+                f"sweep ({len(same)} runs): a look's read, max_requests {cap} at "
+                f"{SWEEP_READ_RATE:g} rps (a sample of {fraction:.0%} of a look's "
+                f"{entries:.0f} requests; about {calls:.0f} entries.list calls a minute), "
+                f"one step at {STEP_SHARE}%: median times",
+                "; ".join(parts),
+                "reported (chooses the read's cap against the quota of 60 calls a minute)",
+                None,
+            )
+        )
+    return figures
+
+
 def run() -> list[Figure]:
     started = time.monotonic()
     contract = load_contract(CONTRACT)
@@ -1576,9 +1630,11 @@ def run() -> list[Figure]:
         for rate in SWEEP_WINDOW_RATES
         for name, scenario in (("latency", LATENCY_USERS), ("identical", AA_USERS))
     }
+    sweep_read = sweep_read_cells(rollout, sweep)
     every = [
         *pipeline_cells.values(),
         *sweep_window.values(),
+        *sweep_read.values(),
         *rollout_cells.values(),
         *sweep_rollout.values(),
         *step_cells.values(),
@@ -1599,7 +1655,9 @@ def run() -> list[Figure]:
         *sweep_compare_figures(results, sweep_compare),
         *sweep_rollout_figures(results, sweep_rollout),
         *sweep_window_figures(results, sweep_window),
+        *sweep_read_figures(results, sweep_read, rollout),
     ]
+    swept = len(sweep_compare) + len(sweep_rollout) + len(sweep_window) + len(sweep_read)
     cpu = sum(seconds for _, seconds in results.values())
     by_flow: dict[str, float] = {}
     for cell in unique:
@@ -1611,9 +1669,8 @@ def run() -> list[Figure]:
             BENCH,
             "this bench: runs per cell, sweep runs per cell, wall time",
             f"{runs} a cell "
-            f"({len(unique) - len(sweep_compare) - len(sweep_rollout) - len(sweep_window)} cells), "
-            f"{sweep} a sweep cell ({len(sweep_compare) + len(sweep_rollout) + len(sweep_window)} "
-            "cells); "
+            f"({len(unique) - swept} cells), "
+            f"{sweep} a sweep cell ({swept} cells); "
             f"{time.monotonic() - started:.0f} s on {PROCESSES} processes ({cpu:.0f} s of CPU: "
             f"{spent})",
             "reported (under about an hour at the defaults)",
