@@ -231,8 +231,11 @@ def test_an_update_that_renames_an_existing_revision_is_refused_unless_masked_to
     service.template.containers[0].env.append(run_v2.EnvVar(name="NEW", value="1"))
     with pytest.raises(exceptions.Conflict, match="with different configuration already exists"):
         services.update_service(service=service)
-    # The same request masked to the traffic (as the gate sends it) changes the traffic only.
     masked = run_v2.UpdateServiceRequest(service=service, update_mask=FieldMask(paths=["traffic"]))
+    with pytest.raises(exceptions.Conflict, match="with different configuration already exists"):
+        services.update_service(request=masked)  # the mask notwithstanding, as Cloud Run does
+    # As the gate sends it: masked to the traffic, its template naming no revision.
+    masked.service.template.revision = ""
     services.update_service(request=masked).result(timeout=10)
     with pytest.raises(exceptions.BadRequest, match="only traffic can be updated here"):
         services.update_service(

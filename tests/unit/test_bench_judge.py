@@ -154,7 +154,7 @@ class SimulatedJudge(WindowJudge):
     def counted(self, window):
         return window  # no Cloud Monitoring: the verdict stands on the logs alone anyway
 
-    def _read(self, share, begin, end, origin, fraction):
+    def _read(self, share, begin, end, origin, fraction, deadline):
         first = (begin - self.EPOCH).total_seconds()
         last = (end - self.EPOCH).total_seconds()
         chosen, capped = self.stream.read(

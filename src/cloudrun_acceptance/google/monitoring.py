@@ -84,9 +84,9 @@ class MetricsReader:
                 calls += 1
                 series += page.get("timeSeries", [])
                 request = listing.list_next(request, page)
+            return _counts(series, revisions, calls)
         except Exception as err:
             raise with_errors(err) from err
-        return _counts(series, revisions, calls)
 
     def _client(self) -> Any:
         if self._service is not None:
@@ -170,8 +170,9 @@ def _counts(series: list[dict[str, Any]], revisions: tuple[str, ...], calls: int
         for point in one.get("points", []):
             count = int(point.get("value", {}).get("int64Value", 0))
             interval = point.get("interval", {})
-            firsts.append(_parsed(interval.get("startTime") or interval.get("endTime")))
-            lasts.append(_parsed(interval.get("endTime")))
+            if interval.get("endTime"):  # every point of the API has one; else no stretch
+                firsts.append(_parsed(interval.get("startTime") or interval["endTime"]))
+                lasts.append(_parsed(interval["endTime"]))
             if revision in totals:
                 totals[revision][0] += count
                 totals[revision][1] += count if kind == "5xx" else 0

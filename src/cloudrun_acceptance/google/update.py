@@ -46,7 +46,10 @@ def update_traffic(
     service.etag = etag
     del service.traffic[:]
     service.traffic.extend(traffic_targets(traffic))
-    # Only the traffic is updated (update_mask): the template read back is not sent as a change.
+    # Only the traffic is updated (update_mask); the template read back names no revision, as
+    # Cloud Run refuses a template naming an existing revision it does not match exactly
+    # (409 ALREADY_EXISTS), the mask notwithstanding.
+    service.template.revision = ""
     from google.protobuf.field_mask_pb2 import FieldMask
 
     operation = api.call(

@@ -17,6 +17,7 @@ RE2's syntax (github.com/google/re2/wiki/Syntax) differs from Python's both ways
 from __future__ import annotations
 
 import re
+import warnings
 
 POSIX = {
     "alnum": "0-9A-Za-z",
@@ -41,7 +42,23 @@ UNICODE = {
     "Nd": ("\\d", "\\d"),
 }
 NEGATED = {"L": "[\\W\\d_]", "N": "\\D", "Nd": "\\D"}
+# RE2's limit on a repetition's count ({n,m}).
+MAX_REPEAT = 1000
+# Escapes Python takes and RE2 does not.
+FOREIGN = {"u": "\\u (write \\x{...})", "U": "\\U", "N": "\\N{...}"}
+# Perl classes: ASCII in RE2, Unicode in Python's re (for str).
+ASCII = {
+    "d": ("[0-9]", "0-9"),
+    "D": ("[^0-9]", None),
+    "w": ("[0-9A-Za-z_]", "0-9A-Za-z_"),
+    "W": ("[^0-9A-Za-z_]", None),
+    "s": ("[\\t\\n\\f\\r ]", "\\t\\n\\f\\r "),
+    "S": ("[^\\t\\n\\f\\r ]", None),
+    "b": ("(?a:\\b)", None),
+    "B": ("(?a:\\B)", None),
+}
 REFUSED = (
+    ("(?#", "comments (?#...)"),
     ("(?=", "lookahead (?=...)"),
     ("(?!", "negative lookahead (?!...)"),
     ("(?<=", "lookbehind (?<=...)"),
@@ -69,51 +86,71 @@ def to_python(pattern: str) -> str:
         char = pattern[index]
         if char == "\\":
             written, index = _escape(pattern, index, inside)
-            out.append(written)
-            continue
-        if inside and pattern.startswith("[:", index):
-            end = pattern.find(":]", index + 2)
-            name = pattern[index + 2 : end] if end >= 0 else ""
-            if name.startswith("^"):
-                raise Re2Error(
-                    f"{pattern!r}: the negated POSIX class [:{name}:] has no translation"
-                )
-            if name not in POSIX:
-                raise Re2Error(f"{pattern!r}: [:{name}:] is not a POSIX class of RE2")
-            out.append(POSIX[name])
-            index = end + 2
-            continue
-        if not inside:
-            for opening, what in REFUSED:
-                if pattern.startswith(opening, index):
-                    raise Re2Error(f"{pattern!r}: RE2 has no {what}")
-            if pattern.startswith("(?", index) and _flags(pattern, index):
-                raise Re2Error(f"{pattern!r}: RE2's flag U (ungreedy) has no translation")
-            if char in "*+?}" and pattern.startswith("+", index + 1):
-                raise Re2Error(f"{pattern!r}: RE2 has no possessive repetition (such as x*+)")
-            named = re.match(r"\(\?<([A-Za-z_]\w*)>", pattern[index:])
-            if named:  # RE2's (?<name>...) is Python's (?P<name>...)
-                out.append(f"(?P<{named.group(1)}>")
-                index += named.end()
-                continue
-            if char == "[":
-                inside = True
-                out.append(char)
-                index += 1
-                # A ] first in the class (or after ^) is a literal ].
-                for lead in ("^", "]"):
-                    if pattern.startswith(lead, index):
-                        out.append("\\]" if lead == "]" else lead)
-                        index += 1
-                continue
-        elif char == "]":
-            inside = False
-        out.append(char)
-        index += 1
-    written = "".join(out)
+        elif inside and pattern.startswith("[:", index):
+            written, index = _posix(pattern, index)
+        elif inside:
+            inside = char != "]"
+            written, index = char, index + 1
+        elif char == "[":
+            inside = True
+            written, index = _opening(pattern, index)
+        else:
+            written, index = _outside(pattern, index)
+        out.append(written)
+    return _checked(pattern, "".join(out), inside)
+
+
+def _posix(pattern: str, index: int) -> tuple[str, int]:
+    """A POSIX class ``[:name:]`` inside brackets, at ``index``, as ASCII ranges."""
+    end = pattern.find(":]", index + 2)
+    name = pattern[index + 2 : end] if end >= 0 else ""
+    if name.startswith("^"):
+        raise Re2Error(f"{pattern!r}: the negated POSIX class [:{name}:] has no translation")
+    if name not in POSIX:
+        raise Re2Error(f"{pattern!r}: [:{name}:] is not a POSIX class of RE2")
+    return POSIX[name], end + 2
+
+
+def _opening(pattern: str, index: int) -> tuple[str, int]:
+    """A class's ``[`` and its leading ``^`` or ``]`` (a ] first in a class is a literal)."""
+    written, index = "[", index + 1
+    for lead in ("^", "]"):
+        if pattern.startswith(lead, index):
+            written += "\\]" if lead == "]" else lead
+            index += 1
+    return written, index
+
+
+def _outside(pattern: str, index: int) -> tuple[str, int]:
+    """One character outside brackets, or a group's opening: refused where RE2 refuses it."""
+    char = pattern[index]
+    for opening, what in REFUSED:
+        if pattern.startswith(opening, index):
+            raise Re2Error(f"{pattern!r}: RE2 has no {what}")
+    flags = _flags(pattern, index)
+    if "U" in flags:
+        raise Re2Error(f"{pattern!r}: RE2's flag U (ungreedy) has no translation")
+    if set(flags) - set("imsU-"):
+        raise Re2Error(f"{pattern!r}: RE2's flags are i, m, s and U, not {flags}")
+    if char in "*+?}" and pattern.startswith("+", index + 1):
+        raise Re2Error(f"{pattern!r}: RE2 has no possessive repetition (such as x*+)")
+    named = re.match(r"\(\?<([A-Za-z_]\w*)>", pattern[index:])
+    if named:  # RE2's (?<name>...) is Python's (?P<name>...)
+        return f"(?P<{named.group(1)}>", index + named.end()
+    return char, index + 1
+
+
+def _checked(pattern: str, written: str, inside: bool) -> str:
+    """``written`` once Python compiles it (an unclosed class compiles as the pattern does, so
+    that the error says where), within RE2's repetition limit."""
+    pairs = re.findall(r"\{(\d+)(?:,(\d*))?\}", pattern)
+    if any(int(n) > MAX_REPEAT for pair in pairs for n in pair if n):
+        raise Re2Error(f"{pattern!r}: RE2 repeats at most {MAX_REPEAT} times")
     try:
-        re.compile(pattern if inside else written)
-    except re.error as err:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Python's FutureWarning on [[, never RE2's concern
+            re.compile(pattern if inside else written)
+    except (re.error, OverflowError, RecursionError) as err:
         raise Re2Error(f"{pattern!r} is not a regular expression ({err})", syntax=True) from err
     return written
 
@@ -126,8 +163,15 @@ def _escape(pattern: str, index: int, inside: bool) -> tuple[str, int]:
     after = index + 2
     if letter == "Z":
         raise Re2Error(f"{pattern!r}: RE2 has no \\Z: \\z is the end of the text")
+    if letter in FOREIGN:
+        raise Re2Error(f"{pattern!r}: RE2 has no {FOREIGN[letter]}")
     if letter == "z":
         return "\\Z", after
+    if letter in ASCII:
+        outside, within = ASCII[letter]
+        if not inside:
+            return outside, after
+        return (within, after) if within is not None else (pattern[index:after], after)
     if letter.isdigit() and letter != "0":
         raise Re2Error(f"{pattern!r}: RE2 has no backreferences (\\{letter})")
     if letter == "Q":
@@ -164,7 +208,7 @@ def _unicode(pattern: str, name: str, *, negated: bool, inside: bool) -> str:
     return within
 
 
-def _flags(pattern: str, index: int) -> bool:
-    """Whether the group at ``index`` sets RE2's U flag: ``(?U)``, ``(?iU:...)``."""
-    match = re.match(r"\(\?([imsU-]+)[:)]", pattern[index:])
-    return bool(match and "U" in match.group(1))
+def _flags(pattern: str, index: int) -> str:
+    """The flags the group at ``index`` sets (``(?i)``, ``(?im:...)``), or ""."""
+    match = re.match(r"\(\?([A-Za-z-]+)[:)]", pattern[index:])
+    return match.group(1) if match else ""

@@ -51,8 +51,8 @@ class WindowJudge:
     budget: ErrorBudget | None = None
     monitoring_endpoint: str | None = None
     _reader: LogReader | None = field(default=None, repr=False)
-    # The users' rate the last read saw (entries a second, both revisions): the next read's
-    # sample is planned from it.
+    # The users' rate the last read of this judgement saw (entries a second, both revisions):
+    # the next read's sample is planned from it.
     _rate: float | None = field(default=None, repr=False)
 
     @property
@@ -68,6 +68,9 @@ class WindowJudge:
         budget = self.budget or rollout_budget(rules, rules.steps)
         started = time.monotonic()
         start = self.now()
+        # Each judgement plans its first read afresh: a read that reaches its cap is read again
+        # smaller, planned from what it saw (the rate of another step's share is not this one's).
+        self._rate = None
         window = StepWindow(
             share, start, start, RevisionTraffic(self.candidate), RevisionTraffic(self.stable)
         )
@@ -129,7 +132,7 @@ class WindowJudge:
         up to ``max_requests``): what a rollout can expect of its steps."""
         end = datetime.now(UTC)
         start = end - timedelta(seconds=self.rules.bake_seconds)
-        found = read_window(
+        return read_window(
             self.reader(),
             share=0,
             candidate=self.candidate,
@@ -137,8 +140,6 @@ class WindowJudge:
             start=start,
             end=end,
         )
-        self._rate = seen_rate(found, 0.0, 1.0)
-        return found
 
     def reader(self) -> LogReader:
         """The request logs' reader (one client for every window)."""
@@ -167,7 +168,7 @@ class WindowJudge:
         part = None
         deadline = time.monotonic() + self.logs_timeout
         for _ in poll(deadline, SETTLE_BACKOFF, clock=time.monotonic, sleep=time.sleep):
-            part = self._read(share, window.end, end, start, fraction)
+            part = self._read(share, window.end, end, start, fraction, deadline)
             pages += part.pages
             if part.capped and resampled < RESAMPLES:
                 resampled += 1
@@ -184,6 +185,9 @@ class WindowJudge:
                 break
             seen = count
         assert part is not None
+        # The read kept is the last one taken: its own fraction (a resample planned at the
+        # deadline was never read).
+        fraction = part.fraction
         self._rate = seen_rate(part, begin, fraction)
         return replace(
             window,
@@ -197,13 +201,18 @@ class WindowJudge:
             fraction=min(window.fraction, fraction),
         )
 
-    def _read(
-        self, share: int, begin: datetime, end: datetime, origin: datetime, fraction: float
+    def _read(  # noqa: PLR0917 - a stretch, its sample and its deadline
+        self,
+        share: int,
+        begin: datetime,
+        end: datetime,
+        origin: datetime,
+        fraction: float,
+        deadline: float,
     ) -> StepWindow:
         """One read of the users' requests from ``begin`` to ``end`` (a sample of ``fraction``),
         their times from ``origin``; over the project's read quota (429), it waits and tries
-        again up to --logs-timeout."""
-        deadline = time.monotonic() + self.logs_timeout
+        again up to the look's ``deadline`` (--logs-timeout from the look's start)."""
         refused: LoggingApiError | None = None
         for _ in poll(deadline, QUOTA_BACKOFF, clock=time.monotonic, sleep=time.sleep):
             try:

@@ -66,8 +66,8 @@ class V2:
         if request.method == "PATCH":
             # Only the traffic (and tags) of an UpdateService are applied: a changed template is
             # ignored, never a new revision (gcloud's env updates go through knative's PUT). A
-            # whole service re-sent (no updateMask) whose template names an existing revision
-            # with another configuration is refused, as Cloud Run refuses it.
+            # template naming an existing revision with another configuration is refused, as
+            # Cloud Run refuses it, with an update_mask or without.
             body = request.body if isinstance(request.body, Mapping) else {}
             mask = {p for v in request.query.get("updateMask", []) for p in v.split(",") if p}
             if mask - {"traffic"}:
@@ -76,8 +76,7 @@ class V2:
                     "INVALID_ARGUMENT",
                     f"update_mask: only traffic can be updated here, not {sorted(mask)}",
                 )
-            if not mask:
-                self._refuse_renamed_revision(body.get("template"))
+            self._refuse_renamed_revision(body.get("template"))
             targets = [_target(row) for row in body.get("traffic", [])]
             etag = str(body.get("etag") or "").strip('"')
             # Recorded with the mask it came with (a query parameter), for the tests to read.

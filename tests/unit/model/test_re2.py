@@ -3,6 +3,7 @@ refused, what it takes beyond Python is written in Python's terms and matches th
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -24,6 +25,10 @@ from cloudrun_acceptance.model.re2 import Re2Error, to_python
         (r"(?i)ready", "READY", "rdy"),
         (r"a\++b", "a++b", "ab"),
         (r"[*+]x", "+x", "x"),
+        # Perl classes are ASCII in RE2 (Unicode in Python's re): so are they written.
+        (r"^\d+$", "42", "\u0664\u0662"),
+        (r"\bready", "éready", "already"),
+        (r"^[\w-]+$", "a_b-c", "é"),
     ],
 )
 def test_what_re2_takes_is_written_for_python_and_matches_alike(pattern, matches, misses):
@@ -49,6 +54,12 @@ def test_what_re2_takes_is_written_for_python_and_matches_alike(pattern, matches
         (r"\p{Greek}", r"the Unicode class \p{Greek} has no translation here"),
         (r"[[:^alpha:]]", "the negated POSIX class [:^alpha:] has no translation"),
         (r"[[:letters:]]", "[:letters:] is not a POSIX class of RE2"),
+        (r"(?x)a b", "RE2's flags are i, m, s and U, not x"),
+        (r"a(?#note)", "RE2 has no comments (?#...)"),
+        (r"\u0041", r"RE2 has no \u (write \x{...})"),
+        (r"\N{DIGIT ONE}", r"RE2 has no \N{...}"),
+        (r"a{1001}", "RE2 repeats at most 1000 times"),
+        (r"a{2,99999999999}", "RE2 repeats at most 1000 times"),
     ],
 )
 def test_what_re2_refuses_or_cannot_be_written_is_an_error(pattern, message):
@@ -63,3 +74,9 @@ def test_no_regular_expression_at_all_is_a_syntax_error(pattern):
     with pytest.raises(Re2Error, match="is not a regular expression") as raised:
         to_python(pattern)
     assert raised.value.syntax
+
+
+@pytest.mark.parametrize("pattern", ["(" * 1200 + "a" + ")" * 1200, "[[]", "a{,3}"])
+def test_any_pattern_ends_translated_or_refused_never_another_error(pattern):
+    with contextlib.suppress(Re2Error):  # a refusal is an answer; any other error is not
+        re.compile(to_python(pattern))
