@@ -129,17 +129,10 @@ class WindowJudge:
 
     def recent(self) -> StepWindow:
         """The users' requests to either revision over the last ``bake_seconds`` (one read,
-        up to ``max_requests``): what a rollout can expect of its steps."""
-        end = datetime.now(UTC)
+        up to ``max_requests``, a 429 waited out): what a rollout can expect of its steps."""
+        end = self.now()
         start = end - timedelta(seconds=self.rules.bake_seconds)
-        return read_window(
-            self.reader(),
-            share=0,
-            candidate=self.candidate,
-            stable=self.stable,
-            start=start,
-            end=end,
-        )
+        return self._read(0, start, end, start, 1.0, time.monotonic() + self.logs_timeout)
 
     def reader(self) -> LogReader:
         """The request logs' reader (one client for every window)."""
