@@ -274,10 +274,10 @@ def test_python_m_sandbox_runs_the_shop_and_the_command_it_prints_runs_as_printe
     )
     try:
         assert started.stdout is not None
-        lines = [started.stdout.readline() for _ in range(5)]
+        lines = [started.stdout.readline() for _ in range(6)]
         assert lines[0].startswith("service      http://127.0.0.1:")
         assert '(your own service, `exec python -m shop.server --port "$PORT"`' in lines[0]
-        command = lines[4].removeprefix("gate it with ").strip()
+        command = lines[5].removeprefix("gate it with ").strip()
         assert command.startswith(
             "pytest --project=sandbox-project --region=europe-west1 --service=shop "
         )

@@ -100,16 +100,21 @@ def test_logging_403_names_the_permission_and_the_role(gate_dir):
 
 
 def test_a_filter_the_api_rejects_is_a_clear_failure(gate_dir):
-    edit_contract(gate_dir, "logs", "startup_lines", [r"\[Metrics\] (?=13) metrics registered"])
+    # A startup line RE2 takes, but so long that its filter (the line sought in textPayload and
+    # in jsonPayload.message) passes the query language's 20,000 characters.
+    line = "Ready " + "x" * 10_000
+    edit_contract(gate_dir, "logs", "startup_lines", [line])
     run = run_gate(gate_dir, "--sandbox")
     run.result.stdout.fnmatch_lines(
         [
-            "the Cloud Logging API rejected the filter (400: Invalid regular expression *: RE2 has no "
-            "lookaround or backreferences)",
-            "What to do: the contract's logs.startup_lines are RE2 regular expressions*",
+            "the Cloud Logging API rejected the filter (400: filter is * characters long; the "
+            "limit is 20000)",
+            "What to do: the contract's logs.startup_lines are RE2 regular expressions (no "
+            "lookaround, no backreferences), and a filter holds at most 20,000 characters; the "
+            "filter was: resource.type=*... (* characters)*",
         ]
     )
-    assert run.failed == {r"test_startup_line_is_logged[[Metrics] (?=13) metrics registered]"}
+    assert run.failed == {f"test_startup_line_is_logged[{line}]"}
 
 
 def test_unreachable_logging_api_is_a_clear_failure(gate_dir, running_sandbox, refusing_port):

@@ -153,11 +153,11 @@ def test_python_m_sandbox_prints_each_regions_lines_under_its_name():
     )
     try:
         assert started.stdout is not None
-        lines = [started.stdout.readline() for _ in range(19)]
+        lines = [started.stdout.readline() for _ in range(21)]
     finally:
         started.send_signal(signal.SIGTERM)
         assert started.wait(timeout=20) == 0
-    europe, blank, us = lines[:9], lines[9], lines[10:]
+    europe, blank, us = lines[:10], lines[10], lines[11:]
     assert blank == "\n"
     for region, block, here in ((EUROPE, europe, "none"), (US, us, "cache_slow")):
         assert block[0] == f"region       {region}\n"
@@ -165,8 +165,9 @@ def test_python_m_sandbox_prints_each_regions_lines_under_its_name():
         assert block[2].endswith(
             f"(projects/sandbox-project/locations/{region}/services/emergence-app)\n"
         )
-        assert block[4] == f"faults       region_fails (in this region: {here})\n"
-        assert f" --region={region} " in block[5]
-        assert block[7].startswith("  export CLOUDSDK_CONFIG=")
-        assert block[8] == "  export CLOUDSDK_CORE_DISABLE_PROMPTS=1\n"
+        assert block[4].startswith("Monitoring   http://127.0.0.1:")
+        assert block[5] == f"faults       region_fails (in this region: {here})\n"
+        assert f" --region={region} " in block[6]
+        assert block[8].startswith("  export CLOUDSDK_CONFIG=")
+        assert block[9] == "  export CLOUDSDK_CORE_DISABLE_PROMPTS=1\n"
     assert europe[1] != us[1] and europe[2] != us[2]

@@ -136,12 +136,24 @@ class LogReader:
                 timeout=self.timeout,
                 request="filter",
                 bad_request="the contract's logs.startup_lines are RE2 regular expressions (no "
-                f"lookaround, no backreferences); the filter was: {text}",
+                "lookaround, no backreferences), and a filter holds at most 20,000 characters; "
+                f"the filter was: {_shown(text)}",
             )
             translated = translate(err, call, LoggingApiError)
             if translated is None:
                 raise
             raise translated from err
+
+
+# A filter quoted in advice is cut to this many characters.
+SHOWN_FILTER = 500
+
+
+def _shown(text: str) -> str:
+    """The filter, or its start and its length when it is long."""
+    if len(text) <= SHOWN_FILTER:
+        return text
+    return f"{text[:SHOWN_FILTER]}... ({len(text)} characters)"
 
 
 def _record(entry: Any) -> LogRecord:
