@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from ..model.compare import ErrorCounts
 from ..model.judge import ErrorBudget, ErrorEvidence, LatencyEvidence
+from ..model.monitoring import MetricCounts
 from ..model.rollout import RevisionTraffic, RolloutRules, StepWindow
 from ..model.service import ServiceFacts, TrafficRow
 from ..model.verdict import Verdict, failed, inconclusive, passed
@@ -71,7 +72,6 @@ def step_figures(window: StepWindow) -> dict[str, str]:
         "looks": str(window.looks),
         "Logging API requests": str(window.pages),
         "entries read": _entries(window),
-        **_metrics_figures(window),
     }
     for name, side in zip(SIDES, (window.candidate, window.stable), strict=True):
         p = percentiles(side.answered()[1])
@@ -262,12 +262,25 @@ def _entries(window: StepWindow) -> str:
     return f"{read} (a uniform sample, down to {percent(window.fraction)} of a look's requests)"
 
 
-def _metrics_figures(window: StepWindow) -> dict[str, str]:
-    """Cloud Monitoring's counts of the window (every request, the gate's own included), the
-    stretch its points covered, or why it was not read."""
+def with_metrics(verdict: Verdict, window: StepWindow) -> Verdict:
+    """The step's verdict with Cloud Monitoring's counts of its window among its figures (every
+    request, the gate's own included, and the stretch the points covered), or, when it was not
+    read, why in its evidence: the verdict itself stands on the request logs."""
     metrics = window.metrics
     if metrics is None:
-        return {"metrics covered": "not read" if window.metrics_problem else "not asked"}
+        if not window.metrics_problem:
+            return verdict
+        said = (
+            f"Cloud Monitoring was not read ({window.metrics_problem}): the counts are the "
+            "request logs' alone"
+        )
+        figures = {**verdict.figures, "metrics covered": "not read"}
+        return replace(verdict, figures=figures, evidence=(*verdict.evidence, said))
+    return replace(verdict, figures={**verdict.figures, **_metrics_figures(metrics, window)})
+
+
+def _metrics_figures(metrics: MetricCounts, window: StepWindow) -> dict[str, str]:
+    """Cloud Monitoring's counts of each revision, and the stretch its points covered."""
     if metrics.start is None or metrics.end is None:
         covered = "no point visible yet (Cloud Run's samples show up to 180 s late)"
     else:
@@ -282,13 +295,8 @@ def _metrics_figures(window: StepWindow) -> dict[str, str]:
 
 
 def _read_notes(window: StepWindow) -> tuple[str, ...]:
-    """What limited the window's reads: Cloud Monitoring unread, a sample, a cap."""
+    """What limited the window's reads: a sample, a cap."""
     said = []
-    if window.metrics_problem:
-        said.append(
-            f"Cloud Monitoring was not read ({window.metrics_problem}): the counts are the "
-            "request logs' alone"
-        )
     if window.fraction < 1:
         said.append(
             f"the users' requests came faster than a look reads (rollout.max_requests a read): "

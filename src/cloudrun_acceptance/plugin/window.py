@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from ..checks.budget import rollout_budget
-from ..checks.rollout import judge_step
+from ..checks.rollout import judge_step, with_metrics
 from ..google.logs import LogReader
 from ..google.requestlog import RESAMPLES, read_window, sample_fraction, seen_rate
 from ..model.errors import LoggingApiError
@@ -96,10 +96,8 @@ class WindowJudge:
                 holds += 1
                 bake_end += rules.bake_seconds
                 continue
-            # The counts join the step's figures; the verdict, a pure function of the logs'
-            # window, is the one just taken.
             counted = self.counted(window)
-            return counted, judge_step(counted, rules, budget, last=last) or verdict
+            return counted, with_metrics(verdict, counted)
 
     def counted(self, window: StepWindow) -> StepWindow:
         """The window with Cloud Run's own request counts of it, from Cloud Monitoring (every
