@@ -34,6 +34,7 @@ from cloudrun_acceptance.model.rollout import RevisionTraffic, RolloutRules, Ste
 from cloudrun_acceptance.plugin import window as window_module
 from cloudrun_acceptance.plugin.window import WindowJudge
 from cloudrun_acceptance.probe.pairedload import _Run, mix_of
+from tests.faketime import FakeTime
 from tests.paths import SHIPPED_CONTRACT
 
 CONTRACT = load_contract(SHIPPED_CONTRACT)
@@ -120,19 +121,6 @@ def test_the_comparison_cases_close_kinds_early_and_run_to_the_budget():
     assert ends == {True, False}
 
 
-class Clock:
-    """time.monotonic and time.sleep for the window judge: the bake passes at once."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
 class SimulatedJudge(WindowJudge):
     """The real WindowJudge (its looks, its reads' samples and their settling), its clock the
     fake one and its request logs a simulated stream: each read takes the stream's requests of
@@ -141,7 +129,7 @@ class SimulatedJudge(WindowJudge):
 
     EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
-    def setup(self, stream: judge.Stream, start: float, clock: Clock) -> SimulatedJudge:
+    def setup(self, stream: judge.Stream, start: float, clock: FakeTime) -> SimulatedJudge:
         self.stream, self.offset, self.clock = stream, start, clock
         return self
 
@@ -181,7 +169,7 @@ class SimulatedJudge(WindowJudge):
 
 
 def real_judge(monkeypatch, stream, start, rules, budget, share) -> judge.StepOutcome:
-    clock = Clock()
+    clock = FakeTime()
     monkeypatch.setattr(window_module, "time", clock)
     facts = SimpleNamespace(revision=SimpleNamespace(name="candidate"))
     judged = SimulatedJudge(facts, "stable", rules, None, 1.0, budget).setup(stream, start, clock)
@@ -303,7 +291,7 @@ def test_a_sampled_step_ends_at_the_window_judges_look(
     fast = judge.fast_step(model, scenario, rate, rules, (seed,))
     stream = judge.Stream(model, scenario, rate, judge.STEP_SHARE, (seed,))
     budget = rollout_budget(rules, rules.steps)
-    clock = Clock()
+    clock = FakeTime()
     monkeypatch.setattr(window_module, "time", clock)
     facts = SimpleNamespace(revision=SimpleNamespace(name="candidate"))
     judged = SimulatedJudge(facts, "stable", rules, None, 1.0, budget).setup(stream, 0.0, clock)

@@ -14,6 +14,8 @@ API allows at the least), over the window: at most MAX_CALLS pages, whatever the
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -64,8 +66,7 @@ class MetricsReader:
     ) -> MetricCounts:
         """Each revision's requests and 5xx from ``start`` to ``end``, as far as Monitoring's
         points cover it (raises MonitoringApiError)."""
-        with_errors = self._translated()
-        try:
+        with self._translated():
             listing = self._client().projects().timeSeries()
             request = listing.list(
                 name=f"projects/{self.ref.project}",
@@ -85,8 +86,6 @@ class MetricsReader:
                 series += page.get("timeSeries", [])
                 request = listing.list_next(request, page)
             return _counts(series, revisions, calls)
-        except Exception as err:
-            raise with_errors(err) from err
 
     def _client(self) -> Any:
         if self._service is not None:
@@ -113,29 +112,30 @@ class MetricsReader:
         )
         return self._service
 
-    def _translated(self) -> Any:
-        """A function from the client's exceptions to MonitoringApiError, with advice."""
-        call = ApiCall(
-            api="Cloud Monitoring API",
-            endpoint=self.endpoint,
-            option=ENDPOINT_OPTION,
-            permission="monitoring.timeSeries.list",
-            resource=f"project {self.ref.project}",
-            project=self.ref.project,
-            role=VIEWER_ROLE,
-            timeout=self.timeout,
-        )
-
-        def translated(err: BaseException) -> MonitoringApiError:
-            found = translate(_as_api_core(err), call, MonitoringApiError)
-            if found is not None:
-                return found
-            return MonitoringApiError(
-                f"the Cloud Monitoring API at {self.endpoint} failed: {type(err).__name__}: {err}",
-                f"check {ENDPOINT_OPTION}",
+    @contextlib.contextmanager
+    def _translated(self) -> Iterator[None]:
+        """The client's exceptions as MonitoringApiError, with advice."""
+        try:
+            yield
+        except Exception as err:
+            call = ApiCall(
+                api="Cloud Monitoring API",
+                endpoint=self.endpoint,
+                option=ENDPOINT_OPTION,
+                permission="monitoring.timeSeries.list",
+                resource=f"project {self.ref.project}",
+                project=self.ref.project,
+                role=VIEWER_ROLE,
+                timeout=self.timeout,
             )
-
-        return translated
+            translated = translate(_as_api_core(err), call, MonitoringApiError)
+            if translated is None:
+                translated = MonitoringApiError(
+                    f"the Cloud Monitoring API at {self.endpoint} failed: "
+                    f"{type(err).__name__}: {err}",
+                    f"check {ENDPOINT_OPTION}",
+                )
+            raise translated from err
 
 
 def _as_api_core(err: BaseException) -> BaseException:

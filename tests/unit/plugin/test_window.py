@@ -14,20 +14,10 @@ from cloudrun_acceptance.model.errors import LoggingApiError
 from cloudrun_acceptance.model.rollout import RevisionTraffic, RolloutRules, StepWindow
 from cloudrun_acceptance.plugin import window as window_module
 from cloudrun_acceptance.plugin.window import WindowJudge
+from tests.faketime import FakeTime
 
 EPOCH = datetime(2026, 12, 7, tzinfo=UTC)
 RATE = 1000.0  # entries a second, both revisions
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class Logs:
@@ -61,8 +51,8 @@ class Logs:
 
 def judge_with(
     monkeypatch, logs: Logs, cap: int, timeout: float = 30.0
-) -> tuple[WindowJudge, Clock]:
-    clock = Clock()
+) -> tuple[WindowJudge, FakeTime]:
+    clock = FakeTime()
     monkeypatch.setattr(window_module, "time", clock)
     monkeypatch.setattr(window_module, "read_window", logs)
     facts = SimpleNamespace(revision=SimpleNamespace(name="candidate"))
