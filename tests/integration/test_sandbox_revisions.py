@@ -4,6 +4,7 @@ added by an UpdateService (the real google-cloud-run client) answered at its own
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from collections.abc import Iterator
@@ -20,7 +21,14 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.config.envfile import load_env_file
-from cloudrun_acceptance.sandbox.deployment import PREVIOUS_REVISION, REVISION, SESSION_ID
+from cloudrun_acceptance.google.admin import describe_service
+from cloudrun_acceptance.model.service import ServiceRef
+from cloudrun_acceptance.sandbox.deployment import (
+    FAILED_REVISION,
+    PREVIOUS_REVISION,
+    REVISION,
+    SESSION_ID,
+)
 from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
 from tests.integration.gcloudkit import gcloud, needs_gcloud
 from tests.paths import REPO, SHIPPED_CONTRACT
@@ -243,3 +251,74 @@ def test_an_update_that_renames_an_existing_revision_is_refused_unless_masked_to
                 service=service, update_mask=FieldMask(paths=["template"])
             )
         )
+
+
+@needs_gcloud
+def test_a_gcloud_update_whose_revision_fails_is_a_failed_deploy_that_gcloud_and_the_gate_read():
+    """``not_ready``: the latest created revision failed to start, and ``gcloud run services
+    update`` pins the image to its digest, so the env change makes a revision that fails too.
+    gcloud waits until the new generation is observed, then fails with the Ready condition's
+    message, as on Cloud Run; the service it describes and the one the gate reads (v2) agree:
+    observed, failed, the revision before still serving."""
+    where = ("--region", "europe-west1", "--project", "sandbox-project")
+    with sandbox("not_ready") as running:
+        updated = gcloud(
+            running,
+            "run",
+            "services",
+            "update",
+            "emergence-app",
+            "--update-env-vars",
+            "B=2",
+            *where,
+        )
+        assert updated.returncode == 1, updated.stderr
+        assert "ERROR: (gcloud.run.services.update) Revision 'emergence-app-00005-" in (
+            updated.stderr
+        )
+        assert "is not ready and cannot serve traffic." in updated.stderr
+        described = gcloud(
+            running, "run", "services", "describe", "emergence-app", *where, "--format=json"
+        )
+        assert described.returncode == 0, described.stderr
+        v1 = json.loads(described.stdout)
+        status = v1["status"]
+        created = status["latestCreatedRevisionName"]
+        assert created.startswith("emergence-app-00005-") and created != FAILED_REVISION
+        assert (v1["metadata"]["generation"], status["observedGeneration"]) == (4, 4)
+        assert status["latestReadyRevisionName"] == REVISION
+        assert {c["type"]: (c["status"], c.get("reason")) for c in status["conditions"]} == {
+            "Ready": ("False", "RevisionFailed"),
+            "ConfigurationsReady": ("False", "RevisionFailed"),
+            "RoutesReady": ("True", None),
+        }
+        assert status["traffic"] == [
+            {"latestRevision": True, "percent": 100, "revisionName": REVISION}
+        ]
+        text = gcloud(running, "run", "services", "describe", "emergence-app", *where)
+        # gcloud's mark for a service whose latest revision failed while an older one serves.
+        assert "! Service emergence-app in region europe-west1" in text.stdout, text.stdout
+        assert f"  100% LATEST (currently {REVISION})" in text.stdout.splitlines()
+
+        ref = ServiceRef("sandbox-project", "europe-west1", "emergence-app")
+        facts = describe_service(ref, endpoint=running.admin_endpoint)
+        assert (facts.generation, facts.observed_generation, facts.reconciling) == (4, 4, False)
+        assert facts.settled
+        assert (facts.latest_created, facts.latest_ready) == (created, REVISION)
+        assert facts.newest is not None and facts.newest.name == created
+        assert (facts.newest.ready, facts.newest.ready_reason) == (
+            False,
+            "HEALTH_CHECK_CONTAINER_ERROR",
+        )
+        assert [(row.revision, row.percent, row.latest) for row in facts.traffic] == [
+            (REVISION, 100, True)
+        ]
+        services, _ = admin_clients(running)
+        service = services.get_service(name=running.deployment.service_name)
+        failed = run_v2.Condition.State.CONDITION_FAILED
+        assert service.terminal_condition.state == failed
+        assert service.terminal_condition.message.startswith(f"Revision '{created}' is not ready")
+        assert {c.type_: c.state for c in service.conditions} == {
+            "RoutesReady": run_v2.Condition.State.CONDITION_SUCCEEDED,
+            "ConfigurationsReady": failed,
+        }

@@ -3,6 +3,11 @@ its version (the v2 etag and the v1 resourceVersion), generation, reconcile and 
 service's template is its latest created revision's config; an update that changes it (the env
 only: nothing else can be deployed here) creates a new revision.
 
+A reconcile that fails is observed like one that succeeds (Knative bumps observedGeneration
+"regardless of success or failure"; gcloud waits on it, then reads Ready): a failed latest created
+revision makes ConfigurationsReady and Ready False, RoutesReady holds, and the latest ready
+revision (where a latest target leads) stays the one before. Nothing is decided while it deploys.
+
 The v2 surface (adminv2, for google-cloud-run) and the v1 Knative surface (knative, for gcloud)
 only parse requests and render this state, so a change made through one is what the other reads
 next. Refusals are ``Refused``, which each surface answers as the API does.
@@ -58,6 +63,7 @@ class Snapshot:
     generation: int
     observed_generation: int
     reconciling: bool
+    configuring: bool  # the reconcile under way deploys a new revision (the deploy's, an update's)
     version: str
     updated: datetime
     targets: tuple[Target, ...]
@@ -67,12 +73,21 @@ class Snapshot:
     tag_urls: Mapping[str, str]
 
     @property
+    def configurations_ready(self) -> bool | None:
+        """ConfigurationsReady: None while a new revision deploys, then whether it became Ready."""
+        return None if self.configuring else self.revisions[self.latest_created].ready
+
+    @property
+    def routes_ready(self) -> bool | None:
+        """RoutesReady: None while the service reconciles, then True."""
+        return None if self.reconciling else True
+
+    @property
     def ready(self) -> bool | None:
-        """The service's Ready condition: None while it reconciles, False when the latest
-        created revision failed (an older one still serves), else True."""
-        if self.reconciling:
-            return None
-        return self.revisions[self.latest_created].ready
+        """Ready, as Knative's living condition set makes it of the two others: False when
+        either is (the latest created revision failed), None while either is undecided."""
+        parts = (self.configurations_ready, self.routes_ready)
+        return False if False in parts else None if None in parts else True
 
     @property
     def template(self) -> Config:
@@ -91,6 +106,7 @@ class ServiceState:
         self.version = _version()
         self.updated = deployment.created_at
         self.reconciled_at = time.monotonic() + deployment.behaviour.reconcile_seconds
+        self.configured_at = self.reconciled_at  # until when a new revision deploys
         self.operations: dict[str, float] = {}
         # Every update either surface accepted, as its body was sent.
         self.updates: list[dict[str, Any]] = []
@@ -101,11 +117,13 @@ class ServiceState:
     def snapshot(self) -> Snapshot:
         """The service now."""
         with self._lock:
-            reconciling = time.monotonic() < self.reconciled_at
+            now = time.monotonic()
+            reconciling = now < self.reconciled_at
             return Snapshot(
                 generation=self.generation,
                 observed_generation=self.generation - 1 if reconciling else self.generation,
                 reconciling=reconciling,
+                configuring=now < self.configured_at,
                 version=self.version,
                 updated=self.updated,
                 targets=tuple(self.traffic.current()),
@@ -135,10 +153,10 @@ class ServiceState:
         change: TemplateChange | None = None,
     ) -> str:
         """Set the traffic (and tags) of service ``name`` and, when ``change`` differs from its
-        template, create the new revision (the latest created and latest ready, where a latest
-        target now leads); refused when ``version`` (if given; the protocol ``called`` it etag
-        or resourceVersion) is not the current one. Return the id of the operation that
-        reconciles it."""
+        template, create the new revision: the latest created, and the latest ready (where a
+        latest target now leads) unless it failed, when the one before it keeps serving; refused
+        when ``version`` (if given; the protocol ``called`` it etag or resourceVersion) is not
+        the current one. Return the id of the operation that reconciles it."""
         d = self.deployment
         if d.behaviour.update_status == 403 or name != d.service:
             raise denied("run.services.update", f"{d.service_name[: -len(d.service)]}{name}")
@@ -154,15 +172,17 @@ class ServiceState:
             created = self._revision_for(change)
             self._check(targets, created)
             self.updates.append(dict(body))
+            operation = secrets.token_hex(8)
+            done_at = time.monotonic() + OPERATION_SECONDS
             if created is not None:
                 self.revisions[created.name] = created
-                self.traffic.latest_ready = created.name
+                self.configured_at = max(self.configured_at, done_at)
+                if created.ready:
+                    self.traffic.latest_ready = created.name
             self.traffic.set(targets)
             self.generation += 1
             self.version = _version()
             self.updated = datetime.now(UTC)
-            operation = secrets.token_hex(8)
-            done_at = time.monotonic() + OPERATION_SECONDS
             self.operations[operation] = done_at
             self.reconciled_at = max(self.reconciled_at, done_at)
         return operation

@@ -5,7 +5,11 @@ Operation messages.
 Enums are their names, as the REST API writes them, unless the request asks for numbers with
 ``$alt=json;enum-encoding=int`` (the REST client always does). A service has a ``template``;
 its ``terminalCondition`` is Ready and ``conditions`` holds the others (RoutesReady,
-ConfigurationsReady), never Ready again. Each revision renders its own config (image, env,
+ConfigurationsReady), never Ready again. After a reconcile that failed (its revision did not
+start), ``reconciling`` is false, ``observedGeneration`` has caught up with ``generation`` (as
+v1's, one state behind both), ``terminalCondition`` and ConfigurationsReady have failed
+(REVISION_FAILED) and ``latestReadyRevision`` and the ``trafficStatuses`` of a latest target
+are still the revision that served before it. Each revision renders its own config (image, env,
 resources), the service's template its latest created revision's; each tag its own URL.
 """
 
@@ -204,9 +208,7 @@ class _Render:
         base = f"projects/{d.project}/locations/{d.region}/services/{name}"
         when = rfc3339(seen.updated)
         failed = seen.revisions[seen.latest_created].failure
-        ready = seen.ready
         reason = Failure("reason", "REVISION_FAILED", failed)
-        routes_ready = None if seen.reconciling else True
         return {
             "name": base,
             "uid": f"{name}-uid",
@@ -221,10 +223,10 @@ class _Render:
             "traffic": [self.target(t) for t in seen.targets],
             "urls": [d.service_url],
             "observedGeneration": str(seen.observed_generation),
-            "terminalCondition": self.condition("Ready", ready, when, reason),
+            "terminalCondition": self.condition("Ready", seen.ready, when, reason),
             "conditions": [
-                self.condition("RoutesReady", routes_ready, when),
-                self.condition("ConfigurationsReady", not failed, when, reason),
+                self.condition("RoutesReady", seen.routes_ready, when),
+                self.condition("ConfigurationsReady", seen.configurations_ready, when, reason),
             ],
             "latestReadyRevision": f"{base}/revisions/{seen.latest_ready}",
             "latestCreatedRevision": f"{base}/revisions/{seen.latest_created}",

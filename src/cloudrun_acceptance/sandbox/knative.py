@@ -4,7 +4,11 @@ speaks for services and revisions: it parses requests and renders the one state 
 gcloud changes traffic, and the env (``run services update --update-env-vars``: a new
 revision, see knativetemplate), by replacing the whole service (``PUT``) with the
 ``resourceVersion`` it read, then polls the service until ``observedGeneration`` is its
-``generation`` and the Ready condition is decided; ``gcloud run revisions delete`` sends
+``generation`` and the Ready condition is decided (googlecloudsdk/api_lib/run/condition.py,
+``IsFresh`` and ``IsTerminal``; command_lib/run/op_pollers.py, ``ConditionPoller.Poll``), and
+fails with the Ready condition's message when it is False: an update whose revision failed is
+observed, with Ready and ConfigurationsReady False (RevisionFailed), RoutesReady True and the
+latest ready revision still the one before; ``gcloud run revisions delete`` sends
 ``DELETE`` and polls the revision until it is gone. Field names and shapes follow gcloud's own v1
 client (run_v1_messages). Each revision renders its own config (image, env, resources), the
 service's template its latest created revision's; each tag its own URL.
@@ -137,7 +141,7 @@ class _Render:
         }
         when = rfc3339(seen.updated)
         failed = seen.revisions[seen.latest_created].failure
-        routes_ready = None if seen.reconciling else True
+        configured = seen.configurations_ready
         return {
             "apiVersion": API_VERSION,
             "kind": "Service",
@@ -150,8 +154,8 @@ class _Render:
                 "observedGeneration": seen.observed_generation,
                 "conditions": [
                     _condition("Ready", seen.ready, when, REVISION_FAILED, failed),
-                    _condition("ConfigurationsReady", not failed, when, REVISION_FAILED, failed),
-                    _condition("RoutesReady", routes_ready, when),
+                    _condition("ConfigurationsReady", configured, when, REVISION_FAILED, failed),
+                    _condition("RoutesReady", seen.routes_ready, when),
                 ],
                 "latestReadyRevisionName": seen.latest_ready,
                 "latestCreatedRevisionName": seen.latest_created,

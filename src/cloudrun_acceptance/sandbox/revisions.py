@@ -5,6 +5,12 @@ and the labels of the template it came from), so a revision keeps its own env af
 service's template changes; in the candidate flow the stable revision has the config it runs
 with, not the deploy's. An update whose template differs from the latest revision's is a
 ``TemplateChange``: a new revision, named after the service's history (``SERVICE-00005-xyz``).
+
+A new revision becomes Ready, unless its image is pinned to the digest of a revision that failed
+to start: the same image fails the same way. That is what ``gcloud run services update`` sends
+after a failed deploy, as it pins the image to the digest of the latest created revision
+(googlecloudsdk/command_lib/run/serverless_operations.py, ``_GetBaseRevision`` and
+``_EnsureImageDigest``), so an env change alone does not bring a broken image back.
 """
 
 from __future__ import annotations
@@ -124,9 +130,10 @@ def revisions(deployment: Deployment) -> dict[str, Revision]:
 def new_revision(
     service: str, existing: Mapping[str, Revision], change: TemplateChange
 ) -> Revision:
-    """The revision a template change creates, Ready: the name the change gives, else the next
-    in the history (numbered after the highest, a random three-letter suffix, as Cloud Run
-    names them), created after every other one."""
+    """The revision a template change creates: the name the change gives, else the next in the
+    history (numbered after the highest, a random three-letter suffix, as Cloud Run names
+    them), created after every other one; Ready unless its image is the digest of a revision
+    that failed (``failed_digests``)."""
     number = max((r.configuration_generation for r in existing.values()), default=0) + 1
     name = change.name
     while not name or name in existing:
@@ -134,7 +141,13 @@ def new_revision(
         name = f"{service}-{number:05d}-{suffix}"
     newest = max((r.created for r in existing.values()), default=datetime.now(UTC))
     created = max(datetime.now(UTC), newest + timedelta(microseconds=1))
-    return Revision(name, created, True, number, change.config)
+    ready = change.config.image not in failed_digests(existing)
+    return Revision(name, created, ready, number, change.config)
+
+
+def failed_digests(existing: Mapping[str, Revision]) -> frozenset[str]:
+    """The images, by digest, of the revisions that failed to start."""
+    return frozenset(r.image_digest for r in existing.values() if not r.ready)
 
 
 def container_name(deployment: Deployment) -> str:

@@ -254,8 +254,11 @@ def test_what_gcloud_sends_a_digest_a_nonce_and_its_annotations_is_a_new_revisio
     assert template["spec"]["containers"][0]["image"] == digest
     settle()
     service = get(admin, V2)
-    assert service["terminalCondition"]["state"] == "CONDITION_SUCCEEDED"
-    assert service["latestReadyRevision"].endswith(f"/{created}")
+    # The digest gcloud pinned is the failed revision's: the same image fails the same way, and
+    # the revision checked before still serves (test_failed_reconcile has the whole state).
+    assert service["terminalCondition"]["state"] == "CONDITION_FAILED"
+    assert service["latestCreatedRevision"].endswith(f"/{created}")
+    assert service["latestReadyRevision"].endswith(f"/{NEW}")
     revision = get(admin, f"{V2}/revisions/{created}")
     assert revision["containers"][0]["image"] == digest
     assert get(admin, f"{V1}/revisions/{created}")["status"]["imageDigest"] == digest
