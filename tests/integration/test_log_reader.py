@@ -20,19 +20,21 @@ def reader(sandbox, max_entries=1000) -> LogReader:
     )
 
 
-def test_every_page_is_read_to_the_end(running_sandbox):
+def test_every_page_is_read_to_the_end(sandbox_with):
+    paged = sandbox_with(logging_page_limit=10)
     for index in range(45):
-        running_sandbox.log.output(f"line {index}")
-    listing = reader(running_sandbox).list('textPayload=~"^line "')
+        paged.log.output(f"line {index}")
+    listing = reader(paged).list('textPayload=~"^line "')
     assert [record.text for record in listing.records] == [f"line {i}" for i in range(45)]
     assert listing.pages == 5  # pages of 10: the last one has no nextPageToken
     assert not listing.capped
 
 
-def test_the_cap_stops_reading_and_says_so(running_sandbox):
+def test_the_cap_stops_reading_and_says_so(sandbox_with):
+    paged = sandbox_with(logging_page_limit=10)
     for index in range(45):
-        running_sandbox.log.output(f"line {index}")
-    listing = reader(running_sandbox, max_entries=12).list('textPayload=~"^line "')
+        paged.log.output(f"line {index}")
+    listing = reader(paged, max_entries=12).list('textPayload=~"^line "')
     assert len(listing.records) == 12
     assert listing.capped
     assert listing.pages == 2

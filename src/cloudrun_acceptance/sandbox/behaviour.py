@@ -52,6 +52,8 @@ class Behaviour:
     # late_regression_after_seconds (from the update that last changed that share).
     late_user_slowdown: float = 1.0
     late_regression_after_seconds: float = 60.0
+    # ... and the share of its users' answers that are 500 then (the simulated users' only).
+    late_user_error_rate: float = 0.0
     # An instance starting as the share rises: with step_cold_start, the revision's requests
     # routed by the split within step_cold_start_seconds of an update that raised its share
     # are answered only once that long has passed since the update. (Not cold_start_seconds,
@@ -67,6 +69,9 @@ class Behaviour:
     split_routing: bool = False
     # Users of the service: requests per second sent to the service URL while the sandbox runs.
     user_rps: float = 0.0
+    # Users simulated at this rate (requests per second): their request log entries and request
+    # counts are written on demand, never sent (simulated.py), so any rate runs on one machine.
+    simulated_rps: float = 0.0
     # "candidate": deployed with --no-traffic --tag candidate, the previous revision serving.
     flow: Literal["direct", "candidate"] = "direct"
     tag: Literal["on_new", "missing", "on_previous"] = "on_new"
@@ -83,6 +88,11 @@ class Behaviour:
     server_errors_in_logs: int = 0
     logs_lag_seconds: float = 0.0
     logging_api_status: int = 200
+    # The most entries a page of entries:list holds (the API's own most: 1000, or the pageSize
+    # asked for), and the project's read quota (entries:list calls a minute; 0: none; Cloud
+    # Logging's is 60), shared by every region's Logging API of one project.
+    logging_page_limit: int = 1000
+    logging_reads_per_minute: int = 0
     # Cloud Monitoring: request_count sampled every this many seconds (Cloud Run: 60), each
     # sample visible this long after its period ends (Cloud Run: up to 180), and the API's answer.
     monitoring_sample_seconds: float = 1.0

@@ -15,11 +15,14 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model.contract import SecretRef
 from .behaviour import Behaviour, stable_behaviour
-from .logfilter import SEVERITIES
+from .logterms import SEVERITIES
+
+if TYPE_CHECKING:
+    from .simulated import SimulatedUsers
 
 PROJECT = "sandbox-project"
 PROJECT_NUMBER = "123456789012"
@@ -206,6 +209,8 @@ class LogStore:
 
     deployment: Deployment
     entries: list[dict[str, Any]] = field(default_factory=list)
+    # The users simulated at a rate, whose requests' entries are made on demand.
+    simulated: SimulatedUsers | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
     _written: list[float] = field(default_factory=list)

@@ -273,8 +273,9 @@ FAULTS: Mapping[str, Fault] = {
         ),
         Fault(
             "error_burst",
-            "the service answered 25 requests of this revision with 500 (several log pages)",
-            lambda b: replace(b, server_errors_in_logs=25),
+            "the service answered 25 requests of this revision with 500, and the Logging API "
+            "pages by 10 (several log pages)",
+            lambda b: replace(b, server_errors_in_logs=25, logging_page_limit=10),
         ),
         Fault(
             "logs_lag",

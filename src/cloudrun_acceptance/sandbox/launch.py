@@ -13,6 +13,7 @@ from ..model.service import folder_service_name
 from .deployment import REGION
 from .faults import FAULTS
 from .launcher import Sandbox, start_sandbox
+from .loggingapi import ReadQuota
 from .ownservice import own_service_spec
 
 
@@ -49,14 +50,20 @@ def start_for_contract(
     faults_origin: str = "--sandbox-fault",
     analysis_seconds: float = 1.0,
     region: str = REGION,
+    quota: ReadQuota | None = None,
 ) -> Sandbox:
     """Start the sandbox ``contract`` describes, deployed in ``region`` with ``env`` and
-    ``faults``."""
+    ``faults``, its Logging API within the project's read ``quota`` (its own unless given)."""
     rules = contract.sandbox
     check_faults(faults, faults_origin, own_service=rules is not None)
     if rules is None:
         return start_sandbox(
-            contract, env, faults=faults, analysis_seconds=analysis_seconds, region=region
+            contract,
+            env,
+            faults=faults,
+            analysis_seconds=analysis_seconds,
+            region=region,
+            quota=quota,
         )
     spec = own_service_spec(rules, source, contract.path)
     return start_sandbox(
@@ -66,4 +73,5 @@ def start_for_contract(
         own=spec,
         service=service_name(rules.service, source),
         region=region,
+        quota=quota,
     )

@@ -42,10 +42,11 @@ from .frontend import Frontend
 from .gcloudenv import GcloudConfig, prepare_gcloud
 from .instances import Fleet
 from .liverevisions import LiveRevision, log_startup, start_revisions
-from .loggingapi import LoggingApi, start_logging_api
+from .loggingapi import LoggingApi, ReadQuota, start_logging_api
 from .monitoringapi import MonitoringApi, start_monitoring_api
 from .ownservice import OwnService, OwnServiceSpec, describe
 from .proxy import Proxy
+from .simulated import SimulatedUsers
 from .traffic import Traffic
 from .users import UserTraffic
 
@@ -148,6 +149,7 @@ def start_sandbox(
     own: OwnServiceSpec | None = None,
     service: str = SERVICE,
     region: str = REGION,
+    quota: ReadQuota | None = None,
 ) -> Sandbox:
     """Start the sandbox deployed as ``env`` (env.yaml) and the contract's secrets and resources
     say, with ``faults`` applied (or an explicit ``behaviour``): the reference service, or with
@@ -172,7 +174,7 @@ def start_sandbox(
     deployment = replace(deployment, service_url=url, tag_url=loopback_url(tag_ports[0]))
     seed = secrets.randbits(64)
     traffic = Traffic(deployment, tag_ports=tag_ports, seed=seed)
-    log = LogStore(deployment)
+    log = _log_of(deployment, traffic, seed)
     app: ASGIApp
     live: dict[str, LiveRevision] = {}
     service_process = None
@@ -224,7 +226,7 @@ def start_sandbox(
             bound.close()
 
     sandbox._stops.append(stop_service)
-    _start_apis(sandbox, state)
+    _start_apis(sandbox, state, quota)
     if service_process is not None:
         service_process.wait_listening(service_process.spec.rules.start_timeout_seconds)
     if behaviour.cold_start_seconds == 0:
@@ -236,6 +238,15 @@ def start_sandbox(
     return sandbox
 
 
+def _log_of(deployment: Deployment, traffic: Traffic, seed: int) -> LogStore:
+    """The deployment's log, with its simulated users' requests at their rate (if any)."""
+    log = LogStore(deployment)
+    rate = deployment.behaviour.simulated_rps
+    if rate > 0:
+        log.simulated = SimulatedUsers(deployment, rate, traffic.splits, seed)
+    return log
+
+
 def _start_users(sandbox: Sandbox, rate: float) -> None:
     """The service's users, sending ``rate`` requests per second to the service URL until the
     sandbox stops (they stop first, before the servers they talk to)."""
@@ -244,12 +255,12 @@ def _start_users(sandbox: Sandbox, rate: float) -> None:
     sandbox.users.start()
 
 
-def _start_apis(sandbox: Sandbox, state: ServiceState) -> None:
+def _start_apis(sandbox: Sandbox, state: ServiceState, quota: ReadQuota | None) -> None:
     """The Admin API over ``state``, the Logging and Monitoring APIs over the sandbox's log."""
     admin, sandbox.admin_api = start_admin_api(state)
     sandbox._stops.append(admin.stop)
     sandbox.admin_endpoint = admin.url
-    logging_server, sandbox.logging_api = start_logging_api(sandbox.log)
+    logging_server, sandbox.logging_api = start_logging_api(sandbox.log, quota)
     sandbox._stops.append(logging_server.stop)
     sandbox.logging_endpoint = logging_server.url
     monitoring_server, sandbox.monitoring_api = start_monitoring_api(sandbox.log)

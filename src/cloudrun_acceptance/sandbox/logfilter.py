@@ -30,37 +30,25 @@ The rules below are Google's, from the Logging query language reference
 
 from __future__ import annotations
 
-import hashlib
-import math
 import re
-from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from ..model.re2 import Re2Error, to_python
-
-SEVERITIES = (
-    "DEFAULT",
-    "DEBUG",
-    "INFO",
-    "NOTICE",
-    "WARNING",
-    "ERROR",
-    "CRITICAL",
-    "ALERT",
-    "EMERGENCY",
+from .logterms import (
+    FilterError,
+    Predicate,
+    comparable,
+    compare,
+    sample_term,
+    unquote,
 )
+
+__all__ = ["FilterError", "Predicate", "Scope", "parse_filter", "parse_scoped"]
+
 _TOKEN = re.compile(
     r'\s*(?:(?P<paren>[()])|(?P<string>"(?:\\.|[^"\\])*")|(?P<op>>=|<=|!=|=~|!~|=|>|<|:)'
     r"|(?P<word>[^\s()\"=<>!:~]+))"
 )
-
-Entry = Mapping[str, Any]
-Predicate = Callable[[Entry], bool]
-
-
-class FilterError(ValueError):
-    """The filter cannot be parsed or evaluated."""
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -77,21 +65,60 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What every entry a filter selects must satisfy, from the terms the whole filter requires
+    (joined by AND at its top level, not under OR or NOT): its timestamp's bounds (each
+    inclusive, None: unbounded) and a ``sample(insertId, FRACTION)`` (1.0: none). A source that
+    makes entries on demand (the simulated users) makes only these; the filter itself still
+    decides."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    fraction: float = 1.0
+
+
 def parse_filter(text: str) -> Predicate:
     """A predicate on LogEntry JSON for the filter ``text``; raise FilterError if unparseable."""
+    return parse_scoped(text)[0]
+
+
+def parse_scoped(text: str) -> tuple[Predicate, Scope]:
+    """The filter's predicate and its scope (raises FilterError)."""
     parser = _Parser(_tokens(text))
     if not parser.tokens:
-        return lambda entry: True
+        return (lambda entry: True), Scope()
     predicate = parser.expression()
     if parser.position != len(parser.tokens):
         raise FilterError(f"Unparseable filter: unexpected {parser.tokens[parser.position][1]!r}")
-    return predicate
+    return predicate, parser.scope()
 
 
 class _Parser:
     def __init__(self, tokens: list[tuple[str, str]]) -> None:
         self.tokens = tokens
         self.position = 0
+        # The terms that bound the timestamp or sample insertId, as parsed: (field, op, value);
+        # a disjunction or a negation drops those it holds, so the ones left are required.
+        self.required: list[tuple[str, str, str]] = []
+
+    def scope(self) -> Scope:
+        """The scope the required terms give."""
+        start = end = None
+        fraction = 1.0
+        for field, op, value in self.required:
+            if field == "sample":
+                fraction = min(fraction, float(value))
+                continue
+            when = comparable("timestamp", value)
+            if op in {">=", ">"}:
+                start = when if start is None else max(start, when)
+            elif op in {"<=", "<"}:
+                end = when if end is None else min(end, when)
+            else:
+                start = when if start is None else max(start, when)
+                end = when if end is None else min(end, when)
+        return Scope(start, end, fraction)
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -114,10 +141,13 @@ class _Parser:
 
     def disjunction(self) -> Predicate:
         """OR binds tighter than AND."""
+        held = len(self.required)
         terms = [self.unary()]
         while self.peek() == ("word", "OR"):
             self.take()
             terms.append(self.unary())
+        if len(terms) > 1:
+            del self.required[held:]  # either side may hold: neither is required
         return terms[0] if len(terms) == 1 else (lambda entry: any(term(entry) for term in terms))
 
     def unary(self) -> Predicate:
@@ -125,13 +155,11 @@ class _Parser:
         token = self.peek()
         if token in {("word", "NOT"), ("word", "-")}:
             self.take()
-            inner = self.unary()
-            return lambda entry: not inner(entry)
+            return self._negated()
         if token is not None and token[0] == "word" and token[1].startswith("-"):
             # -field=value: the minus sign, then the comparison's field.
             self.tokens[self.position] = ("word", token[1][1:])
-            inner = self.unary()
-            return lambda entry: not inner(entry)
+            return self._negated()
         if token == ("paren", "("):
             self.take()
             inner = self.expression()
@@ -142,6 +170,12 @@ class _Parser:
         if token is not None and token[0] == "word" and self._called():
             return self.function()
         return self.comparison()
+
+    def _negated(self) -> Predicate:
+        held = len(self.required)
+        inner = self.unary()
+        del self.required[held:]
+        return lambda entry: not inner(entry)
 
     def _called(self) -> bool:
         """Whether the word at the position names a function: an opening parenthesis follows."""
@@ -162,7 +196,10 @@ class _Parser:
         arguments = [part.strip() for part in " ".join(words).split(",")]
         if name != "sample":
             raise FilterError(f"Unparseable filter: unknown function {name}()")
-        return _sample(arguments)
+        predicate = sample_term(arguments)
+        if arguments[0] == "insertId":
+            self.required.append(("sample", "", arguments[1]))
+        return predicate
 
     def comparison(self) -> Predicate:
         kind, field = self.take()
@@ -174,100 +211,8 @@ class _Parser:
         kind, raw = self.take()
         if kind not in {"string", "word"}:
             raise FilterError(f"Unparseable filter: expected a value after {field}{op}")
-        value = _unquote(raw) if kind == "string" else raw
-        return _compare(field, op, value)
-
-
-def _sample(arguments: list[str]) -> Predicate:
-    """``sample(FIELD, FRACTION)``: the entries whose FIELD hashes below FRACTION."""
-    if len(arguments) != 2 or not arguments[0]:
-        raise FilterError("sample() takes a field and a fraction: sample(insertId, 0.25)")
-    field, text = arguments
-    try:
-        fraction = float(text)
-    except ValueError:
-        fraction = math.nan
-    if not 0.0 <= fraction <= 1.0:
-        raise FilterError(f"sample(): the fraction must be a number from 0 to 1, not {text!r}")
-
-    def predicate(entry: Entry) -> bool:
-        value = _field(entry, field)
-        if value is None:
-            return False
-        digest = hashlib.blake2b(str(value).encode(), digest_size=8).digest()
-        return int.from_bytes(digest, "big") < fraction * 2**64
-
-    return predicate
-
-
-def _unquote(raw: str) -> str:
-    return re.sub(r"\\(.)", r"\1", raw[1:-1])
-
-
-def _field(entry: Entry, path: str) -> Any:
-    value: Any = entry
-    for part in path.split("."):
-        if not isinstance(value, Mapping) or part not in value:
-            return None
-        value = value[part]
-    return value
-
-
-def _compare(field: str, op: str, value: str) -> Predicate:
-    if op in {"=~", "!~"}:
-        try:
-            pattern = re.compile(to_python(value))
-        except Re2Error as err:
-            raise FilterError(f"Invalid regular expression: {err}") from err
-        matches = op == "=~"
-        return lambda entry: (
-            (_field(entry, field) is not None and bool(pattern.search(str(_field(entry, field)))))
-            is matches
-        )
-    if op == ":":
-        wanted = value.casefold()
-        return lambda entry: (
-            _field(entry, field) is not None and wanted in str(_field(entry, field)).casefold()
-        )
-    key = _key(field, value)
-    tests: dict[str, Callable[[Any, Any], bool]] = {
-        "=": lambda a, b: a == b,
-        "!=": lambda a, b: a != b,
-        ">=": lambda a, b: a >= b,
-        "<=": lambda a, b: a <= b,
-        ">": lambda a, b: a > b,
-        "<": lambda a, b: a < b,
-    }
-    test = tests[op]
-
-    def predicate(entry: Entry) -> bool:
-        found = _field(entry, field)
-        if found is None and field == "severity":
-            found = "DEFAULT"
-        if found is None:
-            return op == "!="
-        try:
-            return test(_key(field, str(found)), key)
-        except TypeError:
-            return False
-
-    return predicate
-
-
-def _key(field: str, value: str) -> Any:
-    """The comparable form of a value: a time, a severity rank, a number, or the text with its
-    case folded (comparisons of text ignore case)."""
-    if field == "timestamp" or field.endswith("Timestamp"):
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError as err:
-            raise FilterError(f"Invalid timestamp {value!r}") from err
-    if field == "severity":
-        upper = value.upper()
-        if upper not in SEVERITIES:
-            raise FilterError(f"Invalid severity {value!r}")
-        return SEVERITIES.index(upper)
-    try:
-        return float(value)
-    except ValueError:
-        return value.casefold()
+        value = unquote(raw) if kind == "string" else raw
+        predicate = compare(field, op, value)
+        if field == "timestamp" and op in {"=", ">=", ">", "<=", "<"}:
+            self.required.append((field, op, value))
+        return predicate

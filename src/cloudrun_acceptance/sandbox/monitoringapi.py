@@ -96,6 +96,7 @@ class MonitoringApi:
             self.log,
             behaviour.monitoring_sample_seconds,
             datetime.now(UTC) - timedelta(seconds=behaviour.monitoring_delay_seconds),
+            (start - timedelta(seconds=behaviour.monitoring_sample_seconds), end),
         )
         raw: dict[tuple[tuple[str, str], ...], Counter[datetime]] = {}
         for (labels, ended), count in samples.items():
@@ -123,33 +124,45 @@ class MonitoringApi:
 
 
 def _samples(
-    log: LogStore, sample_seconds: float, visible_before: datetime
+    log: LogStore,
+    sample_seconds: float,
+    visible_before: datetime,
+    around: tuple[datetime, datetime],
 ) -> Counter[tuple[tuple[tuple[str, str], ...], datetime]]:
-    """Each request log entry counted in its sample period: (labels, the period's end) ->
-    requests, for the periods visible before ``visible_before``."""
+    """Each request counted in its sample period: (labels, the period's end) -> requests, for
+    the periods visible before ``visible_before``: every request log entry, and the simulated
+    users' requests of the stretch ``around`` (the query's, a sample period wider)."""
     found: Counter[tuple[tuple[tuple[str, str], ...], datetime]] = Counter()
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    deployment = log.deployment
+
+    def count(revision: str, status: int, seconds: float, requests: int) -> None:
+        index = math.floor(seconds / sample_seconds) + 1
+        ended = epoch + timedelta(seconds=index * sample_seconds)
+        if ended > visible_before:
+            return
+        labels = (
+            ("resource.labels.project_id", deployment.project),
+            ("resource.labels.location", deployment.region),
+            ("resource.labels.service_name", deployment.service),
+            ("resource.labels.configuration_name", deployment.service),
+            ("resource.labels.revision_name", revision),
+            ("metric.labels.response_code", str(status)),
+            ("metric.labels.response_code_class", f"{status // 100}xx"),
+        )
+        found[labels, ended] += requests
+
     for entry in log.snapshot():
         request = entry.get("httpRequest")
         if not isinstance(request, Mapping):
             continue
         when = datetime.fromisoformat(str(entry["timestamp"]).replace("Z", "+00:00"))
-        index = math.floor((when - epoch).total_seconds() / sample_seconds) + 1
-        ended = epoch + timedelta(seconds=index * sample_seconds)
-        if ended > visible_before:
-            continue
-        status = int(request.get("status", 0))
-        resource = entry["resource"]["labels"]
-        labels = (
-            ("resource.labels.project_id", str(resource["project_id"])),
-            ("resource.labels.location", str(resource["location"])),
-            ("resource.labels.service_name", str(resource["service_name"])),
-            ("resource.labels.configuration_name", str(resource["configuration_name"])),
-            ("resource.labels.revision_name", str(resource["revision_name"])),
-            ("metric.labels.response_code", str(status)),
-            ("metric.labels.response_code_class", f"{status // 100}xx"),
-        )
-        found[labels, ended] += 1
+        revision = str(entry["resource"]["labels"]["revision_name"])
+        count(revision, int(request.get("status", 0)), (when - epoch).total_seconds(), 1)
+    if log.simulated is not None:
+        first, last = (moment.timestamp() for moment in around)
+        for (revision, status, second), requests in log.simulated.counts(first, last).items():
+            count(revision, status, second, requests)
     return found
 
 

@@ -6,15 +6,17 @@ its own region only. So the sandbox starts one independent sandbox per region, e
 its region, rather than one sandbox that knows many: a client that asks the wrong region's API
 gets the 404 it would get from Google's.
 
-Which regions start is a property of the run's faults, not of one sandbox's behaviour: the two
-profiles' ``apply`` is the identity, and ``faults_for_region`` turns the run's faults into
-each region's. Light to import, like ``faults``: the launcher (uvicorn, FastAPI) is imported
-only when a sandbox starts.
+Which regions start is a property of the run's faults, not of one sandbox's behaviour: the
+profiles' ``apply`` is the identity (busy_two_regions' sets the project's read quota, which the
+regions share), and ``faults_for_region`` turns the run's faults into each region's. Light to
+import, like ``faults``: the launcher (uvicorn, FastAPI) is imported only when a sandbox
+starts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,13 +31,16 @@ REGIONS = ("europe-west1", "us-central1")
 TWO_REGIONS = "two_regions"
 REGION_FAILS = "region_fails"
 REGION_STEP_ERRORS = "region_step_errors"
-REGION_PROFILES = (TWO_REGIONS, REGION_FAILS, REGION_STEP_ERRORS)
+BUSY_TWO_REGIONS = "busy_two_regions"
+REGION_PROFILES = (TWO_REGIONS, REGION_FAILS, REGION_STEP_ERRORS, BUSY_TWO_REGIONS)
+# busy_two_regions: the project's read quota of Cloud Logging (entries:list calls a minute).
+LOGGING_READS_PER_MINUTE = 60
 # region_fails: the region whose revision is broken, and the profile that breaks it there.
 FAILING_REGION = "us-central1"
 FAILING_FAULT = "cache_slow"
 # region_step_errors: every region with users and a tagged candidate, the failing one's meeting
 # errors from a 25% share on.
-EVERY_REGION = {REGION_STEP_ERRORS: ("rollout_candidate",)}
+EVERY_REGION = {REGION_STEP_ERRORS: ("rollout_candidate",), BUSY_TWO_REGIONS: ("busy",)}
 FAILING_ONLY = {REGION_FAILS: FAILING_FAULT, REGION_STEP_ERRORS: "step_errors"}
 
 REGION_FAULTS = (
@@ -58,6 +63,14 @@ REGION_FAULTS = (
         f"candidate); in {FAILING_REGION} the candidate fails 3% of its users' requests from a "
         "25% share on (step_errors), so a rollout of both fails there at 25%",
         lambda b: b,
+    ),
+    Fault(
+        BUSY_TWO_REGIONS,
+        f"deployed as {TWO_REGIONS}, each region as busy (1000 users' requests/s simulated, a "
+        f"tagged candidate); the project's Cloud Logging read quota, "
+        f"{LOGGING_READS_PER_MINUTE} entries:list calls a minute, is enforced across both "
+        "regions' Logging APIs, as Cloud Logging enforces it per project",
+        lambda b: replace(b, logging_reads_per_minute=LOGGING_READS_PER_MINUTE),
     ),
 )
 
@@ -129,7 +142,9 @@ def start_regions(
     """One sandbox per region the faults deploy in (REGIONS order), each with its region's
     faults; without a region profile, the one sandbox ``start_for_contract`` starts. If a
     region fails to start, those already started are stopped before the error propagates."""
+    from .faults import behaviour_for
     from .launch import check_faults, start_for_contract
+    from .loggingapi import ReadQuota
 
     check_faults(unprefixed(faults), faults_origin, own_service=contract.sandbox is not None)
     check_regions(faults, faults_origin)
@@ -146,6 +161,9 @@ def start_regions(
             )
         ]
     started: list[Sandbox] = []
+    # One project: its regions' Logging APIs share its read quota.
+    behaviour = behaviour_for(unprefixed(faults))
+    quota = ReadQuota(behaviour.logging_reads_per_minute)
     try:
         for region in regions:
             started.append(
@@ -157,6 +175,7 @@ def start_regions(
                     faults_origin=faults_origin,
                     analysis_seconds=analysis_seconds,
                     region=region,
+                    quota=quota,
                 )
             )
     except BaseException:

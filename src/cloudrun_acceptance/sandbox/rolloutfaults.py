@@ -14,6 +14,7 @@ the update that set the candidate's share (servicetimes: ``late_factor``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from .behaviour import Behaviour
@@ -22,6 +23,12 @@ from .servicetimes import CANDIDATE_CONCEPTS_SECONDS
 
 USER_RPS = 150.0
 LOW_USER_RPS = 2.0
+# The simulated users' rates (simulated.py): a busy service's, and a quiet one's.
+BUSY_RPS = 1000.0
+BUSIER_RPS = 5000.0
+QUIET_RPS = 1.0
+# busy_late_regression: what the candidate's users see once it has held its share a minute.
+LATE_ERROR_RATE = 0.02
 # step_errors: the share of the candidate's users' reads that are 500, from which share of the
 # service URL's traffic on.
 STEP_ERROR_RATE = 0.03
@@ -37,6 +44,11 @@ def _rollout(behaviour: Behaviour) -> Behaviour:
         split_routing=True,
         user_rps=behaviour.user_rps or USER_RPS,
     )
+
+
+def _simulated(rate: float) -> Callable[[Behaviour], Behaviour]:
+    """The candidate flow with users simulated at ``rate`` (none sent), routed by the split."""
+    return lambda b: replace(b, flow="candidate", split_routing=True, simulated_rps=rate)
 
 
 ROLLOUT_FAULTS = (
@@ -88,5 +100,35 @@ ROLLOUT_FAULTS = (
         f"as rollout_candidate, but the users send {LOW_USER_RPS:g} requests/s: too few for a "
         "step to compare",
         lambda b: _rollout(replace(b, user_rps=LOW_USER_RPS)),
+    ),
+    Fault(
+        "busy",
+        f"as tagged_candidate, with {BUSY_RPS:g} users' requests/s simulated (their request "
+        "logs and Cloud Monitoring counts written as if sent, routed by the split); the "
+        "candidate is good",
+        _simulated(BUSY_RPS),
+    ),
+    Fault(
+        "busy_late_regression",
+        f"as busy at {BUSIER_RPS:g} requests/s; once the candidate has served its share for "
+        f"{Behaviour.late_regression_after_seconds:g} s, its users' answers take "
+        f"{STEP_SLOWDOWN:g} times as long and {LATE_ERROR_RATE:.0%} of them are 500",
+        lambda b: replace(
+            _simulated(BUSIER_RPS)(b),
+            late_user_slowdown=STEP_SLOWDOWN,
+            late_user_error_rate=LATE_ERROR_RATE,
+        ),
+    ),
+    Fault(
+        "busy_cold_start",
+        f"as busy at {BUSIER_RPS:g} requests/s; each time an update raises the candidate's "
+        f"share, its users' requests of the next {Behaviour.step_cold_start_seconds:g} s wait "
+        "for a new instance; otherwise it is as good as the stable revision",
+        lambda b: replace(_simulated(BUSIER_RPS)(b), step_cold_start=True),
+    ),
+    Fault(
+        "quiet",
+        f"as busy, at {QUIET_RPS:g} users' request/s: too few for a step to decide in its bake",
+        _simulated(QUIET_RPS),
     ),
 )

@@ -14,7 +14,9 @@ as on Cloud Run, each of its requests goes to a revision drawn by the shares (a 
 gets none), from a generator seeded per sandbox start.
 
 The table also keeps when each revision's share last changed and last rose (on its ``clock``),
-as what a revision does can depend on how long it has served its share (``Serving``).
+as what a revision does can depend on how long it has served its share (``Serving``), and every
+split the service URL has had, from when (``splits``, on the ``wall`` clock: the simulated users
+route by it, at any past moment).
 """
 
 from __future__ import annotations
@@ -45,6 +47,15 @@ class Target:
         return self.revision is None
 
 
+@dataclass(frozen=True)
+class Split:
+    """The service URL's traffic from ``at`` (seconds since the epoch) until the next split:
+    each revision's share (percent)."""
+
+    at: float
+    shares: Mapping[str, int]
+
+
 @dataclass
 class Traffic:
     """The service's traffic targets (as set) and where each URL leads.
@@ -62,12 +73,15 @@ class Traffic:
     latest_ready: str = ""
     seed: int = 0
     clock: Callable[[], float] = time.monotonic
+    wall: Callable[[], float] = time.time
     _ports: dict[str, int] = field(default_factory=dict)  # tag -> its port, once given
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _draws: random.Random = field(init=False, repr=False)
     # revision -> when (clock) an update last changed its share, and last raised it.
     _changed: dict[str, float] = field(default_factory=dict)
     _rose: dict[str, float] = field(default_factory=dict)
+    # Each split of the service URL's traffic and when (wall clock) it began, oldest first.
+    _splits: list[Split] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._draws = random.Random(self.seed)
@@ -78,6 +92,7 @@ class Traffic:
         # The deploy's shares are served from the start; none of them rose by an update.
         started = self.clock()
         self._changed = dict.fromkeys(self._shares_of(self.targets), started)
+        self._splits = [Split(self.wall(), self._shares_of(self.targets))]
 
     @property
     def tag_capacity(self) -> int:
@@ -99,6 +114,13 @@ class Traffic:
                     self._changed[revision] = now
                 if new > old:
                     self._rose[revision] = now
+            if after != before:
+                self._splits.append(Split(self.wall(), after))
+
+    def splits(self) -> tuple[Split, ...]:
+        """Every split the service URL's traffic has had, oldest first (the deploy's first)."""
+        with self._lock:
+            return tuple(self._splits)
 
     def since_changed(self, revision: str) -> float:
         """Seconds since an update last changed the share of ``revision`` (since the deploy for

@@ -4,6 +4,8 @@ gone lists the query again from its offset."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cloudrun_acceptance.sandbox import loggingapi
 from cloudrun_acceptance.sandbox.deployment import LogStore, plan_deployment
 from cloudrun_acceptance.sandbox.faults import behaviour_for
@@ -13,8 +15,9 @@ from cloudrun_acceptance.sandbox.loggingapi import LoggingApi
 FILTER = 'httpRequest.userAgent="users"'
 
 
-def api_with(requests: int) -> LoggingApi:
-    log = LogStore(plan_deployment(behaviour_for([]), {}, (), {}, 0.0))
+def api_with(requests: int, **behaviour: object) -> LoggingApi:
+    paged = replace(behaviour_for([]), **({"logging_page_limit": 10} | behaviour))
+    log = LogStore(plan_deployment(paged, {}, (), {}, 0.0))
     for _ in range(requests):
         log.request("GET", "http://127.0.0.1:1/api/health", 200, 0.01, "users")
     return LoggingApi(log)
@@ -77,3 +80,28 @@ def test_what_entries_list_refuses_is_refused_with_400():
         assert said in answer["error"]["message"]
     assert refusal(api, pageSize="1000", orderBy="timestamp desc")[0] == 200
     assert api.pages_served == 1
+
+
+def test_a_page_holds_what_was_asked_up_to_the_limit_and_50_when_not_asked():
+    api = api_with(1200, logging_page_limit=1000)
+    body = {"resourceNames": ["projects/sandbox-project"], "filter": FILTER}
+    assert len(api(Request("POST", "/v2/entries:list", {}, body, ""))[1]["entries"]) == 50
+    asked = body | {"pageSize": 1000}
+    assert len(api(Request("POST", "/v2/entries:list", {}, asked, ""))[1]["entries"]) == 1000
+
+
+def test_calls_over_the_projects_read_quota_are_refused_with_429_until_a_minute_passed():
+    clock = [0.0]
+    quota = loggingapi.ReadQuota(3, clock=lambda: clock[0])
+    api = LoggingApi(api_with(1).log, quota)
+    statuses = [refusal(api)[0] for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    status, answer = refusal(api)
+    assert status == 429
+    assert answer["error"]["status"] == "RESOURCE_EXHAUSTED"
+    assert "Read requests per minute" in answer["error"]["message"]
+    clock[0] = 60.5  # the first three calls are a minute old
+    assert [refusal(api)[0] for _ in range(4)] == [200, 200, 200, 429]
+    assert quota.refused == 3
+    shared = LoggingApi(api_with(1).log, quota)  # another region's API of the project
+    assert refusal(shared)[0] == 429

@@ -17,6 +17,7 @@ ROLLOUT = (
     "step_cold_start",
     "low_traffic",
 )
+BUSY = ("busy", "busy_late_regression", "busy_cold_start", "quiet")
 
 
 def test_every_rollout_profile_is_a_tagged_candidate_with_users_routed_by_the_split():
@@ -61,9 +62,27 @@ def test_the_timed_profiles_change_only_when_the_candidates_users_are_slower():
         # Not the service's own cold start, which delays the whole sandbox's start.
         assert behaviour.cold_start_seconds == 0.0
     # Every other profile keeps the defaults: no late slowdown, no cold start on a rise.
-    for name in set(FAULTS) - {"step_late_regression", "step_cold_start"}:
+    timed = {"step_late_regression", "step_cold_start", "busy_late_regression", "busy_cold_start"}
+    for name in set(FAULTS) - timed:
         assert behaviour_for([name]).late_user_slowdown == 1.0, name
         assert not behaviour_for([name]).step_cold_start, name
+
+
+def test_the_busy_profiles_simulate_their_users_and_send_none():
+    rates = {name: behaviour_for([name]).simulated_rps for name in BUSY}
+    assert rates == {
+        "busy": 1000.0,
+        "busy_late_regression": 5000.0,
+        "busy_cold_start": 5000.0,
+        "quiet": 1.0,
+    }
+    for name in BUSY:
+        behaviour = behaviour_for([name])
+        assert (behaviour.flow, behaviour.tag, behaviour.user_rps) == ("candidate", "on_new", 0)
+        assert stable_behaviour(behaviour) == Behaviour(flow="candidate"), name
+    late = behaviour_for(["busy_late_regression"])
+    assert (late.late_user_slowdown, late.late_user_error_rate) == (1.5, 0.02)
+    assert behaviour_for(["busy_cold_start"]).step_cold_start
 
 
 def test_a_test_shortens_the_timed_profiles_delays_on_the_behaviour():
