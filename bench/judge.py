@@ -507,13 +507,14 @@ class Stream:
 
 
 def sampled_read(
-    stream: Stream, begin: float, end: float, rate: float | None, cap: int
-) -> tuple[np.ndarray, float | None, float]:
-    """A look's read of ``WindowJudge._grown`` (its reads agree at once: a stream does not
-    lag): a sample planned from ``rate``, read again smaller, up to RESAMPLES times, while it
-    reaches its cap; the indices read, the rate seen, and the fraction read."""
+    stream: Stream, begin: float, end: float, rate: float | None, cap: int, ceiling: float = 1.0
+) -> tuple[np.ndarray, float | None, float, bool]:
+    """A look's read of ``WindowJudge._grown`` (a stream does not lag, so the stretch it reads
+    again holds nothing new): a sample planned from ``rate``, never above ``ceiling`` (the
+    window's), read again smaller, up to RESAMPLES times, while it reaches its cap; the indices
+    read, the rate seen, the fraction read, and whether it was capped even so."""
     seconds = end - begin
-    fraction = sample_fraction(rate, seconds, cap)
+    fraction = min(ceiling, sample_fraction(rate, seconds, cap))
     resampled = 0
     while True:
         chosen, capped = stream.read(begin, end, fraction, cap)
@@ -523,7 +524,7 @@ def sampled_read(
         else:
             seen = None
         if not capped or resampled >= RESAMPLES:
-            return chosen, seen, fraction
+            return chosen, seen, fraction, capped
         resampled += 1
         fraction = min(fraction, sample_fraction(seen, seconds, cap))
 
@@ -586,8 +587,8 @@ def _window(
     size: int,
 ) -> _Window:
     """What the window from ``start`` holds at its ``horizon``-th look: each look's read is the
-    requests since the previous one's (from ``start``), all of them or a uniform sample
-    (``sampled_read``)."""
+    requests since ``ingestion_seconds`` before the previous one's end (from ``start``), all of
+    them or a uniform sample (``sampled_read``), those read before counted once."""
     end = schedule[horizon][0]
     stream.extend(start + end + 1.0)
     # The stretch around the window (a second of margin: membership is decided below on the
@@ -598,13 +599,14 @@ def _window(
     )
     relative = stream.times[around] - start
     keep = np.zeros(len(relative), dtype=bool)
-    previous, rate = 0.0, None
+    previous, rate, fraction = 0.0, None, 1.0
     for due, _ in schedule[: horizon + 1]:
-        chosen, rate, _ = sampled_read(
-            stream, start + previous, start + due, rate, rules.max_requests
+        begin = max(0.0, previous - rules.ingestion_seconds)
+        chosen, rate, fraction, capped = sampled_read(
+            stream, start + begin, start + due, rate, rules.max_requests, fraction
         )
         keep[chosen - around.start] = True
-        previous = due
+        previous = stream.times[chosen[-1]] - start if capped and len(chosen) else due
     candidate = stream.candidate[around][keep]
     times = relative[keep]
     seconds, failed = stream.seconds[around][keep], stream.failed[around][keep]
@@ -1514,8 +1516,9 @@ def sweep_read_figures(
     figures = []
     entries = SWEEP_READ_RATE * rollout.look_seconds
     for cap in SWEEP_MAX_REQUESTS:
-        fraction = sample_fraction(SWEEP_READ_RATE, rollout.look_seconds, cap)
-        calls = 2 * math.ceil(entries * fraction / 1000) * 60 / rollout.look_seconds
+        stretch = rollout.look_seconds + rollout.ingestion_seconds
+        fraction = sample_fraction(SWEEP_READ_RATE, stretch, cap)
+        calls = math.ceil(SWEEP_READ_RATE * stretch * fraction / 1000) * 60 / rollout.look_seconds
         parts = []
         for model in (LOGNORMAL_05, LOGNORMAL_10):
             slower: list[StepOutcome] = results[cells[cap, model.name, "latency"].key][0]

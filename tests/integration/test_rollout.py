@@ -204,10 +204,13 @@ def test_a_regression_after_the_first_seconds_of_a_step_fails_that_step(gate_dir
 
 def test_a_late_regression_is_caught_in_a_sample_of_the_users_requests(gate_dir, sandbox_with):
     # Reads of 40 entries against the users' 150 requests a second: each look reads a uniform
-    # sample of its second (sample(insertId, f) through the real Logging client), so the
+    # sample of its stretch (sample(insertId, f) through the real Logging client), so the
     # regression that starts at 4 s is in what is judged, as at a production rate.
     sandbox = sandbox_with("step_late_regression", late_regression_after_seconds=4.0)
     edit_contract(gate_dir, "rollout", "max_requests", 40)
+    # The sandbox's own users' entries show at once: a look reads 1 s of the last one again
+    # (not 5), so its sample is of 2 s, not 6.
+    edit_contract(gate_dir, "rollout", "ingestion_seconds", 1.0)
     run = looked_at_every_second(gate_dir, sandbox)
     run.expect(failed={step(50)}, skipped={step(100)} | COMPARE_UNASKED)
     verdict = run.verdicts[step(50)]

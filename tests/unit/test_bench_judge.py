@@ -29,6 +29,7 @@ from cloudrun_acceptance.checks.compare import (
     still_open,
 )
 from cloudrun_acceptance.config.contract import load_contract
+from cloudrun_acceptance.google.requestlog import Slice
 from cloudrun_acceptance.model.compare import Endpoint, Sample
 from cloudrun_acceptance.model.rollout import RevisionTraffic, RolloutRules, StepWindow
 from cloudrun_acceptance.plugin import window as window_module
@@ -122,7 +123,7 @@ def test_the_comparison_cases_close_kinds_early_and_run_to_the_budget():
 
 
 class SimulatedJudge(WindowJudge):
-    """The real WindowJudge (its looks, its reads' samples and their settling), its clock the
+    """The real WindowJudge (its looks, its reads' samples, what it reads again), its clock the
     fake one and its request logs a simulated stream: each read takes the stream's requests of
     its stretch (times from the window's start), sampled as sample(insertId, f) would, oldest
     first, up to max_requests."""
@@ -131,6 +132,7 @@ class SimulatedJudge(WindowJudge):
 
     def setup(self, stream: judge.Stream, start: float, clock: FakeTime) -> SimulatedJudge:
         self.stream, self.offset, self.clock = stream, start, clock
+        self._reader = SimpleNamespace(waited=0.0)  # type: ignore[assignment]
         return self
 
     def prepare(self) -> None:
@@ -142,13 +144,15 @@ class SimulatedJudge(WindowJudge):
     def counted(self, window):
         return window  # no Cloud Monitoring: the verdict stands on the logs alone anyway
 
-    def _read(self, share, begin, end, origin, fraction, deadline):
+    def _read(self, share, begin, end, origin, fraction, deadline, seen=frozenset()):
         first = (begin - self.EPOCH).total_seconds()
         last = (end - self.EPOCH).total_seconds()
-        chosen, capped = self.stream.read(
+        read, capped = self.stream.read(
             self.offset + first, self.offset + last, fraction, self.rules.max_requests
         )
         relative = self.stream.times - self.offset
+        keys = {f"i{index}": float(relative[index]) for index in read}
+        chosen = np.array([index for index in read if f"i{index}" not in seen], dtype=np.int64)
         parts = []
         for name, mine in (
             (self.candidate, self.stream.candidate[chosen]),
@@ -163,9 +167,10 @@ class SimulatedJudge(WindowJudge):
                     tuple(float(t) for t in relative[picked]),
                 )
             )
-        return StepWindow(
+        window = StepWindow(
             share, begin, end, parts[0], parts[1], capped=capped, fraction=fraction, pages=1
         )
+        return Slice(window, keys)
 
 
 def real_judge(monkeypatch, stream, start, rules, budget, share) -> judge.StepOutcome:

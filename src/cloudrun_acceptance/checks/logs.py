@@ -1,15 +1,20 @@
-"""Logs checks: the startup lines are there; no request was answered 5xx; errors are counted."""
+"""Logs checks: the startup lines are there; no request was answered 5xx (counted by Cloud
+Monitoring when the logs hold more than the listing takes); errors are counted."""
 
 from __future__ import annotations
 
 import difflib
 import re
+from datetime import datetime
 
 from ..model.contract import LogRules
-from ..model.errors import LoggingApiError
-from ..model.logs import Ingestion, Listing, LogRecord, StartupScan
+from ..model.errors import LoggingApiError, MonitoringApiError
+from ..model.gcloud import Command
+from ..model.logs import Ingestion, Listing, LogRecord, ServerErrors, StartupScan
+from ..model.monitoring import VISIBLE_WITHIN_SECONDS, RevisionTally
 from ..model.verdict import Verdict, failed, inconclusive, passed
 from .api import api_failure
+from .figures import percent
 
 MAX_LISTED = 20
 
@@ -55,12 +60,19 @@ def judge_startup_line(
 
 
 def judge_server_errors(
-    found: tuple[Listing, Ingestion] | LoggingApiError, timeout: float
+    found: ServerErrors | tuple[Listing, Ingestion] | LoggingApiError, timeout: float
 ) -> Verdict:
-    """No request of the revision was answered 5xx since it was created (the gate's included)."""
+    """No request of the revision was answered 5xx since it was created (the gate's included).
+
+    The logs list the first ``logs.max_entries`` 5xx. When there were more, the count, and the
+    rate among every request, are Cloud Monitoring's when it was read (``found.counted``), else
+    the logs' lower bound and why; the first failed requests are listed from the logs either
+    way, with the command that lists them all. (A bare ``(listing, ingestion)`` is taken too.)"""
     if isinstance(found, LoggingApiError):
         return api_failure(found)
-    listing, ingestion = found
+    if isinstance(found, tuple):
+        found = ServerErrors(*found)
+    listing, ingestion = found.listing, found.ingestion
     notes = []
     if not ingestion.complete:
         notes.append(
@@ -68,7 +80,7 @@ def judge_server_errors(
             f"the logs after {ingestion.waited:.1f} s: later errors may not be ingested yet"
         )
     figures = {
-        "5xx requests": str(len(listing.records)),
+        "5xx requests": f"{len(listing.records)}{'+' if listing.capped else ''}",
         "log pages read": str(listing.pages),
         "gate requests seen in logs": f"{ingestion.seen}/{ingestion.expected}",
     }
@@ -85,19 +97,109 @@ def judge_server_errors(
         return passed("no request of the revision was answered 5xx", figures=figures)
     shown = [f"  {record.describe()}" for record in listing.records[:MAX_LISTED]]
     more = len(listing.records) - len(shown)
+    summary = f"{figures['5xx requests']} request(s) of the revision were answered 5xx"
+    counted: list[str] = []
+    if listing.capped and found.counted is not None:
+        summary, counted, said = _counted(found.counted, listing, summary)
+        figures.update(said)
+        counted.append(f"the first {len(shown)} failed requests, from the logs:")
+    every = _every_one(found) if listing.capped or more else []
     return failed(
-        f"{len(listing.records)}{'+' if listing.capped else ''} request(s) of the revision were "
-        "answered 5xx",
+        summary,
         evidence=[
+            *counted,
             *shown,
             *([f"  ... and {more} more"] if more else []),
             *_cap_note(listing),
+            *every,
             *notes,
         ],
         advice="open the traces above in Cloud Trace, or read the revision's logs around those "
-        "times; a 5xx right after deploy usually means a missing env var, secret or dependency.",
+        f"times{' (the command above lists every one)' if every else ''}; a 5xx right after "
+        "deploy usually means a missing env var, secret or dependency.",
         figures=figures,
     )
+
+
+def _every_one(found: ServerErrors) -> list[str]:
+    """The command that lists every 5xx of the revision, oldest first (the filter alone when
+    the project is not known)."""
+    text = found.listing.filter
+    if not found.project:
+        return [f"the filter that finds every one of them: {text}"]
+    words = ("gcloud", "logging", "read", text, "--project", found.project, "--order", "asc")
+    return [f"every one of them, oldest first: {Command(words)}"]
+
+
+def _counted(
+    counted: RevisionTally | MonitoringApiError, listing: Listing, said: str
+) -> tuple[str, list[str], dict[str, str]]:
+    """The summary, evidence and figures of a capped listing with Cloud Monitoring's counts:
+    its count when it has more 5xx than the logs read, else the logs' lower bound, and why."""
+    read = len(listing.records)
+    lower = f"so {read}+ (the logs' first {read}) is a lower bound"
+    if isinstance(counted, MonitoringApiError):
+        advice = counted.advice.rstrip(".")
+        return (
+            said,
+            [
+                f"Cloud Monitoring was not read, {lower}: {counted.summary}. To count "
+                f"every 5xx and request: {advice}."
+            ],
+            {"metrics covered": "not read"},
+        )
+    stretch = (
+        f"run.googleapis.com/request_count, Cloud Run's one-minute samples that ended from "
+        f"{_at(counted.start)} (the revision's start) to {_at(counted.end)} (when read), "
+        f"{counted.counts.calls} call(s)"
+    )
+    if not counted.visible:
+        return (
+            said,
+            [
+                f"Cloud Monitoring had no sample of {counted.revision} yet ({stretch}; each shows "
+                f"up to {VISIBLE_WITHIN_SECONDS} s after its minute ends), {lower}"
+            ],
+            {"metrics covered": "no point visible yet (Cloud Run's samples show up to 180 s late)"},
+        )
+    rate = _rate(counted.errors, counted.requests)
+    line = (
+        f"Cloud Monitoring counted {counted.errors} 5xx among {counted.requests} requests of "
+        f"{counted.revision} ({rate}): {stretch}; a sample shows up to {VISIBLE_WITHIN_SECONDS} s "
+        f"after its minute ends, so requests after about {_at(counted.missing_after)} may not "
+        "be counted yet"
+    )
+    figures = {
+        "requests (Cloud Monitoring)": str(counted.requests),
+        "5xx (Cloud Monitoring)": f"{counted.errors} ({rate})",
+        "metrics covered": f"{_at(counted.start)} to {_at(counted.end)} "
+        f"({counted.counts.calls} call(s))",
+    }
+    if counted.errors <= read:
+        behind = (
+            f"the logs hold more 5xx than that: its newest samples are not visible yet, {lower}"
+        )
+        return said, [line, behind], figures
+    figures["5xx requests"] = f"{counted.errors} (Cloud Monitoring)"
+    return (
+        f"{counted.errors} of the {counted.requests} requests to the revision since it started "
+        f"were answered 5xx ({rate}; Cloud Monitoring's count: the logs hold more than the "
+        f"{read} read)",
+        [line],
+        figures,
+    )
+
+
+def _at(when: datetime) -> str:
+    return when.isoformat(timespec="seconds")
+
+
+def _rate(errors: int, requests: int) -> str:
+    """The share of 5xx: "2.46%", "<0.01%" for a few in very many."""
+    if not requests:
+        return "no request counted"
+    share = errors / requests
+    return "<0.01%" if 0 < share < 0.0001 else percent(share)
 
 
 def judge_identity(found: Ingestion | LoggingApiError, revision: str, timeout: float) -> Verdict:

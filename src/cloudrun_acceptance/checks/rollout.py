@@ -13,20 +13,13 @@ from dataclasses import replace
 
 from ..model.compare import ErrorCounts
 from ..model.judge import ErrorBudget, ErrorEvidence, LatencyEvidence
-from ..model.monitoring import MetricCounts
-from ..model.rollout import RevisionTraffic, RolloutRules, StepWindow
+from ..model.rollout import RolloutRules, StepWindow
 from ..model.service import ServiceFacts, TrafficRow
 from ..model.verdict import Verdict, failed, inconclusive, passed
 from .budget import rollout_budget
 from .figures import budget_text, change, error_figures, evidence_figures, interval, ms, percent
 from .release import promoted, tags_kept
-
-SIDES = ("candidate", "stable")
-
-
-def _rate(side: RevisionTraffic) -> str:
-    rate = side.error_rate
-    return "-" if rate is None else f"{100 * rate:.2f}%"
+from .stepwindow import error_rate, read_notes, step_figures
 
 
 def stable_of(facts: ServiceFacts) -> tuple[str, str]:
@@ -58,29 +51,6 @@ def back_to_stable(facts: ServiceFacts, stable: str) -> tuple[TrafficRow, ...]:
 def too_few(window: StepWindow, rules: RolloutRules) -> bool:
     """Either revision answered fewer than ``min_requests`` users' requests in the window."""
     return min(window.candidate.requests, window.stable.requests) < rules.min_requests
-
-
-def step_figures(window: StepWindow) -> dict[str, str]:
-    """The step's row of the report's table, as figures (JUnit properties too)."""
-    from .stats import percentiles
-
-    figures = {
-        "share (%)": str(window.share),
-        "window": f"{window.start.isoformat(timespec='seconds')} to "
-        f"{window.end.isoformat(timespec='seconds')} ({window.seconds:.0f} s)",
-        "holds": str(window.holds),
-        "looks": str(window.looks),
-        "Logging API requests": str(window.pages),
-        "entries read": _entries(window),
-    }
-    for name, side in zip(SIDES, (window.candidate, window.stable), strict=True):
-        p = percentiles(side.answered()[1])
-        figures[f"{name} revision"] = side.revision
-        figures[f"{name} requests"] = str(side.requests)
-        figures[f"{name} 5xx rate"] = _rate(side)
-        figures[f"{name} p50 (ms)"] = ms(p.p50)
-        figures[f"{name} p95 (ms)"] = ms(p.p95)
-    return figures
 
 
 def step_latency(
@@ -166,14 +136,14 @@ def judge_step(
     if errors.decision == "failed":
         return failed(
             f"the candidate failed more of the users' requests {where}: {candidate.errors} of "
-            f"{candidate.requests} 5xx ({_rate(candidate)}) against the stable revision's "
-            f"{stable.errors} of {stable.requests} ({_rate(stable)}); anytime-valid p = "
+            f"{candidate.requests} 5xx ({error_rate(candidate)}) against the stable revision's "
+            f"{stable.errors} of {stable.requests} ({error_rate(stable)}); anytime-valid p = "
             f"{errors.p_value:.2g}, below its {percent(half.alpha)} share of the "
             "error budget",
             advice=f"read the candidate's 5xx in Cloud Logging (resource.labels.revision_name="
             f'"{candidate.revision}" httpRequest.status>=500), fix and deploy again',
             figures=figures,
-            evidence=(f"error budget: {budget_text(half)}", *_read_notes(window)),
+            evidence=(f"error budget: {budget_text(half)}", *read_notes(window)),
         )
     medians = _medians(window, latency, rules)
     if latency is not None and latency.decision == "failed":
@@ -183,7 +153,7 @@ def judge_step(
             "see it), fix and deploy again; if the slowdown is meant, raise rollout.tolerance "
             f"(now {rules.tolerance:g})",
             figures=figures,
-            evidence=(f"error budget: {budget_text(half)}", *_read_notes(window)),
+            evidence=(f"error budget: {budget_text(half)}", *read_notes(window)),
         )
     if few:
         return inconclusive(
@@ -192,9 +162,9 @@ def judge_step(
             advice="bake longer (rollout.bake_seconds), or lower rollout.min_requests for a "
             "service with little traffic",
             figures=figures,
-            evidence=_read_notes(window),
+            evidence=read_notes(window),
         )
-    errors_said = f"5xx {_rate(candidate)} against {_rate(stable)}" + (
+    errors_said = f"5xx {error_rate(candidate)} against {error_rate(stable)}" + (
         f" (at most {percent(errors.excess_bound or 0)} higher, within the "
         f"{percent(rules.error_tolerance)} tolerance)"
         if errors.decision == "passed"
@@ -202,27 +172,28 @@ def judge_step(
     )
     if errors.seen_beyond:
         return inconclusive(
-            f"the candidate may fail more of the users' requests {where}: 5xx {_rate(candidate)} "
-            f"against {_rate(stable)}, more than the {percent(rules.error_tolerance)} tolerance "
-            f"above it, but not decided (anytime-valid p = {errors.p_value:.2g})",
+            f"the candidate may fail more of the users' requests {where}: 5xx "
+            f"{error_rate(candidate)} against {error_rate(stable)}, more than the "
+            f"{percent(rules.error_tolerance)} tolerance above it, but not decided "
+            f"(anytime-valid p = {errors.p_value:.2g})",
             advice="bake longer (rollout.bake_seconds) for the evidence to decide, and read the "
             "candidate's 5xx in Cloud Logging (resource.labels.revision_name="
             f'"{candidate.revision}" httpRequest.status>=500)',
             figures=figures,
-            evidence=_read_notes(window),
+            evidence=read_notes(window),
         )
     if latency is None:
         return passed(
             f"{counts} {where}: {errors_said}; no latency in the logs to compare",
             figures=figures,
-            evidence=_read_notes(window),
+            evidence=read_notes(window),
         )
     if latency.decision == "undecided":
         return inconclusive(
             f"the candidate's latency {where} may be beyond the tolerance: {medians}",
             advice="bake longer (rollout.bake_seconds) for a narrower interval",
             figures=figures,
-            evidence=_read_notes(window),
+            evidence=read_notes(window),
         )
     early = "" if last else f", before its {rules.bake_seconds:g} s bake ended"
     return passed(
@@ -235,7 +206,7 @@ def judge_step(
                 if latency.skipped_blocks
                 else []
             ),
-            *_read_notes(window),
+            *read_notes(window),
         ),
     )
 
@@ -252,60 +223,3 @@ def _medians(window: StepWindow, latency: LatencyEvidence | None, rules: Rollout
         f"{said}; latency {change(latency.estimate)} (anytime interval "
         f"{interval(latency.low, latency.high)}), tolerance {percent(rules.tolerance)} slower"
     )
-
-
-def _entries(window: StepWindow) -> str:
-    """How many entries the window's reads took, and of what: all, or a uniform sample."""
-    read = window.candidate.requests + window.stable.requests
-    if window.fraction >= 1:
-        return f"{read} (every request)"
-    return f"{read} (a uniform sample, down to {percent(window.fraction)} of a look's requests)"
-
-
-def with_metrics(verdict: Verdict, window: StepWindow) -> Verdict:
-    """The step's verdict with Cloud Monitoring's counts of its window among its figures (every
-    request, the gate's own included, and the stretch the points covered), or, when it was not
-    read, why in its evidence: the verdict itself stands on the request logs."""
-    metrics = window.metrics
-    if metrics is None:
-        if not window.metrics_problem:
-            return verdict
-        said = (
-            f"Cloud Monitoring was not read ({window.metrics_problem}): the counts are the "
-            "request logs' alone"
-        )
-        figures = {**verdict.figures, "metrics covered": "not read"}
-        return replace(verdict, figures=figures, evidence=(*verdict.evidence, said))
-    return replace(verdict, figures={**verdict.figures, **_metrics_figures(metrics, window)})
-
-
-def _metrics_figures(metrics: MetricCounts, window: StepWindow) -> dict[str, str]:
-    """Cloud Monitoring's counts of each revision, and the stretch its points covered."""
-    if metrics.start is None or metrics.end is None:
-        covered = "no point visible yet (Cloud Run's samples show up to 180 s late)"
-    else:
-        covered = f"{metrics.start.isoformat(timespec='seconds')} to " + (
-            f"{metrics.end.isoformat(timespec='seconds')} ({metrics.calls} call(s))"
-        )
-    figures = {"metrics covered": covered}
-    for name, revision in zip(SIDES, (window.candidate, window.stable), strict=True):
-        counted = metrics.of(revision.revision)
-        figures[f"{name} requests (Monitoring)"] = f"{counted.requests} ({counted.errors} 5xx)"
-    return figures
-
-
-def _read_notes(window: StepWindow) -> tuple[str, ...]:
-    """What limited the window's reads: a sample, a cap."""
-    said = []
-    if window.fraction < 1:
-        said.append(
-            f"the users' requests came faster than a look reads (rollout.max_requests a read): "
-            f"a uniform sample of them was judged, down to {percent(window.fraction)} of a "
-            "look's requests, from every second of the window"
-        )
-    if window.capped:
-        said.append(
-            "a read reached rollout.max_requests even sampled (the traffic grew during the "
-            "look): only its first entries were judged"
-        )
-    return tuple(said)

@@ -176,11 +176,12 @@ def _revision(node: Node) -> RevisionRules:
 def _logs(node: Node) -> LogRules:
     if not node.present():
         return LogRules()
-    node.mapping(("startup_lines", "error_severity", "max_entries"))
+    node.mapping(("startup_lines", "error_severity", "max_entries", "reads_per_minute"))
     return LogRules(
         startup_lines=tuple(item.re2_pattern() for item in node.child("startup_lines").items()),
         error_severity=node.child("error_severity").choice(("report", "fail"), "report"),
         max_entries=node.child("max_entries").integer(1000, positive=True),
+        reads_per_minute=node.child("reads_per_minute").integer(LogRules.reads_per_minute),
     )
 
 

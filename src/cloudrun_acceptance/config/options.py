@@ -214,7 +214,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
         flag="--monitoring-endpoint",
         env="MONITORING_API_ENDPOINT",
         metavar="URL",
-        help="Cloud Monitoring API endpoint, for a rollout step's request counts (http:// "
+        help="Cloud Monitoring API endpoint, for Cloud Run's request counts: a rollout step's, "
+        "and the revision's 5xx when the logs hold more than a listing reads (http:// "
         "endpoints use anonymous credentials)",
     ),
     OptionSpec(

@@ -17,6 +17,7 @@ ROLLOUT_KEYS = (
     "tolerance",
     "confidence",
     "max_requests",
+    "ingestion_seconds",
     "look_seconds",
     "min_bake_seconds",
     "warmup_seconds",
@@ -68,6 +69,7 @@ def rollout_rules(node: Node) -> RolloutRules:
         tolerance=node.child("tolerance").number(0.10),
         confidence=confidence,
         max_requests=node.child("max_requests").integer(RolloutRules.max_requests, positive=True),
+        ingestion_seconds=node.child("ingestion_seconds").number(RolloutRules.ingestion_seconds),
     )
 
 

@@ -135,8 +135,32 @@ def translate(err: BaseException, call: ApiCall, kind: type[E]) -> E | None:
                 "kind": type(err).__name__,
             }
             status = row.status or (code if isinstance(code, int) else None)
-            return kind(row.summary.format(**values), row.advice.format(**values), status)
+            summary, advice = row.summary.format(**values), row.advice.format(**values)
+            return kind(redacted(summary), redacted(advice), status)
     return None
+
+
+# Credentials an API error's text may carry (a client's message can quote the request): a URL's
+# user:password@, a key or token parameter, a bearer token. They stay out of every verdict,
+# which goes to the terminal, JUnit and the reports.
+_SECRETS = (
+    (re.compile(r"(?<=://)[^/\s@]+@"), "***@"),
+    (
+        re.compile(
+            r"(?i)\b((?:api_?)?key|(?:access_|id_)?token|sig|signature|password|secret)="
+            r"[^&\s]+"
+        ),
+        r"\1=***",
+    ),
+    (re.compile(r"(?i)\bbearer\s+[\w.~+/=-]+"), "Bearer ***"),
+)
+
+
+def redacted(text: str) -> str:
+    """``text`` without the credentials an API error's message may carry."""
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _grant(call: ApiCall) -> str:

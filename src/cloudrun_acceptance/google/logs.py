@@ -11,12 +11,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model.errors import LoggingApiError
 from ..model.logs import Listing, LogRecord
 from ..model.service import ServiceRef
 from .errors import ApiCall, local_credentials, translate
+
+if TYPE_CHECKING:
+    from .quota import ReadPacer
 
 API_TIMEOUT = 10.0
 VIEWER_ROLE = "roles/logging.viewer"
@@ -29,13 +32,14 @@ def quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def revision_filter(ref: ServiceRef, revision: str | None, since: datetime) -> str:
-    """The revision's entries since it was created (every revision's, without one)."""
+def revision_filter(ref: ServiceRef, revision: str | None, since: datetime | None) -> str:
+    """The revision's entries since it was created (every revision's, without one; since
+    any time, without ``since``: the caller's condition bounds the time)."""
     terms = [
         'resource.type="cloud_run_revision"',
         f"resource.labels.service_name={quote(ref.service)}",
         f"resource.labels.revision_name={quote(revision)}" if revision else "",
-        f"timestamp>={quote(since.isoformat().replace('+00:00', 'Z'))}",
+        f"timestamp>={quote(since.isoformat().replace('+00:00', 'Z'))}" if since else "",
     ]
     return " AND ".join(term for term in terms if term)
 
@@ -52,10 +56,13 @@ class LogReader:
         endpoint: str | None,
         max_entries: int,
         timeout: float = API_TIMEOUT,
+        pacer: ReadPacer | None = None,
     ) -> None:
         self.ref = ref
+        self.pacer = pacer
         self.base = revision_filter(ref, revision, since)
         self.service_base = revision_filter(ref, None, since)
+        self.any_time_base = revision_filter(ref, None, None)
         self.endpoint = endpoint or "logging.googleapis.com"
         self._endpoint = endpoint
         self.max_entries = max_entries
@@ -64,13 +71,22 @@ class LogReader:
         self._pages: Any = None
 
     def list(
-        self, condition: str = "", *, newest_first: bool = False, any_revision: bool = False
+        self,
+        condition: str = "",
+        *,
+        newest_first: bool = False,
+        any_revision: bool = False,
+        any_time: bool = False,
     ) -> Listing:
         """Entries of the revision (of any revision of the service, with ``any_revision``)
-        matching ``condition``, oldest first, up to the cap."""
+        matching ``condition``, oldest first, up to the cap; since the revision was created, or,
+        ``any_time``, whenever ``condition`` says (every revision's: the users' requests to the
+        service before the revision came are the stable revision's)."""
         import google.cloud.logging
 
-        base = self.service_base if any_revision else self.base
+        base = self.base
+        if any_revision or any_time:
+            base = self.any_time_base if any_time else self.service_base
         text = f"{base} AND ({condition})" if condition else base
         client = self.connect()
         self._pages.start_listing()
@@ -91,6 +107,11 @@ class LogReader:
         pages = self._pages.count - pages_before
         return Listing(tuple(records[: self.max_entries]), pages, capped, text)
 
+    @property
+    def waited(self) -> float:
+        """Seconds this reader's calls waited for a turn in the project's read quota."""
+        return float(self._pages.waited) if self._pages is not None else 0.0
+
     def connect(self) -> Any:
         """The Logging client (imported, with credentials, on the first call), for ``list``."""
         if self._client is not None:
@@ -106,7 +127,7 @@ class LogReader:
             with self._translated(""):
                 credentials, _ = google.auth.default(scopes=[READ_SCOPE])
         session = AuthorizedSession(credentials)  # type: ignore[no-untyped-call]
-        self._pages = PageCounter(self.timeout)
+        self._pages = PageCounter(self.timeout, self.pacer)
         session.mount("http://", self._pages)
         session.mount("https://", self._pages)
         options = {"api_endpoint": self._endpoint} if self._endpoint else None
@@ -176,4 +197,5 @@ def _record(entry: Any) -> LogRecord:
         user_agent=str(request.get("userAgent", "")),
         trace=entry.trace or "",
         revision=str((getattr(entry.resource, "labels", None) or {}).get("revision_name", "")),
+        insert_id=entry.insert_id or "",
     )

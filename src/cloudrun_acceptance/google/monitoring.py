@@ -5,7 +5,8 @@ google-cloud-monitoring's MetricServiceClient speaks gRPC only; the discovery cl
 REST from the discovery document it ships (no network to build it), so it reaches the real API
 and a local one (the sandbox's) alike. An http:// endpoint gets anonymous credentials, anything
 else Application Default Credentials with the monitoring.read scope. The client is imported on
-the first read only (a rollout step's window).
+the first read only (a rollout step's window, or the 5xx of a revision whose logs hold more
+than the logs checks read).
 
 One read is one ``projects.timeSeries.list`` of ``run.googleapis.com/request_count``, the
 revisions' series summed per revision and response code class, per minute (the alignment the
@@ -15,12 +16,13 @@ API allows at the least), over the window: at most MAX_CALLS pages, whatever the
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from ..model.errors import MonitoringApiError
-from ..model.monitoring import MetricCounts, RevisionCounts
+from ..model.monitoring import MetricCounts, RevisionCounts, RevisionTally
 from ..model.service import ServiceRef
 from .errors import ApiCall, local_credentials, translate
 from .logs import quote
@@ -34,6 +36,9 @@ ALIGNMENT = "60s"
 GROUPS = ("resource.labels.revision_name", "metric.labels.response_code_class")
 # Pages of one read at most: a window's series are two revisions x a few code classes.
 MAX_CALLS = 4
+# Points of one series at most, in a revision's counts since it started: the alignment grows
+# with the revision's age (a day of minutes).
+MAX_POINTS = 1440
 
 
 def counts_filter(ref: ServiceRef, revisions: tuple[str, ...]) -> str:
@@ -43,6 +48,13 @@ def counts_filter(ref: ServiceRef, revisions: tuple[str, ...]) -> str:
         f'metric.type = "{REQUEST_COUNT}" AND resource.type = "cloud_run_revision" AND '
         f"resource.labels.service_name = {quote(ref.service)} AND ({named})"
     )
+
+
+def alignment_seconds(start: datetime, end: datetime) -> int:
+    """The alignment period for a stretch: whole minutes, enough of them that a series has at
+    most MAX_POINTS points (one minute up to a day, 30 minutes for a month)."""
+    minutes = (end - start).total_seconds() / 60
+    return 60 * max(1, math.ceil(minutes / MAX_POINTS))
 
 
 def _stamp(when: datetime) -> str:
@@ -62,10 +74,15 @@ class MetricsReader:
         self._service: Any = None
 
     def request_counts(
-        self, revisions: tuple[str, ...], start: datetime, end: datetime
+        self,
+        revisions: tuple[str, ...],
+        start: datetime,
+        end: datetime,
+        *,
+        alignment: str = ALIGNMENT,
     ) -> MetricCounts:
         """Each revision's requests and 5xx from ``start`` to ``end``, as far as Monitoring's
-        points cover it (raises MonitoringApiError)."""
+        points cover it, in points of ``alignment`` (raises MonitoringApiError)."""
         with self._translated():
             listing = self._client().projects().timeSeries()
             request = listing.list(
@@ -73,7 +90,7 @@ class MetricsReader:
                 filter=counts_filter(self.ref, revisions),
                 interval_startTime=_stamp(start),
                 interval_endTime=_stamp(end),
-                aggregation_alignmentPeriod=ALIGNMENT,
+                aggregation_alignmentPeriod=alignment,
                 aggregation_perSeriesAligner="ALIGN_DELTA",
                 aggregation_crossSeriesReducer="REDUCE_SUM",
                 aggregation_groupByFields=list(GROUPS),
@@ -86,6 +103,14 @@ class MetricsReader:
                 series += page.get("timeSeries", [])
                 request = listing.list_next(request, page)
             return _counts(series, revisions, calls)
+
+    def revision_counts(self, revision: str, start: datetime, end: datetime) -> RevisionTally:
+        """One revision's requests and 5xx from ``start`` (its creation) to ``end``: the samples
+        that ended in that stretch, in points of whole minutes, at most MAX_POINTS of them a
+        series however old the revision (raises MonitoringApiError)."""
+        period = alignment_seconds(start, end)
+        counts = self.request_counts((revision,), start, end, alignment=f"{period}s")
+        return RevisionTally(revision, start, end, counts)
 
     def _client(self) -> Any:
         if self._service is not None:

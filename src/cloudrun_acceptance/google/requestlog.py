@@ -7,15 +7,22 @@ step is judged on what the users' requests did.
 A read takes at most ``rollout.max_requests`` entries. When more came than that, it takes a
 uniform sample of its stretch instead of its first entries: the filter's
 ``sample(insertId, FRACTION)`` (the Logging query language's sample function: the same entries
-at each read of the same fraction), the fraction planned from the rate the previous read saw,
-so every second of a window is represented, whatever the traffic. The sample leaves the judge's
-tests valid: whether an entry is in it does not depend on its revision, status or latency.
+at each read of the same fraction, and, the fraction lowered, some of them: a sample of the
+sample), the fraction planned from the rate the previous read saw, so every second of a window
+is represented, whatever the traffic. The sample leaves the judge's tests valid: whether an
+entry is in it does not depend on its revision, status or latency.
+
+Cloud Logging shows an entry seconds after its request (and a slow request's later, as its
+entry is written when it ends). So a read's stretch may start before the end of the last one
+(``rollout.ingestion_seconds``), and a read leaves out the entries already ``seen`` (by their
+insertId): what came late is judged, and nothing twice.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Container, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..model.logs import LogRecord
@@ -65,19 +72,31 @@ def sample_fraction(rate: float | None, seconds: float, cap: int) -> float:
     return max(math.floor(fraction * scale), 1) / scale
 
 
-def seen_rate(window: StepWindow, begin: float, fraction: float) -> float | None:
+@dataclass(frozen=True)
+class Slice:
+    """One read of a stretch: its requests not seen before (``window``), and every entry it
+    read, seen before or not (``read``: its key, insertId, to its time in seconds from the
+    origin), from which the rate it saw and the entries to leave out of the next read."""
+
+    window: StepWindow
+    read: Mapping[str, float]
+
+    @property
+    def newest(self) -> float | None:
+        """The time of the newest entry read (seconds from the origin), or None."""
+        return max((t for t in self.read.values() if not math.isnan(t)), default=None)
+
+
+def seen_rate(piece: Slice, begin: float, fraction: float) -> float | None:
     """The users' rate (entries a second, both revisions) that a read of ``fraction`` from
     ``begin`` (seconds from the origin of its times) saw: over the whole stretch, or, when the
     read stopped at its cap, up to its newest entry read. None when nothing was read."""
-    count = window.candidate.requests + window.stable.requests
+    count = len(piece.read)
     if count == 0:
         return None
-    if window.capped:
-        times = (*window.candidate.times, *window.stable.times)
-        newest = max((t for t in times if not math.isnan(t)), default=begin)
-        seconds = newest - begin
-    else:
-        seconds = window.seconds
+    newest = piece.newest
+    capped = piece.window.capped and newest is not None
+    seconds = (newest or 0.0) - begin if capped else piece.window.seconds
     return count / fraction / seconds if seconds > 0 else None
 
 
@@ -87,6 +106,11 @@ def latency_seconds(text: str) -> float | None:
         return float(text.removesuffix("s")) if text.endswith("s") else None
     except ValueError:
         return None
+
+
+def entry_key(record: LogRecord) -> str:
+    """What tells one entry from another: its insertId (a request's time and trace without)."""
+    return record.insert_id or f"{record.timestamp}|{record.trace}|{record.url}"
 
 
 def traffic_of(revision: str, records: Sequence[LogRecord], origin: datetime) -> RevisionTraffic:
@@ -104,7 +128,7 @@ def traffic_of(revision: str, records: Sequence[LogRecord], origin: datetime) ->
     )
 
 
-def read_window(
+def read_slice(
     reader: LogReader,
     *,
     share: int,
@@ -112,23 +136,31 @@ def read_window(
     stable: str,
     start: datetime,
     end: datetime,
-    holds: int = 0,
     origin: datetime | None = None,
     fraction: float = 1.0,
-) -> StepWindow:
+    seen: Container[str] = frozenset(),
+) -> Slice:
     """Both revisions' users' requests from ``start`` to ``end`` (a uniform sample of them with
-    ``fraction`` below 1), their times in seconds from ``origin`` (the start by default; raises
-    LoggingApiError)."""
+    ``fraction`` below 1), their times in seconds from ``origin`` (the start by default); the
+    window holds those not ``seen`` before (raises LoggingApiError)."""
     condition = window_condition((candidate, stable), start, end, fraction)
-    listing = reader.list(condition, any_revision=True)
-    return StepWindow(
+    listing = reader.list(condition, any_time=True)
+    base = origin or start
+    read = {
+        entry_key(record): (record.timestamp - base).total_seconds()
+        if record.timestamp
+        else math.nan
+        for record in listing.records
+    }
+    new = [record for record in listing.records if entry_key(record) not in seen]
+    window = StepWindow(
         share=share,
         start=start,
         end=end,
-        candidate=traffic_of(candidate, listing.records, origin or start),
-        stable=traffic_of(stable, listing.records, origin or start),
-        holds=holds,
+        candidate=traffic_of(candidate, new, base),
+        stable=traffic_of(stable, new, base),
         pages=listing.pages,
         capped=listing.capped,
         fraction=fraction,
     )
+    return Slice(window, read)

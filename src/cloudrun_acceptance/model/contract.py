@@ -196,11 +196,14 @@ class RevisionRules:
 
 @dataclass(frozen=True)
 class LogRules:
-    """What the revision's logs must (and must not) show."""
+    """What the revision's logs must (and must not) show; ``max_entries``: the most a listing
+    reads; ``reads_per_minute``: the project's read quota, which every read of the run keeps
+    to together (entries:list calls a minute; 0: no pacing)."""
 
     startup_lines: tuple[str, ...] = ()
     error_severity: str = "report"
     max_entries: int = 1000
+    reads_per_minute: int = 60
 
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")

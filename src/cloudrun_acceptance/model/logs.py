@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .errors import MonitoringApiError
+from .monitoring import RevisionTally
+
 
 @dataclass(frozen=True)
 class LogRecord:
@@ -21,6 +24,8 @@ class LogRecord:
     user_agent: str = ""
     trace: str = ""
     revision: str = ""
+    # Cloud Logging's id of the entry (unique per log entry).
+    insert_id: str = ""
 
     def describe(self) -> str:
         """One line: time, severity, then the request or the text."""
@@ -69,3 +74,17 @@ class Ingestion:
     def complete(self) -> bool:
         """True when every request the gate sent is in the logs."""
         return self.seen >= self.expected
+
+
+@dataclass(frozen=True)
+class ServerErrors:
+    """What the 5xx check reads: the revision's 5xx request entries since it started (the
+    first ``logs.max_entries``, oldest first), the gate's own requests as the logs showed them,
+    the project (for the command that lists them all), and, when the listing was capped, Cloud
+    Monitoring's counts since the revision started, or the error that kept them from being read
+    (None: not read, as when every 5xx was listed)."""
+
+    listing: Listing
+    ingestion: Ingestion
+    project: str = ""
+    counted: RevisionTally | MonitoringApiError | None = None

@@ -1,4 +1,5 @@
-"""What Cloud Monitoring said of a window: Cloud Run's own request counts per revision.
+"""What Cloud Monitoring said of a window, or of a revision since it started: Cloud Run's own
+request counts per revision.
 
 Cloud Run writes ``run.googleapis.com/request_count`` for every request, whatever the traffic,
 at no cost; it samples it every 60 seconds, and a sample becomes visible up to 180 seconds
@@ -10,7 +11,7 @@ points read covered.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -35,3 +36,42 @@ class MetricCounts:
     def of(self, revision: str) -> RevisionCounts:
         """The counts of ``revision`` (none when it had no point)."""
         return next((c for c in self.counts if c.revision == revision), RevisionCounts(revision))
+
+
+# Cloud Run's request_count: a sample a minute, visible up to this long after its minute ends.
+SAMPLE_SECONDS = 60
+VISIBLE_WITHIN_SECONDS = 180
+
+
+@dataclass(frozen=True)
+class RevisionTally:
+    """Cloud Monitoring's counts of one revision's requests since it started: the samples of
+    request_count that ended after ``start`` (its creation) and by ``end`` (when they were read)
+    and were visible then, in ``counts``. A sample is a whole minute of requests; those of the
+    last minutes before ``end`` may not be visible yet (``missing_after``)."""
+
+    revision: str
+    start: datetime
+    end: datetime
+    counts: MetricCounts
+
+    @property
+    def requests(self) -> int:
+        """Every request of the revision counted, whatever its answer."""
+        return self.counts.of(self.revision).requests
+
+    @property
+    def errors(self) -> int:
+        """The requests counted that were answered 5xx."""
+        return self.counts.of(self.revision).errors
+
+    @property
+    def visible(self) -> bool:
+        """False when no sample of the revision was visible yet (all within the lag)."""
+        return self.counts.end is not None
+
+    @property
+    def missing_after(self) -> datetime:
+        """Requests after this time may be missing from the counts: the minute still being
+        sampled at ``end``, and the samples that ended in the 180 s before it."""
+        return self.end - timedelta(seconds=SAMPLE_SECONDS + VISIBLE_WITHIN_SECONDS)

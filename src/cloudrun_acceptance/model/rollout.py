@@ -30,7 +30,9 @@ class RolloutRules:
     latency is judged from the first block of its requests that was within the tolerance (its
     cold start over), and ``warmup_seconds`` after the step began at the latest.
     ``on_low_traffic``: ``refuse`` a rollout whose steps cannot reach ``min_requests`` within
-    their longest bake at the traffic of the last ``bake_seconds``, or ``proceed``.
+    their longest bake at the traffic of the last ``bake_seconds``, or ``proceed``. A look reads
+    at most ``max_requests`` entries (beyond, a uniform sample), and also the last
+    ``ingestion_seconds`` of the look before again, for the entries Cloud Logging showed late.
     """
 
     steps: tuple[int, ...] = DEFAULT_STEPS
@@ -41,6 +43,7 @@ class RolloutRules:
     tolerance: float = 0.10
     confidence: float = 0.95
     max_requests: int = 5000
+    ingestion_seconds: float = 5.0
     look_seconds: float = 10.0
     min_bake_seconds: float = 120.0
     warmup_seconds: float = 15.0
@@ -116,7 +119,10 @@ class StepWindow:
     stretch's entries that a read took (1: every entry; below, a uniform sample of that
     stretch, as more came than ``max_requests``); ``metrics``: Cloud Run's own request counts
     of the window from Cloud Monitoring, read once its judgement ended, or ``metrics_problem``,
-    why there are none.
+    why there are none; ``quota_waited``: the seconds its reads waited for a turn in the
+    project's Cloud Logging read quota (``logs.reads_per_minute``); ``quota_refusals``: the
+    looks lost to the quota all the same (429 through a look's deadline: another reader of the
+    project took it).
     """
 
     share: int
@@ -131,6 +137,8 @@ class StepWindow:
     fraction: float = 1.0
     metrics: MetricCounts | None = None
     metrics_problem: str = ""
+    quota_waited: float = 0.0
+    quota_refusals: int = 0
 
     @property
     def seconds(self) -> float:

@@ -1,5 +1,6 @@
 """The fixtures of the revision and logs checks: the Admin API's description, the log reader,
-and the log queries, each read once. "Not checked" when the Admin API failed."""
+and the log queries (with Cloud Monitoring's counts when the 5xx are more than the logs
+listing takes), each read once. "Not checked" when the Admin API failed."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from .state import GateState
 # The Logging client's modules load with the logs stage: a run of a service URL reads no logs.
 if TYPE_CHECKING:
     from ..google.logs import LogReader
-    from ..model.logs import Ingestion, Listing, StartupScan
+    from ..model.logs import Ingestion, Listing, ServerErrors, StartupScan
     from .logstage import LogsStage
 
 REVISION_SKIP = (
@@ -107,15 +108,19 @@ def own_requests(
 
 @pytest.fixture(scope="session")
 def server_errors(
-    log_reader: LogReader, own_requests: Ingestion | LoggingApiError
-) -> tuple[Listing, Ingestion] | LoggingApiError:
-    """5xx requests of the revision, once the gate's own answered requests are in the logs."""
+    log_reader: LogReader, own_requests: Ingestion | LoggingApiError, logs_stage: LogsStage
+) -> ServerErrors | LoggingApiError:
+    """5xx requests of the revision, once the gate's own answered requests are in the logs (a
+    ``ServerErrors``: ``.listing``, ``.ingestion``); when there were more than
+    ``logs.max_entries``, ``.counted`` holds Cloud Monitoring's counts of them and of every
+    request since the revision started, or the ``MonitoringApiError`` that kept them unread."""
     if isinstance(own_requests, LoggingApiError):
         return own_requests
     try:
-        return log_reader.list("httpRequest.status>=500"), own_requests
+        listing = log_reader.list("httpRequest.status>=500")
     except LoggingApiError as err:
         return err
+    return logs_stage.server_errors(listing, own_requests)
 
 
 @pytest.fixture(scope="session")

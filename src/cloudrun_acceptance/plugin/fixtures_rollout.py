@@ -150,18 +150,21 @@ def _window_judge(
     """The judge of the split's windows: the candidate against the one stable revision that
     serves beside it; fails ``failure: why`` when there is no such revision."""
     from ..checks.rollout import stable_of
+    from .quota import read_pacer
     from .window import WindowJudge
 
     stable, why = stable_of(deployment)
     if not stable:
         pytest.fail(f"{failure}: {why}{after}", pytrace=False)
+    rules = gate_state.contract.rollout
     return WindowJudge(
         deployment,
         stable,
-        gate_state.contract.rollout,
+        rules,
         target.logging_endpoint,
         gate_state.settings.logs_timeout,
         monitoring_endpoint=target.monitoring_endpoint,
+        pacer=read_pacer(gate_state, deployment.ref.project),
     )
 
 

@@ -28,6 +28,7 @@ from .targets import sandbox_target, targets_from_settings
 # service URL reads no Admin API and starts no sandbox.
 if TYPE_CHECKING:
     from ..google.address import AdminCredentials
+    from ..google.quota import ReadPacer
     from ..report.record import RunRecord
     from ..sandbox.launcher import Sandbox
     from .logstage import LogsStage
@@ -68,6 +69,8 @@ class GateState:
     _env_keys: list[str] | None = None
     # The run's states, a target each (set by ``open``; None in a run of one target).
     _peers: list[GateState] | None = field(default=None, repr=False)
+    # Each project's Cloud Logging read quota, paced for the whole run (on its first state).
+    pacers: dict[str, ReadPacer] = field(default_factory=dict, repr=False)
 
     @property
     def contract(self) -> Contract:
@@ -241,9 +244,12 @@ class GateState:
         """The logs stage of the revision the Admin API described (built once)."""
         if self._logs is None:
             from .logstage import logs_stage
+            from .quota import read_pacer
 
             assert self.target is not None
-            self._logs = logs_stage(self.target, facts, self.contract, self.settings.logs_timeout)
+            pacer = read_pacer(self, facts.ref.project)
+            timeout = self.settings.logs_timeout
+            self._logs = logs_stage(self.target, facts, self.contract, timeout, pacer)
         return self._logs
 
     def start_logs_early(self) -> None:

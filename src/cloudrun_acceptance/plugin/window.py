@@ -2,7 +2,8 @@
 against the stable revision's, from Cloud Run's request logs (checks/rollout.py judges).
 
 Every ``rollout.look_seconds`` the window's new requests are read (each look reads what came
-since the last, until two reads agree: Cloud Logging lags; a uniform sample of them when more
+since the last, and the last ``rollout.ingestion_seconds`` before it again, as Cloud Logging
+shows entries seconds late, leaving out what it read before; a uniform sample of them when more
 came than ``rollout.max_requests``, google/requestlog.py) and the whole window so far is
 judged: a regression ends the step at once, and evidence that the candidate is within the
 tolerances ends it once its minimum bake is over; undecided at the bake's end, it is held (the
@@ -16,13 +17,16 @@ check of a canary phase whose split another engine set (``--canary-phase``, Clou
 from __future__ import annotations
 
 import time
+from collections.abc import Container
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from ..checks.budget import rollout_budget
-from ..checks.rollout import judge_step, with_metrics
+from ..checks.rollout import judge_step
+from ..checks.stepwindow import with_metrics
 from ..google.logs import LogReader
-from ..google.requestlog import RESAMPLES, read_window, sample_fraction, seen_rate
+from ..google.quota import ReadPacer
+from ..google.requestlog import RESAMPLES, Slice, read_slice, sample_fraction, seen_rate
 from ..model.errors import LoggingApiError
 from ..model.judge import ErrorBudget
 from ..model.polling import Backoff, poll
@@ -30,9 +34,6 @@ from ..model.rollout import RevisionTraffic, RolloutRules, StepWindow
 from ..model.service import ServiceFacts
 from ..model.verdict import Verdict, failed
 
-# Cloud Logging shows entries seconds after they are written: a look's slice is read again
-# until two reads agree (or --logs-timeout passes).
-SETTLE_BACKOFF = Backoff(first=0.25, cap=2.0)
 # Cloud Logging's answer to a project over its read quota: the read waits and is tried again.
 QUOTA_STATUS = 429
 QUOTA_BACKOFF = Backoff(first=2.0, cap=15.0)
@@ -50,10 +51,15 @@ class WindowJudge:
     logs_timeout: float
     budget: ErrorBudget | None = None
     monitoring_endpoint: str | None = None
+    # The project's read quota, shared by the run's judges of its targets (none: no pacing).
+    pacer: ReadPacer | None = None
     _reader: LogReader | None = field(default=None, repr=False)
-    # The users' rate the last read of this judgement saw (entries a second, both revisions):
-    # the next read's sample is planned from it.
+    # The users' rate the last read saw (entries a second, both revisions): the next read's
+    # sample is planned from it.
     _rate: float | None = field(default=None, repr=False)
+    # The entries the judgement's last read took (key -> time from the window's start): the
+    # next read, which reads the end of its stretch again, leaves them out.
+    _seen: dict[str, float] = field(default_factory=dict, repr=False)
 
     @property
     def candidate(self) -> str:
@@ -68,9 +74,10 @@ class WindowJudge:
         budget = self.budget or rollout_budget(rules, rules.steps)
         started = time.monotonic()
         start = self.now()
-        # Each judgement plans its first read afresh: a read that reaches its cap is read again
-        # smaller, planned from what it saw (the rate of another step's share is not this one's).
-        self._rate = None
+        # The first read is planned from the rate the last read saw (the last step's, or the
+        # traffic before the rollout): both revisions' together, the service's, whatever the
+        # split.
+        self._seen = {}
         window = StepWindow(
             share, start, start, RevisionTraffic(self.candidate), RevisionTraffic(self.stable)
         )
@@ -84,9 +91,16 @@ class WindowJudge:
                 looks += 1
                 window = self._grown(window, share, start, looks, holds)
             except LoggingApiError as err:
-                return None, failed(
-                    f"the {share}% split could not be judged: {err.summary}", advice=err.advice
-                )
+                # Over the project's read quota all through the look's deadline: the look is
+                # lost, not the step (the next look reads what this one would have).
+                if err.status != QUOTA_STATUS:
+                    return None, failed(
+                        f"the {share}% split could not be judged: {err.summary}",
+                        advice=err.advice,
+                    )
+                window = replace(window, quota_refusals=window.quota_refusals + 1)
+                if time.monotonic() < bake_end - 0.01:
+                    continue
             last = time.monotonic() >= bake_end - 0.01
             verdict = judge_step(window, rules, budget, last=last)
             if verdict is None:
@@ -130,7 +144,10 @@ class WindowJudge:
         up to ``max_requests``, a 429 waited out): what a rollout can expect of its steps."""
         end = self.now()
         start = end - timedelta(seconds=self.rules.bake_seconds)
-        return self._read(0, start, end, start, 1.0, time.monotonic() + self.logs_timeout)
+        deadline = time.monotonic() + self.logs_timeout
+        found = self._read(0, start, end, start, 1.0, deadline)
+        self._rate = seen_rate(found, 0.0, 1.0)
+        return found.window
 
     def reader(self) -> LogReader:
         """The request logs' reader (one client for every window)."""
@@ -142,54 +159,52 @@ class WindowJudge:
                 revision.created or datetime.now(UTC),
                 endpoint=self.logging_endpoint,
                 max_entries=self.rules.max_requests,
+                pacer=self.pacer,
             )
         return self._reader
 
     def _grown(
         self, window: StepWindow, share: int, start: datetime, looks: int, holds: int
     ) -> StepWindow:
-        """The window with the requests that came since its end, read until two reads of that
-        slice agree: all of them, or a uniform sample planned from the rate the last read saw;
-        a read that reaches its cap is read again with a sample planned from what it saw."""
+        """The window with the requests that came since its end, read from
+        ``ingestion_seconds`` before it (what showed late), those read before left out: all of
+        them, or a uniform sample planned from the rate the last read saw, never larger than
+        the window's (so a stretch read twice holds one sample); a read that reaches its cap is
+        read again with a sample planned from what it saw, and, capped even so, the window ends
+        at its newest entry (the next look reads on from there)."""
+        rules = self.rules
         end = self.now()
-        begin = (window.end - start).total_seconds()
-        seconds = (end - window.end).total_seconds()
-        fraction = sample_fraction(self._rate, seconds, self.rules.max_requests)
-        seen, pages, resampled = -1, 0, 0
-        part = None
+        begin = max(start, window.end - timedelta(seconds=rules.ingestion_seconds))
+        offset = (begin - start).total_seconds()
+        seconds = (end - begin).total_seconds()
+        fraction = min(window.fraction, sample_fraction(self._rate, seconds, rules.max_requests))
         deadline = time.monotonic() + self.logs_timeout
-        for _ in poll(deadline, SETTLE_BACKOFF, clock=time.monotonic, sleep=time.sleep):
-            part = self._read(share, window.end, end, start, fraction, deadline)
-            pages += part.pages
-            if part.capped and resampled < RESAMPLES:
-                resampled += 1
-                fraction = min(
-                    fraction,
-                    sample_fraction(
-                        seen_rate(part, begin, fraction), seconds, self.rules.max_requests
-                    ),
-                )
-                seen = -1
-                continue
-            count = part.candidate.requests + part.stable.requests
-            if count == seen:
+        waited = self.reader().waited
+        pages = 0
+        for resampled in range(RESAMPLES + 1):
+            part = self._read(share, begin, end, start, fraction, deadline, self._seen)
+            pages += part.window.pages
+            if not part.window.capped or resampled == RESAMPLES:
                 break
-            seen = count
-        assert part is not None
-        # The read kept is the last one taken: its own fraction (a resample planned at the
-        # deadline was never read).
-        fraction = part.fraction
-        self._rate = seen_rate(part, begin, fraction)
+            rate = seen_rate(part, offset, fraction)
+            fraction = min(fraction, sample_fraction(rate, seconds, rules.max_requests))
+        self._rate = seen_rate(part, offset, fraction)
+        newest = part.newest
+        if part.window.capped and newest is not None:
+            end = start + timedelta(seconds=newest)
+        kept = (end - start).total_seconds() - rules.ingestion_seconds
+        self._seen = {key: t for key, t in {**self._seen, **part.read}.items() if t >= kept}
         return replace(
             window,
             end=end,
-            candidate=window.candidate.extended(part.candidate),
-            stable=window.stable.extended(part.stable),
+            candidate=window.candidate.extended(part.window.candidate),
+            stable=window.stable.extended(part.window.stable),
             holds=holds,
             pages=window.pages + pages,  # every read's requests to the Logging API
-            capped=window.capped or part.capped,
+            capped=window.capped or part.window.capped,
             looks=looks,
-            fraction=min(window.fraction, fraction),
+            fraction=fraction,
+            quota_waited=window.quota_waited + self.reader().waited - waited,
         )
 
     def _read(  # noqa: PLR0917 - a stretch, its sample and its deadline
@@ -200,14 +215,16 @@ class WindowJudge:
         origin: datetime,
         fraction: float,
         deadline: float,
-    ) -> StepWindow:
-        """One read of the users' requests from ``begin`` to ``end`` (a sample of ``fraction``),
-        their times from ``origin``; over the project's read quota (429), it waits and tries
-        again up to the look's ``deadline`` (--logs-timeout from the look's start)."""
+        seen: Container[str] = frozenset(),
+    ) -> Slice:
+        """One read of the users' requests from ``begin`` to ``end`` (a sample of ``fraction``,
+        those ``seen`` left out of its window), their times from ``origin``; over the
+        project's read quota (429), it waits and tries again up to the look's ``deadline``
+        (--logs-timeout from the look's start)."""
         refused: LoggingApiError | None = None
         for _ in poll(deadline, QUOTA_BACKOFF, clock=time.monotonic, sleep=time.sleep):
             try:
-                return read_window(
+                return read_slice(
                     self.reader(),
                     share=share,
                     candidate=self.candidate,
@@ -216,6 +233,7 @@ class WindowJudge:
                     end=end,
                     origin=origin,
                     fraction=fraction,
+                    seen=seen,
                 )
             except LoggingApiError as err:
                 if err.status != QUOTA_STATUS:

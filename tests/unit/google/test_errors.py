@@ -7,7 +7,7 @@ import requests
 from google.api_core import exceptions
 from google.auth.exceptions import DefaultCredentialsError
 
-from cloudrun_acceptance.google.errors import ApiCall, api_message, is_local, translate
+from cloudrun_acceptance.google.errors import ApiCall, api_message, is_local, redacted, translate
 from cloudrun_acceptance.model.errors import AdminApiError, LoggingApiError
 
 
@@ -123,3 +123,21 @@ def test_messages_lose_the_rest_prefix_and_local_endpoints_are_http():
     assert api_message(exceptions.NotFound("GET http://h/v2/x: not here")) == "not here"
     assert is_local("http://127.0.0.1:9") and not is_local("run.googleapis.com")
     assert not is_local(None)
+
+
+def test_a_translated_error_keeps_no_credential_its_message_quoted():
+    quoted = exceptions.InternalServerError(
+        "GET https://gate:hunter2@monitoring.example/v3/projects/p/timeSeries?key=AIzaSecret"
+        "&alt=json returned Authorization: Bearer ya29.a0Secret"
+    )
+    error = translate(quoted, CALL, LoggingApiError)
+    assert error is not None
+    for secret in ("hunter2", "AIzaSecret", "ya29.a0Secret"):
+        assert secret not in error.summary
+    assert "https://***@monitoring.example" in error.summary
+    assert "?key=***&alt=json" in error.summary and "Bearer ***" in error.summary
+
+
+def test_what_is_not_a_credential_is_kept():
+    text = "grant roles/monitoring.viewer (--member=serviceAccount:gate@p.iam.gserviceaccount.com)"
+    assert redacted(text) == text
