@@ -23,6 +23,7 @@ BENCHES = (
     "compare",
     "rollout",
     "judge",
+    "scale",
 )
 
 
