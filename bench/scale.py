@@ -3,8 +3,8 @@ a second, through the real clients, on the sandbox's simulated users.
 
 For each rate R (RATES) and share (SHARES), and each case (CASES: a good candidate, a late
 regression, a cold start, 1% 5xx), the sandbox's users are simulated at R requests a second
-(sandbox/simulated.py) over a step that began 320 s ago: the stable revision served them for
-ten minutes, then the candidate took its share. A child process (so that its CPU and memory are
+(sandbox/simulated.py) over a step that began 920 s ago (so its bake and two holds have
+passed): the stable revision served them before, then the candidate took its share. A child process (so that its CPU and memory are
 the client's alone, not the sandbox's servers') judges that step as a rollout does: the traffic
 before it (``WindowJudge.recent``, read through the real google-cloud-logging client) says what
 the step needs, then ``WindowJudge.judge`` looks at its window every 10 s for up to its 300 s
@@ -54,8 +54,9 @@ CASES: dict[str, tuple[dict[str, Any], str]] = {
     "cold start": ({"step_cold_start": True}, "passed"),
     "1% 5xx": ({"user_error_rate": 0.01}, "failed"),
 }
-# The step: begun this long ago, baked and looked at as the shipped defaults say.
-STEP_AGO = 320.0
+# The step: begun this long ago (its longest judgement, a bake and two holds, has passed), baked
+# and looked at as the shipped defaults say.
+STEP_AGO = 920.0
 BAKE_SECONDS, LOOK_SECONDS, MIN_BAKE_SECONDS = 300.0, 10.0, 120.0
 MAX_CALLS_A_LOOK = 25
 MAX_MONITORING_CALLS = 4
