@@ -17,9 +17,9 @@ from pathlib import Path
 
 from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.config.envfile import load_env_file
-from cloudrun_acceptance.sandbox.deployment import SESSION_ID
-from cloudrun_acceptance.sandbox.faults import Behaviour
+from cloudrun_acceptance.sandbox.faults.profiles import Behaviour
 from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
+from cloudrun_acceptance.sandbox.platform.deployment import SESSION_ID
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable

@@ -78,7 +78,7 @@ from cloudrun_acceptance.model.judge import LatencyEvidence
 from cloudrun_acceptance.plugin.fixtures_compare import COMPARE_AGENT
 from cloudrun_acceptance.probe.client import ServiceClient
 from cloudrun_acceptance.probe.pairedload import Kind, mix_of, run_paired_load
-from cloudrun_acceptance.sandbox.deployment import PREVIOUS_REVISION, REVISION, SESSION_ID
+from cloudrun_acceptance.sandbox.platform.deployment import PREVIOUS_REVISION, REVISION, SESSION_ID
 
 BENCH = "compare"
 CONTRACT = REPO / "tests/acceptance/contract.yaml"

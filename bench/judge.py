@@ -927,7 +927,11 @@ def record_sandbox(pairs: int = RECORD_PAIRS, path: Path = DATA) -> None:
     from bench.compare import candidate_sandboxes, client_factory
     from cloudrun_acceptance.model.compare import Endpoint
     from cloudrun_acceptance.probe.pairedload import mix_of, run_paired_load
-    from cloudrun_acceptance.sandbox.deployment import PREVIOUS_REVISION, REVISION, SESSION_ID
+    from cloudrun_acceptance.sandbox.platform.deployment import (
+        PREVIOUS_REVISION,
+        REVISION,
+        SESSION_ID,
+    )
 
     contract = load_contract(CONTRACT)
     rules = contract.compare

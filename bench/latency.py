@@ -16,7 +16,7 @@ import subprocess
 
 from bench.common import Figure, sandbox_process
 from cloudrun_acceptance.probe.client import ServiceClient
-from cloudrun_acceptance.sandbox.deployment import SESSION_ID
+from cloudrun_acceptance.sandbox.platform.deployment import SESSION_ID
 
 TARGET_MS = 3.0
 DELAYS = (0.05, 0.1, 0.25, 0.3)

@@ -34,9 +34,9 @@ import httpx
 from bench.common import PYTHON, REPO, Figure, gate_checkout
 from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.config.envfile import load_env_file
-from cloudrun_acceptance.sandbox.asgi import Receive, Scope, Send, answer
 from cloudrun_acceptance.sandbox.launch import start_for_contract
 from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
+from cloudrun_acceptance.sandbox.platform.asgi import Receive, Scope, Send, answer
 
 SHOP = REPO / "tests/fixtures/shop"
 SHOP_CONTRACT = REPO / "tests/fixtures/shop-contract.yaml"

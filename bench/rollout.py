@@ -26,7 +26,7 @@ import yaml
 
 from bench.common import Figure, gate_arguments, gate_checkout, run_gate, sandbox
 from bench.uservenv import user_python
-from cloudrun_acceptance.sandbox.faults import behaviour_for
+from cloudrun_acceptance.sandbox.faults.profiles import behaviour_for
 
 BAKE_SECONDS = 30.0
 LOOK_SECONDS = 2.0

@@ -15,7 +15,7 @@ import argparse
 import sys
 
 from bench.common import sandbox
-from cloudrun_acceptance.sandbox.faults import Behaviour
+from cloudrun_acceptance.sandbox.faults.profiles import Behaviour
 
 
 def behaviour_of(args: argparse.Namespace) -> Behaviour:

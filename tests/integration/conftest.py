@@ -21,7 +21,7 @@ import uvicorn  # noqa: F401
 
 from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.config.envfile import load_env_file
-from cloudrun_acceptance.sandbox.faults import behaviour_for
+from cloudrun_acceptance.sandbox.faults.profiles import behaviour_for
 from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
 from tests.integration.gatekit import copy_gate
 from tests.paths import REPO, SHIPPED_CONTRACT

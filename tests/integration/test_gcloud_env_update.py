@@ -21,7 +21,7 @@ import pytest
 from cloudrun_acceptance.google.admin import describe_service
 from cloudrun_acceptance.model.gcloud import Command, remove_env, update_env
 from cloudrun_acceptance.model.service import RevisionFacts, ServiceFacts, ServiceRef
-from cloudrun_acceptance.sandbox.deployment import PREVIOUS_REVISION, REVISION
+from cloudrun_acceptance.sandbox.platform.deployment import PREVIOUS_REVISION, REVISION
 
 pytestmark = pytest.mark.skipif(shutil.which("gcloud") is None, reason="gcloud is not installed")
 

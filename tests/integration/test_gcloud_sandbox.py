@@ -12,7 +12,7 @@ import httpx
 from cloudrun_acceptance.google.admin import describe_service
 from cloudrun_acceptance.google.update import update_traffic
 from cloudrun_acceptance.model.service import ServiceRef, TrafficRow
-from cloudrun_acceptance.sandbox.deployment import (
+from cloudrun_acceptance.sandbox.platform.deployment import (
     OLDER_FAILED_REVISION,
     PREVIOUS_REVISION,
     REVISION,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cloudrun_acceptance.sandbox.deployment import IDENTITY_TOKEN
+from cloudrun_acceptance.sandbox.platform.deployment import IDENTITY_TOKEN
 from tests.integration.gatekit import (
     ENABLED,
     HEALTH,

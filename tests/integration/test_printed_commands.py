@@ -9,7 +9,7 @@ import re
 from cloudrun_acceptance.google.admin import describe_service
 from cloudrun_acceptance.model import gcloud
 from cloudrun_acceptance.model.service import ServiceRef
-from cloudrun_acceptance.sandbox.deployment import (
+from cloudrun_acceptance.sandbox.platform.deployment import (
     FAILED_REVISION,
     OLDER_FAILED_REVISION,
     PREVIOUS_REVISION,

@@ -17,7 +17,7 @@ import pytest
 
 from cloudrun_acceptance.metrics.exposition import parse_exposition
 from cloudrun_acceptance.plugin.state import state_of
-from cloudrun_acceptance.sandbox.deployment import PREVIOUS_REVISION, REVISION
+from cloudrun_acceptance.sandbox.platform.deployment import PREVIOUS_REVISION, REVISION
 from tests.integration.gatekit import CACHE, HEALTH, INTERRUPTIBLE_PYTEST, edit_contract, run_gate
 from tests.integration.test_release import shares
 from tests.integration.test_rollout import without_compare

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from cloudrun_acceptance.sandbox.deployment import PREVIOUS_REVISION, REVISION
+from cloudrun_acceptance.sandbox.platform.deployment import PREVIOUS_REVISION, REVISION
 from tests.integration.gatekit import ENABLED, HEALTH, deployed, latency, run_gate
 
 WHERE = "--region europe-west1 --project sandbox-project"

@@ -21,9 +21,9 @@ from google.cloud import run_v2
 
 from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.config.envfile import load_env_file
-from cloudrun_acceptance.sandbox.deployment import SESSION_ID
+from cloudrun_acceptance.sandbox.launch import start_regions
 from cloudrun_acceptance.sandbox.launcher import Sandbox
-from cloudrun_acceptance.sandbox.regions import start_regions
+from cloudrun_acceptance.sandbox.platform.deployment import SESSION_ID
 from tests.integration.gcloudkit import gcloud, needs_gcloud
 from tests.paths import REPO, SHIPPED_CONTRACT
 

@@ -23,13 +23,13 @@ from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.config.envfile import load_env_file
 from cloudrun_acceptance.google.admin import describe_service
 from cloudrun_acceptance.model.service import ServiceRef
-from cloudrun_acceptance.sandbox.deployment import (
+from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
+from cloudrun_acceptance.sandbox.platform.deployment import (
     FAILED_REVISION,
     PREVIOUS_REVISION,
     REVISION,
     SESSION_ID,
 )
-from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
 from tests.integration.gcloudkit import gcloud, needs_gcloud
 from tests.paths import REPO, SHIPPED_CONTRACT
 

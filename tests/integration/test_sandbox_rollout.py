@@ -23,10 +23,10 @@ from google.cloud import run_v2
 
 from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.config.envfile import load_env_file
-from cloudrun_acceptance.sandbox.deployment import PREVIOUS_REVISION, REVISION
-from cloudrun_acceptance.sandbox.faults import behaviour_for
+from cloudrun_acceptance.sandbox.faults.profiles import behaviour_for
 from cloudrun_acceptance.sandbox.launcher import Sandbox, start_sandbox
-from cloudrun_acceptance.sandbox.users import USER_AGENT
+from cloudrun_acceptance.sandbox.platform.deployment import PREVIOUS_REVISION, REVISION
+from cloudrun_acceptance.sandbox.platform.users import USER_AGENT
 from tests.integration.gatekit import IDENTITY, NO_5XX, run_gate
 from tests.paths import REPO, SHIPPED_CONTRACT
 

@@ -27,7 +27,7 @@ def launch_sandboxes(
     deploys the service in several (``two_regions``, ``region_fails``). Missing FastAPI or
     uvicorn is a usage error saying what to install."""
     try:
-        from ..sandbox.regions import start_regions
+        from ..sandbox.launch import start_regions
     except ModuleNotFoundError as err:
         if (err.name or "").split(".")[0] in SANDBOX_PACKAGES:
             raise ConfigError(

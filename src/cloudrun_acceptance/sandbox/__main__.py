@@ -22,10 +22,11 @@ from pathlib import Path
 from ..config.contract import load_contract
 from ..config.envfile import load_env_file
 from ..model.errors import ConfigError
-from .deployment import CANDIDATE_TAG
-from .faults import FAULTS
+from .faults.profiles import FAULTS
+from .faults.regions import faults_for_region, regions_for
+from .launch import start_regions
 from .launcher import Sandbox
-from .regions import faults_for_region, regions_for, start_regions
+from .platform.deployment import CANDIDATE_TAG
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,15 +30,16 @@ class Behaviour:
     instance_churn: bool = False
     private: bool = False
     # How the revision answers, beside the candidate flow's stable revision.
-    slowdown: float = 1.0  # every service time (servicetimes), times this
+    slowdown: float = 1.0  # every service time (reference/servicetimes.py), times this
     error_rate: float = 0.0  # the share of health and cache-hit answers that are 500
     # False: each answer errs at random, with that probability; True: evenly, every
     # (1 / error_rate)th answer, so a few early ones never do (a test can tell them apart).
     errors_evenly: bool = False
     overload_seconds: float = 0.0  # every request of either revision waits this long first
-    # Noise on health and cache hits, either revision's (servicetimes.LatencyNoise): each
-    # answer also waits this many seconds (0: none) times a lognormal multiplier of median 1
-    # and this sigma, drawn per request; times slowdown, as any service time.
+    # Noise on health and cache hits, either revision's (LatencyNoise, in
+    # reference/servicetimes.py): each answer also waits this many seconds (0: none) times a
+    # lognormal multiplier of median 1 and this sigma, drawn per request; times slowdown, as any
+    # service time.
     latency_noise_seconds: float = 0.0
     latency_noise_sigma: float = 0.8
     # The users' path (/api/concepts), which the gate never calls: its service time times
@@ -70,7 +71,8 @@ class Behaviour:
     # Users of the service: requests per second sent to the service URL while the sandbox runs.
     user_rps: float = 0.0
     # Users simulated at this rate (requests per second): their request log entries and request
-    # counts are written on demand, never sent (simulated.py), so any rate runs on one machine.
+    # counts are written on demand, never sent (platform/simulated.py), so any rate runs on one
+    # machine.
     simulated_rps: float = 0.0
     # "candidate": deployed with --no-traffic --tag candidate, the previous revision serving.
     flow: Literal["direct", "candidate"] = "direct"

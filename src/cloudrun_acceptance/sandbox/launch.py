@@ -1,6 +1,8 @@
-"""The sandbox a contract asks for: the example's reference service, or the team's own service
-when the contract has a ``sandbox`` section. One path for the plugin and for
-``python -m cloudrun_acceptance.sandbox``, so both start the same deployment."""
+"""The sandboxes a contract and its faults ask for: the example's reference service, or the
+team's own service when the contract has a ``sandbox`` section; one sandbox per region with a
+region profile (``faults/regions.py`` says which regions, and each one's faults). One path for
+the plugin and for ``python -m cloudrun_acceptance.sandbox``, so both start the same
+deployment."""
 
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ from pathlib import Path
 from ..model.contract import Contract
 from ..model.errors import ConfigError
 from ..model.service import folder_service_name
-from .deployment import REGION
-from .faults import FAULTS
+from .faults.profiles import FAULTS, behaviour_for
+from .faults.regions import check_regions, faults_for_region, regions_for, unprefixed
 from .launcher import Sandbox, start_sandbox
-from .loggingapi import ReadQuota
-from .ownservice import own_service_spec
+from .logging.api import ReadQuota
+from .ownservice.process import own_service_spec
+from .platform.deployment import REGION
 
 
 def service_name(rules_service: str, source: Path) -> str:
@@ -75,3 +78,55 @@ def start_for_contract(
         region=region,
         quota=quota,
     )
+
+
+def start_regions(
+    contract: Contract,
+    env: Mapping[str, str],
+    *,
+    source: Path,
+    faults: tuple[str, ...] = (),
+    faults_origin: str = "--sandbox-fault",
+    analysis_seconds: float = 1.0,
+) -> list[Sandbox]:
+    """One sandbox per region the faults deploy in (``regions.REGIONS``, in order), each with
+    its region's faults; without a region profile, the one sandbox ``start_for_contract``
+    starts. If a region fails to start, those already started are stopped before the error
+    propagates."""
+    check_faults(unprefixed(faults), faults_origin, own_service=contract.sandbox is not None)
+    check_regions(faults, faults_origin)
+    regions = regions_for(faults)
+    if not regions:
+        return [
+            start_for_contract(
+                contract,
+                env,
+                source=source,
+                faults=faults,
+                faults_origin=faults_origin,
+                analysis_seconds=analysis_seconds,
+            )
+        ]
+    started: list[Sandbox] = []
+    # One project: its regions' Logging APIs share its read quota.
+    behaviour = behaviour_for(unprefixed(faults))
+    quota = ReadQuota(behaviour.logging_reads_per_minute)
+    try:
+        for region in regions:
+            started.append(
+                start_for_contract(
+                    contract,
+                    env,
+                    source=source,
+                    faults=faults_for_region(faults, region),
+                    faults_origin=faults_origin,
+                    analysis_seconds=analysis_seconds,
+                    region=region,
+                    quota=quota,
+                )
+            )
+    except BaseException:
+        for sandbox in reversed(started):
+            sandbox.stop()
+        raise
+    return started

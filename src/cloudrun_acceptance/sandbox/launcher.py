@@ -24,10 +24,15 @@ import httpx
 import uvicorn
 
 from ..model.contract import Contract
-from .adminapi import AdminApi, start_admin_api
-from .adminstate import ServiceState
-from .asgi import ASGIApp
-from .deployment import (
+from .admin.api import AdminApi, start_admin_api
+from .admin.state import ServiceState
+from .faults.profiles import Behaviour, behaviour_for
+from .logging.api import LoggingApi, ReadQuota, start_logging_api
+from .monitoring.api import MonitoringApi, start_monitoring_api
+from .ownservice.process import OwnService, OwnServiceSpec, describe
+from .ownservice.proxy import Proxy
+from .platform.asgi import ASGIApp
+from .platform.deployment import (
     CRASH_SESSION_ID,
     REGION,
     SERVICE,
@@ -37,18 +42,13 @@ from .deployment import (
     loopback_url,
     plan_deployment,
 )
-from .faults import Behaviour, behaviour_for
-from .frontend import Frontend
-from .gcloudenv import GcloudConfig, prepare_gcloud
-from .instances import Fleet
-from .liverevisions import LiveRevision, log_startup, start_revisions
-from .loggingapi import LoggingApi, ReadQuota, start_logging_api
-from .monitoringapi import MonitoringApi, start_monitoring_api
-from .ownservice import OwnService, OwnServiceSpec, describe
-from .proxy import Proxy
-from .simulated import SimulatedUsers
-from .traffic import Traffic
-from .users import UserTraffic
+from .platform.frontend import Frontend
+from .platform.gcloudenv import GcloudConfig, prepare_gcloud
+from .platform.simulated import SimulatedUsers
+from .platform.traffic import Traffic
+from .platform.users import UserTraffic
+from .reference.instances import Fleet
+from .reference.liverevisions import LiveRevision, log_startup, start_revisions
 
 START_TIMEOUT = 10.0
 # Ports bound for tag URLs: the candidate tag's, and a few more for the tags an update adds

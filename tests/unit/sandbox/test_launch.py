@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cloudrun_acceptance.model.errors import ConfigError
-from cloudrun_acceptance.sandbox.faults import FAULTS
+from cloudrun_acceptance.sandbox.faults.profiles import FAULTS
 from cloudrun_acceptance.sandbox.launch import check_faults, service_name
 
 PLATFORM = sorted(name for name, fault in FAULTS.items() if fault.scope == "platform")

@@ -17,20 +17,21 @@ from typing import Any
 import httpx
 import pytest
 
-from cloudrun_acceptance.sandbox import concepts, frontend
-from cloudrun_acceptance.sandbox import service as service_module
-from cloudrun_acceptance.sandbox.deployment import (
+from cloudrun_acceptance.sandbox.faults.profiles import Behaviour, behaviour_for, stable_behaviour
+from cloudrun_acceptance.sandbox.platform import frontend
+from cloudrun_acceptance.sandbox.platform.deployment import (
     SESSION_ID,
     Deployment,
     LogStore,
     loopback_url,
     plan_deployment,
 )
-from cloudrun_acceptance.sandbox.faults import Behaviour, behaviour_for, stable_behaviour
-from cloudrun_acceptance.sandbox.frontend import Frontend
-from cloudrun_acceptance.sandbox.liverevisions import start_revisions
-from cloudrun_acceptance.sandbox.servicetimes import LatencyNoise, service_times
-from cloudrun_acceptance.sandbox.traffic import Target, Traffic
+from cloudrun_acceptance.sandbox.platform.frontend import Frontend
+from cloudrun_acceptance.sandbox.platform.traffic import Target, Traffic
+from cloudrun_acceptance.sandbox.reference import concepts
+from cloudrun_acceptance.sandbox.reference import service as service_module
+from cloudrun_acceptance.sandbox.reference.liverevisions import start_revisions
+from cloudrun_acceptance.sandbox.reference.servicetimes import LatencyNoise, service_times
 
 ENV = {"CONCEPT_RECALL_METRICS_ENABLED": "true"}
 SERVICE_PORT, TAG_PORT = 9000, 9001
