@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cloudrun_acceptance.plugin.state import state_of
-from cloudrun_acceptance.sandbox.loggingapi import ReadQuota
+from cloudrun_acceptance.sandbox.logging.api import ReadQuota
 from tests.integration.gatekit import COMPARE_UNASKED, edit_contract, run_gate
 from tests.integration.test_rollout import (
     CANDIDATE,
@@ -100,3 +100,22 @@ def test_two_busy_regions_are_judged_side_by_side_within_the_projects_read_quota
         figures = run.verdicts[f"test_rollout_step[50%-{region}]"]["figures"]
         assert figures["action"] == "advanced"
         assert int(figures["candidate requests (Monitoring)"].partition(" ")[0]) > 1000
+
+
+def test_a_quiet_service_is_told_how_long_a_step_needs_before_any_traffic_moves(
+    gate_dir, sandbox_with
+):
+    # quiet: 1 users' request a second, simulated; a 5% step sees one candidate request in 20 s.
+    sandbox = sandbox_with("quiet")
+    run = rollout(gate_dir, sandbox, "5,100", bake=60.0, on_low_traffic="refuse")
+    assert shares(sandbox) == [(STABLE, 100)]  # nothing moved
+    run.result.stdout.fnmatch_lines(
+        [
+            "*not rolled out: too little traffic for step 5% to decide within its longest bake, "
+            "180 s (rollout.bake_seconds with its holds), at the traffic of the last bake; no "
+            "traffic was moved",
+            "*  traffic before the rollout: * users' requests/s over the last 60 s",
+            "*  step 5%: about * to decide (* of the candidate's requests at */s, and 30 a side "
+            "at least)",
+        ]
+    )

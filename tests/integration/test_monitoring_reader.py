@@ -50,6 +50,16 @@ def test_the_counts_are_the_requests_of_the_whole_samples_in_the_stretch(sandbox
     )
     assert counts.of(stable).requests >= 40
     assert counts.start is not None and counts.end == end
+    # The latencies of the same minutes: one more call, a histogram per revision whose count is
+    # the revision's requests counted, in the buckets the API declared.
+    revisions = (sandbox.deployment.revision, stable)
+    both = reader(sandbox).with_latencies(counts, revisions)
+    assert both.calls == 2
+    histogram = both.latency_of(stable)
+    assert histogram is not None
+    assert histogram.total == both.of(stable).requests
+    median = histogram.quantile(0.5)
+    assert median is not None and median[0] < median[1] < 1000  # the users' reads take ms
 
 
 def test_a_denied_read_names_the_role_and_a_bad_one_the_request(sandbox_with):

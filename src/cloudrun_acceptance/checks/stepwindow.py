@@ -4,9 +4,10 @@ and Cloud Run's own counts of it from Cloud Monitoring, added to the step's verd
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
-from ..model.monitoring import MetricCounts
+from ..model.monitoring import LatencyHistogram, MetricCounts
 from ..model.rollout import RevisionTraffic, StepWindow
 from ..model.verdict import Verdict
 from .figures import ms, percent
@@ -83,7 +84,25 @@ def _metrics_figures(metrics: MetricCounts, window: StepWindow) -> dict[str, str
     for name, revision in zip(SIDES, (window.candidate, window.stable), strict=True):
         counted = metrics.of(revision.revision)
         figures[f"{name} requests (Monitoring)"] = f"{counted.requests} ({counted.errors} 5xx)"
+        figures[f"{name} p50 / p95 (Monitoring, ms)"] = _quantiles(
+            metrics.latency_of(revision.revision)
+        )
     return figures
+
+
+def _quantiles(histogram: LatencyHistogram | None) -> str:
+    """The median and the 95th percentile as the buckets they lie in ("40-56 / 110-154"): what
+    the histogram can say, a bucket's width at best."""
+    if histogram is None:
+        return "not read"
+    said = []
+    for q in (0.5, 0.95):
+        found = histogram.quantile(q)
+        if found is None:
+            return "no request"
+        low, high = found
+        said.append(f"over {low:.3g}" if math.isinf(high) else f"{low:.3g}-{high:.3g}")
+    return " / ".join(said)
 
 
 def read_notes(window: StepWindow) -> tuple[str, ...]:

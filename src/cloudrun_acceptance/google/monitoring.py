@@ -10,7 +10,10 @@ than the logs checks read).
 
 One read is one ``projects.timeSeries.list`` of ``run.googleapis.com/request_count``, the
 revisions' series summed per revision and response code class, per minute (the alignment the
-API allows at the least), over the window: at most MAX_CALLS pages, whatever the traffic.
+API allows at the least), over the window: at most MAX_CALLS pages, whatever the traffic. The
+latencies are one more of ``run.googleapis.com/request_latencies`` (a DELTA distribution in
+milliseconds), summed per revision: a histogram whose buckets are the ones the API declares
+(``bucketOptions``: linear, exponential or explicit bounds).
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from ..model.errors import MonitoringApiError
-from ..model.monitoring import MetricCounts, RevisionCounts, RevisionTally
+from ..model.monitoring import LatencyHistogram, MetricCounts, RevisionCounts, RevisionTally
 from ..model.service import ServiceRef
 from .errors import ApiCall, local_credentials, translate
 from .logs import quote
@@ -32,6 +36,7 @@ VIEWER_ROLE = "roles/monitoring.viewer"
 READ_SCOPE = "https://www.googleapis.com/auth/monitoring.read"
 ENDPOINT_OPTION = "--monitoring-endpoint (MONITORING_API_ENDPOINT)"
 REQUEST_COUNT = "run.googleapis.com/request_count"
+REQUEST_LATENCIES = "run.googleapis.com/request_latencies"
 ALIGNMENT = "60s"
 GROUPS = ("resource.labels.revision_name", "metric.labels.response_code_class")
 # Pages of one read at most: a window's series are two revisions x a few code classes.
@@ -41,11 +46,11 @@ MAX_CALLS = 4
 MAX_POINTS = 1440
 
 
-def counts_filter(ref: ServiceRef, revisions: tuple[str, ...]) -> str:
-    """The request counts of these revisions of the service."""
+def counts_filter(ref: ServiceRef, revisions: tuple[str, ...], metric: str = REQUEST_COUNT) -> str:
+    """The request counts (or another of Cloud Run's metrics) of these revisions."""
     named = " OR ".join(f"resource.labels.revision_name = {quote(name)}" for name in revisions)
     return (
-        f'metric.type = "{REQUEST_COUNT}" AND resource.type = "cloud_run_revision" AND '
+        f'metric.type = "{metric}" AND resource.type = "cloud_run_revision" AND '
         f"resource.labels.service_name = {quote(ref.service)} AND ({named})"
     )
 
@@ -83,17 +88,48 @@ class MetricsReader:
     ) -> MetricCounts:
         """Each revision's requests and 5xx from ``start`` to ``end``, as far as Monitoring's
         points cover it, in points of ``alignment`` (raises MonitoringApiError)."""
+        series, calls = self._series(
+            counts_filter(self.ref, revisions), start, end, alignment, GROUPS
+        )
+        return _counts(series, revisions, calls)
+
+    def with_latencies(self, counts: MetricCounts, revisions: tuple[str, ...]) -> MetricCounts:
+        """``counts`` with each revision's latencies over the same stretch (one more read;
+        raises MonitoringApiError)."""
+        if counts.start is None or counts.end is None:
+            return counts
+        wanted = counts_filter(self.ref, revisions, REQUEST_LATENCIES)
+        series, calls = self._series(
+            wanted, counts.start, counts.end, ALIGNMENT, ("resource.labels.revision_name",)
+        )
+        found = tuple(
+            histogram
+            for histogram in (_histogram(one) for one in series)
+            if histogram is not None and histogram.revision in revisions
+        )
+        return replace(counts, latencies=found, calls=counts.calls + calls)
+
+    def _series(
+        self,
+        wanted: str,
+        start: datetime,
+        end: datetime,
+        alignment: str,
+        groups: tuple[str, ...],
+    ) -> tuple[list[dict[str, Any]], int]:
+        """The series ``wanted`` selects, summed per ``groups`` in points of ``alignment``, and
+        the calls the read took (at most MAX_CALLS pages)."""
         with self._translated():
             listing = self._client().projects().timeSeries()
             request = listing.list(
                 name=f"projects/{self.ref.project}",
-                filter=counts_filter(self.ref, revisions),
+                filter=wanted,
                 interval_startTime=_stamp(start),
                 interval_endTime=_stamp(end),
                 aggregation_alignmentPeriod=alignment,
                 aggregation_perSeriesAligner="ALIGN_DELTA",
                 aggregation_crossSeriesReducer="REDUCE_SUM",
-                aggregation_groupByFields=list(GROUPS),
+                aggregation_groupByFields=list(groups),
             )
             series: list[dict[str, Any]] = []
             calls = 0
@@ -102,7 +138,7 @@ class MetricsReader:
                 calls += 1
                 series += page.get("timeSeries", [])
                 request = listing.list_next(request, page)
-            return _counts(series, revisions, calls)
+            return series, calls
 
     def revision_counts(self, revision: str, start: datetime, end: datetime) -> RevisionTally:
         """One revision's requests and 5xx from ``start`` (its creation) to ``end``: the samples
@@ -203,6 +239,44 @@ def _counts(series: list[dict[str, Any]], revisions: tuple[str, ...], calls: int
                 totals[revision][1] += count if kind == "5xx" else 0
     counts = tuple(RevisionCounts(name, *totals[name]) for name in revisions)
     return MetricCounts(counts, min(firsts, default=None), max(lasts, default=None), calls)
+
+
+def _histogram(series: dict[str, Any]) -> LatencyHistogram | None:
+    """A series of distributions as one histogram: its points' bucket counts summed (None when
+    its points declare no buckets, or different ones)."""
+    revision = str(series.get("resource", {}).get("labels", {}).get("revision_name", ""))
+    bounds: tuple[float, ...] | None = None
+    totals: list[int] = []
+    for point in series.get("points", []):
+        distribution = point.get("value", {}).get("distributionValue", {})
+        found = bucket_bounds(distribution.get("bucketOptions", {}))
+        if found is None or (bounds is not None and found != bounds):
+            return None
+        bounds = found
+        counts = [int(count) for count in distribution.get("bucketCounts", [])]
+        if len(totals) < len(bounds) + 1:
+            totals += [0] * (len(bounds) + 1 - len(totals))
+        for index, count in enumerate(counts[: len(bounds) + 1]):
+            totals[index] += count
+    if bounds is None:
+        return None
+    return LatencyHistogram(revision, bounds, tuple(totals))
+
+
+def bucket_bounds(options: dict[str, Any]) -> tuple[float, ...] | None:
+    """The finite buckets' bounds a distribution's ``bucketOptions`` declare (the API's
+    Linear, Exponential and Explicit forms), or None."""
+    if "explicitBuckets" in options:
+        return tuple(float(b) for b in options["explicitBuckets"].get("bounds", []))
+    if "exponentialBuckets" in options:
+        buckets = options["exponentialBuckets"]
+        scale, growth = float(buckets.get("scale", 1)), float(buckets.get("growthFactor", 2))
+        return tuple(scale * growth**i for i in range(int(buckets.get("numFiniteBuckets", 0)) + 1))
+    if "linearBuckets" in options:
+        buckets = options["linearBuckets"]
+        offset, width = float(buckets.get("offset", 0)), float(buckets.get("width", 1))
+        return tuple(offset + width * i for i in range(int(buckets.get("numFiniteBuckets", 0)) + 1))
+    return None
 
 
 def _parsed(text: str) -> datetime:

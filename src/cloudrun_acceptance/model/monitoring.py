@@ -1,5 +1,6 @@
 """What Cloud Monitoring said of a window, or of a revision since it started: Cloud Run's own
-request counts per revision.
+request counts per revision, and its latencies' histogram (``run.googleapis.com/
+request_latencies``, a distribution: bucket counts within bounds the API declares).
 
 Cloud Run writes ``run.googleapis.com/request_count`` for every request, whatever the traffic,
 at no cost; it samples it every 60 seconds, and a sample becomes visible up to 180 seconds
@@ -10,6 +11,7 @@ points read covered.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,18 +26,56 @@ class RevisionCounts:
 
 
 @dataclass(frozen=True)
+class LatencyHistogram:
+    """One revision's request latencies in milliseconds, as buckets: ``counts[0]`` below
+    ``bounds[0]``, ``counts[i]`` from ``bounds[i - 1]`` to ``bounds[i]``, the last above the
+    last bound (Monitoring's underflow, finite and overflow buckets)."""
+
+    revision: str
+    bounds: tuple[float, ...]
+    counts: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        """The requests counted."""
+        return sum(self.counts)
+
+    def quantile(self, q: float) -> tuple[float, float] | None:
+        """The bucket the ``q`` quantile lies in, as its (lower, upper) bound in ms (an
+        underflow's lower is 0, an overflow's upper infinite); None without a request."""
+        total = self.total
+        if not total:
+            return None
+        wanted = q * total
+        reached = 0
+        for index, count in enumerate(self.counts):
+            reached += count
+            if reached >= wanted and count:
+                low = self.bounds[index - 1] if index > 0 else 0.0
+                high = self.bounds[index] if index < len(self.bounds) else math.inf
+                return low, high
+        return self.bounds[-1] if self.bounds else 0.0, math.inf
+
+
+@dataclass(frozen=True)
 class MetricCounts:
     """The request counts of the revisions asked for, over ``start`` to ``end`` (None: no
-    point was visible yet), read in ``calls`` requests to the Monitoring API."""
+    point was visible yet), read in ``calls`` requests to the Monitoring API; with the
+    latencies' histograms when they were read (``latencies``)."""
 
     counts: tuple[RevisionCounts, ...]
     start: datetime | None
     end: datetime | None
     calls: int
+    latencies: tuple[LatencyHistogram, ...] = ()
 
     def of(self, revision: str) -> RevisionCounts:
         """The counts of ``revision`` (none when it had no point)."""
         return next((c for c in self.counts if c.revision == revision), RevisionCounts(revision))
+
+    def latency_of(self, revision: str) -> LatencyHistogram | None:
+        """The latencies' histogram of ``revision`` (None when not read, or no point)."""
+        return next((h for h in self.latencies if h.revision == revision), None)
 
 
 # Cloud Run's request_count: a sample a minute, visible up to this long after its minute ends.

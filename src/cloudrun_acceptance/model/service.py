@@ -139,13 +139,13 @@ class ServiceFacts:
 
     @property
     def settled(self) -> bool:
-        """The deploy has settled: the service reconciled its latest generation, and the
-        revision under check is Ready or has failed (its Ready condition is decided)."""
-        return (
-            not self.reconciling
-            and self.observed_generation >= self.generation
-            and self.revision.ready is not None
-        )
+        """The deploy has settled: the service is not reconciling, and the revision under check
+        is Ready with its latest generation observed, or has failed. (A failed reconcile leaves
+        ``observed_generation`` at the last serving revision's, the v2 reference says of
+        ``reconciling``: it never catches up.)"""
+        if self.reconciling or self.revision.ready is None:
+            return False
+        return self.observed_generation >= self.generation or self.revision.ready is False
 
     def rollback_target(self) -> str | None:
         """The newest revision created before the checked one that became Ready."""

@@ -16,6 +16,7 @@ check of a canary phase whose split another engine set (``--canary-phase``, Clou
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Container
 from dataclasses import dataclass, field, replace
@@ -114,17 +115,21 @@ class WindowJudge:
             return counted, with_metrics(verdict, counted)
 
     def counted(self, window: StepWindow) -> StepWindow:
-        """The window with Cloud Run's own request counts of it, from Cloud Monitoring (every
-        request, at any rate; whole minutes, the newest late), or why there are none: the
-        step's verdict stands on the request logs either way."""
+        """The window with Cloud Run's own request counts of it, and its latencies' histograms,
+        from Cloud Monitoring (every request, at any rate; whole minutes, the newest late), or
+        why there are none: the step's verdict stands on the request logs either way."""
         from ..google.monitoring import MetricsReader
         from ..model.errors import MonitoringApiError
 
         reader = MetricsReader(self.facts.ref, endpoint=self.monitoring_endpoint)
+        revisions = (self.candidate, self.stable)
         try:
-            counts = reader.request_counts((self.candidate, self.stable), window.start, window.end)
+            counts = reader.request_counts(revisions, window.start, window.end)
         except MonitoringApiError as err:
             return replace(window, metrics_problem=f"{err.summary}; {err.advice}")
+        # The counts stand without the latencies (whose figures then say "not read").
+        with contextlib.suppress(MonitoringApiError):
+            counts = reader.with_latencies(counts, revisions)
         return replace(window, metrics=counts)
 
     def now(self) -> datetime:

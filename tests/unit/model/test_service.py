@@ -56,3 +56,8 @@ def test_a_deploy_has_settled_when_reconciled_and_the_revision_decided():
     assert not replace(facts, generation=5, observed_generation=4).settled
     assert not replace(facts, revision=replace(facts.revision, ready=None)).settled
     assert replace(facts, revision=replace(facts.revision, ready=False)).settled
+    # A failed reconcile keeps observed_generation at the last serving revision's (the v2
+    # reference of Service.reconciling): once reconciling is false, the deploy has settled.
+    failed = replace(facts, revision=replace(facts.revision, ready=False))
+    assert replace(failed, generation=5, observed_generation=4).settled
+    assert not replace(failed, generation=5, observed_generation=4, reconciling=True).settled
