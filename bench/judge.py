@@ -168,8 +168,9 @@ SWEEP_RATES = (10.0, 100.0, 1000.0)
 # A window's block size (candidate answers a block; src's WINDOW_BLOCK), one step at STEP_SHARE.
 SWEEP_WINDOW_BLOCKS = (2, 4, 8)
 SWEEP_WINDOW_RATES = (100.0, 1000.0)
-# A look's read (rollout.max_requests): a sample beyond it; each read is two of these in pages
-# of 1,000 (until two reads agree), against Cloud Logging's 60 entries.list calls a minute.
+# A look's read (rollout.max_requests): a sample beyond it, in pages of 1,000 (one read a look,
+# of its stretch and ingestion_seconds before it), against Cloud Logging's 60 entries.list
+# calls a minute.
 SWEEP_MAX_REQUESTS = (5000, 10000, 20000)
 SWEEP_READ_RATE = 1000.0
 

@@ -7,11 +7,10 @@ as the sequential judge decides (no minimum bake here), within a bake of ``BAKE_
 step, from the run's JUnit file: the step check's time less the wait of its looks (each look
 waits until its time, ``looks`` times ``LOOK_SECONDS``, the bake's end with its holds at the
 latest): the traffic update, its operation and reconcile, the read-back, the last look's
-reading of the request logs until two reads agree, the judge; and the Logging API requests
-(pages) its looks took, the looks, and how it ended. The step at 100% is set and not baked:
-its time is the traffic update's alone. Reported, not a target: the sandbox's Logging API
-pages at 10 entries (the real one at up to 1000), so its reads take more requests than a real
-one.
+read of the request logs (from ``rollout.ingestion_seconds`` before the look before's end),
+the judge, Cloud Monitoring's counts and latencies; and the Logging API requests (pages) its
+looks took, the looks, and how it ended. The step at 100% is set and not baked: its time is
+the traffic update's alone. Reported, not a target.
 """
 
 from __future__ import annotations

@@ -113,7 +113,7 @@ class StepWindow:
     """What Cloud Run's request logs held for one step: both revisions over the same window.
 
     ``holds``: how many extra bakes the window took; ``pages``: the Logging API requests its
-    reads took (each look reads what came since the last, until two reads agree); ``capped``:
+    reads took (a look's read: what came since the last, and a few seconds before); ``capped``:
     a read reached its cap even sampled, so only its first ``max_requests`` entries were read;
     ``looks``: how many times the window was judged; ``fraction``: the smallest share of a
     stretch's entries that a read took (1: every entry; below, a uniform sample of that
