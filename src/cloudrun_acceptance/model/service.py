@@ -139,13 +139,16 @@ class ServiceFacts:
 
     @property
     def settled(self) -> bool:
-        """The deploy has settled: the service is not reconciling, and the revision under check
-        is Ready with its latest generation observed, or has failed. (A failed reconcile leaves
-        ``observed_generation`` at the last serving revision's, the v2 reference says of
-        ``reconciling``: it never catches up.)"""
+        """The deploy has settled: the service is not reconciling, the revision under check has
+        a decided Ready, and the latest generation is observed, or the reconcile failed (the
+        revision under check, or a newer one, failed: then ``observed_generation`` stays at
+        the last serving state's, the v2 reference says of ``reconciling``)."""
         if self.reconciling or self.revision.ready is None:
             return False
-        return self.observed_generation >= self.generation or self.revision.ready is False
+        failed = self.revision.ready is False or (
+            self.newest is not None and self.newest.ready is False
+        )
+        return self.observed_generation >= self.generation or failed
 
     def rollback_target(self) -> str | None:
         """The newest revision created before the checked one that became Ready."""

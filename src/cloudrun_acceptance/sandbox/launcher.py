@@ -186,7 +186,7 @@ def start_sandbox(
         app = Proxy(service_process)
     state = ServiceState(deployment, traffic)
     apps = {name: revision.app for name, revision in live.items()}
-    frontend = Frontend(app, deployment, log, traffic, public=state.public, revisions=apps)
+    frontend = Frontend(app, deployment, log, traffic, public=state.iam.public, revisions=apps)
     sandbox = Sandbox(
         deployment,
         url,

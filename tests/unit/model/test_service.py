@@ -61,3 +61,5 @@ def test_a_deploy_has_settled_when_reconciled_and_the_revision_decided():
     failed = replace(facts, revision=replace(facts.revision, ready=False))
     assert replace(failed, generation=5, observed_generation=4).settled
     assert not replace(failed, generation=5, observed_generation=4, reconciling=True).settled
+    newer_failed = replace(facts, newest=replace(facts.revision, name="s-00004", ready=False))
+    assert replace(newer_failed, generation=5, observed_generation=3).settled

@@ -26,7 +26,8 @@ from typing import Any
 from ..platform.deployment import PROJECT_NUMBER
 from ..platform.jsonserver import JsonServer, Request
 from .knative import Knative
-from .state import Refused, ServiceState, denied
+from .refused import Refused, denied
+from .state import ServiceState
 from .v2 import V2
 
 _V2 = re.compile(
@@ -155,9 +156,9 @@ class AdminApi:
     def _iam(self, request: Request, verb: str) -> tuple[int, Any]:
         self._allow(request, verb)
         if verb == "getIamPolicy":
-            return 200, self.state.get_policy()
+            return 200, self.state.iam.get()
         body = request.body if isinstance(request.body, dict) else {}
-        return 200, self.state.set_policy(body.get("policy") or {})
+        return 200, self.state.iam.set(body.get("policy") or {})
 
     def _knative(self, request: Request, at: dict[str, Any]) -> tuple[int, Any]:
         region = self._region(request.host)

@@ -26,8 +26,9 @@ from ..platform.deployment import PROJECT_NUMBER, Deployment, rfc3339
 from ..platform.jsonserver import Request
 from ..platform.traffic import Target
 from .knativetemplate import render_template, template_change
+from .refused import Refused
 from .revisions import Revision
-from .state import Refused, ServiceState, Snapshot
+from .state import ServiceState, Snapshot
 
 API_VERSION = "serving.knative.dev/v1"
 SERVICE_LABEL = "serving.knative.dev/service"

@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..platform.deployment import PROJECT_NUMBER, Deployment
+from .refused import Refused
 from .revisions import Config, TemplateChange, Variable, container_name
-from .state import Refused, Snapshot
+from .state import Snapshot
 
 # What gcloud adds to the template of every update; the sandbox keeps neither.
 CLIENT_ANNOTATIONS = frozenset(

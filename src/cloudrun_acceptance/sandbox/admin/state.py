@@ -15,7 +15,6 @@ next. Refusals are ``Refused``, which each surface answers as the API does.
 
 from __future__ import annotations
 
-import base64
 import secrets
 import threading
 import time
@@ -25,35 +24,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..platform.deployment import Deployment
-from ..platform.jsonserver import error_body
 from ..platform.traffic import Target, Traffic
+from .iam import IamPolicy
+from .refused import Refused, denied
 from .revisions import Config, Revision, TemplateChange, new_revision, revisions
 
 # How long an update's operation runs (and the service reconciles) before it is done.
 OPERATION_SECONDS = 0.3
-INVOKER = "roles/run.invoker"
-ALL_USERS = "allUsers"
-
-
-class Refused(Exception):
-    """A request the API refuses: its HTTP code, canonical status and message."""
-
-    def __init__(self, code: int, status: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.status, self.message = code, status, message
-
-    def answer(self) -> tuple[int, dict[str, Any]]:
-        """The error as the REST APIs answer it."""
-        return self.code, error_body(self.code, self.status, self.message)
-
-
-def denied(permission: str, resource: str) -> Refused:
-    """Cloud Run's answer when the identity lacks ``permission``."""
-    return Refused(
-        403,
-        "PERMISSION_DENIED",
-        f"Permission '{permission}' denied on resource '{resource}' (or it may not exist).",
-    )
 
 
 @dataclass(frozen=True)
@@ -62,6 +39,7 @@ class Snapshot:
 
     generation: int
     observed_generation: int
+    served_generation: int  # the generation the last successful reconcile served
     reconciling: bool
     configuring: bool  # the reconcile under way deploys a new revision (the deploy's, an update's)
     version: str
@@ -76,6 +54,13 @@ class Snapshot:
     def configurations_ready(self) -> bool | None:
         """ConfigurationsReady: None while a new revision deploys, then whether it became Ready."""
         return None if self.configuring else self.revisions[self.latest_created].ready
+
+    @property
+    def v2_observed_generation(self) -> int:
+        """v2's observedGeneration: a failed reconcile leaves it at the last serving state's
+        (the v2 reference of Service.reconciling), where Knative's v1 observes the failure."""
+        failed = self.configurations_ready is False and not self.reconciling
+        return self.served_generation if failed else self.observed_generation
 
     @property
     def routes_ready(self) -> bool | None:
@@ -103,6 +88,8 @@ class ServiceState:
         self.traffic = traffic
         self.revisions = revisions(deployment)
         self.generation = 3
+        latest = max(self.revisions.values(), key=lambda r: r.created)
+        self.served_generation = self.generation if latest.ready else self.generation - 1
         self.version = _version()
         self.updated = deployment.created_at
         self.reconciled_at = time.monotonic() + deployment.behaviour.reconcile_seconds
@@ -110,8 +97,7 @@ class ServiceState:
         self.operations: dict[str, float] = {}
         # Every update either surface accepted, as its body was sent.
         self.updates: list[dict[str, Any]] = []
-        bindings = [] if deployment.behaviour.private else [_invoker(ALL_USERS)]
-        self.policy: dict[str, Any] = {"version": 1, "etag": _policy_etag(), "bindings": bindings}
+        self.iam = IamPolicy(public=not deployment.behaviour.private)
         self._lock = threading.Lock()
 
     def snapshot(self) -> Snapshot:
@@ -122,6 +108,7 @@ class ServiceState:
             return Snapshot(
                 generation=self.generation,
                 observed_generation=self.generation - 1 if reconciling else self.generation,
+                served_generation=self.served_generation,
                 reconciling=reconciling,
                 configuring=now < self.configured_at,
                 version=self.version,
@@ -181,6 +168,8 @@ class ServiceState:
                     self.traffic.latest_ready = created.name
             self.traffic.set(targets)
             self.generation += 1
+            if created is None or created.ready:
+                self.served_generation = self.generation
             self.version = _version()
             self.updated = datetime.now(UTC)
             self.operations[operation] = done_at
@@ -269,50 +258,6 @@ class ServiceState:
                     self.traffic.latest_ready = max(ready, key=lambda r: r.created).name
             return gone
 
-    def get_policy(self) -> dict[str, Any]:
-        """The service's IAM policy."""
-        with self._lock:
-            return dict(self.policy)
-
-    def set_policy(self, policy: Mapping[str, Any]) -> dict[str, Any]:
-        """Replace the IAM policy, refused when its etag is not the current one."""
-        with self._lock:
-            given = policy.get("etag")
-            if given and _etag_bytes(str(given)) != _etag_bytes(self.policy["etag"]):
-                raise Refused(
-                    409,
-                    "ABORTED",
-                    "There were concurrent policy changes. Please retry the whole "
-                    "read-modify-write with exponential backoff.",
-                )
-            bindings = [dict(b) for b in policy.get("bindings", []) if b.get("members")]
-            version = int(policy.get("version") or 1)
-            self.policy = {"version": version, "etag": _policy_etag(), "bindings": bindings}
-            return dict(self.policy)
-
-    def public(self) -> bool:
-        """Whether anyone may invoke the service (allUsers holds roles/run.invoker)."""
-        with self._lock:
-            bindings = self.policy["bindings"]
-        return any(b.get("role") == INVOKER and ALL_USERS in b.get("members", []) for b in bindings)
-
-
-def _invoker(member: str) -> dict[str, Any]:
-    return {"role": INVOKER, "members": [member]}
-
 
 def _version() -> str:
     return secrets.token_urlsafe(9)
-
-
-def _policy_etag() -> str:
-    return base64.b64encode(secrets.token_bytes(8)).decode()
-
-
-def _etag_bytes(etag: str) -> bytes:
-    """An IAM etag is bytes in base64, which clients may re-encode URL-safe (gcloud's apitools
-    does): compare what it encodes."""
-    try:
-        return base64.urlsafe_b64decode(etag.replace("+", "-").replace("/", "_"))
-    except ValueError:
-        return etag.encode()

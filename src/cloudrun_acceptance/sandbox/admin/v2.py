@@ -6,8 +6,8 @@ Enums are their names, as the REST API writes them, unless the request asks for 
 ``$alt=json;enum-encoding=int`` (the REST client always does). A service has a ``template``;
 its ``terminalCondition`` is Ready and ``conditions`` holds the others (RoutesReady,
 ConfigurationsReady), never Ready again. After a reconcile that failed (its revision did not
-start), ``reconciling`` is false, ``observedGeneration`` has caught up with ``generation`` (as
-v1's, one state behind both), ``terminalCondition`` and ConfigurationsReady have failed
+start), ``reconciling`` is false, ``observedGeneration`` is the last serving state's (the v2
+reference; v1's has caught up), ``terminalCondition`` and ConfigurationsReady have failed
 (REVISION_FAILED) and ``latestReadyRevision`` and the ``trafficStatuses`` of a latest target
 are still the revision that served before it. Each revision renders its own config (image, env,
 resources), the service's template its latest created revision's; each tag its own URL.
@@ -23,8 +23,9 @@ from typing import Any
 from ..platform.deployment import PROJECT_NUMBER, Deployment, rfc3339
 from ..platform.jsonserver import Request
 from ..platform.traffic import Target
+from .refused import Refused
 from .revisions import HEALTH_CHECK_CONTAINER_ERROR, Config, Revision, container_name
-from .state import Refused, ServiceState, Snapshot
+from .state import ServiceState, Snapshot
 
 SERVICE_TYPE = "type.googleapis.com/google.cloud.run.v2.Service"
 REVISION_TYPE = "type.googleapis.com/google.cloud.run.v2.Revision"
@@ -222,7 +223,7 @@ class _Render:
             "template": self.template(seen.template),
             "traffic": [self.target(t) for t in seen.targets],
             "urls": [d.service_url],
-            "observedGeneration": str(seen.observed_generation),
+            "observedGeneration": str(seen.v2_observed_generation),
             "terminalCondition": self.condition("Ready", seen.ready, when, reason),
             "conditions": [
                 self.condition("RoutesReady", seen.routes_ready, when),

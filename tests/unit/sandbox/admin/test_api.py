@@ -513,12 +513,12 @@ def test_an_iam_binding_set_in_one_version_is_read_in_the_other_and_opens_the_fr
     admin = api("private")
     v1_iam = "/v1/projects/sandbox-project/locations/europe-west1/services/emergence-app"
     policy = get(admin, f"{v1_iam}:getIamPolicy")
-    assert policy["bindings"] == [] and not admin.state.public()
+    assert policy["bindings"] == [] and not admin.state.iam.public()
     policy["bindings"] = [{"role": "roles/run.invoker", "members": ["allUsers"]}]
     status, updated = call(admin, "POST", f"{v1_iam}:setIamPolicy", {"policy": policy})
     assert status == 200 and updated["etag"] != policy["etag"]
     assert get(admin, f"{V2}:getIamPolicy")["bindings"] == policy["bindings"]
-    assert admin.state.public()
+    assert admin.state.iam.public()
     status, stale = call(admin, "POST", f"{V2}:setIamPolicy", {"policy": policy})
     assert (status, stale["error"]["status"]) == (409, "ABORTED")
 

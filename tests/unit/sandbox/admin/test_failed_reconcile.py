@@ -1,7 +1,8 @@
 """A reconcile that fails, as the local Admin API reports it in both protocols: an update whose
 new revision does not start (gcloud pins the image to the digest of the latest created revision,
-which with ``not_ready`` failed to start) is observed like any other (``observedGeneration``
-catches up with ``generation``), its Ready and ConfigurationsReady conditions fail with the
+which with ``not_ready`` failed to start) is observed like any other in v1 (``observedGeneration``
+catches up with ``generation``; v2's stays at the last serving state's), its Ready and
+ConfigurationsReady conditions fail with the
 revision's message, RoutesReady holds, and the latest ready revision, where a latest target
 leads, stays the one before it; while it runs, nothing is decided yet.
 
@@ -10,8 +11,9 @@ observedGeneration "regardless of success or failure"; knative.dev/serving's Con
 reconciler marks a failed latest created revision RevisionFailed and keeps the latest ready one,
 and the Service propagates it to ConfigurationsReady and Ready; gcloud waits for
 ``observedGeneration == generation`` and a decided Ready (googlecloudsdk/api_lib/run/
-condition.py, command_lib/run/op_pollers.py); the v2 Service reference says that after a failed
-reconciliation ``traffic_statuses`` and ``latest_ready_revision`` keep the last serving state.
+condition.py, command_lib/run/op_pollers.py); the v2 Service reference (``reconciling``) says
+that after a failed reconciliation ``traffic_statuses``, ``observed_generation`` and
+``latest_ready_revision`` keep the last serving state.
 """
 
 from __future__ import annotations
@@ -143,7 +145,8 @@ def test_an_update_whose_revision_fails_is_observed_failed_while_the_one_before_
 
     v2 = get(admin, V2)
     run_v2.Service.from_json(json.dumps(v2), ignore_unknown_fields=False)
-    assert (v2["generation"], v2["observedGeneration"], v2["reconciling"]) == ("4", "4", False)
+    # v2 keeps the last serving state's generation: the deploy's own (3) failed too.
+    assert (v2["generation"], v2["observedGeneration"], v2["reconciling"]) == ("4", "2", False)
     assert states(v2) == {
         "Ready": "CONDITION_FAILED",
         "RoutesReady": "CONDITION_SUCCEEDED",
@@ -197,7 +200,7 @@ def test_a_failed_deploy_still_reconciling_has_decided_nothing_then_fails():
     v1, v2 = get(admin, V1), get(admin, V2)
     assert (v1["metadata"]["generation"], v1["status"]["observedGeneration"]) == (3, 3)
     assert conditions(v1)["Ready"][:2] == ("False", "RevisionFailed")
-    assert (v2["observedGeneration"], v2["reconciling"]) == ("3", False)
+    assert (v2["observedGeneration"], v2["reconciling"]) == ("2", False)  # the last serving
     assert states(v2)["ConfigurationsReady"] == "CONDITION_FAILED"
 
 
