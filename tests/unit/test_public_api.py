@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 import subprocess
 import sys
 
 import pytest
 
 import cloudrun_acceptance
+from tests.paths import REPO
+from tests.public_surface import surface
 
 # What a team's own check imports: README.md, "Writing your own checks".
 CUSTOM_CHECK_SURFACE = (
@@ -82,3 +85,25 @@ def test_importing_the_public_surface_loads_neither_the_plugin_nor_pytest():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_no_public_name_or_signature_changed_unannounced():
+    """A public name that disappears or changes its signature breaks a team's own checks: it
+    follows CHANGELOG.md's policy (a deprecation warning for a minor version first), and this
+    snapshot is written again with it."""
+    recorded = (REPO / "tests/fixtures/public_surface.txt").read_text().splitlines()
+    now = surface()
+    changed = list(difflib.unified_diff(recorded, now, "recorded", "now", lineterm="", n=0))
+    assert not changed, (
+        "the public surface changed (- recorded, + now):\n"
+        + "\n".join(changed)
+        + "\nfollow CHANGELOG.md's policy, then: "
+        "python -m tests.public_surface > tests/fixtures/public_surface.txt"
+    )
+
+
+def test_the_changelog_names_the_packages_version():
+    from importlib.metadata import version
+
+    changelog = (REPO / "CHANGELOG.md").read_text()
+    assert f"## {version('cloudrun-acceptance')}" in changelog
