@@ -90,3 +90,37 @@ def test_no_module_is_much_over_300_lines():
         for path in package.rglob("*.py")
     }
     assert {name: size for name, size in sizes.items() if size > 320} == {}
+
+
+def _imported(package: Path) -> dict[str, set[str]]:
+    """Each module of ``package`` and the package's modules it imports, in any way: at the top,
+    in a function, or for types only."""
+    import ast
+
+    names = {}
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        names[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    found: dict[str, set[str]] = {}
+    for name, path in names.items():
+        base = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        deps: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            where = base[: len(base) - node.level + 1] if node.level else []
+            target = ".".join([*where, node.module] if node.module else where)
+            for candidate in (target, *(f"{target}.{alias.name}" for alias in node.names)):
+                if candidate in names and candidate != name:
+                    deps.add(candidate)
+        found[name] = deps
+    return found
+
+
+def test_no_two_modules_import_each_other():
+    # Not even for types or lazily: one of the two holds what the other needs, or a third does.
+    imported = _imported(REPO / "src" / "cloudrun_acceptance")
+    both = sorted(
+        {tuple(sorted((a, b))) for a, deps in imported.items() for b in deps if a in imported[b]}
+    )
+    assert both == []

@@ -15,7 +15,7 @@ from ..model.errors import ConfigError
 from ..report.reporter import TARGET_PROPERTY
 from .errors import usage_errors
 from .state import STATE_KEY, GateState, state_of
-from .targets import parametrize_targets, state_key, state_of_item
+from .targetstates import parametrize_targets, state_key, state_of_item
 
 
 def is_gate_check(item: pytest.Item) -> bool:

@@ -10,7 +10,7 @@ import pytest
 
 from .collection import is_gate_check
 from .state import STATE_KEY, GateState, state_of
-from .targets import state_of_item
+from .targetstates import state_of_item
 
 
 def early_start_allowed(config: pytest.Config) -> bool:

@@ -19,7 +19,7 @@ from ..model.target import Target
 from ..model.verdict import Verdict
 from .collection import CASES
 from .state import GateState
-from .targets import record_key
+from .targetstates import record_key
 
 if TYPE_CHECKING:  # the rollout's modules load only in a run that rolls out or judges a phase
     from .rollout import Rollout
@@ -164,7 +164,11 @@ def _window_judge(
         target.logging_endpoint,
         gate_state.settings.logs_timeout,
         monitoring_endpoint=target.monitoring_endpoint,
-        pacer=read_pacer(gate_state, deployment.ref.project),
+        pacer=read_pacer(
+            gate_state.run_states()[0].pacers,
+            deployment.ref.project,
+            gate_state.contract.logs.reads_per_minute,
+        ),
     )
 
 

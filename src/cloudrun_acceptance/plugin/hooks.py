@@ -29,7 +29,7 @@ from .gate import VERDICT_KEY
 from .rootdir import check_spaced_paths
 from .signals import interrupt_on_sigterm
 from .state import STATE_KEY, GateState
-from .targets import record_key, state_key
+from .targetstates import record_key, state_key
 
 # The collection rules and the fixtures live in modules of their own, registered with this one.
 pytest_plugins = (

@@ -19,7 +19,7 @@ from ..model.errors import AdminApiError
 from ..model.release import ReleaseOutcome, ReleasePlan
 from ..model.service import ServiceFacts
 from .state import GateState
-from .targets import record_key
+from .targetstates import record_key
 
 ACTS_AFTER = {pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED}
 ENGINE_MOVES = (

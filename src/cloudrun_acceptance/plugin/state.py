@@ -69,8 +69,7 @@ class GateState:
     _env_keys: list[str] | None = None
     # The run's states, a target each (set by ``open``; None in a run of one target).
     _peers: list[GateState] | None = field(default=None, repr=False)
-    # Each project's Cloud Logging read quota, paced for the whole run (on its first state).
-    pacers: dict[str, ReadPacer] = field(default_factory=dict, repr=False)
+    pacers: dict[str, ReadPacer] = field(default_factory=dict, repr=False)  # plugin/quota.py
 
     @property
     def contract(self) -> Contract:
@@ -247,7 +246,8 @@ class GateState:
             from .quota import read_pacer
 
             assert self.target is not None
-            pacer = read_pacer(self, facts.ref.project)
+            per_minute = self.contract.logs.reads_per_minute
+            pacer = read_pacer(self.run_states()[0].pacers, facts.ref.project, per_minute)
             timeout = self.settings.logs_timeout
             self._logs = logs_stage(self.target, facts, self.contract, timeout, pacer)
         return self._logs

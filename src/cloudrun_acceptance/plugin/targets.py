@@ -1,9 +1,8 @@
-"""The run's targets: one, or one service in several regions, checked all or none.
+"""The run's targets: one, or one service in several regions, checked all or none; what the
+settings and a running sandbox name, and each target's name in test ids and reports.
 
-Each target has a ``GateState`` of its own (its address, Admin API read, service client, logs
-and record); they share the settings, the contract and env.yaml. The first is the run's state
-(``config.stash``); the checks are parametrized by target at collection (``pytest_generate_tests``
-below), grouped target by target, so that the session fixtures are built once per target.
+Each target gets a ``GateState`` of its own (targetstates.py gives the states their keys and
+the checks a case per state).
 """
 
 from __future__ import annotations
@@ -11,14 +10,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-import pytest
-
 from ..config.settings import Settings, target_from_settings
 from ..model.target import Target
 
 if TYPE_CHECKING:
     from ..sandbox.launcher import Sandbox
-    from .state import GateState
 
 
 def targets_from_settings(settings: Settings) -> list[Target]:
@@ -60,39 +56,3 @@ def target_key(target: Target, targets: list[Target]) -> str:
     services = {other.service for other in targets}
     region = target.region or "unknown-region"
     return region if len(services) == 1 else f"{region}-{target.service}"
-
-
-def state_key(state: GateState) -> str:
-    """The name of a state's target among the run's."""
-    assert state.target is not None
-    targets = [other.target for other in state.run_states() if other.target is not None]
-    return target_key(state.target, targets)
-
-
-def record_key(state: GateState) -> str:
-    """A state's key among the run's records and release plans: its target's name in a run of
-    several, "" in a run of one."""
-    return state_key(state) if len(state.run_states()) > 1 else ""
-
-
-def parametrize_targets(metafunc: pytest.Metafunc, primary: GateState) -> None:
-    """A gate check of a run with several targets: one case per target (``gate_state``,
-    indirectly, so that every session fixture is built per target)."""
-    states = primary.run_states()
-    if len(states) < 2 or "gate_state" not in metafunc.fixturenames:
-        return
-    metafunc.parametrize(
-        "gate_state",
-        states,
-        ids=[state_key(state) for state in states],
-        indirect=True,
-        scope="session",
-    )
-
-
-def state_of_item(item: pytest.Item, primary: GateState) -> GateState:
-    """The state of the target an item checks (the run's own in a run of one)."""
-    callspec = getattr(item, "callspec", None)
-    params = getattr(callspec, "params", {})
-    state = params.get("gate_state")
-    return state if state is not None else primary

@@ -15,14 +15,19 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ...model.contract import SecretRef
 from ..behaviour import Behaviour, stable_behaviour
 from ..logging.terms import SEVERITIES
 
 if TYPE_CHECKING:
-    from .simulated import SimulatedUsers
+    from collections.abc import Iterator, Sequence
+
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from ..logging.filter import Scope
 
 PROJECT = "sandbox-project"
 PROJECT_NUMBER = "123456789012"
@@ -203,6 +208,21 @@ def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+class SimulatedRequests(Protocol):
+    """What simulated users (simulated.py) give the Logging and Monitoring APIs, on demand."""
+
+    def now(self) -> float:
+        """The wall clock the users are simulated on (seconds since the epoch)."""
+
+    def requests(self, scope: Scope, visible_before: float) -> Iterator[dict[str, Any]]:
+        """The request log entries of the requests in ``scope`` that had ended by then."""
+
+    def tallies(
+        self, start: float, end: float, bounds: Sequence[float]
+    ) -> dict[tuple[str, int, int], NDArray[np.float64]]:
+        """(revision, status, second) -> its latencies in the buckets of ``bounds``, and sum."""
+
+
 @dataclass
 class LogStore:
     """The revision's log entries, in the LogEntry JSON shape; shared by service and Logging API."""
@@ -210,7 +230,7 @@ class LogStore:
     deployment: Deployment
     entries: list[dict[str, Any]] = field(default_factory=list)
     # The users simulated at a rate, whose requests' entries are made on demand.
-    simulated: SimulatedUsers | None = None
+    simulated: SimulatedRequests | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
     _written: list[float] = field(default_factory=list)
