@@ -7,10 +7,12 @@ step is judged on what the users' requests did.
 A read takes at most ``rollout.max_requests`` entries. When more came than that, it takes a
 uniform sample of its stretch instead of its first entries: the filter's
 ``sample(insertId, FRACTION)`` (the Logging query language's sample function: the same entries
-at each read of the same fraction, and, the fraction lowered, some of them: a sample of the
-sample), the fraction planned from the rate the previous read saw, so every second of a window
-is represented, whatever the traffic. The sample leaves the judge's tests valid: whether an
-entry is in it does not depend on its revision, status or latency.
+at each read of the same fraction), the fraction planned from the rate the previous read saw,
+so every second of a window is represented, whatever the traffic. The sample leaves the judge's
+tests valid: whether an entry is in it does not depend on its revision, status or latency. (A
+smaller fraction re-reading a stretch takes a sample of the sample where the hash nests, as the
+sandbox's does; where it does not, the stretch gains a few more entries of the same
+revision-blind draw, which changes its density, never the tests' validity.)
 
 Cloud Logging shows an entry seconds after its request (and a slow request's later, as its
 entry is written when it ends). So a read's stretch may start before the end of the last one
