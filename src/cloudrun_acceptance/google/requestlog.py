@@ -27,7 +27,7 @@ from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..model.logs import LogRecord
+from ..model.logs import LogRecord, latency_seconds
 from ..model.rollout import RevisionTraffic, StepWindow
 from .logs import LogReader, quote
 
@@ -100,14 +100,6 @@ def seen_rate(piece: Slice, begin: float, fraction: float) -> float | None:
     capped = piece.window.capped and newest is not None
     seconds = (newest or 0.0) - begin if capped else piece.window.seconds
     return count / fraction / seconds if seconds > 0 else None
-
-
-def latency_seconds(text: str) -> float | None:
-    """A request log's latency (``0.012345s``, a protobuf Duration in JSON) in seconds."""
-    try:
-        return float(text.removesuffix("s")) if text.endswith("s") else None
-    except ValueError:
-        return None
 
 
 def entry_key(record: LogRecord) -> str:

@@ -88,3 +88,12 @@ class ServerErrors:
     ingestion: Ingestion
     project: str = ""
     counted: RevisionTally | MonitoringApiError | None = None
+
+
+def latency_seconds(text: str) -> float | None:
+    """A request log's latency (``0.012345s``, a protobuf Duration in JSON) in seconds; None
+    when it is not one."""
+    try:
+        return float(text.removesuffix("s")) if text.endswith("s") else None
+    except ValueError:
+        return None

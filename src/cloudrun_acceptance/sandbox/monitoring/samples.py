@@ -12,9 +12,11 @@ minutes): the gate reads the bounds a distribution declares, whatever they are.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+
+from ...model.logs import latency_seconds
 
 if TYPE_CHECKING:
     import numpy as np
@@ -47,10 +49,10 @@ def samples(
     users' requests of the stretch ``around`` (the query's, a sample period wider)."""
     import numpy as np
 
-    found: dict[tuple[Labels, datetime], NDArray[np.float64]] = {}
+    found: dict[tuple[Labels, datetime], list[float]] = {}
     deployment = log.deployment
 
-    def add(revision: str, status: int, seconds: float, tally: NDArray[np.float64]) -> None:
+    def add(revision: str, status: int, seconds: float, millis: Iterable[float]) -> None:
         index = math.floor(seconds / sample_seconds) + 1
         ended = EPOCH + timedelta(seconds=index * sample_seconds)
         if ended > visible_before:
@@ -64,28 +66,32 @@ def samples(
             ("metric.labels.response_code", str(status)),
             ("metric.labels.response_code_class", f"{status // 100}xx"),
         )
-        key = (labels, ended)
-        found[key] = found[key] + tally if key in found else tally
+        found.setdefault((labels, ended), []).extend(millis)
 
-    edges = np.asarray(BOUNDS_MS)
     for entry in log.snapshot():
         request = entry.get("httpRequest")
         if not isinstance(request, Mapping):
             continue
         when = datetime.fromisoformat(str(entry["timestamp"]).replace("Z", "+00:00"))
-        millis = _millis(request.get("latency"))
-        tally = np.zeros(len(edges) + 2)
-        tally[int(np.searchsorted(edges, millis, side="right"))] = 1
-        tally[-1] = millis
+        seconds = latency_seconds(str(request.get("latency") or "")) or 0.0
         revision = str(entry["resource"]["labels"]["revision_name"])
-        add(revision, int(request.get("status", 0)), (when - EPOCH).total_seconds(), tally)
+        since_epoch = (when - EPOCH).total_seconds()
+        add(revision, int(request.get("status", 0)), since_epoch, [1000.0 * seconds])
     if log.simulated is not None:
         first, last = (moment.timestamp() for moment in around)
-        for (revision, status, second), tally in log.simulated.tallies(
-            first, last, BOUNDS_MS
-        ).items():
-            add(revision, status, second, tally)
-    return found
+        for (revision, status, second), drawn in log.simulated.latencies(first, last).items():
+            add(revision, status, second, drawn.tolist())
+    edges = np.asarray(BOUNDS_MS)
+    return {key: tally_of(np.asarray(millis), edges) for key, millis in found.items()}
+
+
+def tally_of(millis: NDArray[np.float64], edges: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Latencies in ms as a tally: their counts in the buckets of ``edges`` (below the first,
+    between each two, above the last), then their sum."""
+    import numpy as np
+
+    buckets = np.searchsorted(edges, millis, side="right")
+    return np.append(np.bincount(buckets, minlength=len(edges) + 1), millis.sum()).astype(float)
 
 
 def count_of(tally: NDArray[np.float64]) -> int:
@@ -106,12 +112,3 @@ def distribution_of(tally: NDArray[np.float64]) -> dict[str, Any]:
         "bucketOptions": BUCKET_OPTIONS,
         "bucketCounts": [str(c) for c in counts],
     }
-
-
-def _millis(latency: Any) -> float:
-    """A request log's latency (``0.012345s``) in milliseconds (0 without one)."""
-    text = str(latency or "")
-    try:
-        return float(text.removesuffix("s")) * 1000.0 if text.endswith("s") else 0.0
-    except ValueError:
-        return 0.0

@@ -22,7 +22,7 @@ from ..behaviour import Behaviour, stable_behaviour
 from ..logging.terms import SEVERITIES
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator
 
     import numpy as np
     from numpy.typing import NDArray
@@ -217,10 +217,10 @@ class SimulatedRequests(Protocol):
     def requests(self, scope: Scope, visible_before: float) -> Iterator[dict[str, Any]]:
         """The request log entries of the requests in ``scope`` that had ended by then."""
 
-    def tallies(
-        self, start: float, end: float, bounds: Sequence[float]
+    def latencies(
+        self, start: float, end: float
     ) -> dict[tuple[str, int, int], NDArray[np.float64]]:
-        """(revision, status, second) -> its latencies in the buckets of ``bounds``, and sum."""
+        """(revision, status, second) -> the latencies in ms of those requests."""
 
 
 @dataclass

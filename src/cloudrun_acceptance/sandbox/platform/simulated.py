@@ -118,31 +118,21 @@ class SimulatedUsers:
                     latency,
                 )
 
-    def tallies(
-        self, start: float, end: float, bounds: Sequence[float]
+    def latencies(
+        self, start: float, end: float
     ) -> dict[tuple[str, int, int], NDArray[np.float64]]:
         """The requests that came from ``start`` to ``end`` (seconds since the epoch, whole
-        seconds that have passed), (revision, status, second) -> their latencies in ms counted
-        in the buckets of ``bounds`` (below the first, between each two, above the last), then
-        the latencies' sum in ms (the one ``monitoring`` writes of them)."""
-        import numpy as np
-
+        seconds that have passed): (revision, status, second) -> their latencies in ms."""
         found: dict[tuple[str, int, int], NDArray[np.float64]] = {}
         first = math.floor(start)
         last = min(math.ceil(end), math.floor(self.now()))
-        edges = np.asarray(bounds, dtype=float)
         for second in range(first, last):
             drawn = self._second(second)
-            millis = drawn.latency * 1000.0
-            buckets = np.searchsorted(edges, millis, side="right")
             for revision, status in set(
                 zip(drawn.revision.tolist(), drawn.status.tolist(), strict=True)
             ):
                 mine = (drawn.revision == revision) & (drawn.status == status)
-                tally = np.zeros(len(edges) + 2)
-                tally[: len(edges) + 1] = np.bincount(buckets[mine], minlength=len(edges) + 1)
-                tally[-1] = float(millis[mine].sum())
-                found[self._names[revision], int(status), second] = tally
+                found[self._names[revision], int(status), second] = drawn.latency[mine] * 1000.0
         return found
 
     def _seconds(self, scope: Scope, visible_before: float) -> tuple[int, int]:

@@ -7,8 +7,11 @@ from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import numpy as np
+
 from cloudrun_acceptance.sandbox.faults.profiles import behaviour_for
 from cloudrun_acceptance.sandbox.logging.filter import Scope, parse_scoped
+from cloudrun_acceptance.sandbox.monitoring.samples import tally_of
 from cloudrun_acceptance.sandbox.platform.deployment import LogStore, plan_deployment, rfc3339
 from cloudrun_acceptance.sandbox.platform.simulated import (
     HISTORY_SECONDS,
@@ -87,7 +90,7 @@ def test_the_sample_of_the_scope_is_the_filters_own_sample():
     assert 400 < len(scoped) < 800  # a tenth of 6000
 
 
-def test_tallies_are_the_listed_requests_by_revision_and_status_and_their_latencies():
+def test_latencies_are_the_listed_requests_by_revision_and_status_and_tally_as_listed():
     simulated = users("busy", user_error_rate=0.1)
     listed = [e for e in simulated.requests(between(T, T + 30 - 1e-6), T + 600)]
     by_kind = Counter(
@@ -97,7 +100,8 @@ def test_tallies_are_the_listed_requests_by_revision_and_status_and_their_latenc
     counted: Counter[tuple[str, int]] = Counter()
     buckets = [0.0] * 4
     millis = 0.0
-    for (revision, status, _), tally in simulated.tallies(T, T + 30, bounds).items():
+    for (revision, status, _), drawn in simulated.latencies(T, T + 30).items():
+        tally = tally_of(drawn, np.asarray(bounds))
         counted[revision, status] += int(tally[:-1].sum())
         buckets = [a + b for a, b in zip(buckets, tally[:-1], strict=True)]
         millis += tally[-1]
