@@ -8,37 +8,29 @@ import pytest
 
 from cloudrun_acceptance.plugin.state import state_of
 from cloudrun_acceptance.sandbox.logging.api import ReadQuota
-from tests.integration.gatekit import COMPARE_UNASKED, edit_contract, run_gate
+from tests.integration.gatekit import COMPARE_UNASKED
+from tests.integration.test_regions import rollout_in_regions
 from tests.integration.test_rollout import (
     CANDIDATE,
     STABLE,
+    looked_at_every_second,
     rollout,
     shares,
     step,
-    without_compare,
 )
 
 
 def busy_rollout(gate_dir, sandbox, **more):
     """A 50% step looked at every second for up to 40 s, passing no sooner than 8 s; a look
     reads at most 1000 entries (a second holds about 5000)."""
-    return rollout(
-        gate_dir,
-        sandbox,
-        "50,100",
-        bake=40.0,
-        look_seconds=1.0,
-        min_bake_seconds=8.0,
-        max_requests=1000,
-        **more,
-    )
+    return looked_at_every_second(gate_dir, sandbox, max_requests=1000, **more)
 
 
 def test_a_late_regression_at_5000_requests_a_second_fails_its_step(gate_dir, sandbox_with):
     # busy_late_regression, its delay shortened from a minute to 4 s: the step cannot pass
     # before its minimum bake (8 s), so the regression that starts at 4 s fails it.
     sandbox = sandbox_with("busy_late_regression", late_regression_after_seconds=4.0)
-    run = busy_rollout(gate_dir, sandbox)
+    run = busy_rollout(gate_dir, sandbox, error_tolerance=0.01)
     run.expect(failed={step(50)}, skipped={step(100)} | COMPARE_UNASKED)
     verdict = run.verdicts[step(50)]
     assert "at 50%" in verdict["summary"]
@@ -52,7 +44,7 @@ def test_a_late_regression_at_5000_requests_a_second_fails_its_step(gate_dir, sa
 
 def test_a_cold_start_at_5000_requests_a_second_passes(gate_dir, sandbox_with):
     sandbox = sandbox_with("busy_cold_start", step_cold_start_seconds=3.0)
-    run = busy_rollout(gate_dir, sandbox, error_tolerance=0.05)
+    run = busy_rollout(gate_dir, sandbox)
     run.expect(skipped=COMPARE_UNASKED)
     figures = run.verdicts[step(50)]["figures"]
     assert "a uniform sample, down to" in figures["entries read"]
@@ -75,23 +67,15 @@ def test_two_busy_regions_are_judged_side_by_side_within_the_projects_read_quota
     # 1000 requests/s in each region, 60 entries:list calls a minute for the project: both
     # targets' looks wait their turn in the quota, and both steps are judged.
     quota = QuotaAtTheEnd()
-    without_compare(gate_dir)
-    for key, value in {
-        "bake_seconds": 40.0,
-        "look_seconds": 1.0,
-        "min_bake_seconds": 8.0,
-        "min_requests": 30,
-        "error_tolerance": 0.05,
-        "on_low_traffic": "proceed",
-    }.items():
-        edit_contract(gate_dir, "rollout", key, value)
-    run = run_gate(
+    run, _ = rollout_in_regions(
         gate_dir,
-        "--sandbox",
-        "--sandbox-fault=busy_two_regions",
-        "--tag=candidate",
-        "--rollout=50,100",
+        "busy_two_regions",
+        "50,100",
+        bake=40.0,
         plugins=[quota],
+        look_seconds=1.0,
+        min_bake_seconds=8.0,
+        error_tolerance=0.05,
     )
     assert run.result.ret == 0, run.result.stdout.str()
     (shared,) = {id(q): q for q in quota.quotas}.values()  # one quota, both regions

@@ -287,9 +287,10 @@ def test_several_targets_refuse_what_takes_one(gate_dir, extra, message):
     result.stderr.fnmatch_lines([message])
 
 
-def rollout_in_regions(gate_dir, profile: str, steps: str, *, bake: float, **more):
+def rollout_in_regions(gate_dir, profile: str, steps: str, *, bake: float, plugins=(), **more):
     """The rollout of both regions, on whatever traffic the sandboxes' users send while the
-    gate's checks share their process (test_rollout.py checks the refusal of too little)."""
+    gate's checks share their process (test_rollout.py checks the refusal of too little);
+    ``plugins`` look at the run beside the one that reads each region's traffic at its end."""
     without_compare(gate_dir)
     edit_contract(gate_dir, "rollout", "bake_seconds", bake)
     edit_contract(gate_dir, "rollout", "min_requests", 30)
@@ -303,7 +304,7 @@ def rollout_in_regions(gate_dir, profile: str, steps: str, *, bake: float, **mor
         f"--sandbox-fault={profile}",
         "--tag=candidate",
         f"--rollout={steps}",
-        plugins=[traffic],
+        plugins=[traffic, *plugins],
     )
     return run, traffic.shares
 

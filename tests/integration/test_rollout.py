@@ -175,8 +175,9 @@ def test_a_step_passes_as_soon_as_its_evidence_shows_it_within_the_tolerances(
     assert shares(sandbox) == [(CANDIDATE, 100)]
 
 
-def looked_at_every_second(gate_dir, sandbox):
-    """A 50% step looked at every second, for up to 40 s, passing no sooner than 8 s."""
+def looked_at_every_second(gate_dir, sandbox, **more):
+    """A 50% step looked at every second, for up to 40 s, passing no sooner than 8 s; ``more``:
+    other rollout: keys (error_tolerance is 0.05 unless given)."""
     return rollout(
         gate_dir,
         sandbox,
@@ -184,7 +185,7 @@ def looked_at_every_second(gate_dir, sandbox):
         bake=40.0,
         look_seconds=1.0,
         min_bake_seconds=8.0,
-        error_tolerance=0.05,
+        **({"error_tolerance": 0.05} | more),
     )
 
 
