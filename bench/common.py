@@ -99,10 +99,10 @@ def sandbox(analysis_seconds: float = 1.0, behaviour: Behaviour | None = None) -
 
 @contextmanager
 def gate_checkout() -> Iterator[Path]:
-    """A copy of the gate (pytest.ini, conftest, env.yaml, tests/acceptance), for its reports."""
+    """A copy of the gate (pytest.ini, env.yaml, tests/acceptance), for its reports."""
     with tempfile.TemporaryDirectory(prefix="gate-bench-") as tmp:
         root = Path(tmp)
-        for name in ("pytest.ini", "conftest.py", "env.yaml"):
+        for name in ("pytest.ini", "env.yaml"):
             shutil.copy(REPO / name, root / name)
         shutil.copytree(REPO / "tests/acceptance", root / "tests/acceptance")
         yield root

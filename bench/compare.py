@@ -253,10 +253,10 @@ def compare_once(pair: Pair, contract: Contract, rules: CompareRules) -> Outcome
     statuses: dict[str, str] = {}
     evidence: dict[str, LatencyEvidence | None] = {}
     for kind in kinds:
-        comparison = compare_latency(kind.name, load, rules)
-        statuses[kind.name] = judge_latency(comparison, rules, load).status
+        comparison = compare_latency(kind=kind.name, load=load, rules=rules)
+        statuses[kind.name] = judge_latency(comparison=comparison, rules=rules, load=load).status
         evidence[kind.name] = comparison.evidence
-    statuses[ERRORS] = judge_errors(load, rules).status
+    statuses[ERRORS] = judge_errors(load=load, rules=rules).status
     seconds = time.perf_counter() - started
     return Outcome(
         statuses=statuses,

@@ -1050,8 +1050,12 @@ def memory_figures(rules: RolloutRules, compare: CompareRules) -> list[Figure]:
 
     def judge_comparison() -> None:
         for name in names:
-            judge_latency(compare_latency(name, load, compare), compare, load)
-        judge_errors(load, compare)
+            judge_latency(
+                comparison=compare_latency(kind=name, load=load, rules=compare),
+                rules=compare,
+                load=load,
+            )
+        judge_errors(load=load, rules=compare)
 
     compare_mb, compare_seconds = _peak(judge_comparison)
     target = "<= 50 MB"

@@ -1,7 +1,9 @@
 """The package's public surface as text, a line per name, method and signature: what a team's
-own checks may rely on (cloudrun_acceptance.__all__). tests/unit/test_public_api.py compares it
-with tests/fixtures/public_surface.txt; after a change made by the policy of CHANGELOG.md,
-``python -m tests.public_surface > tests/fixtures/public_surface.txt`` writes it again."""
+own checks may rely on (cloudrun_acceptance.__all__, the judgements of
+cloudrun_acceptance.judges, and the plugin's fixtures by name). tests/unit/test_public_api.py
+compares it with tests/fixtures/public_surface.txt; after a change made by the policy of
+CHANGELOG.md, ``python -m tests.public_surface > tests/fixtures/public_surface.txt`` writes it
+again."""
 
 from __future__ import annotations
 
@@ -9,14 +11,39 @@ import inspect
 from collections.abc import Iterator
 
 import cloudrun_acceptance
+from cloudrun_acceptance import judges
+from cloudrun_acceptance.plugin import (
+    collection,
+    fixtures,
+    fixtures_cloud,
+    fixtures_compare,
+    fixtures_preflight,
+    fixtures_rollout,
+)
 
 
 def surface() -> list[str]:
-    """Each public name's line, and a line per public method and property of a public class."""
+    """Each public name's line, and a line per public method and property of a public class;
+    each judgement's; each fixture's name."""
     lines: list[str] = []
     for name in cloudrun_acceptance.__all__:
         lines += _described(name, getattr(cloudrun_acceptance, name))
+    for name in judges.__all__:
+        lines += _described(f"judges.{name}", getattr(judges, name))
+    lines += [f"fixture {name}" for name in fixture_names()]
+    lines += [f"fixture {name}: a case each" for name in collection.CASES]
     return lines
+
+
+def fixture_names() -> list[str]:
+    """The plugin's fixtures a check may ask for (the ``_``-prefixed ones are its own)."""
+    modules = (fixtures, fixtures_cloud, fixtures_compare, fixtures_preflight, fixtures_rollout)
+    return sorted(
+        name
+        for module in modules
+        for name, value in vars(module).items()
+        if type(value).__name__ == "FixtureFunctionDefinition" and not name.startswith("_")
+    )
 
 
 def _described(name: str, value: object) -> Iterator[str]:

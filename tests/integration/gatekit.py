@@ -15,7 +15,7 @@ import yaml
 from bench.common import gate_arguments as deployed  # noqa: F401 - the gate's arguments for a sandbox the test started
 from tests.paths import REPO, SHIPPED_CONTRACT
 
-GATE_FILES = ("pytest.ini", "conftest.py", "env.yaml")
+GATE_FILES = ("pytest.ini", "env.yaml")
 # pytest in a child process that SIGINT interrupts (KeyboardInterrupt), even when this test run
 # ignores SIGINT, as a background job's processes do and their children inherit.
 INTERRUPTIBLE_PYTEST = (
@@ -85,7 +85,7 @@ def compare_skips(reason: str) -> list[str]:
     """The terminal's short summary lines (-ra) of the comparison's checks skipped for ``reason``,
     in order: one a check, the latency check's two kinds on one line (or, without the contract's
     section, its [none] case, skipped at collection: no line number)."""
-    where = "tests/acceptance/test_compare.py"
+    where = "*cloudrun_acceptance/gate/test_compare.py"
     one = f"SKIPPED [[]1[]] {where}:*: {reason}"
     if reason == UNTAGGED:
         return [one, f"SKIPPED [[]2[]] {where}:*: {reason}", one, one, one]
@@ -152,7 +152,7 @@ REVISION_CHECKS = NEEDS_DEPLOYMENT | {ADMIN}
 
 
 def copy_gate(pytester: pytest.Pytester) -> Path:
-    """The repository's gate, as a user has it: pytest.ini, conftest, env.yaml, tests/acceptance."""
+    """The repository's gate, as a user has it: pytest.ini, env.yaml, tests/acceptance (the contract)."""
     for name in GATE_FILES:
         shutil.copy(REPO / name, pytester.path / name)
     shutil.copytree(REPO / "tests" / "acceptance", pytester.path / "tests" / "acceptance")

@@ -20,6 +20,7 @@ import yaml
 
 from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.config.envfile import load_env_file
+from cloudrun_acceptance.model.version import VERSION
 from cloudrun_acceptance.sandbox.launch import start_for_contract
 from cloudrun_acceptance.sandbox.launcher import Sandbox
 from tests.integration.gatekit import UNTAGGED, UNTAGGED_NOT_RUN, compare_skips, not_run
@@ -211,7 +212,9 @@ def test_a_run_by_service_url_checks_the_live_shop(adopted):
     url = adopted.deployed.service_url
     result = gate(adopted.repo, f"--service-url={url}", "--test-session=order-4711")
     assert result.returncode == 0, result.stdout[-4000:]
-    assert f"cloudrun-acceptance 0.1.0: {url} (from --service-url (command line))" in result.stdout
+    assert (
+        f"cloudrun-acceptance {VERSION}: {url} (from --service-url (command line))" in result.stdout
+    )
     assert " PASSED (15 passed, 0 failed, 0 errors, " in last_line(result)
 
 
@@ -246,7 +249,7 @@ def test_the_platforms_faults_break_the_shop_and_the_references_say_what_they_ne
     split = gate(adopted.repo, "--sandbox", "--sandbox-fault=traffic_split")
     assert split.returncode == 1
     assert (
-        "FAILED tests/acceptance/test_revision.py::test_revision_serves_expected_traffic"
+        "FAILED cloudrun_acceptance/gate/test_revision.py::test_revision_serves_expected_traffic"
         in split.stdout
     )
     assert "shop-00003-abc serves 50% of traffic, the contract expects 100%" in split.stdout

@@ -103,7 +103,7 @@ def test_a_canary_phase_is_judged_on_its_users_requests(gate_dir, sandbox_with):
         "cloudrun-acceptance verify: pytest --project=sandbox-project --region=europe-west1 "
         f"--service=emergence-app --revision={CANDIDATE} --canary-phase" in done.stdout
     )
-    assert f"tests/acceptance/test_canary.py::{CANARY} PASSED" in done.stdout or (
+    assert f"cloudrun_acceptance/gate/test_canary.py::{CANARY} PASSED" in done.stdout or (
         "test_canary.py ." in done.stdout
     )
     assert (
@@ -193,7 +193,7 @@ def test_an_analysis_check_judges_the_phase_and_deselects_the_mutating_checks(
         f"--service=emergence-app --revision={CANDIDATE} --canary-phase -m 'not mutating' "
         f"--cloudrun-endpoint={sandbox.admin_endpoint} " in done.stdout
     )
-    assert f"tests/acceptance/test_canary.py::{CANARY} PASSED" in done.stdout or (
+    assert f"cloudrun_acceptance/gate/test_canary.py::{CANARY} PASSED" in done.stdout or (
         "test_canary.py ." in done.stdout
     )
     assert (

@@ -28,6 +28,7 @@ from tests.integration.gatekit import (
     HEALTH,
     INTERRUPTIBLE_PYTEST,
     deployed,
+    edit_contract,
     run_gate,
 )
 from tests.paths import REPO, SHIPPED_CONTRACT
@@ -89,7 +90,11 @@ def test_a_run_that_stops_at_a_failure_sends_it_in_turn(gate_dir, slow_sandbox):
 
 @pytest.mark.parametrize(
     "selection",
-    [("-k", "health"), ("--collect-only",), ("--deselect", "tests/acceptance/test_analysis.py")],
+    [
+        ("-k", "health"),
+        ("--collect-only",),
+        ("--deselect", "cloudrun_acceptance/gate/test_analysis.py"),
+    ],
     ids=["-k health", "--collect-only", "analysis deselected"],
 )
 def test_nothing_is_posted_when_no_analysis_check_is_selected(gate_dir, slow_sandbox, selection):
@@ -98,7 +103,7 @@ def test_nothing_is_posted_when_no_analysis_check_is_selected(gate_dir, slow_san
 
 
 def test_the_cached_calls_wait_for_their_check(gate_dir, slow_sandbox):
-    cache = f"tests/acceptance/test_analysis.py::{CACHE}"
+    cache = f"cloudrun_acceptance/gate/test_analysis.py::{CACHE}"
     run = run_gate(gate_dir, *deployed(slow_sandbox), "--deselect", cache)
     assert ANALYSIS in run.passed
     assert slow_sandbox.requests_served().get(ANALYZE, 0) == 1
@@ -162,11 +167,14 @@ def test_the_health_wait_and_first_scrape_overlap_the_collection(gate_dir, slow_
     assert served[ANALYZE] == 4
 
 
-def test_the_early_thread_stands_down_when_the_analysis_is_not_collected(gate_dir, slow_sandbox):
-    ignored = "--ignore=tests/acceptance/test_analysis.py"
-    run = run_gate(gate_dir, *deployed(slow_sandbox), ignored)
+def test_the_early_thread_stands_down_when_the_contract_skips_the_analysis(gate_dir, slow_sandbox):
+    edit_contract(gate_dir, "checks", "skip", [ANALYSIS, CACHE])
+    run = run_gate(gate_dir, *deployed(slow_sandbox), "-rs")
     assert run.passed >= {HEALTH, ENABLED}
-    assert ANALYSIS not in run.outcomes
+    assert run.outcomes[ANALYSIS] == run.outcomes[CACHE] == "skipped"
+    run.result.stdout.fnmatch_lines(
+        ["SKIPPED [[]2[]] *: the contract skips this built-in check (checks.skip)"]
+    )
     served = slow_sandbox.requests_served()
     assert served.get(ANALYZE, 0) == 0
     assert served["GET /api/health"] == 1

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cloudrun_acceptance.model.version import VERSION
 from tests.integration.gatekit import UNTAGGED, UNTAGGED_NOT_RUN, compare_skips, not_run
 from tests.paths import REPO
 
@@ -40,24 +41,36 @@ def test_init_example_then_pytest_sandbox_passes_every_check(tmp_path):
     assert gate.stdout.count("SKIPPED [") == 5, gate.stdout[-3000:]
     report = next((tmp_path / "reports").glob("emergence-app-00003-abc-*.md")).read_text()
     assert not_run(report) == [UNTAGGED_NOT_RUN]
+    # The built-in checks ran from the package: the repository holds its own files only.
+    written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert [name for name in written if not name.startswith("reports/")] == [
+        ".github/workflows/cloudrun-acceptance.yml",
+        ".gitignore",
+        "env.yaml",
+        "pytest.ini",
+        "tests/acceptance/contract.yaml",
+    ]
+    assert "cloudrun_acceptance/gate/test_health.py::test_health_answers PASSED" in run(
+        sys.executable, "-m", "pytest", "--sandbox", "-p", "no:cacheprovider", "-v", "-k",
+        "health_answers", cwd=tmp_path,
+    ).stdout  # fmt: skip
     again = run(str(CLI), "init", "--example", cwd=tmp_path)
     assert again.returncode == 1
     assert again.stderr == (
-        # 12 more: the example's files, tests/acceptance/test_compare.py, test_rollout.py and
-        # test_canary.py among them.
-        "cloudrun-acceptance init: pytest.ini exists (and 12 more); init writes nothing over a "
+        # 2 more: the contract and the workflow (env.yaml is kept as it is).
+        "cloudrun-acceptance init: pytest.ini exists (and 2 more); init writes nothing over a "
         "file: move it away, or give --force to overwrite.\n"
     )
 
 
 def test_version_and_help(tmp_path):
-    assert run(str(CLI), "--version", cwd=tmp_path).stdout.startswith("cloudrun-acceptance 0.1")
+    assert run(str(CLI), "--version", cwd=tmp_path).stdout == f"cloudrun-acceptance {VERSION}\n"
     usage = run(str(CLI), "init", "--help", cwd=tmp_path).stdout
     assert "--ci {github,cloudbuild,none}" in usage and "--force" in usage
     assert "--from-url URL" in usage and "--from-service" in usage
 
 
-def test_the_wheel_carries_the_templates(tmp_path):
+def test_the_wheel_carries_the_built_in_checks_and_the_templates(tmp_path):
     built = run(
         sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
         "-w", str(tmp_path), str(REPO), cwd=tmp_path,
@@ -66,18 +79,25 @@ def test_the_wheel_carries_the_templates(tmp_path):
     wheel = next(tmp_path.glob("cloudrun_acceptance-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-        template = "cloudrun_acceptance/templates/tests/acceptance/test_health.py"
-        assert archive.read(template) == (REPO / "tests/acceptance/test_health.py").read_bytes()
-    expected = {
+        template = "cloudrun_acceptance/templates/tests/acceptance/contract.yaml"
+        assert archive.read(template) == (REPO / "tests/acceptance/contract.yaml").read_bytes()
+    checks = {
+        f"cloudrun_acceptance/gate/{path.name}"
+        for path in (REPO / "src/cloudrun_acceptance/gate").glob("test_*.py")
+    }
+    expected = checks | {
+        "cloudrun_acceptance/gate/__init__.py",
+        "cloudrun_acceptance/judges.py",
         "cloudrun_acceptance/templates/pytest.ini",
-        "cloudrun_acceptance/templates/conftest.py",
         "cloudrun_acceptance/templates/env.yaml",
         "cloudrun_acceptance/templates/tests/acceptance/contract.yaml",
-        "cloudrun_acceptance/templates/tests/acceptance/test_preflight.py",
         "cloudrun_acceptance/templates/ci/github-actions.yml",
         "cloudrun_acceptance/templates/ci/cloudbuild.yaml",
     }
+    assert len(checks) == 9
     assert expected <= names
+    assert not [name for name in names if name.startswith("cloudrun_acceptance/templates/tests")
+                and not name.endswith("contract.yaml")]  # fmt: skip
     assert not [name for name in names if name.endswith(".pyc")]
 
 

@@ -73,8 +73,8 @@ def test_with_the_sandbox_the_pre_flight_runs_first(gate_dir, tree):
     run.result.stdout.fnmatch_lines(
         [
             "  pre-flight: */good (first, before any request)",
-            "tests/acceptance/test_preflight.py .....*",
-            "tests/acceptance/test_health.py .*",
+            "cloudrun_acceptance/gate/test_preflight.py .....*",
+            "cloudrun_acceptance/gate/test_health.py .*",
         ]
     )
     report = next((gate_dir.path / "reports").glob("emergence-app-*.md")).read_text()
@@ -220,9 +220,8 @@ def test_a_missing_folder_is_not_checked(gate_dir, tmp_path):
 
 @pytest.mark.parametrize("testpaths", [True, False], ids=["testpaths", "contract-folder"])
 def test_a_pre_flight_module_that_is_not_the_gates_is_collected(gate_dir, testpaths):
-    """The plugin is loaded in every pytest run of its environment: only the gate's own
-    test_preflight.py (in the ini file's testpaths, else beside the contract) waits for
-    --preflight."""
+    """The plugin is loaded in every pytest run of its environment: only the gate's built-in
+    test_preflight.py waits for --preflight; a team's module of that name is its own."""
     if not testpaths:
         ini = gate_dir.path / "pytest.ini"
         lines = ini.read_text().splitlines(keepends=True)
@@ -235,5 +234,5 @@ def test_a_pre_flight_module_that_is_not_the_gates_is_collected(gate_dir, testpa
         "tests/acceptance", "tests/tools", "--service-url=http://127.0.0.1:9", "--co", "-q"
     )
     result.stdout.fnmatch_lines(["tests/tools/test_preflight_tools.py::test_a_tool"])
-    result.stdout.no_fnmatch_line("tests/acceptance/test_preflight.py::*")
-    assert "tests/acceptance/test_health.py::test_health_answers" in result.outlines
+    result.stdout.no_fnmatch_line("cloudrun_acceptance/gate/test_preflight.py::*")
+    assert "cloudrun_acceptance/gate/test_health.py::test_health_answers" in result.outlines

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from cloudrun_acceptance.metrics.exposition import parse_exposition
+from cloudrun_acceptance.model.version import VERSION
 from cloudrun_acceptance.plugin.state import state_of
 from cloudrun_acceptance.sandbox.platform.deployment import PREVIOUS_REVISION, REVISION
 from tests.integration.gatekit import CACHE, HEALTH, INTERRUPTIBLE_PYTEST, edit_contract, run_gate
@@ -70,7 +71,7 @@ def test_two_good_regions_are_checked_each_and_pass_together(gate_dir):
     assert run.outcomes[f"{HEALTH}[{EU}]"] == run.outcomes[f"{HEALTH}[{US}]"] == "passed"
     run.result.stdout.fnmatch_lines(
         [
-            "cloudrun-acceptance 0.1.0: 2 targets, judged all or none: "
+            f"cloudrun-acceptance {VERSION}: 2 targets, judged all or none: "
             f"{EU}/emergence-app, {US}/emergence-app",
             f"  {EU}: http://127.0.0.1:* (from --sandbox)",
             f"    revision: {REVISION} (latest ready, from the Cloud Run Admin API)",
@@ -400,7 +401,7 @@ def test_an_interrupted_rollout_of_both_regions_stops_at_once_and_says_where(gat
     seen = b""
     # The steps' module begins (its line has no end until its checks do): both regions are set,
     # then bake side by side.
-    while b"tests/acceptance/test_rollout.py" not in seen:
+    while b"cloudrun_acceptance/gate/test_rollout.py" not in seen:
         chunk = os.read(gate.stdout.fileno(), 4096)
         assert chunk, seen.decode()
         seen += chunk

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from cloudrun_acceptance.model.version import VERSION
 from tests.integration.gatekit import (
     COMPARE,
     ENABLED,
@@ -51,7 +52,7 @@ def test_junit_names_the_revision_and_carries_the_suite_properties(gate_dir):
     assert props["cloudrun_acceptance.contract"].endswith("tests/acceptance/contract.yaml")
     assert len(props["cloudrun_acceptance.contract_sha256"]) == 64
     assert props["cloudrun_acceptance.status"] == "PASSED"
-    assert props["cloudrun_acceptance.gate_version"] == "0.1.0"
+    assert props["cloudrun_acceptance.gate_version"] == VERSION
     assert props["cloudrun_acceptance.started_at"] <= props["cloudrun_acceptance.finished_at"]
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite is not None and suite.get("name") == "cloudrun-acceptance"
@@ -189,7 +190,7 @@ def test_reports_dir_option(gate_dir):
 
 def test_interrupted_run_still_writes_the_report(gate_dir):
     gate_dir.makeconftest(
-        (gate_dir.path / "conftest.py").read_text() + "\n\ndef pytest_runtest_setup(item):\n"
+        "def pytest_runtest_setup(item):\n"
         "    if 'test_forced_analysis' in item.nodeid:\n"
         "        raise KeyboardInterrupt\n"
     )

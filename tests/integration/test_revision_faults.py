@@ -219,7 +219,7 @@ def test_service_url_only_skips_revision_checks_and_never_imports_google_cloud(
     gate_dir, running_sandbox
 ):
     gate_dir.makeconftest(
-        (gate_dir.path / "conftest.py").read_text() + "\n\ndef pytest_unconfigure(config):\n"
+        "def pytest_unconfigure(config):\n"
         "    import sys, pathlib\n"
         "    loaded = sorted(m for m in sys.modules if m.startswith('google'))\n"
         "    pathlib.Path('google-modules.txt').write_text('\\n'.join(loaded))\n"

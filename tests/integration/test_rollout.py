@@ -281,7 +281,11 @@ def test_too_few_requests_rolled_out_anyway_hold_then_roll_back(gate_dir, sandbo
     ("profile", "extra", "why"),
     [
         ("candidate_errors", (), "checks did not pass at 0%"),
-        ("rollout_candidate", ("--deselect", "tests/acceptance/test_compare.py"), "deselected"),
+        (
+            "rollout_candidate",
+            ("--deselect", "cloudrun_acceptance/gate/test_compare.py"),
+            "deselected",
+        ),
     ],
     ids=["a check failed at 0%", "a check deselected"],
 )

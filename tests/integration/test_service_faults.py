@@ -274,6 +274,7 @@ def test_no_server_thread_is_left_behind(gate_dir):
 
 def test_another_contract_file_drives_the_checks(gate_dir):
     (gate_dir.path / "team.yaml").write_text(
+        "version: 2\n"
         "health: {path: /api/health}\n"
         "metrics:\n"
         "  path: /api/metrics\n"

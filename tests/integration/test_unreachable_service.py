@@ -54,7 +54,7 @@ def test_mutating_checks_are_skipped_without_a_test_session(gate_dir, running_sa
     run.result.stdout.fnmatch_lines(
         [
             "  test session: none, so the mutating checks are skipped (--test-session or TEST_SESSION)",
-            "SKIPPED [[]1] tests/acceptance/test_analysis.py:*: mutating check: give a test session "
+            "SKIPPED [[]1] *cloudrun_acceptance/gate/test_analysis.py:*: mutating check: give a test session "
             "to run it (--test-session ID or TEST_SESSION); it POSTs to the service",
         ]
     )

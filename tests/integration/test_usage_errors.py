@@ -114,6 +114,18 @@ def test_missing_contract_file(gate_dir):
     )
 
 
+def test_a_skipped_check_that_is_no_built_in_one_names_the_closest(gate_dir):
+    edit_contract(gate_dir, "checks", "skip", ["test_exposition_lint"])
+    run = run_gate(gate_dir, "--sandbox")
+    usage_error(
+        run,
+        "ERROR: */tests/acceptance/contract.yaml: checks.skip: 'test_exposition_lint' is not a "
+        "built-in check; give a built-in check's function name (the closest: "
+        "test_exposition_passes_lint*). A check of your own is left out with -k or -m, or by "
+        "deleting it.",
+    )
+
+
 def test_contract_that_is_not_yaml(gate_dir):
     (gate_dir.path / "broken.yaml").write_text("metrics:\n  expected: [\n    - {name: x\n")
     run = run_gate(gate_dir, "--sandbox", "--contract", "broken.yaml")

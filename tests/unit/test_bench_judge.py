@@ -74,10 +74,17 @@ def real_compare(draws: dict[str, judge.Draws], rules) -> judge.CompareOutcome:
         run.record(Sample(kind.name, side, number, status, float(seconds), pair=pair))
     load = run.load(final=True)
     statuses = [
-        (name, judge_latency(compare_latency(name, load, rules), rules, load).status)
+        (
+            name,
+            judge_latency(
+                comparison=compare_latency(kind=name, load=load, rules=rules),
+                rules=rules,
+                load=load,
+            ).status,
+        )
         for name in names
     ]
-    statuses.append(("errors", judge_errors(load, rules).status))
+    statuses.append(("errors", judge_errors(load=load, rules=rules).status))
     return judge.CompareOutcome(tuple(statuses), len(load.of("candidate")), looks, 0.0)
 
 

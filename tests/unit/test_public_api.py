@@ -107,3 +107,35 @@ def test_the_changelog_names_the_packages_version():
 
     changelog = (REPO / "CHANGELOG.md").read_text()
     assert f"## {version('cloudrun-acceptance')}" in changelog
+
+
+def test_every_judgement_takes_keyword_arguments_only():
+    """A team's check calls a judgement by its arguments' names, so a new argument or a new
+    order breaks nothing (cloudrun_acceptance.judges)."""
+    import inspect
+
+    from cloudrun_acceptance import judges
+
+    for name in judges.__all__:
+        kinds = {p.kind for p in inspect.signature(getattr(judges, name)).parameters.values()}
+        assert kinds == {inspect.Parameter.KEYWORD_ONLY}, name
+
+
+def test_the_built_in_checks_import_only_the_public_surface():
+    """They are written as a team's own check is: cloudrun_acceptance.judges and pytest."""
+    import ast
+
+    from cloudrun_acceptance.plugin.builtin import gate_modules
+
+    for path in gate_modules():
+        imported = {
+            node.module
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.ImportFrom)
+        } | {
+            alias.name
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
+        assert imported <= {"__future__", "pytest", "cloudrun_acceptance.judges"}, path.name

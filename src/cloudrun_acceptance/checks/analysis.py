@@ -47,7 +47,7 @@ def _unreadable(run: CounterRun, what: str) -> Verdict:
     )
 
 
-def judge_analysis(run: CounterRun, rules: AnalysisRules) -> Verdict:
+def judge_analysis(*, run: CounterRun, rules: AnalysisRules) -> Verdict:
     """The forced analysis answers 2xx and every contract counter increases on its instance."""
     if not run.actions:
         return _unreadable(run, "forced analysis not run")
@@ -104,7 +104,7 @@ def judge_analysis(run: CounterRun, rules: AnalysisRules) -> Verdict:
     )
 
 
-def judge_cache(run: CounterRun, rules: CacheRules) -> Verdict:
+def judge_cache(*, run: CounterRun, rules: CacheRules) -> Verdict:
     """The repeated call answers within budget (median of samples) and counts a cache hit."""
     if not run.actions:
         return _unreadable(run, "cache samples not taken")

@@ -57,7 +57,7 @@ def find_baseline(facts: ServiceFacts, share: int, tag: str | None) -> BaselineC
 
 
 def judge_baseline(
-    choice: BaselineChoice, candidate: str, *, added: str = "", error: str = ""
+    *, choice: BaselineChoice, candidate: str, added: str = "", error: str = ""
 ) -> Verdict:
     """The candidate has a stable revision to be compared with, reachable alone."""
     if error:

@@ -65,7 +65,7 @@ def latency_evidence(
 
 
 def compare_latency(
-    kind: str, load: PairedLoad, rules: CompareRules, budget: ErrorBudget | None = None
+    *, kind: str, load: PairedLoad, rules: CompareRules, budget: ErrorBudget | None = None
 ) -> LatencyComparison:
     """One kind's latency on both sides, with the judge's evidence and its interval."""
     from .stats import percentiles
@@ -159,6 +159,7 @@ def _pace(comparison: LatencyComparison) -> str:
 
 
 def judge_latency(
+    *,
     comparison: LatencyComparison,
     rules: CompareRules,
     load: PairedLoad,

@@ -47,7 +47,7 @@ def _option(words: tuple[str, ...], name: str) -> str | None:
     return None
 
 
-def judge_dockerfile(tree: SourceTree, rules: PreflightRules) -> Verdict:
+def judge_dockerfile(*, tree: SourceTree, rules: PreflightRules) -> Verdict:
     """The Dockerfile has a command, and it runs the app the contract names, from a file that
     the upload set carries."""
     dockerfile = tree.dockerfile
@@ -113,7 +113,7 @@ def _module_missing(tree: SourceTree, rules: PreflightRules, base: str) -> str:
     return f"its module {candidates[0]} does not exist in the source tree"
 
 
-def judge_port(tree: SourceTree, rules: PreflightRules) -> Verdict:
+def judge_port(*, tree: SourceTree, rules: PreflightRules) -> Verdict:
     """The container listens on ``$PORT`` (Cloud Run sends traffic there), not on a fixed port."""
     _, _, sources = tree.dockerfile.command
     words, form = effective_command(tree.dockerfile)

@@ -22,7 +22,7 @@ def _families(count: int) -> str:
     return f"{count} metric {'family' if count == 1 else 'families'}"
 
 
-def judge_exposition(baseline: Snapshot, candidate: Snapshot) -> Verdict:
+def judge_exposition(*, baseline: Snapshot, candidate: Snapshot) -> Verdict:
     """Every metric family the baseline exposes is still there, with its type; new ones are
     reported."""
     lost, changed = [], []
@@ -90,7 +90,7 @@ def _shown(value: object, quoted: bool = False) -> str | None:
 
 
 def diff_config(
-    baseline: RevisionFacts, candidate: RevisionFacts, env_file: Mapping[str, str]
+    *, baseline: RevisionFacts, candidate: RevisionFacts, env_file: Mapping[str, str]
 ) -> Verdict:
     """What changed from the baseline's configuration to the candidate's; always passed (only
     reported). Env values are shown for keys of env.yaml only; secrets by name and version."""

@@ -52,7 +52,7 @@ def _exchange(sample: Sample) -> str:
 
 
 def judge_errors(
-    load: PairedLoad, rules: CompareRules, budget: ErrorBudget | None = None
+    *, load: PairedLoad, rules: CompareRules, budget: ErrorBudget | None = None
 ) -> Verdict:
     """The candidate does not fail (5xx, refused, cut) more often than the baseline: failed
     when the anytime-valid test says it does, at its share of the budget; passed when its

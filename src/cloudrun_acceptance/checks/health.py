@@ -16,7 +16,7 @@ from .access import refused
 
 
 def judge_health(
-    readiness: Readiness, rules: HealthRules, service: ServiceRef | None = None
+    *, readiness: Readiness, rules: HealthRules, service: ServiceRef | None = None
 ) -> Verdict:
     """The contract's status and body (JSON, with its keys, or its pattern), reporting how long
     the first answer took; ``service``, when known, makes the access advice a command."""

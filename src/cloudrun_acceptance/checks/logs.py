@@ -29,7 +29,7 @@ def _cap_note(listing: Listing) -> list[str]:
 
 
 def judge_startup_line(
-    scan: StartupScan | LoggingApiError, pattern: str, timeout: float
+    *, scan: StartupScan | LoggingApiError, pattern: str, timeout: float
 ) -> Verdict:
     """The revision logged a line matching ``pattern`` since it was created."""
     if isinstance(scan, LoggingApiError):
@@ -60,7 +60,7 @@ def judge_startup_line(
 
 
 def judge_server_errors(
-    found: ServerErrors | tuple[Listing, Ingestion] | LoggingApiError, timeout: float
+    *, found: ServerErrors | tuple[Listing, Ingestion] | LoggingApiError, timeout: float
 ) -> Verdict:
     """No request of the revision was answered 5xx since it was created (the gate's included).
 
@@ -202,7 +202,7 @@ def _rate(errors: int, requests: int) -> str:
     return "<0.01%" if 0 < share < 0.0001 else percent(share)
 
 
-def judge_identity(found: Ingestion | LoggingApiError, revision: str, timeout: float) -> Verdict:
+def judge_identity(*, found: Ingestion | LoggingApiError, revision: str, timeout: float) -> Verdict:
     """The gate's own requests, found in the logs by their User-Agent, were answered by the
     revision under check: not by an older one the traffic is pinned to, not by another service."""
     if isinstance(found, LoggingApiError):
@@ -239,7 +239,7 @@ def judge_identity(found: Ingestion | LoggingApiError, revision: str, timeout: f
     )
 
 
-def judge_error_entries(listing: Listing | LoggingApiError, rules: LogRules) -> Verdict:
+def judge_error_entries(*, listing: Listing | LoggingApiError, rules: LogRules) -> Verdict:
     """Entries at ERROR or above: counted and listed; they fail only if the contract says so."""
     if isinstance(listing, LoggingApiError):
         return api_failure(listing)

@@ -14,7 +14,7 @@ _SPLIT_LABELS = frozenset({"le", "quantile"})
 
 
 def judge_enabled(
-    scrape: Scrape, rules: MetricsRules, service: ServiceRef | None = None
+    *, scrape: Scrape, rules: MetricsRules, service: ServiceRef | None = None
 ) -> Verdict:
     """The metrics path answers a real Prometheus exposition, not the service's "metrics off"
     answer; ``service``, when known, makes the access advice a command."""
@@ -148,7 +148,7 @@ def _status_advice(status: int | None) -> str:
     return "read the revision's logs for this request (the logs checks list 5xx)."
 
 
-def judge_presence(snapshot: Snapshot, expected: ExpectedMetric) -> Verdict:
+def judge_presence(*, snapshot: Snapshot, expected: ExpectedMetric) -> Verdict:
     """One expected family is exposed, with the contract's type and label names."""
     found = snapshot.find(expected.name)
     if found is None:
@@ -188,7 +188,7 @@ def judge_presence(snapshot: Snapshot, expected: ExpectedMetric) -> Verdict:
     )
 
 
-def judge_coverage(snapshot: Snapshot, rules: MetricsRules) -> Verdict:
+def judge_coverage(*, snapshot: Snapshot, rules: MetricsRules) -> Verdict:
     """At least ``min_present`` of the expected families are exposed."""
     missing = [metric.name for metric in rules.expected if snapshot.family(metric.name) is None]
     present = len(rules.expected) - len(missing)
@@ -209,7 +209,7 @@ def judge_coverage(snapshot: Snapshot, rules: MetricsRules) -> Verdict:
     )
 
 
-def judge_lint(snapshot: Snapshot, rules: MetricsRules) -> Verdict:
+def judge_lint(*, snapshot: Snapshot, rules: MetricsRules) -> Verdict:
     """What promtool would flag; findings on the contract's metrics fail (``lint_fails_on``)."""
     findings = lint(snapshot)
     contract_names = {_base(metric.name) for metric in rules.expected}

@@ -18,7 +18,7 @@ from ..model.verdict import Verdict, failed, passed
 LISTED = 5
 
 
-def judge_upload(tree: SourceTree, rules: PreflightRules) -> Verdict:
+def judge_upload(*, tree: SourceTree, rules: PreflightRules) -> Verdict:
     """gcloud would upload the tree, and every path the image needs is in the upload set; the
     report gets its size and largest files, and what gcloud skips."""
     upload = tree.upload
@@ -85,7 +85,7 @@ def judge_upload(tree: SourceTree, rules: PreflightRules) -> Verdict:
     )
 
 
-def judge_requirement(tree: SourceTree, wanted: str) -> Verdict:
+def judge_requirement(*, tree: SourceTree, wanted: str) -> Verdict:
     """The service's requirements list ``wanted`` (pinned to a version it allows, when the
     contract gives a specifier)."""
     requirement = Wanted(wanted)
@@ -128,10 +128,10 @@ def judge_requirement(tree: SourceTree, wanted: str) -> Verdict:
 
 
 def judge_env_file(
+    *,
     tree: SourceTree,
     metrics: MetricsRules | None,
     gate_env: Mapping[str, str] | None,
-    *,
     gate_env_problem: str = "",
 ) -> Verdict:
     """env.yaml holds strings only (gcloud refuses others), and the metrics switch is on; the

@@ -21,7 +21,7 @@ from .quantity import same_quantity
 from .release import promoted
 
 
-def judge_admin_api(lookup: ServiceFacts | AdminApiError, checked_url: str | None) -> Verdict:
+def judge_admin_api(*, lookup: ServiceFacts | AdminApiError, checked_url: str | None) -> Verdict:
     """The Admin API describes the service, or the failure says what to fix."""
     if isinstance(lookup, AdminApiError):
         return api_failure(lookup)
@@ -50,7 +50,7 @@ def judge_service(facts: ServiceFacts, checked_url: str | None) -> Verdict:
     )
 
 
-def judge_settled(facts: ServiceFacts, timeout: float) -> Verdict:
+def judge_settled(*, facts: ServiceFacts, timeout: float) -> Verdict:
     """The deploy has settled before the checks judge it: the service reconciled its latest
     generation and the revision's Ready condition is decided (waited for up to ``timeout``)."""
     figures = {"settled after (s)": f"{facts.waited:.1f}"}
@@ -76,7 +76,7 @@ def judge_settled(facts: ServiceFacts, timeout: float) -> Verdict:
     )
 
 
-def judge_latest_ready(facts: ServiceFacts) -> Verdict:
+def judge_latest_ready(*, facts: ServiceFacts) -> Verdict:
     """The latest created revision is the latest ready one: the last deploy completed."""
     if facts.latest_created in {"", facts.latest_ready}:
         return passed(f"the latest created revision {facts.latest_created} is the latest ready one")
@@ -97,7 +97,7 @@ def judge_latest_ready(facts: ServiceFacts) -> Verdict:
     )
 
 
-def judge_ready(facts: ServiceFacts) -> Verdict:
+def judge_ready(*, facts: ServiceFacts) -> Verdict:
     """The checked revision's Ready condition is true."""
     revision = facts.revision
     if revision.ready:
@@ -111,7 +111,7 @@ def judge_ready(facts: ServiceFacts) -> Verdict:
     )
 
 
-def judge_traffic(facts: ServiceFacts, rules: RevisionRules, *, canary: bool = False) -> Verdict:
+def judge_traffic(*, facts: ServiceFacts, rules: RevisionRules, canary: bool = False) -> Verdict:
     """The checked revision serves the share of traffic the contract expects; a candidate
     checked through its tag carries the tag, and its share before promotion is only reported;
     so is the share of a canary phase (``canary``), which another engine set."""
@@ -159,7 +159,7 @@ def _env_table(facts: ServiceFacts, expected: Mapping[str, str]) -> list[str]:
 
 
 def judge_env_var(
-    facts: ServiceFacts, key: str, expected: Mapping[str, str], env_file: Path
+    *, facts: ServiceFacts, key: str, expected: Mapping[str, str], env_file: Path
 ) -> Verdict:
     """One env var of env.yaml is on the revision with exactly the same string."""
     revision = facts.revision
@@ -193,7 +193,7 @@ def judge_env_var(
 
 
 def judge_unexpected_env(
-    facts: ServiceFacts, expected: Mapping[str, str], rules: RevisionRules
+    *, facts: ServiceFacts, expected: Mapping[str, str], rules: RevisionRules
 ) -> Verdict:
     """Env vars on the revision that env.yaml does not name: reported; fail if the contract says."""
     secret_envs = {ref.env for ref in rules.secrets}
@@ -220,7 +220,7 @@ def judge_unexpected_env(
     )
 
 
-def judge_secret(facts: ServiceFacts, ref: SecretRef) -> Verdict:
+def judge_secret(*, facts: ServiceFacts, ref: SecretRef) -> Verdict:
     """One env var is mounted from the named secret at the pinned version; values never read."""
     revision = facts.revision
     mount = revision.secrets.get(ref.env)
@@ -251,7 +251,7 @@ def _mounts(secrets: Mapping[str, SecretMount]) -> str:
     return ", ".join(f"{env}={mount}" for env, mount in secrets.items())
 
 
-def judge_resource(facts: ServiceFacts, key: str, expected: str) -> Verdict:
+def judge_resource(*, facts: ServiceFacts, key: str, expected: str) -> Verdict:
     """One resource setting of the revision equals the contract (quantities compare by value)."""
     actual = facts.revision.resources.get(key)
     if actual is not None and same_quantity(expected, actual):

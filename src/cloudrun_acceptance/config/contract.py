@@ -29,6 +29,7 @@ from ..model.contract import (
 )
 from .calls import analysis_rules, cache_rules, health_rules
 from .compare import compare_rules
+from .format import check_version, skipped_checks
 from .rollout import rollout_rules
 from .yamlnode import Node, read_yaml
 
@@ -45,6 +46,8 @@ SECTIONS = (
     "compare",
     "rollout",
     "defaults",
+    "checks",
+    "version",
 )
 
 
@@ -52,6 +55,8 @@ def load_contract(path: Path) -> Contract:
     """Read and validate a contract file."""
     document, data = read_yaml(path, "contract", "pass --contract PATH to an existing file")
     root = Node(document, "", path)
+    if isinstance(document, Mapping):
+        check_version(root)
     sections = root.mapping(SECTIONS)
     root.refuse_placeholders()
     metrics = _metrics(root.child("metrics"))
@@ -80,6 +85,7 @@ def load_contract(path: Path) -> Contract:
         compare=compare_rules(root.child("compare"), health, cache, given="compare" in sections),
         rollout=rollout_rules(root.child("rollout")),
         defaults=_defaults(root.child("defaults")),
+        skipped_checks=skipped_checks(root.child("checks")),
     )
 
 

@@ -17,8 +17,7 @@ from .exposition import series
 from .rollout import RolloutRules
 
 SESSION_PLACEHOLDER = "{test_session}"
-# What `cloudrun-acceptance init` writes where it could not read a value: the loader refuses a
-# contract that still holds one, naming its key.
+# What `init` writes where it could not read a value: the loader refuses it, naming its key.
 FILL_IN = "<FILL IN"
 # The cap of every body the gate reads (http.max_body_bytes): far above any real exposition.
 DEFAULT_MAX_BODY_BYTES = 16 * 2**20
@@ -294,9 +293,9 @@ class SandboxRules:
 
 @dataclass(frozen=True)
 class Contract:
-    """The whole contract of one service. Nothing about a particular service lives in code:
-    what is specific (paths, bodies, metrics, budgets) is required from the file, and a section
-    left out (metrics, analysis, cache) skips its checks."""
+    """The whole contract of one service. Nothing about a particular service lives in code: what
+    is specific (paths, bodies, metrics, budgets) is required from the file; a section left out
+    (metrics, analysis, cache) skips its checks, as ``checks.skip`` (``skipped_checks``) does."""
 
     path: Path
     sha256: str
@@ -313,6 +312,7 @@ class Contract:
     compare: CompareRules | None = None
     rollout: RolloutRules = field(default_factory=RolloutRules)
     defaults: Mapping[str, str] = field(default_factory=dict)
+    skipped_checks: tuple[str, ...] = ()
 
     @property
     def health_path(self) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
 import pytest
 
@@ -14,50 +13,12 @@ from ..config.settings import TARGET_HELP
 from ..model.errors import ConfigError
 from ..report.reporter import TARGET_PROPERTY
 from .errors import usage_errors
-from .state import STATE_KEY, GateState, state_of
+from .state import GateState, state_of
 from .targetstates import parametrize_targets, state_key, state_of_item
 
 
 def is_gate_check(item: pytest.Item) -> bool:
     return "target" in getattr(item, "fixturenames", ())
-
-
-PREFLIGHT_MODULE = "test_preflight"
-ROLLOUT_MODULE = "test_rollout"
-CANARY_MODULE = "test_canary"
-
-
-def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """The gate's pre-flight checks (test_preflight*.py among the gate's checks) are collected
-    only with --preflight, its rollout's steps (test_rollout*.py) only with --rollout, and the
-    judge of a canary phase (test_canary*.py) only with --canary-phase: each is a mode a run
-    asks for. A module of that name elsewhere is an ordinary test module: the
-    plugin is loaded in every pytest run of its environment."""
-    name = collection_path.name
-    state = config.stash.get(STATE_KEY, None)
-    if state is None:
-        return None
-    if name.startswith(PREFLIGHT_MODULE):
-        asked = state.settings.preflight is not None
-    elif name.startswith(ROLLOUT_MODULE):
-        asked = state.settings.rollout is not None
-    elif name.startswith(CANARY_MODULE):
-        asked = state.settings.canary_phase
-    else:
-        return None
-    if asked:
-        return None
-    where = collection_path.resolve()
-    return True if any(where.is_relative_to(f) for f in _gate_folders(config, state)) else None
-
-
-def _gate_folders(config: pytest.Config, state: GateState) -> list[Path]:
-    """Where the gate's checks live: the ini file's testpaths, else the contract's folder."""
-    testpaths = [str(entry) for entry in config.getini("testpaths")]
-    if not testpaths:
-        return [state.settings.contract.parent.resolve()]
-    root = Path(config.rootpath)
-    return [found.resolve() for entry in testpaths for found in root.glob(entry)]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -87,7 +48,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: _order(item, state, states))
     for each in states:
         each.logs_wanted = any(
-            "logs_stage" in getattr(item, "fixturenames", ())
+            "_logs_stage" in getattr(item, "fixturenames", ())
             for item in checks
             if state_of_item(item, state) is each
         )
@@ -178,9 +139,9 @@ CASES = {
 
 def _parametrize(metafunc: pytest.Metafunc, state: GateState) -> None:
     names = metafunc.fixturenames
-    # Only the gate's checks (every gate fixture comes from gate_state): a test elsewhere with
+    # Only the gate's checks (every gate fixture comes from _gate_state): a test elsewhere with
     # an argument named `resource` or `requirement` is none of the gate's business.
-    if "gate_state" not in names or not set(CASES) & set(names):
+    if "_gate_state" not in names or not set(CASES) & set(names):
         return
     # Every value first, so that a contract or env.yaml that cannot be read parametrizes none.
     wanted = [name for name in CASES if name in names]

@@ -67,8 +67,8 @@ def pytest_make_collect_report(
     collector: pytest.Collector,
 ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
     """A module of the gate's checks is collected: when it holds the analysis check and nothing
-    can deselect it, the forced analysis is sent now (tests/acceptance/test_analysis.py comes
-    first), while the rest of the checks are collected."""
+    can deselect it, the forced analysis is sent now (cloudrun_acceptance/gate/test_analysis.py
+    comes first), while the rest of the checks are collected."""
     report = yield
     config = collector.config
     if isinstance(collector, pytest.Module) and report.passed and STATE_KEY in config.stash:
@@ -80,12 +80,15 @@ def pytest_make_collect_report(
 
 
 def _send_early(primary: GateState, items: Sequence[pytest.Item]) -> None:
-    """Each target's forced analysis, for the checks among ``items`` that are its own."""
+    """Each target's forced analysis, for the checks among ``items`` that are its own and
+    will run (not those the contract's ``checks.skip`` marked skipped)."""
     for state in primary.run_states():
         wanted = {
             name
             for item in items
-            if is_gate_check(item) and state_of_item(item, primary) is state
+            if is_gate_check(item)
+            and item.get_closest_marker("skip") is None
+            and state_of_item(item, primary) is state
             for name in getattr(item, "fixturenames", ())
         }
         state.send_early(wanted)

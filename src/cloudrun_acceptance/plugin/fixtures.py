@@ -1,7 +1,8 @@
 """The gate's fixtures. Thin: each one wires a piece of the data flow, the logic lives elsewhere.
 
 settings -> target -> ``service`` (client) -> ``readiness`` -> ``metrics_scrape`` / ``exposition``
--> ``analysis_run`` / ``cache_run`` -> the checks in tests/acceptance, through ``gate.expect``.
+-> ``analysis_run`` / ``cache_run`` -> the built-in checks (cloudrun_acceptance/gate/) and a
+team's own, through ``gate.expect``.
 
 Session fixtures that cannot provide their value fail with "not checked: ..." and a pointer to
 the check that reports the cause, so dependent checks show as errors, never as silent passes.
@@ -9,12 +10,13 @@ the check that reports the cause, so dependent checks show as errors, never as s
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from typing import TypeVar
 
 import pytest
 
-from ..config.settings import TARGET_HELP
+from ..config.settings import TARGET_HELP, Settings
 from ..model.contract import AnalysisRules, CacheRules, Contract, MetricsRules
 from ..model.exchange import Readiness
 from ..model.exposition import Snapshot
@@ -29,7 +31,7 @@ _Section = TypeVar("_Section")
 
 
 @pytest.fixture(scope="session")
-def gate_state(request: pytest.FixtureRequest) -> GateState:
+def _gate_state(request: pytest.FixtureRequest) -> GateState:
     """The run's settings, contract and target (in a run of several targets, the check's
     target's own state: plugin/targets.py parametrizes it)."""
     state: GateState | None = getattr(request, "param", None)
@@ -37,47 +39,69 @@ def gate_state(request: pytest.FixtureRequest) -> GateState:
 
 
 @pytest.fixture(scope="session")
-def contract(gate_state: GateState) -> Contract:
+def gate_state(_gate_state: GateState) -> GateState:
+    """Deprecated (0.2.0; it goes in 0.3.0): the run's internal state. Ask for
+    ``gate_settings`` (what ``gate_state.settings`` was), ``contract`` or ``target``."""
+    warnings.warn(
+        "the gate_state fixture is the gate's internal state and goes in cloudrun-acceptance "
+        "0.3.0: ask for gate_settings (what gate_state.settings gave), contract or target",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return _gate_state
+
+
+@pytest.fixture(scope="session")
+def gate_settings(_gate_state: GateState) -> Settings:
+    """The run's resolved settings (a ``Settings``): ``.ready_timeout`` and ``.logs_timeout``
+    (s), ``.env_file``, ``.canary_phase``, ``.tag``, and every other option, as given on the
+    command line, in the environment, pytest.ini or the contract's defaults."""
+    return _gate_state.settings
+
+
+@pytest.fixture(scope="session")
+def contract(_gate_state: GateState) -> Contract:
     """The contract of the service under test (contract.yaml, as a ``Contract``): ``.health_path``,
     ``.metrics``, ``.analysis``, ``.cache`` (None when the section is left out), ``.revision``,
     ``.logs``."""
-    return gate_state.contract
+    return _gate_state.contract
 
 
 @pytest.fixture(scope="session")
-def target(gate_state: GateState) -> Target:
+def target(_gate_state: GateState) -> Target:
     """Where the gate points (a ``Target``): ``.url``, ``.project``, ``.region``, ``.service``,
     ``.revision``, ``.tag``, ``.test_session``, each None when not known. Fails "no service to
     check" when no target was given."""
-    if gate_state.target is None:
+    if _gate_state.target is None:
         pytest.fail(f"no service to check: {TARGET_HELP}", pytrace=False)
-    return gate_state.target
+    return _gate_state.target
 
 
 @pytest.fixture(scope="session")
-def service(target: Target, gate_state: GateState) -> Iterator[ServiceClient]:
+def service(target: Target, _gate_state: GateState) -> Iterator[ServiceClient]:
     """The HTTP client of the service under test (a ``ServiceClient``), without waiting for a
     cold start: ``service.get(path)``, ``.post(path, json=...)``, ``.request(method, path)``
     answer an ``Exchange`` (``.status_code``, ``.headers``, ``.json()``), never an exception.
     "Not checked" when the URL is unknown; most checks want ``ready_service``."""
-    if gate_state.url_skip:
-        pytest.skip(gate_state.url_skip)
+    if _gate_state.url_skip:
+        pytest.skip(_gate_state.url_skip)
     if target.url is None:
         pytest.fail(
-            f"not checked: the service URL is unknown; {gate_state.lookup_problem()}", pytrace=False
+            f"not checked: the service URL is unknown; {_gate_state.lookup_problem()}",
+            pytrace=False,
         )
-    stage = gate_state.service_stage()
+    stage = _gate_state.service_stage()
     yield stage.client
     stage.join()
     stage.client.close()
 
 
 @pytest.fixture(scope="session")
-def readiness(service: ServiceClient, gate_state: GateState) -> Readiness:
+def readiness(service: ServiceClient, _gate_state: GateState) -> Readiness:
     """The wait for the first answer of the health path (cold start, up to --ready-timeout),
     done once per run: ``.ready``, ``.waited`` (s), ``.attempts``, ``.last`` (the last
     ``Exchange``), ``.summary()``. It never fails; ``ready_service`` does."""
-    return gate_state.service_stage().readiness()
+    return _gate_state.service_stage().readiness()
 
 
 def _require_ready(readiness: Readiness) -> None:
@@ -100,7 +124,7 @@ def _require_ready(readiness: Readiness) -> None:
 
 @pytest.fixture(scope="session")
 def ready_service(
-    service: ServiceClient, readiness: Readiness, gate_state: GateState
+    service: ServiceClient, readiness: Readiness, _gate_state: GateState
 ) -> ServiceClient:
     """``service``, once the service has answered its health path: the client a team's own
     checks use (``ready_service.get("/api/health").json()``). "Not checked" when the service
@@ -108,7 +132,7 @@ def ready_service(
     test_health_answers). When the forced analysis runs early, this waits until its calls are
     done, so that no check's request comes between them."""
     _require_ready(readiness)
-    gate_state.service_stage().join()
+    _gate_state.service_stage().join()
     return service
 
 
@@ -138,14 +162,14 @@ def cache_rules(contract: Contract) -> CacheRules:
 
 @pytest.fixture(scope="session")
 def metrics_scrape(
-    metrics_rules: MetricsRules, readiness: Readiness, gate_state: GateState
+    metrics_rules: MetricsRules, readiness: Readiness, _gate_state: GateState
 ) -> Scrape:
     """The first scrape of the contract's metrics path, before the gate acts (the report's
     "initial values"): ``.exchange`` (the ``Exchange``), ``.snapshot`` (None when it did not
     parse), ``.problem``, ``.detail``. Skipped when the contract has no metrics section; "not
     checked" when the service never answered."""
     _require_ready(readiness)
-    return gate_state.service_stage().scrape()
+    return _gate_state.service_stage().scrape()
 
 
 @pytest.fixture(scope="session")
@@ -181,12 +205,12 @@ def analysis_run(
     analysis_rules: AnalysisRules,
     readiness: Readiness,
     exposition: Snapshot,
-    gate_state: GateState,
+    _gate_state: GateState,
 ) -> CounterRun:
     """One forced analysis, with the contract's counters read around it on one instance."""
     _require_ready(readiness)
-    gate_state.start_logs_early()  # the analysis wait is spent on a socket
-    stage = gate_state.service_stage()
+    _gate_state.start_logs_early()  # the analysis wait is spent on a socket
+    stage = _gate_state.service_stage()
     if stage.in_flight("analysis"):
         settle_while_waiting()  # the garbage collected now, not after the answer
     return stage.analysis()
@@ -197,7 +221,7 @@ def cache_run(
     test_session: str,
     cache_rules: CacheRules,
     analysis_run: CounterRun,
-    gate_state: GateState,
+    _gate_state: GateState,
 ) -> CounterRun:
     """The repeated call, sampled on the warm connection, with the cache counters around it."""
     if not analysis_run.acted:
@@ -206,13 +230,13 @@ def cache_run(
             "test_forced_analysis_moves_the_counters",
             pytrace=False,
         )
-    return gate_state.service_stage().cache()
+    return _gate_state.service_stage().cache()
 
 
 @pytest.fixture
-def gate(request: pytest.FixtureRequest, gate_state: GateState) -> Gate:
+def gate(request: pytest.FixtureRequest, _gate_state: GateState) -> Gate:
     """``gate.expect(verdict)`` turns a verdict into the check's outcome and the report's row:
     ``passed(summary, figures=...)`` passes, ``failed(summary, evidence=..., advice=...)``
     fails with that message, ``inconclusive(...)`` fails (skips with --inconclusive=skip); the
     constructors come from ``cloudrun_acceptance``."""
-    return Gate(request.node, gate_state.settings.inconclusive)
+    return Gate(request.node, _gate_state.settings.inconclusive)

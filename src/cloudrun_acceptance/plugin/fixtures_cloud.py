@@ -27,13 +27,13 @@ REVISION_SKIP = (
 
 
 @pytest.fixture(scope="session")
-def admin_lookup(target: Target, gate_state: GateState) -> ServiceFacts | AdminApiError:
+def admin_lookup(target: Target, _gate_state: GateState) -> ServiceFacts | AdminApiError:
     """The service and revision as the Cloud Run Admin API describes them (a ``ServiceFacts``),
     or the ``AdminApiError`` that says why it could not; skipped without --project, --region and
     --service. Most checks want ``deployment``, which fails "not checked" on the error."""
     if target.ref is None:
         pytest.skip(REVISION_SKIP)
-    return gate_state.lookup()
+    return _gate_state.lookup()
 
 
 @pytest.fixture(scope="session")
@@ -51,41 +51,41 @@ def deployment(admin_lookup: ServiceFacts | AdminApiError) -> ServiceFacts:
 
 
 @pytest.fixture(scope="session")
-def expected_env(gate_state: GateState) -> dict[str, str]:
+def expected_env(_gate_state: GateState) -> dict[str, str]:
     """env.yaml as a dict of strings: the environment the revision must carry (compare it with
     ``deployment.revision.env``). "Not checked" when a pre-flight run found it unreadable (its
     problem is the pre-flight env check's finding)."""
-    if gate_state.env_problem is not None:
-        pytest.fail(f"not checked: {gate_state.env_problem}", pytrace=False)
-    return gate_state.expected_env
+    if _gate_state.env_problem is not None:
+        pytest.fail(f"not checked: {_gate_state.env_problem}", pytrace=False)
+    return _gate_state.expected_env
 
 
 @pytest.fixture(scope="session")
-def logs_stage(deployment: ServiceFacts, gate_state: GateState) -> LogsStage:
+def _logs_stage(deployment: ServiceFacts, _gate_state: GateState) -> LogsStage:
     """The logs stage: started as the forced analysis is sent (plugin/logstage.py), or now."""
-    return gate_state.logs(deployment)
+    return _gate_state.logs(deployment)
 
 
 @pytest.fixture(scope="session")
-def log_reader(logs_stage: LogsStage) -> LogReader:
+def log_reader(_logs_stage: LogsStage) -> LogReader:
     """Reads the checked revision's Cloud Logging entries since it was created (a
     ``cloudrun_acceptance.LogReader``): ``log_reader.list('severity>=WARNING').records``, oldest
     first, each with ``.text``, ``.severity``, ``.status``; it does not wait for ingestion, and
     raises ``LoggingApiError`` when the API refuses. Skipped without --project, --region and
     --service; "not checked" when the Admin API failed."""
-    return logs_stage.joined_reader()
+    return _logs_stage.joined_reader()
 
 
 @pytest.fixture(scope="session")
-def logs_deadline(logs_stage: LogsStage) -> float:
+def logs_deadline(_logs_stage: LogsStage) -> float:
     """One --logs-timeout for the whole logs stage (monotonic clock)."""
-    return logs_stage.deadline
+    return _logs_stage.deadline
 
 
 @pytest.fixture(scope="session")
-def startup_scan(logs_stage: LogsStage) -> StartupScan | LoggingApiError:
+def startup_scan(_logs_stage: LogsStage) -> StartupScan | LoggingApiError:
     """The contract's startup lines, polled for until found or the deadline (ingestion lags)."""
-    return logs_stage.startup_scan()
+    return _logs_stage.startup_scan()
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +108,7 @@ def own_requests(
 
 @pytest.fixture(scope="session")
 def server_errors(
-    log_reader: LogReader, own_requests: Ingestion | LoggingApiError, logs_stage: LogsStage
+    log_reader: LogReader, own_requests: Ingestion | LoggingApiError, _logs_stage: LogsStage
 ) -> ServerErrors | LoggingApiError:
     """5xx requests of the revision, once the gate's own answered requests are in the logs (a
     ``ServerErrors``: ``.listing``, ``.ingestion``); when there were more than
@@ -120,7 +120,7 @@ def server_errors(
         listing = log_reader.list("httpRequest.status>=500")
     except LoggingApiError as err:
         return err
-    return logs_stage.server_errors(listing, own_requests)
+    return _logs_stage.server_errors(listing, own_requests)
 
 
 @pytest.fixture(scope="session")

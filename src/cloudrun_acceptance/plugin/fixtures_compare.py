@@ -59,16 +59,16 @@ def compare_rules(contract: Contract, target: Target) -> CompareRules:
 
 @pytest.fixture(scope="session")
 def baseline(
-    compare_rules: CompareRules, deployment: ServiceFacts, target: Target, gate_state: GateState
+    compare_rules: CompareRules, deployment: ServiceFacts, target: Target, _gate_state: GateState
 ) -> Baseline:
     """The stable revision and how it is reached; with --baseline-tag NAME and a baseline
     without that tag, the gate adds it (tags only, no traffic share changes)."""
     from ..checks.baseline import find_baseline
     from ..model.compare import Endpoint
 
-    settings = gate_state.settings
+    settings = _gate_state.settings
     choice = find_baseline(
-        deployment, gate_state.contract.revision.traffic_percent, settings.baseline_tag
+        deployment, _gate_state.contract.revision.traffic_percent, settings.baseline_tag
     )
     if not choice.add_tag:
         return Baseline(choice)
@@ -111,9 +111,9 @@ def baseline_endpoint(baseline: Baseline) -> Endpoint:
     return endpoint
 
 
-def _client(url: str, contract: Contract, gate_state: GateState) -> ServiceClient:
+def _client(url: str, contract: Contract, _gate_state: GateState) -> ServiceClient:
     return ServiceClient.for_contract(
-        url, contract, user_agent=COMPARE_AGENT, authorization=gate_state.authorization
+        url, contract, user_agent=COMPARE_AGENT, authorization=_gate_state.authorization
     )
 
 
@@ -123,7 +123,7 @@ def paired_load(
     baseline_endpoint: Endpoint,
     target: Target,
     contract: Contract,
-    gate_state: GateState,
+    _gate_state: GateState,
 ) -> PairedLoad:
     """The contract's request mix sent to both revisions, pair by pair, until the judge has
     decided every kind (probe/pairedload.py sends, checks/compare.py looks)."""
@@ -146,7 +146,7 @@ def paired_load(
         kinds,
         rules.concurrency,
         rules.deadline_seconds,
-        lambda url: _client(url, contract, gate_state),
+        lambda url: _client(url, contract, _gate_state),
         left_out,
         undecided=lambda load: still_open(load, rules, names),
         block=BLOCK,
@@ -158,14 +158,14 @@ def compared_expositions(
     paired_load: PairedLoad,
     metrics_rules: MetricsRules,
     contract: Contract,
-    gate_state: GateState,
+    _gate_state: GateState,
 ) -> Iterator[tuple[Snapshot | str, Snapshot | str]]:
     """Both revisions' expositions, scraped after the paired load (both have served the same
     mix): a Snapshot each, or why there is none."""
     found: list[Snapshot | str] = []
     clients = []
     for endpoint in (paired_load.baseline, paired_load.candidate):
-        client = _client(endpoint.url, contract, gate_state)
+        client = _client(endpoint.url, contract, _gate_state)
         clients.append(client)
         got = scrape(client, metrics_rules)
         if got.snapshot is None or not got.usable:

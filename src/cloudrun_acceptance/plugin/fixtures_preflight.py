@@ -21,10 +21,10 @@ def preflight_rules(contract: Contract) -> PreflightRules:
 
 
 @pytest.fixture(scope="session")
-def source_tree(gate_state: GateState, preflight_rules: PreflightRules) -> SourceTree:
+def source_tree(_gate_state: GateState, preflight_rules: PreflightRules) -> SourceTree:
     """The service's source tree at --preflight, read once: Dockerfile, upload set,
     requirements, env.yaml."""
-    root = gate_state.settings.preflight
+    root = _gate_state.settings.preflight
     if root is None:
         pytest.skip("pre-flight: give --preflight=PATH, the service's source tree, to run it")
     if not root.is_dir():
@@ -40,19 +40,19 @@ def source_tree(gate_state: GateState, preflight_rules: PreflightRules) -> Sourc
 
 
 @pytest.fixture(scope="session")
-def gate_env(gate_state: GateState) -> dict[str, str] | None:
+def gate_env(_gate_state: GateState) -> dict[str, str] | None:
     """The gate's own --env-file when it exists, to compare the source tree's env.yaml with."""
-    if gate_state.env_problem is not None or not gate_state.settings.env_file.is_file():
+    if _gate_state.env_problem is not None or not _gate_state.settings.env_file.is_file():
         return None
-    return gate_state.expected_env
+    return _gate_state.expected_env
 
 
 @pytest.fixture(scope="session")
-def gate_env_problem(gate_state: GateState, source_tree: SourceTree) -> str:
+def gate_env_problem(_gate_state: GateState, source_tree: SourceTree) -> str:
     """Why the gate's own --env-file could not be read, when it is not the source tree's
     env.yaml (whose problems the env check finds itself); "" when it could."""
-    problem = gate_state.env_problem
+    problem = _gate_state.env_problem
     own = source_tree.root / source_tree.env.name
-    if problem is None or gate_state.settings.env_file.resolve() == own.resolve():
+    if problem is None or _gate_state.settings.env_file.resolve() == own.resolve():
         return ""
     return problem

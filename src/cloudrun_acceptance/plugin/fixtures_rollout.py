@@ -31,20 +31,20 @@ STEP_CHECK = "test_rollout_step"
 
 
 @pytest.fixture(scope="session")
-def rollout_rules(gate_state: GateState) -> RolloutRules:
+def rollout_rules(_gate_state: GateState) -> RolloutRules:
     """The contract's rollout section; the steps are skipped without --rollout."""
-    if gate_state.settings.rollout is None:
+    if _gate_state.settings.rollout is None:
         pytest.skip(NOT_ASKED)
-    return gate_state.contract.rollout
+    return _gate_state.contract.rollout
 
 
 @pytest.fixture(scope="session")
 def rollout(
-    rollout_rules: RolloutRules, deployment: ServiceFacts, target: Target, gate_state: GateState
+    rollout_rules: RolloutRules, deployment: ServiceFacts, target: Target, _gate_state: GateState
 ) -> TargetRollout:
     """The run's rollout, once every other check has passed (in a run of several targets, of
     every target: they are rolled out step by step together, all or none)."""
-    states = gate_state.run_states()
+    states = _gate_state.run_states()
     records = [state.record for state in states if state.record is not None]
     earlier = [
         result
@@ -69,7 +69,7 @@ def rollout(
     first = states[0]
     if first.rollout_group is None:
         first.rollout_group = _group(states, rollout_rules)
-    return TargetRollout(first.rollout_group, record_key(gate_state))
+    return TargetRollout(first.rollout_group, record_key(_gate_state))
 
 
 def _group(states: list[GateState], rules: RolloutRules) -> RolloutGroup:
@@ -145,7 +145,7 @@ def _traffic_plan(member: Rollout, anyway: bool, where: str) -> tuple[str, ...]:
 
 
 def _window_judge(
-    deployment: ServiceFacts, target: Target, gate_state: GateState, failure: str, after: str = ""
+    deployment: ServiceFacts, target: Target, _gate_state: GateState, failure: str, after: str = ""
 ) -> WindowJudge:
     """The judge of the split's windows: the candidate against the one stable revision that
     serves beside it; fails ``failure: why`` when there is no such revision."""
@@ -156,27 +156,27 @@ def _window_judge(
     stable, why = stable_of(deployment)
     if not stable:
         pytest.fail(f"{failure}: {why}{after}", pytrace=False)
-    rules = gate_state.contract.rollout
+    rules = _gate_state.contract.rollout
     return WindowJudge(
         deployment,
         stable,
         rules,
         target.logging_endpoint,
-        gate_state.settings.logs_timeout,
+        _gate_state.settings.logs_timeout,
         monitoring_endpoint=target.monitoring_endpoint,
         pacer=read_pacer(
-            gate_state.run_states()[0].pacers,
+            _gate_state.run_states()[0].pacers,
             deployment.ref.project,
-            gate_state.contract.logs.reads_per_minute,
+            _gate_state.contract.logs.reads_per_minute,
         ),
     )
 
 
 @pytest.fixture(scope="session")
-def canary_judgement(deployment: ServiceFacts, target: Target, gate_state: GateState) -> Verdict:
+def canary_judgement(deployment: ServiceFacts, target: Target, _gate_state: GateState) -> Verdict:
     """The canary phase's split as it is, baked (rollout.bake_seconds) and judged on both
     revisions' users' requests, as a rollout step is; skipped at 100%."""
-    settings = gate_state.settings
+    settings = _gate_state.settings
     if not settings.canary_phase:
         pytest.skip("judges a canary phase another engine set: give --canary-phase")
     revision = deployment.revision.name
@@ -190,12 +190,12 @@ def canary_judgement(deployment: ServiceFacts, target: Target, gate_state: GateS
 
     from ..checks.budget import phase_budget
 
-    rules = gate_state.contract.rollout
+    rules = _gate_state.contract.rollout
     updated = deployment.updated
     since = (datetime.now(UTC) - updated).total_seconds() if updated else 0.0
     budget = phase_budget(rules, share, since)
     if isinstance(budget, str):
         pytest.fail(f"not judged: {budget}", pytrace=False)
-    judge = _window_judge(deployment, target, gate_state, "not judged")
+    judge = _window_judge(deployment, target, _gate_state, "not judged")
     judge.budget = budget
     return judge.judge(share)[1]

@@ -23,6 +23,7 @@ from ..model.target import Target
 from ..model.version import VERSION
 from ..report.record import RunRecord
 from ..report.reporter import REPORT_ATTRIBUTE, GateReporter, verdict_payload
+from .builtin import cover_contract, refuse_unknown_skips
 from .early import early_start_allowed
 from .errors import usage_errors
 from .gate import VERDICT_KEY
@@ -33,6 +34,7 @@ from .targetstates import record_key, state_key
 
 # The collection rules and the fixtures live in modules of their own, registered with this one.
 pytest_plugins = (
+    "cloudrun_acceptance.plugin.builtin",
     "cloudrun_acceptance.plugin.collection",
     "cloudrun_acceptance.plugin.early",
     "cloudrun_acceptance.plugin.heap",
@@ -118,6 +120,7 @@ def pytest_configure(config: pytest.Config) -> None:
                 "-n."
             )
         config.stash[STATE_KEY] = state
+        cover_contract(config, state.settings)
         workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
         if workerinput is not None:
             if WORKERINPUT_KEY in workerinput:
@@ -127,10 +130,12 @@ def pytest_configure(config: pytest.Config) -> None:
         if not state.settings.target_requested:
             if state.settings.preflight is not None:
                 state.load_inputs()
+                refuse_unknown_skips(state.contract)
                 if not config.option.collectonly:
                     _register_reporter(config, state)
             return
         state.open(config.add_cleanup, early=early_start_allowed(config))
+        refuse_unknown_skips(state.contract)
         several = len(state.run_states())
         if several > 1 and getattr(config.option, "numprocesses", None):
             raise ConfigError(

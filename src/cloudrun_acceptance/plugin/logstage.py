@@ -88,7 +88,7 @@ class LogsStage:
             return err
 
 
-def logs_stage(
+def _logs_stage(
     target: Target,
     facts: ServiceFacts,
     contract: Contract,

@@ -242,14 +242,14 @@ class GateState:
     def logs(self, facts: ServiceFacts) -> LogsStage:
         """The logs stage of the revision the Admin API described (built once)."""
         if self._logs is None:
-            from .logstage import logs_stage
+            from .logstage import _logs_stage
             from .quota import read_pacer
 
             assert self.target is not None
             per_minute = self.contract.logs.reads_per_minute
             pacer = read_pacer(self.run_states()[0].pacers, facts.ref.project, per_minute)
             timeout = self.settings.logs_timeout
-            self._logs = logs_stage(self.target, facts, self.contract, timeout, pacer)
+            self._logs = _logs_stage(self.target, facts, self.contract, timeout, pacer)
         return self._logs
 
     def start_logs_early(self) -> None:

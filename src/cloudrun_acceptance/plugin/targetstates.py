@@ -29,13 +29,13 @@ def record_key(state: GateState) -> str:
 
 
 def parametrize_targets(metafunc: pytest.Metafunc, primary: GateState) -> None:
-    """A gate check of a run with several targets: one case per target (``gate_state``,
+    """A gate check of a run with several targets: one case per target (``_gate_state``,
     indirectly, so that every session fixture is built per target)."""
     states = primary.run_states()
-    if len(states) < 2 or "gate_state" not in metafunc.fixturenames:
+    if len(states) < 2 or "_gate_state" not in metafunc.fixturenames:
         return
     metafunc.parametrize(
-        "gate_state",
+        "_gate_state",
         states,
         ids=[state_key(state) for state in states],
         indirect=True,
@@ -47,5 +47,5 @@ def state_of_item(item: pytest.Item, primary: GateState) -> GateState:
     """The state of the target an item checks (the run's own in a run of one)."""
     callspec = getattr(item, "callspec", None)
     params = getattr(callspec, "params", {})
-    state = params.get("gate_state")
+    state = params.get("_gate_state")
     return state if state is not None else primary

@@ -14,17 +14,19 @@ from ..model.version import VERSION
 from .analyze import __doc__ as ANALYZE_DOC
 from .analyze import analyze
 from .init import Sources, Written, init
+from .upgrade import __doc__ as UPGRADE_DOC
+from .upgrade import apply, plan_upgrade
 from .verify import __doc__ as VERIFY_DOC
 from .verify import verify
 
 DESCRIPTION = (
-    "Write the gate into a repository: pytest.ini, conftest.py, tests/acceptance/ (the checks "
-    "and a contract.yaml drafted for your service), env.yaml when absent, a CI workflow naming "
-    "your service, and reports/ in .gitignore. --from-url reads the live service's metrics "
-    "(and health, with --health-path); --from-service reads its serving revision (env, secrets, "
-    "resources, traffic) through the Cloud Run Admin API; the Dockerfile gives the pre-flight "
-    "and the sandbox's command. What cannot be read is left as a <FILL IN: ...> placeholder. "
-    "Nothing is overwritten unless --force, and env.yaml never is."
+    "Write the gate into a repository: pytest.ini, tests/acceptance/contract.yaml drafted for "
+    "your service (the built-in checks come from the package), env.yaml when absent, a CI "
+    "workflow naming your service, and reports/ in .gitignore. --from-url reads the live "
+    "service's metrics (and health, with --health-path); --from-service reads its serving "
+    "revision (env, secrets, resources, traffic) through the Cloud Run Admin API; the "
+    "Dockerfile gives the pre-flight and the sandbox's command. What cannot be read is left as "
+    "a <FILL IN: ...> placeholder. Nothing is overwritten unless --force, and env.yaml never is."
 )
 
 
@@ -42,6 +44,23 @@ def _parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
     )  # fmt: skip
     scaffold.add_argument("directory", nargs="?", default=".", type=Path, metavar="DIR")
+    upgrade = commands.add_parser(
+        "upgrade",
+        help="bring a repository written by an earlier init to this version",
+        description=UPGRADE_DOC,
+    )
+    upgrade.add_argument("directory", nargs="?", default=".", type=Path, metavar="DIR")
+    upgrade.add_argument(
+        "--check",
+        action="store_true",
+        help="only say what would change; exit 1 if anything would",
+    )
+    upgrade.add_argument(
+        "--contract",
+        type=Path,
+        metavar="PATH",
+        help="the contract, if not DIR/tests/acceptance/contract.yaml",
+    )
     commands.add_parser(
         "verify",
         help="run the gate as a Cloud Deploy verify job (its service and revision from the "
@@ -127,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         return analyze(given[1:], os.environ)
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "upgrade":
+        return _upgrade(args.directory, args.contract, check=args.check)
     sources = _sources(parser, args)
     try:
         done = init(
@@ -137,6 +158,40 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     _print(done, args.directory)
     return 0
+
+
+ORDER = ("remove", "write", "keep")
+
+
+def _upgrade(directory: Path, contract: Path | None, *, check: bool) -> int:
+    """Print the plan (``check``: only that), then make it; 1 from ``--check`` when there is
+    anything to change, as a formatter's check does."""
+    try:
+        plan = plan_upgrade(directory, contract)
+    except ConfigError as err:
+        print(f"cloudrun-acceptance upgrade: {err}", file=sys.stderr)
+        return 1
+    verbs = {"remove": "removed", "write": "wrote  ", "keep": "kept   "}
+    if check:
+        verbs = {"remove": "would remove", "write": "would write ", "keep": "keeps       "}
+    for change in sorted(plan.changes, key=lambda change: ORDER.index(change.action)):
+        print(f"{verbs[change.action]} {_shown(change.path, directory)}: {change.why}")
+    if not plan.pending:
+        print(f"Nothing to change: {directory} is written for cloudrun-acceptance {VERSION}.")
+        return 0
+    if check:
+        print(f"{len(plan.pending)} file(s) to change: run cloudrun-acceptance upgrade {directory}")
+        return 1
+    apply(plan)
+    print(
+        "\nNext: run the gate as before (pytest --sandbox, or your CI's command); its built-in "
+        "checks come from the package now."
+    )
+    return 0
+
+
+def _shown(path: Path, directory: Path) -> Path:
+    return path.relative_to(directory) if path.is_relative_to(directory) else path
 
 
 def _print(done: Written, where: Path) -> None:

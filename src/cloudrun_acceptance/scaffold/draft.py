@@ -1,9 +1,8 @@
 """The contract `init` drafts from what it read: the live service, its revision, its tree.
 
 What could not be read is a ``<FILL IN: ...>`` placeholder where the contract needs a value
-(the loader refuses the contract until it is replaced), and a commented-out example where a
-section is optional. The draft says in its comments where each value came from.
-"""
+(the loader refuses it until replaced), and a commented-out example where a section is
+optional. The draft's comments say where each value came from."""
 
 from __future__ import annotations
 
@@ -18,6 +17,7 @@ from ..model.contract import APP_REFERENCE, RESOURCE_KEYS, ExpectedMetric
 from ..model.errors import AdminApiError
 from ..model.service import ServiceFacts
 from ..model.version import VERSION
+from .files import VERSION_LINE
 from .read import HealthSeen, MetricsSeen, TreeSeen
 from .workflow import placeholder
 
@@ -76,7 +76,7 @@ def draft_contract(
         f"# Drafted by cloudrun-acceptance init {VERSION} from {', '.join(sources)}.",
         '# Replace each "<FILL IN: ...>" (the gate refuses the contract until then) and uncomment',
         "# what applies. Paths are relative to the service URL; durations are in seconds.",
-        "",
+        f"\n{VERSION_LINE}\n",
     )
     _health(draft, health)
     _metrics(draft, metrics, facts)

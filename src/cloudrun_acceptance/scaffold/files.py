@@ -1,13 +1,16 @@
-"""The files `init` writes: the gate this repository runs (package data, templates/), and the
-files it renders for the team's service (the contract, env.yaml, the CI workflow)."""
+"""The files `init` writes: pytest.ini (package data, templates/), the example's contract and
+env.yaml (with --example), and the files it renders for the team's service (the contract,
+env.yaml, the CI workflow). The built-in checks are never written: the plugin collects them
+from the package."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Literal
+
+from ..model.version import CONTRACT_VERSION
 
 Ci = Literal["github", "cloudbuild", "none"]
 CI_FILES: dict[str, tuple[str, str]] = {
@@ -37,23 +40,17 @@ def template_text(name: str) -> str:
     return _root().joinpath(*name.split("/")).read_text(encoding="utf-8")
 
 
+PYTEST_INI = "pytest.ini"
+# The contract's format line, as `init` drafts it and `upgrade` writes it.
+VERSION_LINE = f"version: {CONTRACT_VERSION}  # the contract's format, which the gate checks"
+
+
 def gate_files(*, example: bool) -> list[File]:
-    """The gate's own files: pytest.ini, conftest.py and the checks of tests/acceptance/; with
-    ``example``, the example's contract and env.yaml too."""
+    """The repository's own gate files: pytest.ini; with ``example``, the example's contract
+    and env.yaml too."""
     root = _root()
-    names = ("pytest.ini", "conftest.py", ENV_FILE) if example else ("pytest.ini", "conftest.py")
-    chosen = [File(name, (root / name).read_bytes()) for name in names]
-    for path, entry in _walk(root / "tests" / "acceptance"):
-        if example or path != "contract.yaml":
-            chosen.append(File(f"tests/acceptance/{path}", entry.read_bytes()))
+    chosen = [File(PYTEST_INI, (root / PYTEST_INI).read_bytes())]
+    if example:
+        chosen.append(File(ENV_FILE, (root / ENV_FILE).read_bytes()))
+        chosen.append(File(CONTRACT, root.joinpath(*CONTRACT.split("/")).read_bytes()))
     return chosen
-
-
-def _walk(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
-    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
-        if entry.name == "__pycache__" or entry.name.endswith(".pyc"):
-            continue
-        if entry.is_dir():
-            yield from _walk(entry, f"{prefix}{entry.name}/")
-        else:
-            yield f"{prefix}{entry.name}", entry

@@ -26,7 +26,7 @@ def test_a_stable_revision_serving_everything_is_reached_at_the_service_url():
     choice = find_baseline(facts(TrafficRow(STABLE, 100), CANDIDATE_TAG), 100, None)
     assert choice.endpoint is not None
     assert (choice.endpoint.revision, choice.endpoint.url) == (STABLE, "https://svc.run.app")
-    verdict = judge_baseline(choice, REVISION)
+    verdict = judge_baseline(choice=choice, candidate=REVISION)
     assert verdict.summary == (
         f"{REVISION} is compared with {STABLE} at https://svc.run.app (the service URL, where "
         "it serves 100% of traffic)"
@@ -61,7 +61,7 @@ def test_a_split_without_a_tag_prints_the_command_that_adds_one():
         f"gcloud run services update-traffic svc --update-tags baseline={STABLE} --region r "
         "--project p"
     )
-    verdict = judge_baseline(choice, REVISION)
+    verdict = judge_baseline(choice=choice, candidate=REVISION)
     assert verdict.status == "failed"
     assert f"run `{choice.command}`, then pass --baseline-tag" in verdict.advice
 
@@ -78,7 +78,9 @@ def test_a_baseline_tag_on_another_revision_is_not_followed():
 
 def test_a_failed_tag_addition_fails_the_check_with_why():
     choice = find_baseline(facts(TrafficRow(STABLE, 100), CANDIDATE_TAG), 100, "baseline")
-    verdict = judge_baseline(choice, REVISION, error="403 denied; grant run.services.update")
+    verdict = judge_baseline(
+        choice=choice, candidate=REVISION, error="403 denied; grant run.services.update"
+    )
     assert verdict.status == "failed"
     assert verdict.summary.startswith(
         f"the stable revision {STABLE} could not be reached: adding the tag 'baseline' failed"
@@ -88,6 +90,6 @@ def test_a_failed_tag_addition_fails_the_check_with_why():
 def test_a_tag_added_without_a_url_says_what_to_read():
     choice = find_baseline(facts(TrafficRow(STABLE, 100), CANDIDATE_TAG), 100, "baseline")
     without_url = replace(choice, problem="the tag 'baseline' was added, but no URL for it")
-    verdict = judge_baseline(without_url, REVISION, added="the gate added the tag")
+    verdict = judge_baseline(choice=without_url, candidate=REVISION, added="the gate added the tag")
     assert verdict.status == "failed"
     assert verdict.advice.startswith("read the service's traffic, with its tags' URLs")

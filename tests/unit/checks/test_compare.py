@@ -60,7 +60,11 @@ def paired(
 
 
 def judged(load: PairedLoad):
-    return judge_latency(compare_latency("cached call", load, RULES), RULES, load)
+    return judge_latency(
+        comparison=compare_latency(kind="cached call", load=load, rules=RULES),
+        rules=RULES,
+        load=load,
+    )
 
 
 def test_a_slower_candidate_fails_with_both_sides_and_the_interval():
@@ -155,7 +159,11 @@ def test_too_few_pairs_at_the_deadline_is_inconclusive_and_says_so():
 def test_too_small_a_budget_asks_for_a_larger_one():
     rules = replace(RULES, max_count=10)
     load = paired(STEADY[:10], STEADY[:10], ended="budget")
-    verdict = judge_latency(compare_latency("cached call", load, rules), rules, load)
+    verdict = judge_latency(
+        comparison=compare_latency(kind="cached call", load=load, rules=rules),
+        rules=rules,
+        load=load,
+    )
     assert verdict.advice == (
         "this request's budget (10 pairs) is below compare.min_samples: raise compare.max_count "
         "(now 10)."
@@ -204,7 +212,7 @@ def test_a_lost_family_or_a_changed_type_fails():
         "latency_seconds_count 1\nlatency_seconds_sum 0.1\n"
         "# TYPE recall_total counter\nrecall_total 0\n"
     )
-    verdict = judge_exposition(STABLE_METRICS, candidate)
+    verdict = judge_exposition(baseline=STABLE_METRICS, candidate=candidate)
     assert verdict.status == "failed"
     assert verdict.summary == (
         "the candidate lost 1 metric family the baseline exposes and changed the type of 1 "
@@ -233,14 +241,14 @@ def test_new_families_are_reported_and_spelling_is_not_a_change():
         "# TYPE recall counter\nrecall_total 0\n# EOF\n",
         OPENMETRICS_CONTENT_TYPE,
     )
-    verdict = judge_exposition(STABLE_METRICS, candidate)
+    verdict = judge_exposition(baseline=STABLE_METRICS, candidate=candidate)
     assert verdict.status == "passed"
     assert verdict.summary == (
         "the candidate exposes all 4 metric families of the baseline, with the same types; "
         "1 new: recall_total"
     )
     assert verdict.evidence == ("new in the candidate: recall_total",)
-    same = judge_exposition(STABLE_METRICS, STABLE_METRICS)
+    same = judge_exposition(baseline=STABLE_METRICS, candidate=STABLE_METRICS)
     assert same.summary == (
         "the candidate exposes all 4 metric families of the baseline, with the same types"
     )
@@ -267,7 +275,7 @@ def test_the_configuration_diff_names_every_change_and_shows_env_yaml_values_onl
         service_account="runner2@p.iam.gserviceaccount.com",
         concurrency=10,
     )
-    verdict = diff_config(STABLE, candidate, ENV_YAML)
+    verdict = diff_config(baseline=STABLE, candidate=candidate, env_file=ENV_YAML)
     assert verdict.status == "passed"
     assert verdict.summary == (
         "13 configuration changes from svc-00001-xyz to svc-00002-abc: image, service account, "
@@ -295,7 +303,7 @@ def test_values_of_env_vars_outside_env_yaml_never_show():
     candidate = RevisionFacts(
         "svc-00002-abc", env={"A": "true", "TOKENISH": "n3w-s3cr3t", "EXTRA": "s3cr3t-2"}
     )
-    verdict = diff_config(STABLE, candidate, ENV_YAML)
+    verdict = diff_config(baseline=STABLE, candidate=candidate, env_file=ENV_YAML)
     shown = verdict.message + repr(verdict.figures)
     for value in ("s3cr3t-value", "n3w-s3cr3t", "old-s3cr3t", "s3cr3t-2"):
         assert value not in shown
@@ -303,7 +311,7 @@ def test_values_of_env_vars_outside_env_yaml_never_show():
 
 
 def test_no_change_is_said_in_one_line():
-    verdict = diff_config(STABLE, STABLE, ENV_YAML)
+    verdict = diff_config(baseline=STABLE, candidate=STABLE, env_file=ENV_YAML)
     assert (verdict.status, verdict.summary, verdict.evidence) == (
         "passed",
         "no configuration change from svc-00001-xyz to svc-00001-xyz",

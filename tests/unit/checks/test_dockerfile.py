@@ -39,16 +39,18 @@ RULES = PreflightRules(command="uvicorn", app_dir="src", app="backend.main:app")
     ],
 )
 def test_ports(tmp_path, cmd, status, summary):
-    verdict = judge_port(tree(tmp_path, cmd), RULES)
+    verdict = judge_port(tree=tree(tmp_path, cmd), rules=RULES)
     assert (verdict.status, verdict.summary) == (status, summary)
 
 
 def test_a_command_through_sh_c_is_judged_as_the_script(tmp_path):
     verdict = judge_dockerfile(
-        tree(tmp_path, 'CMD ["sh", "-c", "exec uvicorn --app-dir src backend.main:app"]'), RULES
+        tree=tree(tmp_path, 'CMD ["sh", "-c", "exec uvicorn --app-dir src backend.main:app"]'),
+        rules=RULES,
     )
     assert verdict.status == "passed", verdict.message
     missing = judge_dockerfile(
-        tree(tmp_path / "other", "CMD uvicorn --app-dir lib backend.main:app --port 8080"), RULES
+        tree=tree(tmp_path / "other", "CMD uvicorn --app-dir lib backend.main:app --port 8080"),
+        rules=RULES,
     )
     assert "--app-dir is lib, the contract says src" in missing.summary

@@ -10,7 +10,7 @@ from tests.unit.checks.test_compare import BASELINE, CANDIDATE, RULES, STEADY, O
 
 def test_a_candidate_that_fails_more_often_fails_and_lists_its_failures():
     failures: list[Outcome] = [503] * 7 + ["ReadTimeout: timed out", 500, 500]
-    verdict = judge_errors(paired(STEADY[:40], [*STEADY[:30], *failures]), RULES)
+    verdict = judge_errors(load=paired(STEADY[:40], [*STEADY[:30], *failures]), rules=RULES)
     assert verdict.status == "failed"
     # All 10 failures are the candidate's, which sent half the exchanges: the Beta(1, 1)
     # mixture over p >= 1/2 of (2p)^10 is 2 x 2^10 x (1 - 2^-11) / 11 = 186, past 1 / 2.5%.
@@ -36,7 +36,7 @@ def test_a_candidate_that_fails_more_often_fails_and_lists_its_failures():
 
 def test_the_listing_stops_at_ten_kinds_of_failure():
     statuses: list[Outcome] = list(range(500, 512)) + [503] * 2
-    verdict = judge_errors(paired([20.0] * 14, statuses), RULES)
+    verdict = judge_errors(load=paired([20.0] * 14, statuses), rules=RULES)
     listed = [line for line in verdict.evidence if line.startswith("  ")]
     assert len(listed) == 11
     assert listed[0].endswith("-> 503 (x3)")
@@ -44,7 +44,9 @@ def test_the_listing_stops_at_ten_kinds_of_failure():
 
 
 def test_a_failure_or_two_that_the_baseline_also_has_passes():
-    verdict = judge_errors(paired([20.0] * 399 + [503], [20.0] * 398 + [502, 503]), RULES)
+    verdict = judge_errors(
+        load=paired([20.0] * 399 + [503], [20.0] * 398 + [502, 503]), rules=RULES
+    )
     assert verdict.status == "passed"
     assert verdict.summary.startswith(
         "the candidate failed 2 of 400 exchanges (0.5%), the baseline 1 of 400 (0.25%): not "
@@ -55,7 +57,7 @@ def test_a_failure_or_two_that_the_baseline_also_has_passes():
         "  cached call: GET https://candidate---svc.run.app/api/c -> 502",
         "  cached call: GET https://candidate---svc.run.app/api/c -> 503",
     )
-    clean = judge_errors(paired([20.0] * 2000, [20.0] * 2000), RULES)
+    clean = judge_errors(load=paired([20.0] * 2000, [20.0] * 2000), rules=RULES)
     assert clean.status == "passed"
     assert clean.summary.startswith(
         "neither revision failed an exchange (2000 to the candidate, 2000 to the baseline): "
@@ -75,7 +77,7 @@ def test_a_side_with_no_exchange_is_inconclusive():
         concurrency=8,
         ended="deadline",
     )
-    verdict = judge_errors(load, RULES)
+    verdict = judge_errors(load=load, rules=RULES)
     assert verdict.status == "inconclusive"
     assert verdict.summary == (
         "no exchange was made with the baseline or the candidate: the error rates cannot be "
@@ -89,7 +91,7 @@ def test_a_side_with_no_exchange_is_inconclusive():
 
 def test_failures_not_decided_when_the_load_ended_are_inconclusive_when_they_look_worse():
     candidate: list[Outcome] = [*STEADY[:34], *[503] * 6]
-    verdict = judge_errors(paired(STEADY[:40], candidate, ended="budget"), RULES)
+    verdict = judge_errors(load=paired(STEADY[:40], candidate, ended="budget"), rules=RULES)
     assert verdict.status == "inconclusive"
     assert verdict.summary.startswith(
         "the candidate failed 6 of 40 exchanges (15%), the baseline 0 of 40 (0%): more often, "

@@ -26,19 +26,19 @@ def ready(
 
 
 def test_health_passes_on_json_and_reports_the_wait():
-    verdict = judge_health(ready(200), JSON)
+    verdict = judge_health(readiness=ready(200), rules=JSON)
     assert verdict.status == "passed"
     assert verdict.figures["first answer (s)"] == "0.50"
 
 
 def test_health_fails_on_non_json_200():
-    verdict = judge_health(ready(200, "<html>"), JSON)
+    verdict = judge_health(readiness=ready(200, "<html>"), rules=JSON)
     assert verdict.status == "failed"
     assert verdict.summary == "health answered 200 but the body is not JSON"
 
 
 def test_health_fails_on_404_with_the_path_hint():
-    verdict = judge_health(ready(404), JSON)
+    verdict = judge_health(readiness=ready(404), rules=JSON)
     assert verdict.summary == "health answered 404, expected 200 with JSON"
     assert "health.path in the contract" in verdict.advice
 
@@ -80,7 +80,7 @@ TEXT_OK = HealthRules("/healthz", content_type="text/plain", body_pattern="^ok$"
     ids=["text-ok", "text-other", "content-type", "204-empty", "json-key", "json-list", "status"],
 )
 def test_health_judges_the_contracts_expectations(rules, answer, summary):
-    verdict = judge_health(answer, rules)
+    verdict = judge_health(readiness=answer, rules=rules)
     if summary is None:
         assert verdict.status == "passed", verdict.message
         assert verdict.summary.startswith(f"health answered {rules.describe()} in 0.010 s")

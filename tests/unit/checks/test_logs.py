@@ -37,9 +37,11 @@ def listing(records: list[LogRecord], *, capped: bool = False) -> Listing:
 
 
 def test_no_5xx_passes_only_once_the_gates_own_requests_are_ingested():
-    complete = judge_server_errors((listing([]), Ingestion(6, 6, 0.5)), 3)
+    complete = judge_server_errors(found=(listing([]), Ingestion(6, 6, 0.5)), timeout=3)
     assert (complete.status, complete.evidence) == ("passed", ())
-    verdict = judge_server_errors((listing([]), Ingestion(seen=4, expected=6, waited=3.0)), 3)
+    verdict = judge_server_errors(
+        found=(listing([]), Ingestion(seen=4, expected=6, waited=3.0)), timeout=3
+    )
     assert verdict.status == "inconclusive"
     assert verdict.summary == (
         "no 5xx among the entries ingested so far, but only 4 of the gate's 6 answered requests "
@@ -50,7 +52,9 @@ def test_no_5xx_passes_only_once_the_gates_own_requests_are_ingested():
 
 
 def test_5xx_found_fail_even_before_every_request_is_ingested():
-    verdict = judge_server_errors((listing([failed_request(0)]), Ingestion(2, 6, 3.0)), 3)
+    verdict = judge_server_errors(
+        found=(listing([failed_request(0)]), Ingestion(2, 6, 3.0)), timeout=3
+    )
     assert verdict.status == "failed"
     assert verdict.evidence[-1] == (
         "only 2 of the gate's 6 answered requests were in the logs after 3.0 s: later errors "
@@ -60,7 +64,9 @@ def test_5xx_found_fail_even_before_every_request_is_ingested():
 
 def test_5xx_are_listed_with_trace_and_bounded():
     records = [failed_request(i) for i in range(23)]
-    verdict = judge_server_errors((listing(records, capped=True), Ingestion(6, 6, 0.5)), 3)
+    verdict = judge_server_errors(
+        found=(listing(records, capped=True), Ingestion(6, 6, 0.5)), timeout=3
+    )
     assert verdict.status == "failed"
     assert verdict.summary == "23+ request(s) of the revision were answered 5xx"
     assert verdict.evidence[0] == (
@@ -74,26 +80,29 @@ def test_5xx_are_listed_with_trace_and_bounded():
 
 def test_error_entries_are_reported_unless_the_contract_fails_them():
     records = listing([LogRecord(WHEN, "ERROR", "provider timed out")])
-    reported = judge_error_entries(records, LogRules())
+    reported = judge_error_entries(listing=records, rules=LogRules())
     assert (reported.status, reported.summary) == (
         "passed",
         "1 entry at ERROR or above (reported only)",
     )
     assert reported.evidence == ("  2026-11-26T09:00:00.000+00:00 ERROR: provider timed out",)
-    failing = judge_error_entries(records, LogRules(error_severity="fail"))
+    failing = judge_error_entries(listing=records, rules=LogRules(error_severity="fail"))
     assert (failing.status, failing.summary) == (
         "failed",
         "1 entry of the revision is at ERROR or above",
     )
-    assert judge_error_entries(listing([]), LogRules(error_severity="fail")).status == "passed"
+    assert (
+        judge_error_entries(listing=listing([]), rules=LogRules(error_severity="fail")).status
+        == "passed"
+    )
 
 
 def test_startup_line_found_or_missing_with_the_closest_lines():
     pattern = r"\[Metrics\] Prometheus endpoint exposed"
     found = StartupScan({pattern: STARTED}, (), waited=0.2, polls=1)
-    assert judge_startup_line(found, pattern, 120).status == "passed"
+    assert judge_startup_line(scan=found, pattern=pattern, timeout=120).status == "passed"
     missing = StartupScan({}, (pattern,), waited=120.0, polls=29, nearby=(DISABLED,))
-    verdict = judge_startup_line(missing, pattern, 120)
+    verdict = judge_startup_line(scan=missing, pattern=pattern, timeout=120)
     assert verdict.summary == (
         r"no log line of the revision matches /\[Metrics\] Prometheus endpoint exposed/ after "
         "120.0 s (29 queries; --logs-timeout 120 s)"
@@ -107,9 +116,9 @@ def test_startup_line_found_or_missing_with_the_closest_lines():
 def test_an_api_error_is_the_failure_with_its_advice():
     error = LoggingApiError("the Cloud Logging API denied it", "grant roles/logging.viewer.", 403)
     for verdict in (
-        judge_server_errors(error, 3),
-        judge_error_entries(error, LogRules()),
-        judge_startup_line(error, "x", 1),
+        judge_server_errors(found=error, timeout=3),
+        judge_error_entries(listing=error, rules=LogRules()),
+        judge_startup_line(scan=error, pattern="x", timeout=1),
     ):
         assert (verdict.status, verdict.summary) == ("failed", "the Cloud Logging API denied it")
         assert verdict.advice == "grant roles/logging.viewer."
@@ -117,7 +126,7 @@ def test_an_api_error_is_the_failure_with_its_advice():
 
 def test_a_startup_line_is_not_failed_before_any_line_of_the_revision_is_ingested():
     scan = StartupScan({}, (r"\[Metrics\] 13",), waited=1.0, polls=3, nearby=())
-    verdict = judge_startup_line(scan, r"\[Metrics\] 13", 1)
+    verdict = judge_startup_line(scan=scan, pattern=r"\[Metrics\] 13", timeout=1)
     assert verdict.status == "inconclusive"
     assert verdict.summary.startswith(
         "no line of the revision was in Cloud Logging after 1.0 s, so /\\[Metrics\\] 13/ could not "
@@ -132,11 +141,11 @@ def test_the_gates_requests_must_be_answered_by_the_revision_under_check():
                          latency="0.01s", revision=revision)  # fmt: skip
 
     mine = Ingestion(2, 2, 0.5, (request("svc-2"), request("svc-2")))
-    assert judge_identity(mine, "svc-2", 3).summary == (
+    assert judge_identity(found=mine, revision="svc-2", timeout=3).summary == (
         "all 2 of the gate's requests were answered by svc-2"
     )
     theirs = Ingestion(2, 2, 0.5, (request("svc-2"), request("svc-1")))
-    verdict = judge_identity(theirs, "svc-2", 3)
+    verdict = judge_identity(found=theirs, revision="svc-2", timeout=3)
     assert verdict.status == "failed"
     assert (
         verdict.summary
@@ -146,5 +155,7 @@ def test_the_gates_requests_must_be_answered_by_the_revision_under_check():
         "request <- revision that answered it:",
         "  2026-11-26T09:00:00.000+00:00 GET http://svc/api/health -> 200 in 0.01s <- svc-1",
     )
-    partial = judge_identity(Ingestion(1, 2, 3.0, (request("svc-2"),)), "svc-2", 3)
+    partial = judge_identity(
+        found=Ingestion(1, 2, 3.0, (request("svc-2"),)), revision="svc-2", timeout=3
+    )
     assert partial.status == "inconclusive"

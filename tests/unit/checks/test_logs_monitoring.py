@@ -60,7 +60,7 @@ def found(
 
 
 def test_a_capped_listing_takes_its_count_and_rate_from_cloud_monitoring():
-    verdict = judge_server_errors(found(tally(50210, 1234)), 3)
+    verdict = judge_server_errors(found=found(tally(50210, 1234)), timeout=3)
     assert verdict.status == "failed"
     assert verdict.summary == (
         "1234 of the 50210 requests to the revision since it started were answered 5xx (2.46%; "
@@ -96,12 +96,12 @@ def test_a_capped_listing_takes_its_count_and_rate_from_cloud_monitoring():
 
 
 def test_a_rate_of_a_few_in_very_many_is_not_written_zero():
-    verdict = judge_server_errors(found(tally(40_000_000, 1001)), 3)
+    verdict = judge_server_errors(found=found(tally(40_000_000, 1001)), timeout=3)
     assert verdict.figures["5xx (Cloud Monitoring)"] == "1001 (<0.01%)"
 
 
 def test_monitoring_counting_fewer_than_the_logs_read_leaves_the_logs_lower_bound():
-    verdict = judge_server_errors(found(tally(1500, 900)), 3)
+    verdict = judge_server_errors(found=found(tally(1500, 900)), timeout=3)
     assert verdict.summary == "1000+ request(s) of the revision were answered 5xx"
     assert verdict.evidence[0].startswith("Cloud Monitoring counted 900 5xx among 1500 requests")
     assert verdict.evidence[1] == (
@@ -113,7 +113,7 @@ def test_monitoring_counting_fewer_than_the_logs_read_leaves_the_logs_lower_boun
 
 
 def test_no_visible_sample_yet_leaves_the_logs_lower_bound_and_says_why():
-    verdict = judge_server_errors(found(tally(0, 0, visible=False)), 3)
+    verdict = judge_server_errors(found=found(tally(0, 0, visible=False)), timeout=3)
     assert verdict.summary == "1000+ request(s) of the revision were answered 5xx"
     assert verdict.evidence[0] == (
         "Cloud Monitoring had no sample of svc-00002-abc yet (run.googleapis.com/request_count, "
@@ -134,7 +134,7 @@ def test_without_monitoring_a_capped_listing_is_judged_on_the_logs_and_says_why(
         "--member=serviceAccount:EMAIL or user:EMAIL of the identity the gate runs as).",
         403,
     )
-    verdict = judge_server_errors(found(denied), 3)
+    verdict = judge_server_errors(found=found(denied), timeout=3)
     assert verdict.status == "failed"
     assert verdict.summary == "1000+ request(s) of the revision were answered 5xx"
     assert verdict.evidence[0] == (
@@ -153,28 +153,30 @@ def test_without_monitoring_a_capped_listing_is_judged_on_the_logs_and_says_why(
 
 def test_a_listing_that_took_every_5xx_is_judged_on_the_logs_alone():
     # Not capped: the logs' count is exact; counts given anyway are not what the check says.
-    verdict = judge_server_errors(found(tally(50210, 1234), count=25, capped=False), 3)
+    verdict = judge_server_errors(
+        found=found(tally(50210, 1234), count=25, capped=False), timeout=3
+    )
     assert verdict.summary == "25 request(s) of the revision were answered 5xx"
     assert verdict.evidence[0] == f"  {failed_request(0).describe()}"
     assert verdict.evidence[20:] == ("  ... and 5 more", ALL_OF_THEM)
     assert not any("Monitoring" in line for line in verdict.evidence)
     assert set(verdict.figures) == {"5xx requests", "log pages read", "gate requests seen in logs"}
     assert verdict.figures["5xx requests"] == "25"
-    few = judge_server_errors(found(None, count=2, capped=False), 3)
+    few = judge_server_errors(found=found(None, count=2, capped=False), timeout=3)
     assert few.evidence == tuple(f"  {failed_request(i).describe()}" for i in range(2))
     assert "(the command above lists every one)" not in few.advice
 
 
 def test_the_bare_pair_is_still_judged_and_shows_the_filter_that_finds_them_all():
     pair = (listing(1000, capped=True), Ingestion(6, 6, 0.5))
-    verdict = judge_server_errors(pair, 3)
+    verdict = judge_server_errors(found=pair, timeout=3)
     assert verdict.summary == "1000+ request(s) of the revision were answered 5xx"
     assert verdict.evidence[-1] == f"the filter that finds every one of them: {FILTER}"
 
 
 def test_the_gates_own_requests_not_yet_ingested_are_still_said():
     late = ServerErrors(listing(1000, capped=True), Ingestion(2, 6, 3.0), "p", tally(5000, 1200))
-    verdict = judge_server_errors(late, 3)
+    verdict = judge_server_errors(found=late, timeout=3)
     assert verdict.evidence[-1] == (
         "only 2 of the gate's 6 answered requests were in the logs after 3.0 s: later errors "
         "may not be ingested yet"

@@ -33,21 +33,28 @@ def test_enabled_rejects_an_untyped_body():
         parse_exposition("ok 1"),
         "untyped",
     )
-    verdict = judge_enabled(scrape, MetricsRules())
+    verdict = judge_enabled(scrape=scrape, rules=MetricsRules())
     assert verdict.status == "failed"
     assert "no family declares a # TYPE" in verdict.summary
 
 
 def test_presence_checks_type_and_labels():
     assert (
-        judge_presence(SNAPSHOT, ExpectedMetric("jobs_total", "counter", ("kind",))).status
+        judge_presence(
+            snapshot=SNAPSHOT, expected=ExpectedMetric("jobs_total", "counter", ("kind",))
+        ).status
         == "passed"
     )
-    assert judge_presence(SNAPSHOT, ExpectedMetric("jobs", "counter", ("kind",))).status == "passed"
-    wrong_type = judge_presence(SNAPSHOT, ExpectedMetric("queue", "counter"))
+    assert (
+        judge_presence(
+            snapshot=SNAPSHOT, expected=ExpectedMetric("jobs", "counter", ("kind",))
+        ).status
+        == "passed"
+    )
+    wrong_type = judge_presence(snapshot=SNAPSHOT, expected=ExpectedMetric("queue", "counter"))
     assert wrong_type.summary == "queue is exposed as a gauge, the contract says counter"
     wrong_labels = judge_presence(
-        SNAPSHOT, ExpectedMetric("jobs_total", "counter", ("kind", "provider"))
+        snapshot=SNAPSHOT, expected=ExpectedMetric("jobs_total", "counter", ("kind", "provider"))
     )
     assert (
         wrong_labels.summary
@@ -64,7 +71,7 @@ def test_coverage_counts_present_metrics_against_the_threshold():
         ),
         min_present=3,
     )
-    verdict = judge_coverage(SNAPSHOT, rules)
+    verdict = judge_coverage(snapshot=SNAPSHOT, rules=rules)
     assert verdict.status == "failed"
     assert verdict.summary == "2 of 3 expected metrics present (at least 3 required)"
     assert verdict.evidence == ("missing: gone",)
@@ -72,16 +79,16 @@ def test_coverage_counts_present_metrics_against_the_threshold():
 
 def test_lint_fails_only_on_contract_metrics_by_default():
     on_contract = MetricsRules(expected=(ExpectedMetric("nohelp", "gauge"),))
-    assert judge_lint(SNAPSHOT, on_contract).status == "failed"
+    assert judge_lint(snapshot=SNAPSHOT, rules=on_contract).status == "failed"
     elsewhere = MetricsRules(expected=(ExpectedMetric("queue", "gauge"),))
-    verdict = judge_lint(SNAPSHOT, elsewhere)
+    verdict = judge_lint(snapshot=SNAPSHOT, rules=elsewhere)
     assert verdict.status == "passed"
     assert verdict.evidence == ("nohelp: no help text",)
-    assert judge_lint(SNAPSHOT, MetricsRules(lint_fails_on="all")).status == "failed"
+    assert judge_lint(snapshot=SNAPSHOT, rules=MetricsRules(lint_fails_on="all")).status == "failed"
     assert (
         judge_lint(
-            SNAPSHOT,
-            MetricsRules(lint_fails_on="none", expected=(ExpectedMetric("nohelp", "gauge"),)),
+            snapshot=SNAPSHOT,
+            rules=MetricsRules(lint_fails_on="none", expected=(ExpectedMetric("nohelp", "gauge"),)),
         ).status
         == "passed"
     )
@@ -89,10 +96,16 @@ def test_lint_fails_only_on_contract_metrics_by_default():
 
 def test_presence_on_a_real_exporter_tells_the_counter_from_the_gauge():
     snapshot = parse_exposition((EXPOSITIONS / "node_exporter.txt").read_text())
-    counter = judge_presence(snapshot, ExpectedMetric("go_memstats_alloc_bytes_total", "counter"))
-    gauge = judge_presence(snapshot, ExpectedMetric("go_memstats_alloc_bytes", "gauge"))
+    counter = judge_presence(
+        snapshot=snapshot, expected=ExpectedMetric("go_memstats_alloc_bytes_total", "counter")
+    )
+    gauge = judge_presence(
+        snapshot=snapshot, expected=ExpectedMetric("go_memstats_alloc_bytes", "gauge")
+    )
     assert (counter.status, gauge.status) == ("passed", "passed"), counter.message + gauge.message
-    wrong = judge_presence(snapshot, ExpectedMetric("go_memstats_alloc_bytes_total", "gauge"))
+    wrong = judge_presence(
+        snapshot=snapshot, expected=ExpectedMetric("go_memstats_alloc_bytes_total", "gauge")
+    )
     assert wrong.summary == (
         "go_memstats_alloc_bytes_total is exposed as a counter, the contract says gauge"
     )
@@ -114,7 +127,7 @@ def test_a_services_own_disabled_body_is_disabled_metrics_and_names_its_switch()
         problem="disabled",
         detail="the body matches 'switched off'",
     )
-    verdict = judge_enabled(scrape, SHOP)
+    verdict = judge_enabled(scrape=scrape, rules=SHOP)
     assert verdict.summary == (
         "metrics are disabled: http://svc/internal/metrics answered 404 with the body of "
         "switched-off metrics (the body matches 'switched off')"
@@ -133,10 +146,10 @@ def test_an_answer_that_may_be_switched_off_metrics_names_the_contracts_switch()
         detail="status 404",
     )
     advice = judge_enabled(
-        scrape, MetricsRules(enable_env="SHOP_METRICS", enable_value="on")
+        scrape=scrape, rules=MetricsRules(enable_env="SHOP_METRICS", enable_value="on")
     ).advice
     assert advice.endswith(
         "If this is the service's answer with its metrics off, set SHOP_METRICS=on; give "
         "metrics.disabled_pattern in the contract to recognise that answer."
     )
-    assert "If this" not in judge_enabled(scrape, MetricsRules()).advice
+    assert "If this" not in judge_enabled(scrape=scrape, rules=MetricsRules()).advice

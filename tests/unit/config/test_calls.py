@@ -7,13 +7,14 @@ import pytest
 from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.model.contract import HealthRules, RequestSpec
 from cloudrun_acceptance.model.errors import ConfigError
+from cloudrun_acceptance.model.version import CONTRACT_VERSION
 
 METRICS = "metrics: {path: /metrics}\n"
 
 
 def load(tmp_path, text):
     path = tmp_path / "contract.yaml"
-    path.write_text(text)
+    path.write_text(f"version: {CONTRACT_VERSION}\n{text}")
     return load_contract(path)
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.model.errors import ConfigError
+from cloudrun_acceptance.model.version import CONTRACT_VERSION
 from tests.paths import SHIPPED_CONTRACT
 
 BASE = """\
@@ -26,7 +27,7 @@ metrics:
 
 def load(tmp_path: Path, compare: str):
     path = tmp_path / "contract.yaml"
-    path.write_text(BASE + compare)
+    path.write_text(f"version: {CONTRACT_VERSION}\n{BASE}{compare}")
     return load_contract(path)
 
 

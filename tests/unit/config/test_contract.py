@@ -9,12 +9,13 @@ import pytest
 
 from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.model.errors import ConfigError
+from cloudrun_acceptance.model.version import CONTRACT_VERSION
 from tests.paths import SHIPPED_CONTRACT
 
 
 def write(tmp_path: Path, text: str, name: str = "contract.yaml") -> Path:
     path = tmp_path / name
-    path.write_text(text)
+    path.write_text(f"version: {CONTRACT_VERSION}\n{text}")
     return path
 
 

@@ -10,6 +10,7 @@ from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.config.settings import resolve_settings
 from cloudrun_acceptance.model.errors import ConfigError
 from cloudrun_acceptance.model.rollout import RolloutRules
+from cloudrun_acceptance.model.version import CONTRACT_VERSION
 from tests.paths import SHIPPED_CONTRACT
 from tests.unit.config.test_settings import sources
 
@@ -18,7 +19,7 @@ SERVICE = {"project": "p", "region": "r", "service": "s", "tag": "candidate"}
 
 def load(tmp_path: Path, rollout: str):
     path = tmp_path / "contract.yaml"
-    path.write_text("health:\n  path: /healthz\n" + rollout)
+    path.write_text(f"version: {CONTRACT_VERSION}\nhealth:\n  path: /healthz\n{rollout}")
     return load_contract(path)
 
 

@@ -123,7 +123,7 @@ def test_size_and_largest_files(tmp_path):
 def judged(root: Path, required: tuple[str, ...] = ("src/", "Dockerfile")):
     rules = PreflightRules(required_paths=required)
     tree = read_tree(root, required_paths=rules.required_paths, env=read_env_entries(root / "x"))
-    return judge_upload(tree, rules)
+    return judge_upload(tree=tree, rules=rules)
 
 
 @pytest.mark.parametrize(

@@ -33,8 +33,8 @@ def load() -> PairedLoad:
 
 
 def latency_result():
-    comparison = compare_latency("health", load(), RULES)
-    verdict = judge_latency(comparison, RULES, load())
+    comparison = compare_latency(kind="health", load=load(), rules=RULES)
+    verdict = judge_latency(comparison=comparison, rules=RULES, load=load())
     return check_result(
         "test_candidate_latency_against_baseline[health]",
         verdict.status,

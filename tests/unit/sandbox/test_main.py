@@ -28,7 +28,7 @@ def test_a_missing_contract_is_one_line_and_exit_2(tmp_path):
 
 
 def test_a_bad_env_file_is_one_line_too(tmp_path):
-    (tmp_path / "contract.yaml").write_text("health: {path: /healthz}\n")
+    (tmp_path / "contract.yaml").write_text("version: 2\nhealth: {path: /healthz}\n")
     (tmp_path / "env.yaml").write_text("FLAG: true\n")
     result = run("--contract", "contract.yaml", "--env-file", "env.yaml", cwd=tmp_path)
     assert result.returncode == 2

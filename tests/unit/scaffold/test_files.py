@@ -11,25 +11,24 @@ from cloudrun_acceptance.scaffold.files import CI_FILES, gate_files, template_te
 from cloudrun_acceptance.scaffold.workflow import example_values, render
 from tests.paths import REPO
 
-SOURCES = {"pytest.ini": "pytest.ini", "conftest.py": "conftest.py", "env.yaml": "env.yaml"}
 
-
-@pytest.mark.parametrize("example", [True, False], ids=["example", "draft"])
-def test_every_gate_file_is_the_repositorys_own(example):
+@pytest.mark.parametrize(
+    ("example", "written"),
+    [
+        (True, {"pytest.ini", "env.yaml", "tests/acceptance/contract.yaml"}),
+        (False, {"pytest.ini"}),  # a draft's contract and env.yaml are rendered for the team
+    ],
+    ids=["example", "draft"],
+)
+def test_every_gate_file_is_the_repositorys_own_and_no_check_is_copied(example, written):
     chosen = {file.destination: file.content for file in gate_files(example=example)}
-    acceptance = {
-        f"tests/acceptance/{p.name}"
-        for p in (REPO / "tests/acceptance").iterdir()
-        if p.is_file() and p.suffix in {".py", ".yaml"}
-    }
-    if not example:  # a draft's contract and env.yaml are the team's own
-        acceptance.discard("tests/acceptance/contract.yaml")
-        assert "env.yaml" not in chosen
-    assert {name for name in chosen if name.startswith("tests/")} == acceptance
+    assert set(chosen) == written
     for destination, content in chosen.items():
-        assert content == (REPO / SOURCES.get(destination, destination)).read_bytes(), destination
+        assert content == (REPO / destination).read_bytes(), destination
     templates = REPO / "src/cloudrun_acceptance/templates"
     assert os.path.samefile(templates / "tests/acceptance", REPO / "tests/acceptance")
+    # The example's folder holds its contract alone: the built-in checks are the package's.
+    assert [p.name for p in (REPO / "tests/acceptance").iterdir()] == ["contract.yaml"]
 
 
 @pytest.mark.parametrize("ci", sorted(CI_FILES))

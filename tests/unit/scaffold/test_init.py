@@ -26,11 +26,15 @@ def test_the_example_writes_the_repositorys_own_gate_and_refuses_to_overwrite_it
     assert (tmp_path / "tests/acceptance/contract.yaml").read_bytes() == (
         REPO / "tests/acceptance/contract.yaml"
     ).read_bytes()
-    assert {p.name for p in done.written} >= {"pytest.ini", "conftest.py", "env.yaml"}
+    assert {str(p.relative_to(tmp_path)) for p in done.written} == {
+        "pytest.ini",
+        "env.yaml",
+        "tests/acceptance/contract.yaml",
+    }
     with pytest.raises(ConfigError) as caught:
         init(tmp_path, ci="none", example=True, install=GIT)
     assert str(caught.value) == (
-        f"{tmp_path / 'pytest.ini'} exists (and {len(done.written) - 2} more); init writes nothing "
+        f"{tmp_path / 'pytest.ini'} exists (and 1 more); init writes nothing "
         "over a file: move it away, or give --force to overwrite."
     )
 

@@ -1,0 +1,168 @@
+"""``cloudrun-acceptance upgrade``: a repository written by an earlier ``init``, brought to this
+version.
+
+Before 0.2.0, ``init`` copied the built-in checks into the repository; now the plugin collects
+them from the package. The upgrade removes each copy it recognises by its content as one an
+earlier ``init`` wrote (scaffold/written.py), keeps a copy that was edited (saying what to do
+with it) and every check of the team's own, and writes the contract's ``version:``. It plans
+first, so that every change is printed, and a second run finds nothing to change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..config.builtins import check_names, module_check_names
+from ..model.errors import ConfigError
+from ..model.version import CONTRACT_VERSION, VERSION
+from .files import CONTRACT, PYTEST_INI, VERSION_LINE, template_text
+from .written import WRITTEN
+
+Action = Literal["remove", "write", "keep"]
+_VERSION_KEY = re.compile(r"^version\s*:\s*(\S*)")
+_TOP_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file: what the upgrade does to it, and why."""
+
+    path: Path
+    action: Action
+    why: str
+    content: bytes = b""
+
+
+@dataclass
+class Plan:
+    """Every change the upgrade would make, and the files it keeps, in order."""
+
+    directory: Path
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def pending(self) -> list[Change]:
+        return [change for change in self.changes if change.action != "keep"]
+
+
+def plan_upgrade(directory: Path, contract: Path | None = None) -> Plan:
+    """What upgrading ``directory`` changes; nothing is touched."""
+    contract = contract if contract is not None else directory / CONTRACT
+    if not contract.is_file():
+        raise ConfigError(
+            f"no contract at {contract}; upgrade works in a repository the gate was written "
+            "into: run it there, or give --contract PATH"
+        )
+    plan = Plan(directory)
+    plan.changes += _copies(directory, contract.parent)
+    plan.changes += _root_files(directory)
+    change = _contract(contract)
+    if change is not None:
+        plan.changes.append(change)
+    return plan
+
+
+def apply(plan: Plan) -> None:
+    """Make the plan's changes."""
+    for change in plan.pending:
+        if change.action == "remove":
+            change.path.unlink()
+        else:
+            change.path.write_bytes(change.content)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _copies(directory: Path, folder: Path) -> list[Change]:
+    """The check modules beside the contract: copies init wrote, edited copies, the team's."""
+    copies = {
+        Path(name).name: versions
+        for name, versions in WRITTEN.items()
+        if name.startswith("tests/acceptance/")
+    }
+    built_in = set(check_names())
+    changes = []
+    for path in sorted(folder.glob("test_*.py")):
+        shown = path.relative_to(directory) if path.is_relative_to(directory) else path
+        versions = copies.get(path.name)
+        if versions is None:
+            changes.append(Change(path, "keep", "your own checks: the gate runs them as before"))
+            continue
+        written = versions.get(_sha256(path))
+        if written is not None:
+            changes.append(
+                Change(
+                    path,
+                    "remove",
+                    f"an unedited copy of the built-in checks, as init {written} wrote it; "
+                    "the plugin runs them from the package now",
+                )
+            )
+            continue
+        twice = [name for name in module_check_names(path) if name in built_in]
+        them = "it" if len(twice) == 1 else "them"
+        runs = f"{', '.join(twice)} would run twice (the package runs {them} too), and "
+        runs = runs if twice else ""
+        changes.append(
+            Change(
+                path,
+                "keep",
+                f"edited since init wrote it (it matches none of the {len(versions)} copies an "
+                f"earlier init wrote): {runs}it may import internal modules "
+                "(cloudrun_acceptance.checks.*) that change between versions. Move what your "
+                "team added into a module of its own that imports cloudrun_acceptance.judges, "
+                f"then delete {shown}",
+            )
+        )
+    return changes
+
+
+def _root_files(directory: Path) -> list[Change]:
+    """conftest.py and pytest.ini as init wrote them: the first is no longer needed, the
+    second is written as this version's init writes it. Edited ones are the team's."""
+    changes = []
+    conftest = directory / "conftest.py"
+    if conftest.is_file() and _sha256(conftest) in WRITTEN["conftest.py"]:
+        written = WRITTEN["conftest.py"][_sha256(conftest)]
+        why = f"unedited, as init {written} wrote it (no fixtures): the gate needs none"
+        changes.append(Change(conftest, "remove", why))
+    ini = directory / PYTEST_INI
+    current = template_text(PYTEST_INI).encode()
+    if ini.is_file() and ini.read_bytes() != current and _sha256(ini) in WRITTEN[PYTEST_INI]:
+        written = WRITTEN[PYTEST_INI][_sha256(ini)]
+        why = f"unedited, as init {written} wrote it: written as init {VERSION} writes it"
+        changes.append(Change(ini, "write", why, current))
+    return changes
+
+
+def _contract(path: Path) -> Change | None:
+    """The contract with this version's ``version:`` line, its comments and keys as they are
+    (no key has been renamed or moved since 0.1.0)."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        found = _VERSION_KEY.match(line)
+        if found is None:
+            continue
+        value = found.group(1)
+        if value == str(CONTRACT_VERSION):
+            return None
+        if value.isdigit() and int(value) > CONTRACT_VERSION:
+            raise ConfigError(
+                f"{path}: version: {value} is newer than this gate reads ({CONTRACT_VERSION}, "
+                f"cloudrun-acceptance {VERSION}); upgrade the gate: pip install -U "
+                "cloudrun-acceptance"
+            )
+        lines[index] = VERSION_LINE + "\n"
+        why = f"version: {value} becomes version: {CONTRACT_VERSION}"
+        return Change(path, "write", why, "".join(lines).encode())
+    first = next((i for i, line in enumerate(lines) if _TOP_KEY.match(line)), len(lines))
+    lines[first:first] = [VERSION_LINE + "\n", "\n"]
+    why = f"version: {CONTRACT_VERSION} added (the format this gate reads); nothing else changes"
+    return Change(path, "write", why, "".join(lines).encode())
