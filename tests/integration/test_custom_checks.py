@@ -7,7 +7,14 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from tests.integration.gatekit import UNTAGGED, UNTAGGED_NOT_RUN, compare_skips, not_run, run_gate
+from tests.integration.gatekit import (
+    LINT,
+    UNTAGGED,
+    UNTAGGED_NOT_RUN,
+    compare_skips,
+    not_run,
+    run_gate,
+)
 from tests.paths import REPO
 
 # The README's worked example, word for word (test_the_readme_shows_this_module checks it).
@@ -50,6 +57,24 @@ def test_health_is_a_teapot(ready_service):
     assert status == 418
 '''
 
+# The README's judgement reused, and the contract's lines that leave the built-in one out.
+STRICT = '''\
+"""Stricter than the gate: every lint finding fails, not only those on the contract's metrics."""
+
+from dataclasses import replace
+
+from cloudrun_acceptance.judges import judge_lint
+
+
+def test_exposition_passes_every_lint_rule(gate, exposition, metrics_rules):
+    strict = replace(metrics_rules, lint_fails_on="all")
+    gate.expect(judge_lint(snapshot=exposition, rules=strict))
+'''
+SKIP_LINT = """\
+checks:
+  skip: [test_exposition_passes_lint]   # shown as skipped: "the contract skips this built-in check"
+"""
+
 MODULE = "tests/acceptance/test_my_checks.py"
 HEALTHY = "test_health_says_healthy"
 NAMES_REVISION = "test_health_names_the_revision_under_check"
@@ -66,6 +91,31 @@ def test_the_readme_shows_this_module():
     readme = (REPO / "README.md").read_text()
     section = readme[readme.index("## Writing your own checks") :]
     assert f"```python\n{EXAMPLE}```" in section
+
+
+def test_the_readme_shows_the_reused_judgement_and_the_skip():
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("**Reusing a built-in judgement.**") :]
+    assert f"```python\n{STRICT}```" in section
+    assert f"```yaml\n{SKIP_LINT}```" in section
+
+
+def test_a_reused_judgement_replaces_the_built_in_check_it_skips(gate_dir):
+    (gate_dir.path / "tests/acceptance/test_strict_lint.py").write_text(STRICT)
+    contract = gate_dir.path / "tests/acceptance/contract.yaml"
+    contract.write_text(contract.read_text() + "\n" + SKIP_LINT)
+    run = run_gate(gate_dir, "--sandbox", "-rs")
+    assert run.result.ret == 0
+    assert run.outcomes["test_exposition_passes_every_lint_rule"] == "passed"
+    assert run.outcomes[LINT] == "skipped"
+    run.result.stdout.fnmatch_lines(
+        [
+            "cloudrun-acceptance: emergence-app-00003-abc PASSED (42 passed, 0 failed, 0 errors, "
+            "7 skipped)*",
+            "SKIPPED [[]1[]] *cloudrun_acceptance/gate/test_metrics.py: the contract skips this "
+            "built-in check (checks.skip)",
+        ]
+    )
 
 
 def test_own_checks_run_and_report_like_the_gates(gate_dir):

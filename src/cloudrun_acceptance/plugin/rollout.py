@@ -1,4 +1,4 @@
-"""The rollout in steps (``--rollout``), run by its checks (tests/acceptance/test_rollout.py).
+"""The rollout in steps (``--rollout``), run by its checks (gate/test_rollout.py).
 
 Each step sets the candidate's share (UpdateService with the etag the gate last read, then the
 operation and the reconcile, as ``--promote`` does), bakes, and judges the window of users'

@@ -2,8 +2,8 @@
 distributions (Mermaid, which GitHub renders in the report and in the job's step summary),
 the errors side by side, and what the deploy changed.
 
-It reads the figures of the comparison's checks (tests/acceptance/test_compare.py), so it works
-the same with xdist, where the checks' verdicts travel as figures.
+It reads the figures of the comparison's checks (cloudrun_acceptance/gate/test_compare.py), so
+it works the same with xdist, where the checks' verdicts travel as figures.
 """
 
 from __future__ import annotations

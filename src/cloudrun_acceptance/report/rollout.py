@@ -2,8 +2,8 @@
 the share, the window, each revision's users' requests, 5xx rate and p50/p95, the verdict and
 what the gate did to traffic.
 
-It reads the figures of the step checks (tests/acceptance/test_rollout.py), as the comparison's
-section reads its checks'.
+It reads the figures of the step checks (cloudrun_acceptance/gate/test_rollout.py), as the
+comparison's section reads its checks'.
 """
 
 from __future__ import annotations
