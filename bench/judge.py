@@ -1005,7 +1005,7 @@ def memory_figures(rules: RolloutRules, compare: CompareRules) -> list[Figure]:
     (``compare_latency``/``judge_latency`` per kind and ``judge_errors``) on a paired load of
     MEMORY_REQUESTS exchanges a side."""
     from cloudrun_acceptance.checks.compare import compare_latency, judge_errors, judge_latency
-    from cloudrun_acceptance.checks.rollout import judge_step
+    from cloudrun_acceptance.checks.rollout_step import judge_step
     from cloudrun_acceptance.model.compare import Endpoint, PairedLoad, Sample
 
     rng = np.random.default_rng(20_000)

@@ -129,10 +129,10 @@ def judge_in_child(case: dict[str, Any]) -> dict[str, Any]:
 
     from cloudrun_acceptance.checks.budget import rollout_budget
     from cloudrun_acceptance.checks.plan import traffic_plan
+    from cloudrun_acceptance.engine import window_judge as window_module
+    from cloudrun_acceptance.engine.window_judge import WindowJudge
     from cloudrun_acceptance.model.rollout import RolloutRules
     from cloudrun_acceptance.model.service import ServiceRef
-    from cloudrun_acceptance.plugin import window as window_module
-    from cloudrun_acceptance.plugin.window import WindowJudge
 
     class Clock:
         """The window judge's ``time``: monotonic seconds that pass when it sleeps."""

@@ -15,8 +15,8 @@ from cloudrun_acceptance import judges
 from cloudrun_acceptance.plugin import (
     collection,
     fixtures,
-    fixtures_cloud,
     fixtures_compare,
+    fixtures_deployment,
     fixtures_preflight,
     fixtures_rollout,
 )
@@ -37,7 +37,13 @@ def surface() -> list[str]:
 
 def fixture_names() -> list[str]:
     """The plugin's fixtures a check may ask for (the ``_``-prefixed ones are its own)."""
-    modules = (fixtures, fixtures_cloud, fixtures_compare, fixtures_preflight, fixtures_rollout)
+    modules = (
+        fixtures,
+        fixtures_deployment,
+        fixtures_compare,
+        fixtures_preflight,
+        fixtures_rollout,
+    )
     return sorted(
         name
         for module in modules

@@ -198,7 +198,7 @@ def test_fixtures_are_listed_with_their_docstrings_without_a_target(gate_dir):
             "    ``gate.expect(verdict)`` turns a verdict into the check's outcome and the report's row:",
         ),
         (
-            "deployment [[]session scope[]] -- *fixtures_cloud.py:*",
+            "deployment [[]session scope[]] -- *fixtures_deployment.py:*",
             "    The deployed service (a ``ServiceFacts``: ``.traffic``, ``.uri``) and the revision under",
         ),
     ):

@@ -29,11 +29,11 @@ from cloudrun_acceptance.checks.compare import (
     still_open,
 )
 from cloudrun_acceptance.config.contract import load_contract
+from cloudrun_acceptance.engine import window_judge as window_module
+from cloudrun_acceptance.engine.window_judge import WindowJudge
 from cloudrun_acceptance.google.requestlog import Slice
 from cloudrun_acceptance.model.compare import Endpoint, Sample
 from cloudrun_acceptance.model.rollout import RevisionTraffic, RolloutRules, StepWindow
-from cloudrun_acceptance.plugin import window as window_module
-from cloudrun_acceptance.plugin.window import WindowJudge
 from cloudrun_acceptance.probe.pairedload import _Run, mix_of
 from tests.faketime import FakeTime
 from tests.paths import SHIPPED_CONTRACT

@@ -3,7 +3,7 @@ loaded.
 
 The URL is all that the service checks need, and google-cloud-run's import alone takes about a
 third of a second. Read with the gate's own HTTP client, the URL lets the forced analysis start
-while that import, and the full read through the library, run beside its wait (plugin/address.py
+while that import, and the full read through the library, run beside its wait (engine/first_read.py
 sends the request; this module builds it and reads the answer). The read is best effort: an
 error, a deploy caught half-way, or a revision whose readiness the service alone does not show
 gives None, and the full read resolves the target as before. Everything the checks judge comes

@@ -1,6 +1,6 @@
 """When the service stage's thread starts: before collection for the steps that send nothing
 a check could decline, as the analysis module is collected for the forced analysis when nothing
-can deselect it, else at the end of collection (plugin/servicestage.py runs the steps)."""
+can deselect it, else at the end of collection (engine/service_stage.py runs the steps)."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def _send_early(primary: GateState, items: Sequence[pytest.Item]) -> None:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """The checks are known: when the forced analysis surely runs, send it now, beside the
-    health and metrics checks (plugin/servicestage.py); then read the Admin API in full."""
+    health and metrics checks (engine/service_stage.py); then read the Admin API in full."""
     config = session.config
     if not early_start_allowed(config):
         return

@@ -24,7 +24,7 @@ from ..model.observations import CounterRun, Scrape
 from ..model.target import Target
 from ..probe.client import ServiceClient
 from .gate import Gate
-from .heap import settle_while_waiting
+from .gc_freeze import settle_while_waiting
 from .state import GateState, state_of
 
 _Section = TypeVar("_Section")

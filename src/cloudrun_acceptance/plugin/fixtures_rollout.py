@@ -1,4 +1,4 @@
-"""The fixtures of the rollout in steps (``--rollout``; plugin/rollout.py runs it), and of the
+"""The fixtures of the rollout in steps (``--rollout``; engine/rollout_steps.py runs it), and of the
 judge of a canary phase whose split another engine set (``--canary-phase``).
 
 Without --rollout the step checks are skipped with that reason, and nothing moves. With it, the
@@ -22,9 +22,9 @@ from .state import GateState
 from .targetstates import record_key
 
 if TYPE_CHECKING:  # the rollout's modules load only in a run that rolls out or judges a phase
-    from .rollout import Rollout
-    from .rolloutgroup import RolloutGroup, TargetRollout
-    from .window import WindowJudge
+    from ..engine.rollout_group import RolloutGroup, TargetRollout
+    from ..engine.rollout_steps import Rollout
+    from ..engine.window_judge import WindowJudge
 
 NOT_ASKED = CASES["rollout_step"]
 STEP_CHECK = "test_rollout_step"
@@ -64,7 +64,7 @@ def rollout(
             f"not rolled out: {deselected} checks were deselected (-k/-m); --rollout acts only "
             "on a run of every check; no traffic was moved"
         )
-    from .rolloutgroup import TargetRollout
+    from ..engine.rollout_group import TargetRollout
 
     first = states[0]
     if first.rollout_group is None:
@@ -75,8 +75,8 @@ def rollout(
 def _group(states: list[GateState], rules: RolloutRules) -> RolloutGroup:
     """A rollout per target, each with the judge of its split's windows."""
     from ..checks.budget import rollout_budget
-    from .rollout import Rollout
-    from .rolloutgroup import RolloutGroup
+    from ..engine.rollout_group import RolloutGroup
+    from ..engine.rollout_steps import Rollout
 
     members = {}
     for state in states:
@@ -149,9 +149,9 @@ def _window_judge(
 ) -> WindowJudge:
     """The judge of the split's windows: the candidate against the one stable revision that
     serves beside it; fails ``failure: why`` when there is no such revision."""
-    from ..checks.rollout import stable_of
-    from .quota import read_pacer
-    from .window import WindowJudge
+    from ..checks.rollout_step import stable_of
+    from ..engine.read_quota import read_pacer
+    from ..engine.window_judge import WindowJudge
 
     stable, why = stable_of(deployment)
     if not stable:

@@ -12,6 +12,9 @@ import pytest
 from ..config.contract import load_contract
 from ..config.envfile import load_env_file, read_env_entries
 from ..config.settings import Settings, Sources, resolve_settings
+from ..engine.resolution import canary_skip, moved, resolved
+from ..engine.run_budget import Budget, budget
+from ..engine.service_stage import ServiceStage
 from ..model.contract import Contract
 from ..model.errors import AdminApiError, ConfigError
 from ..model.secret import Secret
@@ -19,21 +22,18 @@ from ..model.service import ServiceAddress, ServiceFacts
 from ..model.target import Target
 from ..probe.auth import authorization
 from ..probe.client import ServiceClient
-from .budget import Budget, budget
-from .resolve import canary_skip, moved, resolved
-from .servicestage import ServiceStage
 from .targets import sandbox_target, targets_from_settings
 
 # The Google clients, the sandbox and the reports load on the path that needs them: a run of a
 # service URL reads no Admin API and starts no sandbox.
 if TYPE_CHECKING:
+    from ..engine.log_stage import LogsStage
+    from ..engine.rollout_group import RolloutGroup
+    from ..engine.rollout_steps import Rollout
     from ..google.address import AdminCredentials
     from ..google.quota import ReadPacer
     from ..report.record import RunRecord
     from ..sandbox.launcher import Sandbox
-    from .logstage import LogsStage
-    from .rollout import Rollout
-    from .rolloutgroup import RolloutGroup
 
 STATE_KEY = pytest.StashKey["GateState"]()
 
@@ -61,7 +61,7 @@ class GateState:
     # Why the checks of the service URL are skipped (a canary phase below 100%), or "".
     url_skip: str = ""
     _lookup: ServiceFacts | AdminApiError | None = None
-    # The first, plain read of the service (plugin/address.py), and the Admin API's credentials.
+    # The first, plain read of the service (engine/first_read.py), and the Admin API's credentials.
     _address: ServiceAddress | None = None
     _credentials: AdminCredentials | None = None
     _contract: Contract | None = None
@@ -69,7 +69,7 @@ class GateState:
     _env_keys: list[str] | None = None
     # The run's states, a target each (set by ``open``; None in a run of one target).
     _peers: list[GateState] | None = field(default=None, repr=False)
-    pacers: dict[str, ReadPacer] = field(default_factory=dict, repr=False)  # plugin/quota.py
+    pacers: dict[str, ReadPacer] = field(default_factory=dict, repr=False)  # engine/read_quota.py
 
     @property
     def contract(self) -> Contract:
@@ -178,7 +178,7 @@ class GateState:
             # The address first, in one plain read; the full read comes at the end of
             # collection, beside the forced analysis's wait, or now when that read failed.
             if early:
-                from .address import read_address
+                from ..engine.first_read import read_address
 
                 self._address, self._credentials = read_address(self.target)
             if self._address is None:
@@ -242,14 +242,14 @@ class GateState:
     def logs(self, facts: ServiceFacts) -> LogsStage:
         """The logs stage of the revision the Admin API described (built once)."""
         if self._logs is None:
-            from .logstage import _logs_stage
-            from .quota import read_pacer
+            from ..engine.log_stage import logs_stage
+            from ..engine.read_quota import read_pacer
 
             assert self.target is not None
             per_minute = self.contract.logs.reads_per_minute
             pacer = read_pacer(self.run_states()[0].pacers, facts.ref.project, per_minute)
             timeout = self.settings.logs_timeout
-            self._logs = _logs_stage(self.target, facts, self.contract, timeout, pacer)
+            self._logs = logs_stage(self.target, facts, self.contract, timeout, pacer)
         return self._logs
 
     def start_logs_early(self) -> None:

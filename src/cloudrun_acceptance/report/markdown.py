@@ -13,7 +13,7 @@ from .cells import ICONS, cell
 from .compare import compare_markdown
 from .record import CheckResult, RunRecord
 from .release import release_markdown
-from .rollout import rollout_markdown
+from .rollout_table import rollout_markdown
 
 
 def render_markdown(record: RunRecord) -> str:

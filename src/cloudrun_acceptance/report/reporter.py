@@ -22,7 +22,7 @@ from .junitsplit import split_suites
 from .markdown import render_markdown
 from .record import CheckResult, RunRecord
 from .release import release_lines
-from .rollout import rollout_lines
+from .rollout_table import rollout_lines
 from .targets import overall_status, render_targets_markdown, targets_lines
 from .terminal import verdict_line
 

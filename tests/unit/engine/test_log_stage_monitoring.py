@@ -10,12 +10,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
+from cloudrun_acceptance.engine.log_stage import LogsStage
 from cloudrun_acceptance.google.monitoring import MetricsReader, alignment_seconds
 from cloudrun_acceptance.model.errors import MonitoringApiError
 from cloudrun_acceptance.model.logs import Ingestion, Listing
 from cloudrun_acceptance.model.monitoring import MetricCounts, RevisionCounts, RevisionTally
 from cloudrun_acceptance.model.service import ServiceRef
-from cloudrun_acceptance.plugin.logstage import LogsStage
 
 STARTED = datetime(2026, 11, 26, 9, 0, 12, tzinfo=UTC)
 REF = ServiceRef("p", "r", "svc")
@@ -106,7 +106,7 @@ def test_the_revisions_counts_ask_for_that_alignment():
 
 def test_the_logs_stage_loads_no_monitoring_client():
     code = (
-        "import sys, cloudrun_acceptance.plugin.logstage; "
+        "import sys, cloudrun_acceptance.engine.log_stage; "
         "print(sorted(m for m in sys.modules if m.startswith(('googleapiclient', 'httplib2'))))"
     )
     out = subprocess.run(

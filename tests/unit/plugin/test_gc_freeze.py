@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from cloudrun_acceptance.plugin import heap
+from cloudrun_acceptance.plugin import gc_freeze
 from cloudrun_acceptance.plugin.state import STATE_KEY
 
 
@@ -26,7 +26,7 @@ def freezes(monkeypatch):
     calls: list[int] = []
     monkeypatch.setattr(gc, "freeze", lambda: calls.append(1))
     monkeypatch.setattr(gc, "collect", lambda: calls.append(0))
-    monkeypatch.setattr(heap, "_configured", [])
+    monkeypatch.setattr(gc_freeze, "_configured", [])
     return calls
 
 
@@ -35,45 +35,45 @@ def test_the_outermost_command_line_run_freezes_once_configured_and_at_its_end(
 ):
     monkeypatch.setattr(sys, "argv", ["pytest", "--sandbox"])
     outer, inner = config(("--sandbox",)), config(("--sandbox",))
-    heap.pytest_configure(outer)
+    gc_freeze.pytest_configure(outer)
     assert freezes == [1]
-    heap.pytest_configure(inner)  # pytester's in-process run, inside it
-    heap.pytest_unconfigure(inner)
+    gc_freeze.pytest_configure(inner)  # pytester's in-process run, inside it
+    gc_freeze.pytest_unconfigure(inner)
     assert freezes == [1]
-    heap.pytest_unconfigure(outer)
+    gc_freeze.pytest_unconfigure(outer)
     assert freezes == [1, 1]
 
 
 def test_pytest_main_with_its_own_arguments_does_not_freeze(freezes, monkeypatch):
     monkeypatch.setattr(sys, "argv", ["ci-script.py"])
     run = config(("--sandbox",))
-    heap.pytest_configure(run)
-    heap.pytest_unconfigure(run)
+    gc_freeze.pytest_configure(run)
+    gc_freeze.pytest_unconfigure(run)
     assert freezes == []
 
 
 def test_a_run_that_reports_nothing_does_not_freeze(freezes, monkeypatch):
     monkeypatch.setattr(sys, "argv", ["pytest", "tests/unit"])
     run = config(("tests/unit",), record=False)
-    heap.pytest_configure(run)
-    heap.pytest_unconfigure(run)
+    gc_freeze.pytest_configure(run)
+    gc_freeze.pytest_unconfigure(run)
     assert freezes == []
 
 
 def test_the_command_line_run_collects_and_freezes_while_it_waits(freezes, monkeypatch):
     monkeypatch.setattr(sys, "argv", ["pytest", "--sandbox"])
     run = config(("--sandbox",))
-    heap.pytest_configure(run)
-    heap.settle_while_waiting()
+    gc_freeze.pytest_configure(run)
+    gc_freeze.settle_while_waiting()
     assert freezes == [1, 0, 1]  # frozen once configured; collected, then frozen
-    heap.pytest_unconfigure(run)
+    gc_freeze.pytest_unconfigure(run)
     assert freezes == [1, 0, 1, 1]
 
 
 def test_an_in_process_run_never_touches_the_collector_while_it_waits(freezes, monkeypatch):
     monkeypatch.setattr(sys, "argv", ["pytest", "--sandbox"])
     outer, inner = config(("--sandbox",)), config(("--sandbox",))
-    heap.pytest_configure(outer)
-    heap.pytest_configure(inner)
-    heap.settle_while_waiting()
+    gc_freeze.pytest_configure(outer)
+    gc_freeze.pytest_configure(inner)
+    gc_freeze.settle_while_waiting()
     assert freezes == [1]  # the outer run's, once configured: nothing while the inner waits

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.config.settings import Settings
-from cloudrun_acceptance.plugin.budget import budget
+from cloudrun_acceptance.engine.run_budget import budget
 from tests.paths import SHIPPED_CONTRACT
 
 SHIPPED = load_contract(SHIPPED_CONTRACT)

@@ -15,7 +15,7 @@ from threading import Thread
 
 from ..model.rollout import StepWindow
 from ..model.verdict import Verdict
-from .rollout import Rollout
+from .rollout_steps import Rollout
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Each step sets the candidate's share (UpdateService with the etag the gate last read, then the
 operation and the reconcile, as ``--promote`` does), bakes, and judges the window of users'
-requests that Cloud Run's request logs hold for both revisions (checks/rollout.py). A step that
+requests that Cloud Run's request logs hold for both revisions (checks/rollout_step.py). A step that
 fails, or stays inconclusive past its holds, sends all traffic back to the stable revision at
 once, and the steps after it are not run.
 
@@ -16,14 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from ..checks.rollout import back_to_stable, step_traffic
+from ..checks.rollout_step import back_to_stable, step_traffic
 from ..model import gcloud
 from ..model.errors import AdminApiError
 from ..model.release import ReleaseOutcome, ReleasePlan
 from ..model.rollout import Action, RolloutRules, StepRecord, StepWindow
 from ..model.service import ServiceFacts, TrafficRow
 from ..model.verdict import Verdict, failed, passed
-from .window import WindowJudge
+from .window_judge import WindowJudge
 
 
 @dataclass

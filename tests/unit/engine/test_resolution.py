@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from cloudrun_acceptance.engine.resolution import moved, resolved
 from cloudrun_acceptance.model.errors import AdminApiError
 from cloudrun_acceptance.model.service import ServiceAddress
 from cloudrun_acceptance.model.target import Target
-from cloudrun_acceptance.plugin.resolve import moved, resolved
 from tests.unit.builders import service_facts
 
 FACTS = service_facts(uri="https://svc-abc.a.run.app", name="svc-2")
@@ -65,8 +65,8 @@ def test_a_service_moved_between_the_reads_is_an_admin_api_failure():
 
 
 def test_a_canary_phase_below_100_leaves_the_service_url_checks_unreachable():
+    from cloudrun_acceptance.engine.resolution import canary_skip
     from cloudrun_acceptance.model.service import TrafficRow
-    from cloudrun_acceptance.plugin.resolve import canary_skip
 
     split = replace(FACTS, traffic=(TrafficRow("svc-1", 75), TrafficRow("svc-2", 25)))
     assert canary_skip(split) == (

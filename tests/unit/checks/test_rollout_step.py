@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from cloudrun_acceptance.checks.rollout import (
+from cloudrun_acceptance.checks.rollout_step import (
     judge_step,
 )
 from cloudrun_acceptance.model.rollout import RevisionTraffic, RolloutRules, StepWindow

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 import time
 
+from cloudrun_acceptance.engine.log_stage import LogsStage
 from cloudrun_acceptance.model.errors import LoggingApiError
 from cloudrun_acceptance.model.logs import Listing, StartupScan
-from cloudrun_acceptance.plugin.logstage import LogsStage
 
 
 class Reader:

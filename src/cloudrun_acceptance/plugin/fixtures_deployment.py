@@ -16,9 +16,9 @@ from .state import GateState
 
 # The Logging client's modules load with the logs stage: a run of a service URL reads no logs.
 if TYPE_CHECKING:
+    from ..engine.log_stage import LogsStage
     from ..google.logs import LogReader
     from ..model.logs import Ingestion, Listing, ServerErrors, StartupScan
-    from .logstage import LogsStage
 
 REVISION_SKIP = (
     "reads the revision from the Cloud Run Admin API: name the service to run it (--project, "
@@ -62,7 +62,7 @@ def expected_env(_gate_state: GateState) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def _logs_stage(deployment: ServiceFacts, _gate_state: GateState) -> LogsStage:
-    """The logs stage: started as the forced analysis is sent (plugin/logstage.py), or now."""
+    """The logs stage: started as the forced analysis is sent (engine/log_stage.py), or now."""
     return _gate_state.logs(deployment)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cloudrun_acceptance.report.rollout import rollout_lines, rollout_markdown
+from cloudrun_acceptance.report.rollout_table import rollout_lines, rollout_markdown
 from tests.unit.builders import check_result, run_record
 
 FIGURES = {

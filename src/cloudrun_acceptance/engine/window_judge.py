@@ -1,5 +1,5 @@
 """A split's window of users' requests, looked at as it grows and judged: the candidate's
-against the stable revision's, from Cloud Run's request logs (checks/rollout.py judges).
+against the stable revision's, from Cloud Run's request logs (checks/rollout_step.py judges).
 
 Every ``rollout.look_seconds`` the window's new requests are read (each look reads what came
 since the last, and the last ``rollout.ingestion_seconds`` before it again, as Cloud Logging
@@ -10,7 +10,7 @@ tolerances ends it once its minimum bake is over; undecided at the bake's end, i
 looks go on) or ends inconclusive. Every look is counted by the judge's tests, so the looks
 cost nothing of the error budget.
 
-Used by the rollout's steps (plugin/rollout.py), which set the split themselves, and by the
+Used by the rollout's steps (engine/rollout_steps.py), which set the split themselves, and by the
 check of a canary phase whose split another engine set (``--canary-phase``, Cloud Deploy).
 """
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from ..checks.budget import rollout_budget
-from ..checks.rollout import judge_step
+from ..checks.rollout_step import judge_step
 from ..checks.stepwindow import with_metrics
 from ..google.logs import LogReader
 from ..google.quota import ReadPacer

@@ -88,7 +88,7 @@ class LogsStage:
             return err
 
 
-def _logs_stage(
+def logs_stage(
     target: Target,
     facts: ServiceFacts,
     contract: Contract,

@@ -13,11 +13,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from cloudrun_acceptance.engine import window_judge as window_module
+from cloudrun_acceptance.engine.window_judge import WindowJudge
 from cloudrun_acceptance.google.requestlog import Slice, sample_fraction
 from cloudrun_acceptance.model.errors import LoggingApiError
 from cloudrun_acceptance.model.rollout import RevisionTraffic, RolloutRules, StepWindow
-from cloudrun_acceptance.plugin import window as window_module
-from cloudrun_acceptance.plugin.window import WindowJudge
 from tests.faketime import FakeTime
 
 EPOCH = datetime(2026, 12, 7, tzinfo=UTC)
