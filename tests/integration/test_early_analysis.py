@@ -10,7 +10,7 @@ import json
 import os
 import subprocess
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -109,65 +109,56 @@ def test_the_cached_calls_wait_for_their_check(gate_dir, slow_sandbox):
     assert slow_sandbox.requests_served().get(ANALYZE, 0) == 1
 
 
-class AtCollectionEnd:
-    """Whether the service is analysing when collection ends, before the gate's own hook runs
-    (tryfirst): read for up to a second, as a thread sending it may lag behind collection."""
+class Analysing:
+    """Whether the service is analysing when collection starts (``pytest_collection``) or
+    ends (``pytest_collection_finish``), before the gate's own hook runs (tryfirst): read for
+    up to a second, as the thread sending it may lag behind."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.seen = 0.0
+        self.at_start = self.at_end = 0.0
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_collection_finish(self, session: pytest.Session) -> None:
-        until = time.monotonic() + 1.0
-        while time.monotonic() < until and self.seen != 1:
+    def _read(self) -> float:
+        until, seen = time.monotonic() + 1.0, 0.0
+        while time.monotonic() < until and seen != 1:
             body = httpx.get(f"{self.url}/api/metrics", timeout=5).text
-            self.seen = parse_exposition(body).value("memory_analysis_in_progress", {}) or 0.0
+            seen = parse_exposition(body).value("memory_analysis_in_progress", {}) or 0.0
             time.sleep(0.02)
-
-
-def test_the_analysis_is_sent_as_its_module_is_collected(gate_dir, slow_sandbox):
-    early = AtCollectionEnd(slow_sandbox.service_url)
-    run = run_gate(gate_dir, *deployed(slow_sandbox), plugins=[early])
-    run.expect()
-    assert early.seen == 1  # test_analysis.py is collected first: the rest overlaps its wait
-
-
-def test_with_paths_given_it_waits_for_the_end_of_collection(gate_dir, slow_sandbox):
-    late = AtCollectionEnd(slow_sandbox.service_url)
-    run = run_gate(gate_dir, *deployed(slow_sandbox), "tests/acceptance", plugins=[late])
-    run.expect()
-    assert late.seen == 0  # a path or node id may narrow the run: sent once it is known
-    assert slow_sandbox.requests_served().get(ANALYZE, 0) == 4
-
-
-class AtCollectionStart:
-    """The requests the service answered before collection starts, read (for up to a second)
-    before pytest's own collection hook runs."""
-
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        self.seen: Mapping[str, int] = {}
+        return seen
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection(self, session: pytest.Session) -> None:
-        until = time.monotonic() + 1.0
-        while time.monotonic() < until and "GET /api/metrics" not in self.seen:
-            self.seen = self.sandbox.requests_served()
-            time.sleep(0.02)
+        self.at_start = self._read()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.at_end = self._read()
 
 
-def test_the_health_wait_and_first_scrape_overlap_the_collection(gate_dir, slow_sandbox):
-    early = AtCollectionStart(slow_sandbox)
+def test_the_analysis_is_sent_before_collection_when_nothing_can_deselect_it(
+    gate_dir, slow_sandbox
+):
+    early = Analysing(slow_sandbox.service_url)
     run = run_gate(gate_dir, *deployed(slow_sandbox), plugins=[early])
     run.expect()
-    assert early.seen == {"GET /api/health": 1, "GET /api/metrics": 1}  # nothing posted yet
+    # The plan (plugin/early.py) knew at configure that the built-in analysis check runs:
+    # the thread went through the health wait and the first scrape to the analysis before
+    # collection began, and the collection overlaps its wait.
+    assert early.at_start == 1
     served = slow_sandbox.requests_served()
-    assert served["GET /api/health"] == 1  # the checks read the early wait: not sent again
+    assert served["GET /api/health"] == 1  # the checks read the thread's wait: not sent again
     assert served[ANALYZE] == 4
 
 
-def test_the_early_thread_stands_down_when_the_contract_skips_the_analysis(gate_dir, slow_sandbox):
+def test_with_paths_given_it_waits_for_the_end_of_collection(gate_dir, slow_sandbox):
+    late = Analysing(slow_sandbox.service_url)
+    run = run_gate(gate_dir, *deployed(slow_sandbox), "tests/acceptance", plugins=[late])
+    run.expect()
+    assert late.at_end == 0  # a path or node id may narrow the run: sent once it is known
+    assert slow_sandbox.requests_served().get(ANALYZE, 0) == 4
+
+
+def test_without_an_analysis_check_to_run_the_thread_stops_after_the_scrape(gate_dir, slow_sandbox):
     edit_contract(gate_dir, "checks", "skip", [ANALYSIS, CACHE])
     run = run_gate(gate_dir, *deployed(slow_sandbox), "-rs")
     assert run.passed >= {HEALTH, ENABLED}

@@ -36,3 +36,18 @@ def module_check_names(path: Path) -> list[str]:
         for node in tree.body
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
     ]
+
+
+def checks_using(fixture: str) -> list[str]:
+    """The built-in checks that ask for ``fixture`` by name (their parameters)."""
+    found = []
+    for path in gate_modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found += [
+            node.name
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef)
+            and node.name.startswith("test_")
+            and fixture in {arg.arg for arg in node.args.args}
+        ]
+    return found

@@ -1,23 +1,25 @@
 """The service stage: the health wait, the first scrape, the forced analysis and the cached
 calls, in that order, on the session's one client.
 
-Each step runs when its fixture first asks for it, or, in a run that will surely ask (the
-analysis checks collected and selected, a test session given), all of them in one thread
-(plugin/early.py says when): the forced analysis is then sent while pytest still collects and
-runs the health and metrics checks, and its wait (spent on a socket) covers the Admin API's and
-Logging's reads. In a run whose command line cannot deselect a check, the thread starts before
-collection (``arm``): the health wait and the first scrape overlap it, and the thread waits for
-the decision (``start``, as the analysis module is collected, or ``stand_down``).
-The service sees the same requests in the same order either way. The thread stops where a
-fixture would fail (no answer, no exposition, a failed analysis), and the fixture then computes
-nothing new: it fails as it would have.
+Each step runs when its fixture first asks for it, or in one thread started once (``start``,
+when plugin/early.py's plan says), through the last step the run's checks will surely ask for:
+the health wait and the first scrape (they send nothing a check could decline), then the
+forced analysis and the cached calls when their checks will run and a test session is given.
+The analysis is then sent while pytest still collects and runs the health and metrics checks,
+and its wait (spent on a socket) covers the Admin API's and Logging's reads.
+
+The stage is in one of three states: not started (each step runs when asked), running through
+a step (its fixtures wait for the thread's result), finished. The service sees the same
+requests in the same order either way. The thread stops where a fixture would fail (no answer,
+no exposition, a failed analysis), and the fixture then computes nothing new: it fails as it
+would have.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from threading import Event, Thread
+from threading import Thread
 from typing import Any, cast
 
 from ..model.contract import Contract
@@ -41,70 +43,38 @@ class ServiceStage:
     ready_timeout: float
     test_session: str | None
     _done: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Started: a future per step, and the steps the thread runs (STEPS up to ``_through``).
     _early: dict[str, Future[Any]] | None = field(default=None, repr=False)
+    _through: tuple[str, ...] = field(default=(), repr=False)
     _thread: Thread | None = field(default=None, repr=False)
-    # An armed thread's decision: set by ``start`` (``_cache`` says how far) or ``stand_down``.
-    _decided: Event | None = field(default=None, repr=False)
-    _go: bool = field(default=False, repr=False)
-    _cache: bool = field(default=False, repr=False)
 
-    def can_run_early(self, *, cache: bool) -> bool:
-        """Every step has what it needs: a session, and the metrics and analysis sections (and
-        the cache section, when the cache check runs too)."""
+    def furthest(self, *, analysis: bool, cache: bool) -> str:
+        """The last step a thread may run when the checks will ask for the forced analysis
+        (``analysis``) and the cached calls (``cache``): those need a test session and their
+        contract's sections; the health wait and the first scrape need nothing."""
         rules = self.contract
-        return (
-            self.test_session is not None
-            and rules.metrics is not None
-            and rules.analysis is not None
-            and (not cache or rules.cache is not None)
-        )
+        if rules.metrics is None:
+            return "readiness"
+        if not analysis or self.test_session is None or rules.analysis is None:
+            return "scrape"
+        return "cache" if cache and rules.cache is not None else "analysis"
 
-    def arm(self) -> None:
-        """Start the steps that send nothing the checks could decline (the health wait, the
-        first scrape) in a thread of their own, now (once); the thread then waits for ``start``
-        or ``stand_down`` before the analysis."""
-        if self._early is None:
-            self._decided = Event()
-            self._launch()
-
-    def start(self, *, cache: bool) -> None:
-        """Run the steps in a thread of their own, now (once), or let an armed thread go on;
-        ``cache``: the cached calls too."""
-        armed = self._decided is not None and not self._decided.is_set()
-        if self._early is not None and not armed:
-            return  # running already, or decided
-        self._go, self._cache = True, cache
-        if self._decided is not None and armed:
-            self._decided.set()
-        else:
-            self._launch()
-
-    def stand_down(self) -> None:
-        """An armed thread ends before the analysis: the fixtures that ask compute the rest."""
-        if self._decided is not None:
-            self._decided.set()
-
-    def _launch(self) -> None:
+    def start(self, through: str) -> None:
+        """Run the steps up to ``through`` in a thread of their own, now; once (the first call
+        decides, a later one changes nothing)."""
+        if self._early is not None:
+            return
+        self._through = STEPS[: STEPS.index(through) + 1]
         self._early = {name: Future() for name in STEPS}
         self._thread = Thread(target=self._run_early, name="cloudrun-service", daemon=True)
         self._thread.start()
-
-    def _wanted(self, name: str) -> bool:
-        """Whether the thread computes ``name``: the analysis and cache once decided so."""
-        if name == "scrape":
-            return self.contract.metrics is not None
-        if name in ("analysis", "cache") and self._decided is not None:
-            self._decided.wait()
-        return name == "readiness" or (self._go and (name != "cache" or self._cache))
 
     def _run_early(self) -> None:
         assert self._early is not None
         pending = dict(self._early)
         last: Snapshot | None = None
         try:
-            for name in STEPS:
-                if not self._wanted(name):
-                    break
+            for name in self._through:
                 # The thread's last scrape (the first one; the analysis's last poll), with
                 # nothing sent since: the next step's first baseline.
                 value = self._compute(name, last)
@@ -120,9 +90,7 @@ class ServiceStage:
             future.set_result(None)  # not reached: the fixture that asks computes it
 
     def join(self) -> None:
-        """Wait until the early thread is done with the client (at once without one); an armed
-        thread still undecided stands down."""
-        self.stand_down()
+        """Wait until the early thread is done with the client (at once without one)."""
         if self._thread is not None:
             self._thread.join()
 
@@ -148,8 +116,6 @@ class ServiceStage:
         return cast(CounterRun, self._step("cache"))
 
     def _step(self, name: str) -> Readiness | Scrape | CounterRun:
-        if name in ("analysis", "cache"):
-            self.stand_down()  # asked before any decision (none will come): never a hang
         if name not in self._done:
             early = self._early[name].result() if self._early is not None else None
             self._done[name] = early if early is not None else self._compute(name)

@@ -24,7 +24,7 @@ from ..model.version import VERSION
 from ..report.record import RunRecord
 from ..report.reporter import REPORT_ATTRIBUTE, GateReporter, verdict_payload
 from .builtin import cover_contract, refuse_unknown_skips
-from .early import early_start_allowed
+from .early import EarlyStart, early_plan
 from .errors import usage_errors
 from .gate import VERDICT_KEY
 from .rootdir import check_spaced_paths
@@ -134,7 +134,7 @@ def pytest_configure(config: pytest.Config) -> None:
                 if not config.option.collectonly:
                     _register_reporter(config, state)
             return
-        state.open(config.add_cleanup, early=early_start_allowed(config))
+        state.open(config.add_cleanup, early=early_plan(config) is not EarlyStart.NEVER)
         refuse_unknown_skips(state.contract)
         several = len(state.run_states())
         if several > 1 and getattr(config.option, "numprocesses", None):

@@ -278,26 +278,13 @@ class GateState:
             )
         return self._service
 
-    def arm_early(self) -> None:
-        """Before collection: start the health wait and the first scrape in the stage's thread,
-        which then waits for ``send_early`` or ``stand_down_early``."""
+    def start_early(self, wanted: set[str]) -> None:
+        """Start the service stage's thread now (once), through the last step the checks will
+        ask for (``wanted``: their fixtures): plugin/early.py's plan says when."""
         if self.target is not None and self.target.url is not None:
-            self.service_stage().arm()
-
-    def stand_down_early(self) -> None:
-        """At the end of collection, no analysis sent: an armed stage's thread ends."""
-        if self._service is not None:
-            self._service.stand_down()
-
-    def send_early(self, wanted: set[str]) -> None:
-        """As the checks are collected (``wanted``: the fixtures the selected checks use): send
-        the forced analysis now, in a thread, when the analysis check will run."""
-        target = self.target
-        if target is not None and target.url is not None and "analysis_run" in wanted:
             stage = self.service_stage()
-            cache = "cache_run" in wanted
-            if stage.can_run_early(cache=cache):
-                stage.start(cache=cache)
+            analysis, cache = "analysis_run" in wanted, "cache_run" in wanted
+            stage.start(stage.furthest(analysis=analysis, cache=cache))
 
     def read_in_full(self) -> None:
         """Read the Admin API in full, beside the analysis's wait. The logs stage starts with
