@@ -204,3 +204,30 @@ def test_fixtures_are_listed_with_their_docstrings_without_a_target(gate_dir):
     ):
         result.stdout.fnmatch_lines([header, docstring], consecutive=True)
     assert "no service to check" not in result.stdout.str() + result.stderr.str()
+
+
+def test_the_readme_examples_import_only_the_public_surface():
+    """What a team's check may import: cloudrun_acceptance.__all__ and the judgements."""
+    import ast
+
+    import cloudrun_acceptance
+    from cloudrun_acceptance import judges
+
+    public = {
+        "cloudrun_acceptance": cloudrun_acceptance.__all__,
+        "cloudrun_acceptance.judges": judges.__all__,
+    }
+    imported = [
+        (node.module, alias.name)
+        for example in (EXAMPLE, STRICT)
+        for node in ast.walk(ast.parse(example))
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").startswith("cloudrun_acceptance")
+        for alias in node.names
+    ]
+    assert imported == [
+        ("cloudrun_acceptance", "failed"),
+        ("cloudrun_acceptance", "passed"),
+        ("cloudrun_acceptance.judges", "judge_lint"),
+    ]
+    assert all(name in public[module] for module, name in imported)

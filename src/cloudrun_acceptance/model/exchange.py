@@ -74,6 +74,8 @@ class Exchange:
 
     ``request_body``: the body sent, as the evidence shows it (JSON, form fields or text).
     ``elapsed``: seconds on the wire, from the first byte sent to the last byte received.
+    ``status``, ``body`` and ``content_type`` are documented aliases of httpx's names, kept for
+    good: ``status_code``, ``text`` and ``headers["content-type"]``.
     """
 
     method: str

@@ -52,6 +52,14 @@ def test_force_overwrites_but_env_yaml_is_kept(tmp_path):
 def test_an_empty_folder_gets_a_draft_whose_placeholders_the_loader_refuses(tmp_path):
     done = init(tmp_path, install=LOCAL)
     contract = tmp_path / "tests/acceptance/contract.yaml"
+    # The repository's own files only: the built-in checks come from the package.
+    assert sorted(str(p.relative_to(tmp_path)) for p in done.written) == [
+        ".github/workflows/cloudrun-acceptance.yml",
+        "env.yaml",
+        "pytest.ini",
+        "tests/acceptance/contract.yaml",
+    ]
+    assert contract.read_text().count("\nversion: 2  # the contract's format") == 1
     assert done.fill_in == [
         "tests/acceptance/contract.yaml: health.path",
         "tests/acceptance/contract.yaml: sandbox.command",
