@@ -27,6 +27,7 @@ from .builtin import cover_contract, refuse_unknown_skips
 from .early import EarlyStart, early_plan
 from .errors import usage_errors
 from .gate import VERDICT_KEY
+from .inputs import read_inputs
 from .rootdir import check_spaced_paths
 from .signals import interrupt_on_sigterm
 from .state import STATE_KEY, GateState
@@ -112,7 +113,12 @@ def pytest_configure(config: pytest.Config) -> None:
         if not hasattr(config, "workerinput"):
             check_spaced_paths(config)
         sources = _sources(config)
-        state = GateState(sources, resolve_settings(sources))
+        settings = resolve_settings(sources)
+        # A run that checks something reads its inputs now, once: the settings with the
+        # contract's defaults, the contract and env.yaml (a bad one is a usage error here).
+        checks = settings.target_requested or settings.preflight is not None
+        inputs = read_inputs(sources) if checks else None
+        state = GateState(sources, inputs.settings if inputs else settings, _inputs=inputs)
         if state.settings.rollout is not None and getattr(config.option, "numprocesses", None):
             raise ConfigError(
                 f"--rollout and -n {config.option.numprocesses} were both given; a rollout's "
@@ -129,7 +135,6 @@ def pytest_configure(config: pytest.Config) -> None:
         interrupt_on_sigterm(config)
         if not state.settings.target_requested:
             if state.settings.preflight is not None:
-                state.load_inputs()
                 refuse_unknown_skips(state.contract)
                 if not config.option.collectonly:
                     _register_reporter(config, state)

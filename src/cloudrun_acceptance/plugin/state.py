@@ -9,19 +9,18 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from ..config.contract import load_contract
-from ..config.envfile import load_env_file, read_env_entries
-from ..config.settings import Settings, Sources, resolve_settings
+from ..config.settings import Settings, Sources
 from ..engine.resolution import canary_skip, moved, resolved
 from ..engine.run_budget import Budget, budget
 from ..engine.service_stage import ServiceStage
 from ..model.contract import Contract
-from ..model.errors import AdminApiError, ConfigError
+from ..model.errors import AdminApiError
 from ..model.secret import Secret
 from ..model.service import ServiceAddress, ServiceFacts
 from ..model.target import Target
 from ..probe.auth import authorization
 from ..probe.client import ServiceClient
+from .inputs import RunInputs, read_inputs
 from .targets import sandbox_target, targets_from_settings
 
 # The Google clients, the sandbox and the reports load on the path that needs them: a run of a
@@ -48,8 +47,6 @@ class GateState:
     sandbox: Sandbox | None = None
     authorization: Secret | None = None
     record: RunRecord | None = None
-    # In a pre-flight run, why env.yaml could not be read: its checks report it, the run goes on.
-    env_problem: str | None = None
     # Some collected check reads the logs (set at collection): the stage may start early.
     logs_wanted: bool = False
     _logs: LogsStage | None = None
@@ -64,72 +61,51 @@ class GateState:
     # The first, plain read of the service (engine/first_read.py), and the Admin API's credentials.
     _address: ServiceAddress | None = None
     _credentials: AdminCredentials | None = None
-    _contract: Contract | None = None
-    _expected_env: dict[str, str] | None = None
-    _env_keys: list[str] | None = None
+    # Read at configure in a run that checks something (hooks.py), else on first use.
+    _inputs: RunInputs | None = None
     # The run's states, a target each (set by ``open``; None in a run of one target).
     _peers: list[GateState] | None = field(default=None, repr=False)
     pacers: dict[str, ReadPacer] = field(default_factory=dict, repr=False)  # engine/read_quota.py
 
     @property
+    def inputs(self) -> RunInputs:
+        """The run's frozen inputs (plugin/inputs.py): read at configure when the run checks
+        something; in a run without a target, on first use (to name the checks' cases)."""
+        if self._inputs is None:
+            self._inputs = read_inputs(self.sources)
+        return self._inputs
+
+    @property
     def contract(self) -> Contract:
-        """The contract, loaded on first use (a bad one is a usage error)."""
-        if self._contract is None:
-            self._contract = load_contract(self.settings.contract)
-        return self._contract
+        """The contract (a bad one is a usage error, raised at configure)."""
+        return self.inputs.contract
 
     @property
     def expected_env(self) -> dict[str, str]:
-        """env.yaml, loaded on first use (or by ``load_inputs``)."""
-        if self._expected_env is None:
-            self._expected_env = self._read_env()
-        return self._expected_env
+        """env.yaml's variables."""
+        return dict(self.inputs.expected_env)
 
     @property
     def env_keys(self) -> list[str]:
         """The names env.yaml sets: one revision check each (read even when a value is bad)."""
-        if self._env_keys is None:
-            self._env_keys = (
-                list(self.expected_env) or read_env_entries(self.settings.env_file).keys
-            )
-        return self._env_keys
+        return list(self.inputs.env_keys)
 
-    def load_inputs(self) -> None:
-        """Read the contract and env.yaml now, before collection, so that a bad one is a usage
-        error (exit 4) that names the file, the line and the fix, never a collection error."""
-        _ = self.contract, self.expected_env
-
-    def _read_env(self) -> dict[str, str]:
-        settings = self.settings
-        path, origin = settings.env_file, settings.origins.get("env_file", "default")
-        needed = settings.sandbox or settings.service_ref is not None
-        if origin == "default" and not needed and not path.exists():
-            return {}  # a URL-only or pre-flight run that compares no revision's env
-        try:
-            return load_env_file(path, "--env-file's default" if origin == "default" else origin)
-        except ConfigError as err:
-            if settings.preflight is None:
-                raise
-            # A pre-flight run goes on: test_env_file_is_ready_for_deploy names the problem,
-            # and the checks that need the file say "not checked".
-            self.env_problem = str(err)
-            return {}
+    @property
+    def env_problem(self) -> str | None:
+        """In a pre-flight run, why env.yaml could not be read: its checks report it."""
+        return self.inputs.env_problem
 
     def join(self, target: Target) -> None:
-        """On an xdist worker: take the target the controller resolved, with the same settings
-        (the contract's defaults included) and authorization."""
-        self.settings = resolve_settings(self.sources, self.contract.defaults)
-        self.load_inputs()
+        """On an xdist worker: take the target the controller resolved, with the same inputs
+        (read at configure) and authorization."""
         self.target = target
         self.authorize()
 
     def open(self, add_cleanup: Callable[[Callable[[], None]], None], *, early: bool) -> None:
-        """Resolve the targets: apply the contract's defaults, start the sandbox if asked, and
+        """Resolve the targets (the inputs read at configure): start the sandbox if asked, and
         read each service and revision from the Admin API when the service is named (``early``:
         only its address now, the rest at the end of collection). With several targets (one
         service in several regions), this state is the first's and each other has its own."""
-        self.settings = resolve_settings(self.sources, self.contract.defaults)
-        self.load_inputs()
         sandboxes: list[Sandbox | None]
         if self.settings.sandbox:
             from .launch import launch_sandboxes
@@ -156,14 +132,7 @@ class GateState:
     def _sibling(self, target: Target, sandbox: Sandbox | None) -> GateState:
         """The state of a further target: this run's settings, contract and env.yaml."""
         return GateState(
-            self.sources,
-            self.settings,
-            target=target,
-            sandbox=sandbox,
-            env_problem=self.env_problem,
-            _contract=self._contract,
-            _expected_env=self._expected_env,
-            _env_keys=self._env_keys,
+            self.sources, self.settings, target=target, sandbox=sandbox, _inputs=self._inputs
         )
 
     def run_states(self) -> list[GateState]:
