@@ -6,7 +6,7 @@ conftest.py into a team's repository, as they stood at the commit a team install
 every content each of those files had from the first `init` to the last one that copied them,
 with the commit that first wrote it. Regenerate with
 `python -m tests.earlier_init > src/cloudrun_acceptance/scaffold/written.py`; the table is
-closed (no later `init` copies a check), and tests/unit/scaffold/test_written.py compares it
+closed (no later `init` copies a check), and tests/unit/scaffold/test_upgrade.py compares it
 with the history when there is one.
 """
 

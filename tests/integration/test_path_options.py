@@ -67,3 +67,21 @@ def test_with_a_space_inside_the_gates_folder_nothing_moves(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--reports-dir", "out", "-k", "health")
     assert run.result.ret == 0, run.result.stderr.str()
     assert list((gate_dir.path / "out").glob("*.md"))
+
+
+@pytest.mark.parametrize("name", ["contract.yaml", "contract.yaml.tmpl"])
+def test_a_contract_where_pytest_would_not_look_still_brings_the_built_in_checks(gate_dir, name):
+    """No testpaths, and the contract in a folder pytest does not recurse into (its name
+    starts with a dot), under any file name: the built-in checks are collected with it, and
+    the forced analysis is sent only for checks that run."""
+    ini = gate_dir.path / "pytest.ini"
+    ini.write_text(
+        "".join(line for line in ini.read_text().splitlines(True) if "testpaths" not in line)
+    )
+    hidden = gate_dir.path / ".gate"
+    hidden.mkdir()
+    shutil.move(gate_dir.path / "tests/acceptance/contract.yaml", hidden / name)
+    run = run_gate(gate_dir, "--sandbox", f"--contract=.gate/{name}")
+    assert run.result.ret == 0
+    assert run.passed >= {"test_health_answers", "test_forced_analysis_moves_the_counters"}
+    assert len(run.outcomes) == 48

@@ -54,7 +54,10 @@ def test_before_the_upgrade_the_gate_names_the_command(adopted):
         f"ERROR: {adopted}/tests/acceptance/contract.yaml: version: missing: the format of "
         "cloudrun-acceptance 0.1, whose init copied the built-in checks into the repository; "
         f"this gate ({VERSION}) reads version 2 and brings its checks itself; run "
-        "`cloudrun-acceptance upgrade` in the repository"
+        f"`cloudrun-acceptance upgrade --contract {adopted}/tests/acceptance/contract.yaml` in "
+        "the repository (it says what it changes: it removes the copies it recognises as "
+        "unedited, keeps edited ones and your own checks, and writes version: 2), then run "
+        "again."
     ) in result.stderr
 
 
@@ -133,12 +136,12 @@ def test_the_upgraded_repository_passes_and_runs_the_teams_check(adopted, runnin
     )
 
 
-def test_an_edited_copy_is_kept_with_what_to_do(adopted):
+def test_an_edited_copy_is_kept_with_what_to_do_until_it_is_moved(adopted):
     edited = adopted / "tests/acceptance/test_health.py"
     original = edited.read_text()
     edited.write_text(original + "\n\ndef test_health_is_quick(ready_service):\n    pass\n")
     done = run(str(CLI), "upgrade", cwd=adopted)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr  # done, but for the copy the team must move
     assert edited.exists()
     assert not (adopted / "tests/acceptance/test_metrics.py").exists()
     (line,) = [line for line in done.stdout.splitlines() if "test_health.py" in line]
@@ -150,7 +153,49 @@ def test_an_edited_copy_is_kept_with_what_to_do(adopted):
     twice = "def test_health_answers(" in original
     assert ("test_health_answers would run twice (the package runs it too)" in line) is twice
     assert line.endswith(
-        "it may import internal modules (cloudrun_acceptance.checks.*) that change between "
-        "versions. Move what your team added into a module of its own that imports "
-        "cloudrun_acceptance.judges, then delete tests/acceptance/test_health.py"
+        "it imports cloudrun_acceptance.checks.*, whose judgements take keyword arguments now, "
+        "so its checks will fail with a TypeError. Move what your team added into a module of "
+        "its own that imports cloudrun_acceptance.judges, then delete "
+        "tests/acceptance/test_health.py"
     )
+    assert done.stdout.splitlines()[-1] == (
+        "Left: 1 edited copy to move by hand (above); until then the gate runs them, and they fail."
+    )
+    again = run(str(CLI), "upgrade", "--check", cwd=adopted)
+    assert again.returncode == 1
+    assert again.stdout.splitlines()[-1] == (
+        "Nothing else to change; 1 edited copy to move by hand (above), then run "
+        "cloudrun-acceptance upgrade . again."
+    )
+    edited.unlink()
+    assert run(str(CLI), "upgrade", "--check", cwd=adopted).returncode == 0
+
+
+def test_a_contract_moved_elsewhere_is_found_and_the_copies_still_removed(adopted):
+    (adopted / "deploy").mkdir()
+    (adopted / "tests/acceptance/contract.yaml").rename(adopted / "deploy/contract.yaml")
+    checked = run(str(CLI), "upgrade", "--check", "--contract", "deploy/contract.yaml", cwd=adopted)
+    assert checked.returncode == 1
+    assert checked.stdout.splitlines()[-1].endswith(
+        "run cloudrun-acceptance upgrade . --contract deploy/contract.yaml"
+    )
+    done = run(str(CLI), "upgrade", "--contract", "deploy/contract.yaml", cwd=adopted)
+    assert done.returncode == 0, done.stdout
+    assert sorted(p.name for p in (adopted / "tests/acceptance").iterdir()) == [
+        "test_our_checks.py"
+    ]
+    assert "version: 2" in (adopted / "deploy/contract.yaml").read_text()
+
+
+def test_init_over_an_earlier_inits_repository_names_the_upgrade(adopted):
+    done = run(str(CLI), "init", "--example", "--force", cwd=adopted)
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        "cloudrun-acceptance init: tests/acceptance holds copies of the built-in checks an "
+        "earlier init wrote (test_analysis.py, "
+    )
+    assert done.stderr.rstrip().endswith(
+        "this version brings them itself: run cloudrun-acceptance upgrade . instead (it removes "
+        "the unedited copies, keeps yours and says what to do with edited ones)."
+    )
+    assert (adopted / "tests/acceptance/test_health.py").exists()

@@ -4,6 +4,7 @@ in (``version:``) and the built-in checks it leaves out (``checks.skip``)."""
 from __future__ import annotations
 
 import re
+import shlex
 
 from ..model.version import CONTRACT_VERSION, VERSION
 from .yamlnode import Node
@@ -20,15 +21,17 @@ def check_version(root: Node) -> None:
             f"{seen}: the format of cloudrun-acceptance 0.1, whose init copied the built-in "
             f"checks into the repository; this gate ({VERSION}) reads version "
             f"{CONTRACT_VERSION} and brings its checks itself",
-            "run `cloudrun-acceptance upgrade` in the repository (it says what it changes: it "
-            "removes the copies it recognises as unedited, keeps edited ones and your own "
-            f"checks, and writes version: {CONTRACT_VERSION}), then run pytest again",
+            f"run `cloudrun-acceptance upgrade --contract {shlex.quote(str(node.source))}` in "
+            "the repository (it says what it changes: it removes the copies it recognises as "
+            f"unedited, keeps edited ones and your own checks, and writes version: "
+            f"{CONTRACT_VERSION}), then run again",
         )
     if written > CONTRACT_VERSION:
         node.fail(
             f"{written} is newer than this gate reads (version {CONTRACT_VERSION}, "
             f"cloudrun-acceptance {VERSION})",
-            "upgrade the gate: pip install -U cloudrun-acceptance",
+            "upgrade the gate: pip install -U the requirement it was installed from (README, "
+            '"Installing the gate")',
         )
 
 

@@ -69,7 +69,7 @@ def asked_for(module: str, settings: Settings) -> bool:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     """The run's contract, wherever pytest meets it, collects the built-in checks."""
     state = parent.config.stash.get(STATE_KEY, None)
-    if state is None or file_path.suffix not in {".yaml", ".yml"}:
+    if state is None or file_path.name != state.settings.contract.name:
         return None
     if file_path.resolve() != state.settings.contract.resolve():
         return None
@@ -78,8 +78,9 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 def cover_contract(config: pytest.Config, settings: Settings) -> None:
     """A run given no paths (pytest's testpaths, or the invocation folder) collects the
-    contract even where those do not reach it (``--contract elsewhere.yaml``): the built-in
-    checks run with it. A run that names its paths collects what it names."""
+    contract, and so the built-in checks, even where those paths do not reach it
+    (``--contract elsewhere.yaml``); inside them, ``pytest_ignore_collect`` lets the walk into
+    its folder. A run that names its paths collects what it names."""
     if config.args_source == pytest.Config.ArgsSource.ARGS:
         return
     contract = settings.contract.resolve()
@@ -89,6 +90,23 @@ def cover_contract(config: pytest.Config, settings: Settings) -> None:
     reached = [(root / arg.split("::")[0]).resolve() for arg in config.args]
     if not any(contract == path or contract.is_relative_to(path) for path in reached):
         config.args.append(str(contract))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The folders on the way to the run's contract are walked into even where pytest would
+    not recurse (a folder whose name starts with a dot, ``norecursedirs``): a contract there
+    still brings the built-in checks. ``--ignore`` still ignores them."""
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or not collection_path.is_dir():
+        return None
+    contract = state.settings.contract.resolve()
+    if not contract.is_relative_to(collection_path.resolve()):
+        return None
+    ignored = [Path(path).resolve() for path in config.getoption("ignore") or ()]
+    if any(collection_path.resolve().is_relative_to(path) for path in ignored):
+        return None
+    return False
 
 
 class BuiltInChecks(pytest.File):

@@ -2,9 +2,10 @@
 decided once, at configure, from the command line alone.
 
 - ``AT_SESSION_START``: nothing on the command line can deselect a check (no paths or node
-  ids, no -k, -m, --deselect, --ignore, --lf, --ff, --nf, --sw). The built-in checks are
-  collected with the contract, so which of them will ask for the forced analysis and the
-  cached calls is known from the package and the contract's ``checks.skip``: the thread starts
+  ids, no -k, -m, --deselect, --ignore, --lf, --ff, --nf, --sw, --sw-skip), and the plugin
+  collects the built-in checks (plugin/builtin.py makes such a run collect the contract), so
+  which of them will ask for the forced analysis and the cached calls is known from the
+  package and the contract's ``checks.skip``: the thread starts
   before collection, through the analysis when its check will run, and collection, the health
   and metrics checks overlap its waits. Nothing depends on the order modules are collected in.
 - ``AT_COLLECTION_END``: the checks selected are known only then; the thread starts when one
@@ -38,6 +39,7 @@ NARROWING = (
     "failedfirst",
     "newfirst",
     "stepwise",
+    "stepwise_skip",
 )
 
 
@@ -80,8 +82,10 @@ def early_plan(config: pytest.Config) -> EarlyStart:
     if PLAN_KEY not in config.stash:
         if not early_start_allowed(config):
             plan = EarlyStart.NEVER
-        elif config.args_source == pytest.Config.ArgsSource.ARGS or any(
-            getattr(config.option, name, None) for name in NARROWING
+        elif (
+            config.args_source == pytest.Config.ArgsSource.ARGS
+            or any(getattr(config.option, name, None) for name in NARROWING)
+            or not config.pluginmanager.has_plugin("cloudrun_acceptance.plugin.builtin")
         ):
             plan = EarlyStart.AT_COLLECTION_END
         else:

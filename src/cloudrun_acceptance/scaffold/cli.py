@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -164,8 +165,9 @@ ORDER = ("remove", "write", "keep")
 
 
 def _upgrade(directory: Path, contract: Path | None, *, check: bool) -> int:
-    """Print the plan (``check``: only that), then make it; 1 from ``--check`` when there is
-    anything to change, as a formatter's check does."""
+    """Print the plan (``check``: only that), then make it. 1 from ``--check`` when there is
+    anything to change, as a formatter's check does, and from either while an edited copy
+    remains for the team to move."""
     try:
         plan = plan_upgrade(directory, contract)
     except ConfigError as err:
@@ -176,13 +178,26 @@ def _upgrade(directory: Path, contract: Path | None, *, check: bool) -> int:
         verbs = {"remove": "would remove", "write": "would write ", "keep": "keeps       "}
     for change in sorted(plan.changes, key=lambda change: ORDER.index(change.action)):
         print(f"{verbs[change.action]} {_shown(change.path, directory)}: {change.why}")
+    command = shlex.join(
+        ["cloudrun-acceptance", "upgrade", str(directory)]
+        + (["--contract", str(contract)] if contract is not None else [])
+    )
+    hands = len(plan.by_hand)
+    by_hand = f"{hands} edited cop{'y' if hands == 1 else 'ies'} to move by hand (above)"
     if not plan.pending:
+        if hands:
+            print(f"Nothing else to change; {by_hand}, then run {command} again.")
+            return 1
         print(f"Nothing to change: {directory} is written for cloudrun-acceptance {VERSION}.")
         return 0
     if check:
-        print(f"{len(plan.pending)} file(s) to change: run cloudrun-acceptance upgrade {directory}")
+        more = f", and {by_hand}" if hands else ""
+        print(f"{len(plan.pending)} file(s) to change: run {command}{more}")
         return 1
     apply(plan)
+    if hands:
+        print(f"\nLeft: {by_hand}; until then the gate runs them, and they fail.")
+        return 1
     print(
         "\nNext: run the gate as before (pytest --sandbox, or your CI's command); its built-in "
         "checks come from the package now."
@@ -191,7 +206,10 @@ def _upgrade(directory: Path, contract: Path | None, *, check: bool) -> int:
 
 
 def _shown(path: Path, directory: Path) -> Path:
-    return path.relative_to(directory) if path.is_relative_to(directory) else path
+    """``path`` as seen from ``directory`` when it lies inside."""
+    where = directory.resolve()
+    found = path.resolve()
+    return found.relative_to(where) if found.is_relative_to(where) else path
 
 
 def _print(done: Written, where: Path) -> None:

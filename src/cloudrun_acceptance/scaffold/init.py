@@ -26,6 +26,7 @@ from .files import (
 from .install import InstallSpec, install_spec
 from .read import HealthSeen, MetricsSeen, read_service, read_tree, read_url
 from .workflow import WorkflowValues, deploy_flags, example_values, render
+from .written import WRITTEN
 
 REPORTS_IGNORED = {"reports", "reports/", "/reports", "/reports/"}
 
@@ -65,6 +66,15 @@ def init(
     """Write the gate into ``directory``: the example's (``example``), or drafted for the team's
     service from ``sources`` and its source tree. A file in the way stops it, naming the file,
     unless ``force``; env.yaml is kept as it is either way."""
+    copies = [name for name in WRITTEN if name.startswith("tests/") and (directory / name).exists()]
+    if copies:
+        shown = ", ".join(name.rsplit("/", 1)[-1] for name in copies)
+        raise ConfigError(
+            f"{directory / 'tests/acceptance'} holds copies of the built-in checks an earlier "
+            f"init wrote ({shown}); this version brings them itself: run cloudrun-acceptance "
+            f"upgrade {directory} instead (it removes the unedited copies, keeps yours and says "
+            "what to do with edited ones)."
+        )
     done = Written()
     install = install or install_spec()
     if example:

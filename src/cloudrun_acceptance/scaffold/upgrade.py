@@ -35,6 +35,8 @@ class Change:
     action: Action
     why: str
     content: bytes = b""
+    # A file the upgrade keeps that the team must still change: an edited copy.
+    by_hand: bool = False
 
 
 @dataclass
@@ -46,7 +48,13 @@ class Plan:
 
     @property
     def pending(self) -> list[Change]:
+        """The changes the upgrade makes itself."""
         return [change for change in self.changes if change.action != "keep"]
+
+    @property
+    def by_hand(self) -> list[Change]:
+        """The files it keeps that the team must still change."""
+        return [change for change in self.changes if change.by_hand]
 
 
 def plan_upgrade(directory: Path, contract: Path | None = None) -> Plan:
@@ -58,7 +66,10 @@ def plan_upgrade(directory: Path, contract: Path | None = None) -> Plan:
             "into: run it there, or give --contract PATH"
         )
     plan = Plan(directory)
-    plan.changes += _copies(directory, contract.parent)
+    # Where an earlier init wrote the copies, and beside the contract if it was moved.
+    folders = dict.fromkeys([(directory / CONTRACT).parent.resolve(), contract.parent.resolve()])
+    for folder in folders:
+        plan.changes += _copies(directory.resolve(), folder)
     plan.changes += _root_files(directory)
     change = _contract(contract)
     if change is not None:
@@ -107,17 +118,26 @@ def _copies(directory: Path, folder: Path) -> list[Change]:
             continue
         twice = [name for name in module_check_names(path) if name in built_in]
         them = "it" if len(twice) == 1 else "them"
-        runs = f"{', '.join(twice)} would run twice (the package runs {them} too), and "
-        runs = runs if twice else ""
+        runs = (
+            f"{', '.join(twice)} would run twice (the package runs {them} too); " if twice else ""
+        )
+        internal = "cloudrun_acceptance.checks" in path.read_text(
+            encoding="utf-8", errors="replace"
+        )
+        fails = (
+            "it imports cloudrun_acceptance.checks.*, whose judgements take keyword arguments "
+            "now, so its checks will fail with a TypeError"
+            if internal
+            else "it may depend on what 0.1 gave"
+        )
         changes.append(
             Change(
                 path,
                 "keep",
                 f"edited since init wrote it (it matches none of the {len(versions)} copies an "
-                f"earlier init wrote): {runs}it may import internal modules "
-                "(cloudrun_acceptance.checks.*) that change between versions. Move what your "
-                "team added into a module of its own that imports cloudrun_acceptance.judges, "
-                f"then delete {shown}",
+                f"earlier init wrote): {runs}{fails}. Move what your team added into a module "
+                f"of its own that imports cloudrun_acceptance.judges, then delete {shown}",
+                by_hand=True,
             )
         )
     return changes
@@ -156,8 +176,8 @@ def _contract(path: Path) -> Change | None:
         if value.isdigit() and int(value) > CONTRACT_VERSION:
             raise ConfigError(
                 f"{path}: version: {value} is newer than this gate reads ({CONTRACT_VERSION}, "
-                f"cloudrun-acceptance {VERSION}); upgrade the gate: pip install -U "
-                "cloudrun-acceptance"
+                f"cloudrun-acceptance {VERSION}); upgrade the gate: pip install -U the "
+                'requirement it was installed from (README, "Installing the gate")'
             )
         lines[index] = VERSION_LINE + "\n"
         why = f"version: {value} becomes version: {CONTRACT_VERSION}"

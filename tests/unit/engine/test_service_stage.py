@@ -3,11 +3,13 @@ the analysis and the cached calls only with a test session and their contract's 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
 import pytest
 
 from cloudrun_acceptance.config.contract import load_contract
+from cloudrun_acceptance.engine import service_stage
 from cloudrun_acceptance.engine.service_stage import ServiceStage
 from cloudrun_acceptance.probe.client import ServiceClient
 from tests.paths import SHIPPED_CONTRACT
@@ -36,12 +38,24 @@ def test_without_a_session_or_the_sections_the_thread_stops_earlier():
     assert stage(no_metrics).furthest(analysis=True, cache=True) == "readiness"
 
 
-def test_the_first_start_decides_and_a_second_changes_nothing():
-    """Nothing listens at port 9: the health wait fails within its second, and the thread
-    stops there, whatever a later start asks."""
+def test_the_first_start_decides_and_a_second_changes_nothing(monkeypatch):
+    """One thread, through the step the first start named: a later start neither widens the
+    steps nor starts another thread."""
+    computed: list[tuple[str, int]] = []
+    gate = threading.Event()
+
+    def compute(self, name, first=None):
+        gate.wait(5)  # the second start comes while the thread runs
+        computed.append((name, threading.get_ident()))
+        return name
+
+    monkeypatch.setattr(service_stage, "_goes_on", lambda name, value: True)
+    monkeypatch.setattr(ServiceStage, "_compute", compute)
     started = stage()
-    started.start("readiness")
+    started.start("scrape")
     started.start("cache")
+    gate.set()
     started.join()
-    assert started.in_flight("scrape") is False
-    assert started.readiness().ready is False
+    assert [name for name, _ in computed] == ["readiness", "scrape"]
+    assert len({thread for _, thread in computed}) == 1
+    assert started.in_flight("analysis") is False  # not reached: its fixture computes it
