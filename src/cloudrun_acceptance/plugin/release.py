@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 
 from ..checks.allornone import plan_all_or_none
-from ..model.errors import AdminApiError
+from ..engine.traffic_write import write_traffic
 from ..model.release import ReleaseOutcome, ReleasePlan
 from ..model.service import ServiceFacts
 from .state import GateState
@@ -135,58 +134,12 @@ class Releaser:
         return replace(back, summary=summary, before=done.before)
 
     def carry_out(self, plan: ReleasePlan, facts: ServiceFacts, state: GateState) -> ReleaseOutcome:
-        """UpdateService with the etag the gate judged, then the traffic read back."""
-        from ..google.update import update_traffic
-
-        verb = "promotion" if plan.action == "promote" else "rollback"
-        at = datetime.now(UTC)
-        try:
-            updated = update_traffic(
-                facts.ref,
-                endpoint=state.target.cloudrun_endpoint if state.target else None,
-                etag=facts.etag,
-                traffic=plan.traffic,
-                revision=facts.revision.name,
-                timeout=state.settings.ready_timeout,
-            )
-        except AdminApiError as err:
-            return ReleaseOutcome(
-                plan,
-                changed=False,
-                summary=f"the {verb} failed: {err.summary}",
-                failed=True,
-                advice=err.advice,
-                at=at,
-                before=facts.traffic,
-            )
-        self._etags[state] = updated.etag
-        wanted = {row.revision: row.percent for row in plan.traffic if row.percent}
-        got = {row.revision: row.percent for row in updated.traffic if row.percent}
-        if wanted != got:
-            return ReleaseOutcome(
-                plan,
-                changed=True,
-                summary=f"the {verb} was applied, but the traffic read back is not what was asked "
-                f"({_shares(got)} instead of {_shares(wanted)})",
-                failed=True,
-                advice="another change may have come in at the same time: read the service and "
-                "set its traffic by hand.",
-                operation=updated.operation,
-                at=at,
-                before=facts.traffic,
-                after=updated.traffic,
-            )
-        return ReleaseOutcome(
-            plan,
-            changed=True,
-            summary=f"{'promoted' if plan.action == 'promote' else 'rolled back'}: "
-            f"{_shares(got)} (operation {updated.operation})",
-            operation=updated.operation,
-            at=at,
-            before=facts.traffic,
-            after=updated.traffic,
+        """The plan's traffic written (engine/traffic_write.py); the etag kept for a put-back."""
+        target = state.target
+        endpoint = target.cloudrun_endpoint if target is not None else None
+        outcome, etag = write_traffic(
+            plan, facts, endpoint=endpoint, timeout=state.settings.ready_timeout
         )
-
-
-def _shares(shares: dict[str, int]) -> str:
-    return ", ".join(f"{percent}% to {name}" for name, percent in shares.items()) or "no traffic"
+        if etag:
+            self._etags[state] = etag
+        return outcome
