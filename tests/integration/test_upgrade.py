@@ -16,7 +16,9 @@ from tests.paths import REPO
 
 CLI = Path(sys.executable).with_name("cloudrun-acceptance")
 ADOPTED = REPO / "tests/fixtures/adopted"
-VERSIONS = sorted(path.name for path in ADOPTED.iterdir() if path.is_dir())
+REPOSITORIES = sorted(path.name for path in ADOPTED.iterdir() if path.is_dir())
+# The repositories of an init that copied the checks (0.1): the ones there is work for.
+VERSIONS = [name for name in REPOSITORIES if name.startswith("0.1.")]
 OWN_CHECK = "tests/acceptance/test_our_checks.py::test_health_names_the_revision_under_check"
 
 
@@ -44,7 +46,26 @@ def adopted(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
 
 
 def test_there_is_a_repository_of_each_earlier_init():
-    assert VERSIONS == ["0.1.0-58ed70b", "0.1.0-76d86c7"]
+    assert REPOSITORIES == ["0.1.0-58ed70b", "0.1.0-76d86c7", "0.2.0"]
+
+
+def test_a_repository_of_this_versions_init_has_nothing_to_upgrade_and_passes(tmp_path):
+    """0.2.0's init --example, with the team's check: what a later version upgrades from."""
+    repo = tmp_path / "service"
+    shutil.copytree(ADOPTED / "0.2.0", repo)
+    before = tree(repo)
+    checked = run(str(CLI), "upgrade", "--check", cwd=repo)
+    assert checked.returncode == 0, checked.stdout
+    assert checked.stdout.splitlines() == [
+        "keeps        tests/acceptance/test_our_checks.py: your own checks: the gate runs them "
+        "as before",
+        f"Nothing to change: . is written for cloudrun-acceptance {VERSION}.",
+    ]
+    assert tree(repo) == before
+    sandboxed = gate(repo, "--sandbox")
+    assert sandboxed.returncode == 0, sandboxed.stdout[-3000:]
+    assert f"{OWN_CHECK} PASSED" in sandboxed.stdout
+    assert "PASSED (43 passed, 0 failed, 0 errors, " in sandboxed.stdout
 
 
 def test_before_the_upgrade_the_gate_names_the_command(adopted):
