@@ -8,6 +8,11 @@ The public surface:
   give (``Target``, ``ServiceFacts``, ``RevisionFacts``, ``LogReader``, ``Snapshot``);
 - load a contract and env.yaml, resolve settings, parse an exposition.
 
+A team's check may also reuse the judgements of ``cloudrun_acceptance.judges`` and ask for the
+plugin's fixtures by name. Every other module under ``cloudrun_acceptance`` is internal and may
+change in any version (CHANGELOG.md holds the policy and tests/fixtures/public_surface.txt the
+record).
+
 Importing it loads neither the plugin nor the Google clients (``LogReader`` imports
 google-cloud-logging on its first call), and each name's module loads on its first use: the
 plugin, which imports only what a run needs, does not pay for the whole surface. The pytest
