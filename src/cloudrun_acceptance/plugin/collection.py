@@ -13,6 +13,7 @@ from ..config.settings import TARGET_HELP
 from ..model.errors import ConfigError
 from ..report.reporter import TARGET_PROPERTY
 from .errors import usage_errors
+from .records import record_of
 from .state import GateState, state_of
 from .targetstates import parametrize_targets, state_key, state_of_item
 
@@ -37,9 +38,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             # The pre-flight alone: the checks of a deployed revision have nothing to check.
             config.hook.pytest_deselected(items=checks)
             items[:] = sorted((item for item in items if item not in checks), key=_stage)
-            if state.record is not None:  # not deselected by the user: the report says why
+            record = record_of(config, state)
+            if record is not None:  # not deselected by the user: the report says why
                 out = {item.nodeid for item in checks}
-                state.record.deselected = [n for n in state.record.deselected if n not in out]
+                record.deselected = [n for n in record.deselected if n not in out]
             return
         if config.option.showfixtures or config.option.show_fixtures_per_test:
             return  # listing the fixtures checks nothing, and needs no service

@@ -18,6 +18,7 @@ from ..model.service import ServiceFacts
 from ..model.target import Target
 from ..model.verdict import Verdict
 from .collection import CASES
+from .records import record_of
 from .state import GateState
 from .targetstates import record_key
 
@@ -40,12 +41,16 @@ def rollout_rules(_gate_state: GateState) -> RolloutRules:
 
 @pytest.fixture(scope="session")
 def rollout(
-    rollout_rules: RolloutRules, deployment: ServiceFacts, target: Target, _gate_state: GateState
+    rollout_rules: RolloutRules,
+    deployment: ServiceFacts,
+    target: Target,
+    _gate_state: GateState,
+    request: pytest.FixtureRequest,
 ) -> TargetRollout:
     """The run's rollout, once every other check has passed (in a run of several targets, of
     every target: they are rolled out step by step together, all or none)."""
     states = _gate_state.run_states()
-    records = [state.record for state in states if state.record is not None]
+    records = [record for state in states if (record := record_of(request.config, state))]
     earlier = [
         result
         for record in records

@@ -24,6 +24,7 @@ import sys
 
 import pytest
 
+from .records import records_of
 from .state import STATE_KEY, GateState
 
 _configured: list[pytest.Config] = []  # this process's configs, outermost first
@@ -54,7 +55,7 @@ def settle_while_waiting() -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = _last_run_state(config)
-    if state is not None and state.record is not None:
+    if state is not None and records_of(config):
         gc.freeze()
     if config in _configured:
         _configured.remove(config)

@@ -28,6 +28,7 @@ from .early import EarlyStart, early_plan
 from .errors import usage_errors
 from .gate import VERDICT_KEY
 from .inputs import read_inputs
+from .records import RECORDS_KEY
 from .rootdir import check_spaced_paths
 from .signals import interrupt_on_sigterm
 from .state import STATE_KEY, GateState
@@ -178,14 +179,14 @@ def _register_reporter(config: pytest.Config, state: GateState) -> None:
             started=started,
             preflight_of=str(preflight) if preflight is not None and target is None else "",
         )
-        each.record = record
         records[record_key(each)] = record
+    config.stash[RECORDS_KEY] = records
     reporter = GateReporter(config, records, reports / f"{stem}.md", Path(config.option.xmlpath))
     config.pluginmanager.register(reporter, "cloudrun-acceptance-reporter")
     if any(each.target is not None and each.target.ref is not None for each in states):
         from .release import Releaser  # a service named: the Admin API may change its traffic
 
-        config.pluginmanager.register(Releaser(states), "cloudrun-acceptance-releaser")
+        config.pluginmanager.register(Releaser(states, records), "cloudrun-acceptance-releaser")
 
 
 def _label(target: Target, targets: int) -> str:

@@ -17,6 +17,7 @@ from ..checks.allornone import plan_all_or_none
 from ..engine.traffic_write import write_traffic
 from ..model.release import ReleaseOutcome, ReleasePlan
 from ..model.service import ServiceFacts
+from ..report.record import RunRecord
 from .state import GateState
 from .targetstates import record_key
 
@@ -29,11 +30,13 @@ ENGINE_MOVES = (
 
 class Releaser:
     """Decides, and when asked acts, on traffic once every check has reported: for each of the
-    run's targets, all or none (``states``: a target each, the run's own first)."""
+    run's targets, all or none (``states``: a target each, the run's own first; ``records``:
+    their records by key)."""
 
-    def __init__(self, states: list[GateState]) -> None:
+    def __init__(self, states: list[GateState], records: dict[str, RunRecord]) -> None:
         self.states = states
         self.state = states[0]
+        self.records = records
         # Each target's etag after the gate changed its traffic (for putting it back).
         self._etags: dict[GateState, str] = {}
 
@@ -41,7 +44,11 @@ class Releaser:
     def pytest_sessionfinish(
         self, session: pytest.Session, exitstatus: int
     ) -> Generator[None, None, None]:
-        records = [record for record in (state.record for state in self.states) if record]
+        for state in self.states:  # the Admin API's full read, for the reports' header
+            record, facts = self._record(state), state.known_facts()
+            if record is not None and facts is not None:
+                record.facts = facts
+        records = [record for state in self.states if (record := self._record(state))]
         for record in records:
             record.exitstatus = int(exitstatus)
             record.interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
@@ -54,18 +61,21 @@ class Releaser:
         }
         if rolled:  # the rollout moved the traffic itself: it says what it did, per target
             for state, done in rolled.items():
-                if state.record is not None:
-                    state.record.release = done
+                if (record := self._record(state)) is not None:
+                    record.release = done
             if any(done.failed for done in rolled.values()):
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
         elif exitstatus in ACTS_AFTER and any(record.results for record in records):
             outcomes = self.release()
             for state in self.states:
-                if state.record is not None and state in outcomes:
-                    state.record.release = outcomes[state]
+                if (record := self._record(state)) is not None and state in outcomes:
+                    record.release = outcomes[state]
             if any(outcome.failed for outcome in outcomes.values()):
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
         return (yield)
+
+    def _record(self, state: GateState) -> RunRecord | None:
+        return self.records.get(record_key(state))
 
     def release(self) -> dict[GateState, ReleaseOutcome]:
         """Each target's plan for the run's statuses, carried out when the flags ask for it."""
@@ -75,7 +85,7 @@ class Releaser:
                 facts = state.lookup()
                 if isinstance(facts, ServiceFacts):
                     known[state] = facts
-        statuses = {record_key(state): state.record.status for state in self.states if state.record}
+        statuses = {key: record.status for key, record in self.records.items()}
         settings = self.state.settings
         plans = plan_all_or_none(
             statuses,
@@ -84,7 +94,7 @@ class Releaser:
             promote=settings.promote,
             rollback=settings.rollback_on_failure,
         )
-        deselected = sum(len(state.record.deselected) for state in self.states if state.record)
+        deselected = sum(len(record.deselected) for record in self.records.values())
         outcomes = {}
         for state, facts in known.items():
             plan = plans[record_key(state)]

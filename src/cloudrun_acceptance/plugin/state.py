@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from ..engine.rollout_steps import Rollout
     from ..google.address import AdminCredentials
     from ..google.quota import ReadPacer
-    from ..report.record import RunRecord
     from ..sandbox.launcher import Sandbox
 
 STATE_KEY = pytest.StashKey["GateState"]()
@@ -46,7 +45,6 @@ class GateState:
     target: Target | None = None
     sandbox: Sandbox | None = None
     authorization: Secret | None = None
-    record: RunRecord | None = None
     # Some collected check reads the logs (set at collection): the stage may start early.
     logs_wanted: bool = False
     _logs: LogsStage | None = None
@@ -200,8 +198,6 @@ class GateState:
                 )
             except AdminApiError as err:
                 self._lookup = err
-            if self.record is not None:
-                self.record.facts = self._lookup
         return self._lookup
 
     def known_facts(self) -> ServiceFacts | AdminApiError | None:

@@ -10,14 +10,15 @@ from types import SimpleNamespace
 import pytest
 
 from cloudrun_acceptance.plugin import gc_freeze
+from cloudrun_acceptance.plugin.records import RECORDS_KEY
 from cloudrun_acceptance.plugin.state import STATE_KEY
 
 
 def config(args: tuple[str, ...], *, record: bool = True) -> SimpleNamespace:
     # A gate run (a target) reports; a run of a project's own tests does neither.
     settings = SimpleNamespace(target_requested=record)
-    state = SimpleNamespace(record=object() if record else None, settings=settings)
-    stash = {STATE_KEY: state}
+    state = SimpleNamespace(settings=settings)
+    stash = {STATE_KEY: state, RECORDS_KEY: {"": object()} if record else {}}
     return SimpleNamespace(stash=stash, invocation_params=SimpleNamespace(args=args))
 
 
