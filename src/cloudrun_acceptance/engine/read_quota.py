@@ -1,6 +1,6 @@
 """The run's Cloud Logging read quota: one pacer per project (google/quota.py), shared by
 every read of the run, the logs checks' and each rollout step's, every target's; the pacers are
-kept on the run's first state (``GateState.pacers``)."""
+kept with what the run's targets share (plugin/state.py, ``RunShared.pacers``)."""
 
 from __future__ import annotations
 

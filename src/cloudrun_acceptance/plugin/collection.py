@@ -14,7 +14,7 @@ from ..model.errors import ConfigError
 from ..report.reporter import TARGET_PROPERTY
 from .errors import usage_errors
 from .records import record_of
-from .state import GateState, state_of
+from .state import TargetSession, state_of
 from .targetstates import parametrize_targets, state_key, state_of_item
 
 
@@ -49,10 +49,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     states = state.run_states()
     items.sort(key=lambda item: _order(item, state, states))
     for each in states:
-        each.logs_wanted = any(
-            "_logs_stage" in getattr(item, "fixturenames", ())
-            for item in checks
-            if state_of_item(item, state) is each
+        each.note_logs_wanted(
+            any(
+                "_logs_stage" in getattr(item, "fixturenames", ())
+                for item in checks
+                if state_of_item(item, state) is each
+            )
         )
     if len(states) > 1:
         for item in checks:
@@ -64,7 +66,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.timeout(needed))
 
 
-def _order(item: pytest.Item, primary: GateState, states: list[GateState]) -> tuple[int, ...]:
+def _order(
+    item: pytest.Item, primary: TargetSession, states: list[TargetSession]
+) -> tuple[int, ...]:
     """Target by target (each target's session fixtures are built once), then by stage; the
     rollout's steps last, step by step across the targets (they move together)."""
     if not is_gate_check(item):
@@ -86,7 +90,7 @@ def _stage(item: pytest.Item) -> int:
 BACKSTOP_MARGIN_SECONDS = 60.0
 
 
-def _timeout_needed(state: GateState) -> float:
+def _timeout_needed(state: TargetSession) -> float:
     """A backstop that never cuts a check short of its own deadlines (they come first): the
     first check to need a session fixture may wait out every stage before it."""
     return state.budget().total + BACKSTOP_MARGIN_SECONDS
@@ -139,7 +143,7 @@ CASES = {
 }
 
 
-def _parametrize(metafunc: pytest.Metafunc, state: GateState) -> None:
+def _parametrize(metafunc: pytest.Metafunc, state: TargetSession) -> None:
     names = metafunc.fixturenames
     # Only the gate's checks (every gate fixture comes from _gate_state): a test elsewhere with
     # an argument named `resource` or `requirement` is none of the gate's business.
@@ -152,7 +156,7 @@ def _parametrize(metafunc: pytest.Metafunc, state: GateState) -> None:
         _cases(metafunc, name, values, ids)
 
 
-def _values(name: str, state: GateState) -> tuple[Sequence[object], list[str]]:
+def _values(name: str, state: TargetSession) -> tuple[Sequence[object], list[str]]:
     """The cases of one parametrized fixture, and their ids."""
     rules = state.contract
     if name == "requirement":

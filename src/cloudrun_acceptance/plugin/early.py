@@ -24,7 +24,7 @@ import pytest
 from ..config.builtins import checks_using
 from ..model.contract import Contract
 from .collection import is_gate_check
-from .state import STATE_KEY, GateState, state_of
+from .state import STATE_KEY, TargetSession, state_of
 from .targetstates import state_of_item
 
 # The fixtures of the steps that send what a check could decline, in the order they run.
@@ -135,7 +135,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         state.read_in_full()
 
 
-def _wanted(primary: GateState, state: GateState, items: Iterable[pytest.Item]) -> set[str]:
+def _wanted(primary: TargetSession, state: TargetSession, items: Iterable[pytest.Item]) -> set[str]:
     """The fixtures of ``state``'s checks among ``items`` that will run (not those the
     contract's ``checks.skip`` marked skipped)."""
     return {

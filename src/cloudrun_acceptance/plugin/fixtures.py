@@ -25,21 +25,21 @@ from ..model.target import Target
 from ..probe.client import ServiceClient
 from .gate import Gate
 from .gc_freeze import settle_while_waiting
-from .state import GateState, state_of
+from .state import TargetSession, state_of
 
 _Section = TypeVar("_Section")
 
 
 @pytest.fixture(scope="session")
-def _gate_state(request: pytest.FixtureRequest) -> GateState:
+def _gate_state(request: pytest.FixtureRequest) -> TargetSession:
     """The run's settings, contract and target (in a run of several targets, the check's
     target's own state: plugin/targets.py parametrizes it)."""
-    state: GateState | None = getattr(request, "param", None)
+    state: TargetSession | None = getattr(request, "param", None)
     return state if state is not None else state_of(request.config)
 
 
 @pytest.fixture(scope="session")
-def gate_state(_gate_state: GateState) -> GateState:
+def gate_state(_gate_state: TargetSession) -> TargetSession:
     """Deprecated (0.2.0; it goes in 0.3.0): the run's internal state. Ask for
     ``gate_settings`` (what ``gate_state.settings`` was), ``contract`` or ``target``."""
     warnings.warn(
@@ -52,7 +52,7 @@ def gate_state(_gate_state: GateState) -> GateState:
 
 
 @pytest.fixture(scope="session")
-def gate_settings(_gate_state: GateState) -> Settings:
+def gate_settings(_gate_state: TargetSession) -> Settings:
     """The run's resolved settings (a ``Settings``): ``.ready_timeout`` and ``.logs_timeout``
     (s), ``.env_file``, ``.canary_phase``, ``.tag``, and every other option, as given on the
     command line, in the environment, pytest.ini or the contract's defaults."""
@@ -60,7 +60,7 @@ def gate_settings(_gate_state: GateState) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def contract(_gate_state: GateState) -> Contract:
+def contract(_gate_state: TargetSession) -> Contract:
     """The contract of the service under test (contract.yaml, as a ``Contract``): ``.health_path``,
     ``.metrics``, ``.analysis``, ``.cache`` (None when the section is left out), ``.revision``,
     ``.logs``."""
@@ -68,7 +68,7 @@ def contract(_gate_state: GateState) -> Contract:
 
 
 @pytest.fixture(scope="session")
-def target(_gate_state: GateState) -> Target:
+def target(_gate_state: TargetSession) -> Target:
     """Where the gate points (a ``Target``): ``.url``, ``.project``, ``.region``, ``.service``,
     ``.revision``, ``.tag``, ``.test_session``, each None when not known. Fails "no service to
     check" when no target was given."""
@@ -78,7 +78,7 @@ def target(_gate_state: GateState) -> Target:
 
 
 @pytest.fixture(scope="session")
-def service(target: Target, _gate_state: GateState) -> Iterator[ServiceClient]:
+def service(target: Target, _gate_state: TargetSession) -> Iterator[ServiceClient]:
     """The HTTP client of the service under test (a ``ServiceClient``), without waiting for a
     cold start: ``service.get(path)``, ``.post(path, json=...)``, ``.request(method, path)``
     answer an ``Exchange`` (``.status_code``, ``.headers``, ``.json()``), never an exception.
@@ -97,7 +97,7 @@ def service(target: Target, _gate_state: GateState) -> Iterator[ServiceClient]:
 
 
 @pytest.fixture(scope="session")
-def readiness(service: ServiceClient, _gate_state: GateState) -> Readiness:
+def readiness(service: ServiceClient, _gate_state: TargetSession) -> Readiness:
     """The wait for the first answer of the health path (cold start, up to --ready-timeout),
     done once per run: ``.ready``, ``.waited`` (s), ``.attempts``, ``.last`` (the last
     ``Exchange``), ``.summary()``. It never fails; ``ready_service`` does."""
@@ -124,7 +124,7 @@ def _require_ready(readiness: Readiness) -> None:
 
 @pytest.fixture(scope="session")
 def ready_service(
-    service: ServiceClient, readiness: Readiness, _gate_state: GateState
+    service: ServiceClient, readiness: Readiness, _gate_state: TargetSession
 ) -> ServiceClient:
     """``service``, once the service has answered its health path: the client a team's own
     checks use (``ready_service.get("/api/health").json()``). "Not checked" when the service
@@ -162,7 +162,7 @@ def cache_rules(contract: Contract) -> CacheRules:
 
 @pytest.fixture(scope="session")
 def metrics_scrape(
-    metrics_rules: MetricsRules, readiness: Readiness, _gate_state: GateState
+    metrics_rules: MetricsRules, readiness: Readiness, _gate_state: TargetSession
 ) -> Scrape:
     """The first scrape of the contract's metrics path, before the gate acts (the report's
     "initial values"): ``.exchange`` (the ``Exchange``), ``.snapshot`` (None when it did not
@@ -205,7 +205,7 @@ def analysis_run(
     analysis_rules: AnalysisRules,
     readiness: Readiness,
     exposition: Snapshot,
-    _gate_state: GateState,
+    _gate_state: TargetSession,
 ) -> CounterRun:
     """One forced analysis, with the contract's counters read around it on one instance."""
     _require_ready(readiness)
@@ -221,7 +221,7 @@ def cache_run(
     test_session: str,
     cache_rules: CacheRules,
     analysis_run: CounterRun,
-    _gate_state: GateState,
+    _gate_state: TargetSession,
 ) -> CounterRun:
     """The repeated call, sampled on the warm connection, with the cache counters around it."""
     if not analysis_run.acted:
@@ -234,7 +234,7 @@ def cache_run(
 
 
 @pytest.fixture
-def gate(request: pytest.FixtureRequest, _gate_state: GateState) -> Gate:
+def gate(request: pytest.FixtureRequest, _gate_state: TargetSession) -> Gate:
     """``gate.expect(verdict)`` turns a verdict into the check's outcome and the report's row:
     ``passed(summary, figures=...)`` passes, ``failed(summary, evidence=..., advice=...)``
     fails with that message, ``inconclusive(...)`` fails (skips with --inconclusive=skip); the

@@ -23,7 +23,7 @@ from ..model.service import RevisionFacts, ServiceFacts
 from ..model.target import Target
 from ..probe.client import ServiceClient
 from ..probe.scrape import scrape
-from .state import GateState
+from .state import TargetSession
 
 if TYPE_CHECKING:
     from ..model.compare import BaselineChoice, Endpoint, PairedLoad
@@ -59,7 +59,10 @@ def compare_rules(contract: Contract, target: Target) -> CompareRules:
 
 @pytest.fixture(scope="session")
 def baseline(
-    compare_rules: CompareRules, deployment: ServiceFacts, target: Target, _gate_state: GateState
+    compare_rules: CompareRules,
+    deployment: ServiceFacts,
+    target: Target,
+    _gate_state: TargetSession,
 ) -> Baseline:
     """The stable revision and how it is reached; with --baseline-tag NAME and a baseline
     without that tag, the gate adds it (tags only, no traffic share changes)."""
@@ -111,7 +114,7 @@ def baseline_endpoint(baseline: Baseline) -> Endpoint:
     return endpoint
 
 
-def _client(url: str, contract: Contract, _gate_state: GateState) -> ServiceClient:
+def _client(url: str, contract: Contract, _gate_state: TargetSession) -> ServiceClient:
     return ServiceClient.for_contract(
         url, contract, user_agent=COMPARE_AGENT, authorization=_gate_state.authorization
     )
@@ -123,7 +126,7 @@ def paired_load(
     baseline_endpoint: Endpoint,
     target: Target,
     contract: Contract,
-    _gate_state: GateState,
+    _gate_state: TargetSession,
 ) -> PairedLoad:
     """The contract's request mix sent to both revisions, pair by pair, until the judge has
     decided every kind (probe/pairedload.py sends, checks/compare.py looks)."""
@@ -158,7 +161,7 @@ def compared_expositions(
     paired_load: PairedLoad,
     metrics_rules: MetricsRules,
     contract: Contract,
-    _gate_state: GateState,
+    _gate_state: TargetSession,
 ) -> Iterator[tuple[Snapshot | str, Snapshot | str]]:
     """Both revisions' expositions, scraped after the paired load (both have served the same
     mix): a Snapshot each, or why there is none."""

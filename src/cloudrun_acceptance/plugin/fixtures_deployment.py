@@ -12,7 +12,7 @@ from ..model.errors import AdminApiError, LoggingApiError
 from ..model.service import ServiceFacts
 from ..model.target import Target
 from ..probe.client import ServiceClient
-from .state import GateState
+from .state import TargetSession
 
 # The Logging client's modules load with the logs stage: a run of a service URL reads no logs.
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ REVISION_SKIP = (
 
 
 @pytest.fixture(scope="session")
-def admin_lookup(target: Target, _gate_state: GateState) -> ServiceFacts | AdminApiError:
+def admin_lookup(target: Target, _gate_state: TargetSession) -> ServiceFacts | AdminApiError:
     """The service and revision as the Cloud Run Admin API describes them (a ``ServiceFacts``),
     or the ``AdminApiError`` that says why it could not; skipped without --project, --region and
     --service. Most checks want ``deployment``, which fails "not checked" on the error."""
@@ -51,7 +51,7 @@ def deployment(admin_lookup: ServiceFacts | AdminApiError) -> ServiceFacts:
 
 
 @pytest.fixture(scope="session")
-def expected_env(_gate_state: GateState) -> dict[str, str]:
+def expected_env(_gate_state: TargetSession) -> dict[str, str]:
     """env.yaml as a dict of strings: the environment the revision must carry (compare it with
     ``deployment.revision.env``). "Not checked" when a pre-flight run found it unreadable (its
     problem is the pre-flight env check's finding)."""
@@ -61,7 +61,7 @@ def expected_env(_gate_state: GateState) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def _logs_stage(deployment: ServiceFacts, _gate_state: GateState) -> LogsStage:
+def _logs_stage(deployment: ServiceFacts, _gate_state: TargetSession) -> LogsStage:
     """The logs stage: started as the forced analysis is sent (engine/log_stage.py), or now."""
     return _gate_state.logs(deployment)
 

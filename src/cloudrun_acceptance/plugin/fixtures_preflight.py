@@ -8,7 +8,7 @@ import pytest
 
 from ..config.envfile import read_env_entries
 from ..model.contract import Contract, PreflightRules
-from .state import GateState
+from .state import TargetSession
 
 if TYPE_CHECKING:  # loaded with the tree's reader, by --preflight runs only
     from ..model.preflight import SourceTree
@@ -21,7 +21,7 @@ def preflight_rules(contract: Contract) -> PreflightRules:
 
 
 @pytest.fixture(scope="session")
-def source_tree(_gate_state: GateState, preflight_rules: PreflightRules) -> SourceTree:
+def source_tree(_gate_state: TargetSession, preflight_rules: PreflightRules) -> SourceTree:
     """The service's source tree at --preflight, read once: Dockerfile, upload set,
     requirements, env.yaml."""
     root = _gate_state.settings.preflight
@@ -40,7 +40,7 @@ def source_tree(_gate_state: GateState, preflight_rules: PreflightRules) -> Sour
 
 
 @pytest.fixture(scope="session")
-def gate_env(_gate_state: GateState) -> dict[str, str] | None:
+def gate_env(_gate_state: TargetSession) -> dict[str, str] | None:
     """The gate's own --env-file when it exists, to compare the source tree's env.yaml with."""
     if _gate_state.env_problem is not None or not _gate_state.settings.env_file.is_file():
         return None
@@ -48,7 +48,7 @@ def gate_env(_gate_state: GateState) -> dict[str, str] | None:
 
 
 @pytest.fixture(scope="session")
-def gate_env_problem(_gate_state: GateState, source_tree: SourceTree) -> str:
+def gate_env_problem(_gate_state: TargetSession, source_tree: SourceTree) -> str:
     """Why the gate's own --env-file could not be read, when it is not the source tree's
     env.yaml (whose problems the env check finds itself); "" when it could."""
     problem = _gate_state.env_problem

@@ -19,7 +19,7 @@ from ..model.target import Target
 from ..model.verdict import Verdict
 from .collection import CASES
 from .records import record_of
-from .state import GateState
+from .state import TargetSession
 from .targetstates import record_key
 
 if TYPE_CHECKING:  # the rollout's modules load only in a run that rolls out or judges a phase
@@ -32,7 +32,7 @@ STEP_CHECK = "test_rollout_step"
 
 
 @pytest.fixture(scope="session")
-def rollout_rules(_gate_state: GateState) -> RolloutRules:
+def rollout_rules(_gate_state: TargetSession) -> RolloutRules:
     """The contract's rollout section; the steps are skipped without --rollout."""
     if _gate_state.settings.rollout is None:
         pytest.skip(NOT_ASKED)
@@ -44,7 +44,7 @@ def rollout(
     rollout_rules: RolloutRules,
     deployment: ServiceFacts,
     target: Target,
-    _gate_state: GateState,
+    _gate_state: TargetSession,
     request: pytest.FixtureRequest,
 ) -> TargetRollout:
     """The run's rollout, once every other check has passed (in a run of several targets, of
@@ -71,13 +71,11 @@ def rollout(
         )
     from ..engine.rollout_group import TargetRollout
 
-    first = states[0]
-    if first.rollout_group is None:
-        first.rollout_group = _group(states, rollout_rules)
-    return TargetRollout(first.rollout_group, record_key(_gate_state))
+    group = _gate_state.shared.group(lambda: _group(states, rollout_rules))
+    return TargetRollout(group, record_key(_gate_state))
 
 
-def _group(states: list[GateState], rules: RolloutRules) -> RolloutGroup:
+def _group(states: list[TargetSession], rules: RolloutRules) -> RolloutGroup:
     """A rollout per target, each with the judge of its split's windows."""
     from ..checks.budget import rollout_budget
     from ..engine.rollout_group import RolloutGroup
@@ -94,14 +92,15 @@ def _group(states: list[GateState], rules: RolloutRules) -> RolloutGroup:
         steps = settings.rollout or rules.steps
         judge = _window_judge(facts, target, state, "not rolled out", "; no traffic was moved")
         judge.budget = rollout_budget(rules, steps)
-        state.rollout = Rollout(
+        rollout = Rollout(
             facts=facts,
             judge=judge,
             steps=steps,
             endpoint=target.cloudrun_endpoint,
             update_timeout=settings.ready_timeout,
         )
-        members[record_key(state)] = state.rollout
+        state.begin_rollout(rollout)
+        members[record_key(state)] = rollout
     anyway = states[0].settings.rollout_anyway or rules.on_low_traffic == "proceed"
     for key, member in members.items():  # before any traffic moves
         try:
@@ -150,7 +149,11 @@ def _traffic_plan(member: Rollout, anyway: bool, where: str) -> tuple[str, ...]:
 
 
 def _window_judge(
-    deployment: ServiceFacts, target: Target, _gate_state: GateState, failure: str, after: str = ""
+    deployment: ServiceFacts,
+    target: Target,
+    _gate_state: TargetSession,
+    failure: str,
+    after: str = "",
 ) -> WindowJudge:
     """The judge of the split's windows: the candidate against the one stable revision that
     serves beside it; fails ``failure: why`` when there is no such revision."""
@@ -170,7 +173,7 @@ def _window_judge(
         _gate_state.settings.logs_timeout,
         monitoring_endpoint=target.monitoring_endpoint,
         pacer=read_pacer(
-            _gate_state.run_states()[0].pacers,
+            _gate_state.shared.pacers,
             deployment.ref.project,
             _gate_state.contract.logs.reads_per_minute,
         ),
@@ -178,7 +181,9 @@ def _window_judge(
 
 
 @pytest.fixture(scope="session")
-def canary_judgement(deployment: ServiceFacts, target: Target, _gate_state: GateState) -> Verdict:
+def canary_judgement(
+    deployment: ServiceFacts, target: Target, _gate_state: TargetSession
+) -> Verdict:
     """The canary phase's split as it is, baked (rollout.bake_seconds) and judged on both
     revisions' users' requests, as a rollout step is; skipped at 100%."""
     settings = _gate_state.settings

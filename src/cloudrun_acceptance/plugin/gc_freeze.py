@@ -25,7 +25,7 @@ import sys
 import pytest
 
 from .records import records_of
-from .state import STATE_KEY, GateState
+from .state import STATE_KEY, TargetSession
 
 _configured: list[pytest.Config] = []  # this process's configs, outermost first
 
@@ -37,7 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
         gc.freeze()
 
 
-def _last_run_state(config: pytest.Config) -> GateState | None:
+def _last_run_state(config: pytest.Config) -> TargetSession | None:
     """The state of a run started from the command line, the process's only one (nothing runs
     after it), or None."""
     state = config.stash.get(STATE_KEY, None)

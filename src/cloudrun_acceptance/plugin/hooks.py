@@ -31,7 +31,7 @@ from .inputs import read_inputs
 from .records import RECORDS_KEY
 from .rootdir import check_spaced_paths
 from .signals import interrupt_on_sigterm
-from .state import STATE_KEY, GateState
+from .state import STATE_KEY, TargetSession
 from .targetstates import record_key, state_key
 
 # The collection rules and the fixtures live in modules of their own, registered with this one.
@@ -119,7 +119,7 @@ def pytest_configure(config: pytest.Config) -> None:
         # contract's defaults, the contract and env.yaml (a bad one is a usage error here).
         checks = settings.target_requested or settings.preflight is not None
         inputs = read_inputs(sources) if checks else None
-        state = GateState(sources, inputs.settings if inputs else settings, _inputs=inputs)
+        state = TargetSession(sources, inputs.settings if inputs else settings, _inputs=inputs)
         if state.settings.rollout is not None and getattr(config.option, "numprocesses", None):
             raise ConfigError(
                 f"--rollout and -n {config.option.numprocesses} were both given; a rollout's "
@@ -153,7 +153,7 @@ def pytest_configure(config: pytest.Config) -> None:
         _register_reporter(config, state)
 
 
-def _register_reporter(config: pytest.Config, state: GateState) -> None:
+def _register_reporter(config: pytest.Config, state: TargetSession) -> None:
     """Name the reports after the revision (or host; or the source tree, for a pre-flight
     alone; or the service and its regions) and the UTC start; JUnit unless given."""
     started = datetime.now(UTC)
@@ -259,11 +259,11 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return lines
 
 
-def _targets(states: list[GateState]) -> list[Target]:
+def _targets(states: list[TargetSession]) -> list[Target]:
     return [each.target for each in states if each.target is not None]
 
 
-def _target_lines(state: GateState, indent: str) -> list[str]:
+def _target_lines(state: TargetSession, indent: str) -> list[str]:
     """What the header says of one target: its URL, sandbox and revision."""
     where = state.target
     assert where is not None

@@ -12,7 +12,7 @@ from .targetstates import record_key
 
 if TYPE_CHECKING:
     from ..report.record import RunRecord
-    from .state import GateState
+    from .state import TargetSession
 
 RECORDS_KEY = pytest.StashKey[dict[str, "RunRecord"]]()
 
@@ -22,6 +22,6 @@ def records_of(config: pytest.Config) -> dict[str, RunRecord]:
     return config.stash.get(RECORDS_KEY, {})
 
 
-def record_of(config: pytest.Config, state: GateState) -> RunRecord | None:
+def record_of(config: pytest.Config, state: TargetSession) -> RunRecord | None:
     """The record of ``state``'s target, when the run reports."""
     return records_of(config).get(record_key(state))

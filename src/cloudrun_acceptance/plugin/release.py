@@ -18,7 +18,7 @@ from ..engine.traffic_write import write_traffic
 from ..model.release import ReleaseOutcome, ReleasePlan
 from ..model.service import ServiceFacts
 from ..report.record import RunRecord
-from .state import GateState
+from .state import TargetSession
 from .targetstates import record_key
 
 ACTS_AFTER = {pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED}
@@ -33,12 +33,12 @@ class Releaser:
     run's targets, all or none (``states``: a target each, the run's own first; ``records``:
     their records by key)."""
 
-    def __init__(self, states: list[GateState], records: dict[str, RunRecord]) -> None:
+    def __init__(self, states: list[TargetSession], records: dict[str, RunRecord]) -> None:
         self.states = states
         self.state = states[0]
         self.records = records
         # Each target's etag after the gate changed its traffic (for putting it back).
-        self._etags: dict[GateState, str] = {}
+        self._etags: dict[TargetSession, str] = {}
 
     @pytest.hookimpl(wrapper=True)
     def pytest_sessionfinish(
@@ -74,12 +74,12 @@ class Releaser:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
         return (yield)
 
-    def _record(self, state: GateState) -> RunRecord | None:
+    def _record(self, state: TargetSession) -> RunRecord | None:
         return self.records.get(record_key(state))
 
-    def release(self) -> dict[GateState, ReleaseOutcome]:
+    def release(self) -> dict[TargetSession, ReleaseOutcome]:
         """Each target's plan for the run's statuses, carried out when the flags ask for it."""
-        known: dict[GateState, ServiceFacts] = {}
+        known: dict[TargetSession, ServiceFacts] = {}
         for state in self.states:
             if state.target is not None and state.target.ref is not None:
                 facts = state.lookup()
@@ -125,7 +125,7 @@ class Releaser:
         return outcomes
 
     def _put_back(
-        self, state: GateState, facts: ServiceFacts, done: ReleaseOutcome, refused: list[str]
+        self, state: TargetSession, facts: ServiceFacts, done: ReleaseOutcome, refused: list[str]
     ) -> ReleaseOutcome:
         """A target promoted while another's promotion failed: its traffic as it was before."""
         where = ", ".join(refused)
@@ -143,7 +143,9 @@ class Releaser:
         )
         return replace(back, summary=summary, before=done.before)
 
-    def carry_out(self, plan: ReleasePlan, facts: ServiceFacts, state: GateState) -> ReleaseOutcome:
+    def carry_out(
+        self, plan: ReleasePlan, facts: ServiceFacts, state: TargetSession
+    ) -> ReleaseOutcome:
         """The plan's traffic written (engine/traffic_write.py); the etag kept for a put-back."""
         target = state.target
         endpoint = target.cloudrun_endpoint if target is not None else None

@@ -1,4 +1,5 @@
-"""The run's state, kept in ``config.stash``: settings, contract, target and the sandbox."""
+"""Each target's session (``TargetSession``), kept in ``config.stash`` (the run's own, the first
+target's), and what the run's targets share (``RunShared``)."""
 
 from __future__ import annotations
 
@@ -33,12 +34,31 @@ if TYPE_CHECKING:
     from ..google.quota import ReadPacer
     from ..sandbox.launcher import Sandbox
 
-STATE_KEY = pytest.StashKey["GateState"]()
+STATE_KEY = pytest.StashKey["TargetSession"]()
+
+
+@dataclass(eq=False)
+class RunShared:
+    """What the run's targets share: their states, the run's own first (empty in a run of one
+    target), the project's read-quota pacers (engine/read_quota.py), and the rollout group
+    that moves every target's traffic together."""
+
+    states: list[TargetSession] = field(default_factory=list)
+    pacers: dict[str, ReadPacer] = field(default_factory=dict)
+    rollout_group: RolloutGroup | None = None
+
+    def group(self, build: Callable[[], RolloutGroup]) -> RolloutGroup:
+        """The rollout group, built once (by the first target's rollout fixture)."""
+        if self.rollout_group is None:
+            self.rollout_group = build()
+        return self.rollout_group
 
 
 @dataclass(eq=False)  # one state per target: equal only to itself (pytest compares params)
-class GateState:
-    """Everything one run knows about its target; filled once, read by fixtures and reports."""
+class TargetSession:
+    """One target's session: where it points (target, sandbox, authorization), what the Admin
+    API said of it, its service and logs stages and its rollout, over the run's frozen inputs
+    (``inputs``) and what the targets share (``shared``). Only this module writes it."""
 
     sources: Sources
     settings: Settings
@@ -49,10 +69,8 @@ class GateState:
     logs_wanted: bool = False
     _logs: LogsStage | None = None
     _service: ServiceStage | None = None
-    # The rollout in steps (--rollout), once its first step runs: this target's, and (on the
-    # run's first state) the group that moves every target's together.
+    # The rollout in steps (--rollout), once its first step runs (``begin_rollout``).
     rollout: Rollout | None = None
-    rollout_group: RolloutGroup | None = None
     # Why the checks of the service URL are skipped (a canary phase below 100%), or "".
     url_skip: str = ""
     _lookup: ServiceFacts | AdminApiError | None = None
@@ -61,9 +79,8 @@ class GateState:
     _credentials: AdminCredentials | None = None
     # Read at configure in a run that checks something (hooks.py), else on first use.
     _inputs: RunInputs | None = None
-    # The run's states, a target each (set by ``open``; None in a run of one target).
-    _peers: list[GateState] | None = field(default=None, repr=False)
-    pacers: dict[str, ReadPacer] = field(default_factory=dict, repr=False)  # engine/read_quota.py
+    # What the run's targets share (the states themselves, set by ``open``).
+    shared: RunShared = field(default_factory=RunShared, repr=False)
 
     @property
     def inputs(self) -> RunInputs:
@@ -122,20 +139,33 @@ class GateState:
             sandboxes = [None] * len(targets)
         self.target, self.sandbox = targets[0], sandboxes[0]
         more = zip(targets[1:], sandboxes[1:], strict=True)
-        self._peers = [self] + [self._sibling(target, sandbox) for target, sandbox in more]
-        for state in self._peers:
-            state._peers = self._peers
+        self.shared.states = [self] + [self._sibling(target, sandbox) for target, sandbox in more]
+        for state in self.shared.states:
             state._locate(early=early)
 
-    def _sibling(self, target: Target, sandbox: Sandbox | None) -> GateState:
+    def _sibling(self, target: Target, sandbox: Sandbox | None) -> TargetSession:
         """The state of a further target: this run's settings, contract and env.yaml."""
-        return GateState(
-            self.sources, self.settings, target=target, sandbox=sandbox, _inputs=self._inputs
+        return TargetSession(
+            self.sources,
+            self.settings,
+            target=target,
+            sandbox=sandbox,
+            _inputs=self._inputs,
+            shared=self.shared,
         )
 
-    def run_states(self) -> list[GateState]:
+    def note_logs_wanted(self, wanted: bool) -> None:
+        """Whether a collected check of this target reads the logs (set at collection): its
+        logs stage may then start with the analysis."""
+        self.logs_wanted = wanted
+
+    def begin_rollout(self, rollout: Rollout) -> None:
+        """This target's rollout, once its first step runs (the release asks it the outcome)."""
+        self.rollout = rollout
+
+    def run_states(self) -> list[TargetSession]:
         """The run's states, a target each, the first (the run's own) first."""
-        return self._peers or [self]
+        return self.shared.states or [self]
 
     def _locate(self, *, early: bool) -> None:
         """The target's address (one plain read, or the full read when it fails), its canary
@@ -212,7 +242,7 @@ class GateState:
 
             assert self.target is not None
             per_minute = self.contract.logs.reads_per_minute
-            pacer = read_pacer(self.run_states()[0].pacers, facts.ref.project, per_minute)
+            pacer = read_pacer(self.shared.pacers, facts.ref.project, per_minute)
             timeout = self.settings.logs_timeout
             self._logs = logs_stage(self.target, facts, self.contract, timeout, pacer)
         return self._logs
@@ -267,6 +297,6 @@ class GateState:
         return "give --service-url, or --project/--region/--service"
 
 
-def state_of(config: pytest.Config) -> GateState:
+def state_of(config: pytest.Config) -> TargetSession:
     """The state of this run (set in pytest_configure)."""
     return config.stash[STATE_KEY]

@@ -1,7 +1,7 @@
 """The run's targets: one, or one service in several regions, checked all or none; what the
 settings and a running sandbox name, and each target's name in test ids and reports.
 
-Each target gets a ``GateState`` of its own (targetstates.py gives the states their keys and
+Each target gets a ``TargetSession`` of its own (targetstates.py gives the states their keys and
 the checks a case per state).
 """
 
