@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -72,8 +73,6 @@ def test_markdown_report_of_a_passing_run_has_the_runbook_figures(gate_dir, monk
         "| enough contract metrics are present | ✅ passed | 13 of 13 expected metrics present (at least 10 required) |",
         "## Initial metric values",
         "| memory_analysis_cache_hits_total | 0 |",
-        "| analysis (s) | 0.0",
-        "| cache hit median (s) | 0.00",
         '| memory_analysis_success_total{provider="neo_analysis"} before/after | 0 -> 1 |',
         "| memory_analysis_cache_hits_total before/after | 0 -> 3 |",
         "| CONCEPT_RECALL_METRICS_ENABLED | `true` |",
@@ -81,6 +80,9 @@ def test_markdown_report_of_a_passing_run_has_the_runbook_figures(gate_dir, monk
         "| Secrets (name:version; values never read) | OPENAI_API_KEY ← `OPENAI_API_KEY:5`",
     ):
         assert expected in report, expected
+    # Durations are figures with their unit, whatever a loaded machine makes of them.
+    assert re.search(r"\| analysis \(s\) \| \d+\.\d+", report)
+    assert re.search(r"\| cache hit median \(s\) \| \d+\.\d{2,}", report)
     assert "## Failures" not in report
     # Skipped, outside the candidate flow: the comparison's checks, and only they.
     assert run.skipped == COMPARE
