@@ -27,27 +27,27 @@ def check_names() -> list[str]:
 
 def module_check_names(path: Path) -> list[str]:
     """The ``test_`` functions of one module ([] when it is not Python that parses)."""
+    return [check.name for check in _checks(path)]
+
+
+def checks_using(fixture: str) -> list[str]:
+    """The built-in checks that ask for ``fixture`` by name (their parameters)."""
+    return [
+        check.name
+        for path in gate_modules()
+        for check in _checks(path)
+        if fixture in {arg.arg for arg in check.args.args}
+    ]
+
+
+def _checks(path: Path) -> list[ast.FunctionDef]:
+    """The module's top-level ``test_`` functions, read from its source."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (SyntaxError, UnicodeDecodeError):
         return []
     return [
-        node.name
+        node
         for node in tree.body
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
     ]
-
-
-def checks_using(fixture: str) -> list[str]:
-    """The built-in checks that ask for ``fixture`` by name (their parameters)."""
-    found = []
-    for path in gate_modules():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        found += [
-            node.name
-            for node in tree.body
-            if isinstance(node, ast.FunctionDef)
-            and node.name.startswith("test_")
-            and fixture in {arg.arg for arg in node.args.args}
-        ]
-    return found

@@ -66,25 +66,28 @@ def asked_for(module: str, settings: Settings) -> bool:
     return True
 
 
+# The run's contract, resolved once (``cover_contract``, at configure): the walk asks of every
+# folder and file whether it is, or leads to, the contract.
+CONTRACT_KEY = pytest.StashKey[Path]()
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     """The run's contract, wherever pytest meets it, collects the built-in checks."""
-    state = parent.config.stash.get(STATE_KEY, None)
-    if state is None or file_path.name != state.settings.contract.name:
-        return None
-    if file_path.resolve() != state.settings.contract.resolve():
+    contract = parent.config.stash.get(CONTRACT_KEY, None)
+    if contract is None or file_path.name != contract.name or file_path.resolve() != contract:
         return None
     return BuiltInChecks.from_parent(parent, path=file_path)
 
 
 def cover_contract(config: pytest.Config, settings: Settings) -> None:
-    """A run given no paths (pytest's testpaths, or the invocation folder) collects the
-    contract, and so the built-in checks, even where those paths do not reach it
+    """Keep the run's contract, resolved, for the collection hooks. A run given no paths
+    (pytest's testpaths, or the invocation folder) collects the contract, and so the built-in
+    checks, even where those paths do not reach it
     (``--contract elsewhere.yaml``); inside them, ``pytest_ignore_collect`` lets the walk into
     its folder. A run that names its paths collects what it names."""
-    if config.args_source == pytest.Config.ArgsSource.ARGS:
-        return
     contract = settings.contract.resolve()
-    if not contract.is_file():
+    config.stash[CONTRACT_KEY] = contract
+    if config.args_source == pytest.Config.ArgsSource.ARGS or not contract.is_file():
         return
     root = Path(config.invocation_params.dir)
     reached = [(root / arg.split("::")[0]).resolve() for arg in config.args]
@@ -97,10 +100,9 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     """The folders on the way to the run's contract are walked into even where pytest would
     not recurse (a folder whose name starts with a dot, ``norecursedirs``): a contract there
     still brings the built-in checks. ``--ignore`` still ignores them."""
-    state = config.stash.get(STATE_KEY, None)
-    if state is None or not collection_path.is_dir():
+    contract = config.stash.get(CONTRACT_KEY, None)
+    if contract is None or not collection_path.is_dir():
         return None
-    contract = state.settings.contract.resolve()
     if not contract.is_relative_to(collection_path.resolve()):
         return None
     ignored = [Path(path).resolve() for path in config.getoption("ignore") or ()]

@@ -148,14 +148,14 @@ def _root_files(directory: Path) -> list[Change]:
     second is written as this version's init writes it. Edited ones are the team's."""
     changes = []
     conftest = directory / "conftest.py"
-    if conftest.is_file() and _sha256(conftest) in WRITTEN["conftest.py"]:
-        written = WRITTEN["conftest.py"][_sha256(conftest)]
+    written = WRITTEN["conftest.py"].get(_sha256(conftest)) if conftest.is_file() else None
+    if written is not None:
         why = f"unedited, as init {written} wrote it (no fixtures): the gate needs none"
         changes.append(Change(conftest, "remove", why))
     ini = directory / PYTEST_INI
     current = template_text(PYTEST_INI).encode()
-    if ini.is_file() and ini.read_bytes() != current and _sha256(ini) in WRITTEN[PYTEST_INI]:
-        written = WRITTEN[PYTEST_INI][_sha256(ini)]
+    written = WRITTEN[PYTEST_INI].get(_sha256(ini)) if ini.is_file() else None
+    if written is not None and ini.read_bytes() != current:
         why = f"unedited, as init {written} wrote it: written as init {VERSION} writes it"
         changes.append(Change(ini, "write", why, current))
     return changes
