@@ -23,6 +23,14 @@ def judge_health(
     last = readiness.last
     expected = rules.describe()
     figures = {"first answer (s)": f"{readiness.waited:.2f}", "attempts": str(readiness.attempts)}
+    permanent = readiness.permanent
+    if not readiness.ready and permanent is not None:
+        return failed(
+            f"the service cannot answer {last.url}: {permanent.cause}",
+            evidence=[*permanent.evidence, readiness.ended()],
+            advice=permanent.advice,
+            figures=figures,
+        )
     if not readiness.ready:
         return failed(
             f"the service did not answer {last.url} within the {readiness.timeout:g} s ready "

@@ -28,7 +28,7 @@ from ..model.exposition import Snapshot
 from ..model.observations import CounterRun, Scrape
 from ..probe.client import ServiceClient
 from ..probe.counters import observe_counters
-from ..probe.readiness import wait_until_ready
+from ..probe.readiness import Gone, wait_until_ready
 from ..probe.scrape import scrape
 
 STEPS = ("readiness", "scrape", "analysis", "cache")
@@ -42,6 +42,9 @@ class ServiceStage:
     contract: Contract
     ready_timeout: float
     test_session: str | None
+    # Why the service will never answer, asked during the health wait (the sandbox's own
+    # service process exited): the wait then ends at once.
+    gone: Gone | None = None
     _done: dict[str, Any] = field(default_factory=dict, repr=False)
     # Started: a future per step, and the steps the thread runs (STEPS up to ``_through``).
     _early: dict[str, Future[Any]] | None = field(default=None, repr=False)
@@ -124,7 +127,7 @@ class ServiceStage:
     def _compute(self, name: str, first: Snapshot | None = None) -> Readiness | Scrape | CounterRun:
         rules, client = self.contract, self.client
         if name == "readiness":
-            return wait_until_ready(client, rules.health_path, self.ready_timeout)
+            return wait_until_ready(client, rules.health_path, self.ready_timeout, gone=self.gone)
         assert rules.metrics is not None
         if name == "scrape":
             return scrape(client, rules.metrics)

@@ -13,8 +13,9 @@ from typing import Any, Literal
 
 EXCERPT_CHARS = 300
 # Why an exchange has no usable answer: the transport failed (refused, reset, a per-read
-# timeout), the whole exchange outlasted its deadline, or the body outgrew the cap.
-ErrorKind = Literal["transport", "deadline", "too_large"]
+# timeout), the server's TLS certificate was not trusted (a transport failure no retry
+# changes), the whole exchange outlasted its deadline, or the body outgrew the cap.
+ErrorKind = Literal["transport", "certificate", "deadline", "too_large"]
 # How Cloud Run's IAM front door refuses a request before it reaches the service: 403 with
 # Google's own HTML page (no credentials, or an identity without roles/run.invoker), or 401 with
 # ``WWW-Authenticate: Bearer error="invalid_token"`` (a token it cannot accept).
@@ -185,25 +186,51 @@ class Exchange:
 
 
 @dataclass(frozen=True)
+class Permanent:
+    """Why the service cannot answer, whatever the wait: a cause no retry changes (its process
+    exited, its certificate is not trusted here). ``cause`` is one line; ``evidence`` the lines
+    that show it (a process's last output); ``advice`` what to do."""
+
+    cause: str
+    evidence: tuple[str, ...] = ()
+    advice: str = ""
+
+
+@dataclass(frozen=True)
 class Readiness:
-    """How the wait for the first answer went."""
+    """How the wait for the first answer went; ``permanent`` says why it ended before its
+    timeout without an answer."""
 
     ready: bool
     waited: float
     attempts: int
     last: Exchange
     timeout: float
+    permanent: Permanent | None = None
 
     @property
     def usable(self) -> bool:
         """The service answered, and not with a refusal of Cloud Run's IAM front door."""
         return self.ready and self.last.refusal is None
 
+    def ended(self) -> str:
+        """How the wait ended, in words: at once on a permanent cause, else at its timeout."""
+        attempts = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
+        if self.permanent is not None:
+            sent = f"after {self.waited:.2f} s ({attempts})" if self.attempts else "at once"
+            return (
+                f"the gate stopped waiting {sent}, not at the {self.timeout:g} s ready timeout: "
+                "waiting does not change this"
+            )
+        return f"no usable answer within the {self.timeout:g} s ready timeout ({attempts})"
+
     def summary(self) -> str:
         """One line for messages and the report."""
         attempts = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
         if self.ready:
             return f"first answer after {self.waited:.2f} s ({attempts})"
+        if self.permanent is not None:
+            return f"{self.permanent.cause}; the wait ended after {self.waited:.2f} s ({attempts})"
         return (
             f"no usable answer within the {self.timeout:g} s ready timeout ({attempts}); "
             f"last: {self.last.describe()}"

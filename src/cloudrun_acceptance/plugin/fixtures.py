@@ -100,7 +100,9 @@ def service(target: Target, _gate_state: TargetSession) -> Iterator[ServiceClien
 def readiness(service: ServiceClient, _gate_state: TargetSession) -> Readiness:
     """The wait for the first answer of the health path (cold start, up to --ready-timeout),
     done once per run: ``.ready``, ``.waited`` (s), ``.attempts``, ``.last`` (the last
-    ``Exchange``), ``.summary()``. It never fails; ``ready_service`` does."""
+    ``Exchange``), ``.permanent`` (why the wait ended at once, when it did: an untrusted TLS
+    certificate, the sandbox's own service gone), ``.summary()``. It never fails;
+    ``ready_service`` does."""
     return _gate_state.service_stage().readiness()
 
 

@@ -269,7 +269,12 @@ class TargetSession:
                 authorization=self.authorization,
             )
             self._service = ServiceStage(
-                client, self.contract, self.settings.ready_timeout, target.test_session
+                client,
+                self.contract,
+                self.settings.ready_timeout,
+                target.test_session,
+                # The sandbox knows when its own service is gone: the health wait ends then.
+                gone=self.sandbox.failure if self.sandbox is not None else None,
             )
         return self._service
 

@@ -23,6 +23,7 @@ from ..model.exchange import Exchange
 from ..model.secret import Secret, token_member
 from .deadline import SocketWatch, deadline
 from .reading import Reading, describe_error, sent_body, wire_time
+from .tls import untrusted_error, verification_error
 
 
 @dataclass
@@ -197,7 +198,11 @@ class ServiceClient:
 
     def _failed(self, reading: Reading, err: httpx.HTTPError, limit: float) -> Exchange:
         """A transport error; a refused connection after earlier answers says when the service
-        last answered (it went away during the run: a crash, a restart, a scale-in)."""
+        last answered (it went away during the run: a crash, a restart, a scale-in). A
+        certificate this machine does not trust is an error of its own kind (tls.py)."""
+        untrusted = verification_error(err)
+        if untrusted is not None:
+            return reading.failed(untrusted_error(untrusted), "certificate")
         error = describe_error(err, limit)
         if isinstance(err, httpx.ConnectError) and self.last_answer is not None:
             at, count = self.last_answer

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from ..model.exchange import Exchange, Headers, byte_size, excerpt
+from ..model.exchange import ErrorKind, Exchange, Headers, byte_size, excerpt
 
 
 class Reading:
@@ -70,8 +70,8 @@ class Reading:
     def answer(self, elapsed: float) -> Exchange:
         return self._exchange(elapsed)
 
-    def failed(self, error: str) -> Exchange:
-        return self._exchange(time.perf_counter() - self.start, error=error, error_kind="transport")
+    def failed(self, error: str, kind: ErrorKind = "transport") -> Exchange:
+        return self._exchange(time.perf_counter() - self.start, error=error, error_kind=kind)
 
     def cut_at_deadline(self, limit: float) -> Exchange:
         if self.response is None:

@@ -24,6 +24,7 @@ import httpx
 import uvicorn
 
 from ..model.contract import Contract
+from ..model.exchange import Permanent
 from .admin.api import AdminApi, start_admin_api
 from .admin.state import ServiceState
 from .faults.profiles import Behaviour, behaviour_for
@@ -116,6 +117,11 @@ class Sandbox:
         if self.own is None:
             return "the example's reference service"
         return describe(self.own.spec, self.deployment.secrets)
+
+    def failure(self) -> Permanent | None:
+        """Why the service will never answer (the team's own service exited, or could not
+        start), or None: the gate's health wait asks it, and ends at once."""
+        return self.own.failure() if self.own is not None else None
 
     def requests_served(self) -> Mapping[str, int]:
         """Requests the reference service answered, by ``METHOD /path``."""
@@ -228,7 +234,7 @@ def start_sandbox(
     sandbox._stops.append(stop_service)
     _start_apis(sandbox, state, quota)
     if service_process is not None:
-        service_process.wait_listening(service_process.spec.rules.start_timeout_seconds)
+        _wait_own_service(service_process, state)
     if behaviour.cold_start_seconds == 0:
         _wait_started(server, thread)
     if behaviour.server_errors_in_logs and live:
@@ -269,6 +275,14 @@ def _start_apis(sandbox: Sandbox, state: ServiceState, quota: ReadQuota | None) 
     # gcloud reaches the APIs through the Admin API's server, as its HTTP proxy (gcloudenv).
     admin.also_answer_for(logging_server)
     admin.also_answer_for(monitoring_server)
+
+
+def _wait_own_service(service: OwnService, state: ServiceState) -> None:
+    """Until the team's service listens, for up to sandbox.start_timeout_seconds; a service
+    that exits first, or never listens, makes its revision not Ready."""
+    service.wait_listening(service.spec.rules.start_timeout_seconds)
+    if service.failure() is not None:
+        state.failed_to_start(state.deployment.revision)
 
 
 def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from cloudrun_acceptance.checks.health import judge_health
 from cloudrun_acceptance.model.contract import HealthRules
-from cloudrun_acceptance.model.exchange import Exchange, Readiness
+from cloudrun_acceptance.model.exchange import Exchange, Permanent, Readiness
 
 JSON = HealthRules("/api/health")
 
@@ -86,3 +86,23 @@ def test_health_judges_the_contracts_expectations(rules, answer, summary):
         assert verdict.summary.startswith(f"health answered {rules.describe()} in 0.010 s")
     else:
         assert (verdict.status, verdict.summary) == ("failed", summary)
+
+
+def test_a_permanent_cause_fails_with_its_evidence_and_advice_not_the_timeout_advice():
+    gone = Permanent(
+        "your service, started with `python crash.py` (x), exited with code 3",
+        ("stderr (1 line):", "  | boom: no such file or directory"),
+        "fix what its output names",
+    )
+    last = Exchange("GET", "http://svc/api/health", error="not sent")
+    verdict = judge_health(readiness=Readiness(False, 0.0, 0, last, 30, gone), rules=JSON)
+    assert verdict.status == "failed"
+    assert verdict.message == (
+        "the service cannot answer http://svc/api/health: your service, started with `python "
+        "crash.py` (x), exited with code 3\n"
+        "  stderr (1 line):\n"
+        "    | boom: no such file or directory\n"
+        "  the gate stopped waiting at once, not at the 30 s ready timeout: waiting does not "
+        "change this\n"
+        "What to do: fix what its output names"
+    )

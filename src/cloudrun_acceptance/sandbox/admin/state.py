@@ -15,6 +15,7 @@ next. Refusals are ``Refused``, which each surface answers as the API does.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import threading
 import time
@@ -119,6 +120,17 @@ class ServiceState:
                 latest_ready=self.traffic.latest_ready,
                 tag_urls=self.traffic.tag_urls(),
             )
+
+    def failed_to_start(self, name: str) -> None:
+        """Revision ``name``'s container did not start (the team's own service exited, or never
+        listened): its Ready condition is False, as Cloud Run's is for such a container
+        (HealthCheckContainerError), and when it is the latest created, the service's too. The
+        service URL still leads to it: the sandbox runs no older revision to fall back on."""
+        with self._lock:
+            self.revisions[name] = dataclasses.replace(self.revisions[name], ready=False)
+            latest = max(self.revisions.values(), key=lambda r: r.created)
+            if latest.name == name:
+                self.served_generation = self.generation - 1
 
     def read(self) -> Snapshot:
         """A read of the service; with update_conflict, another deployer changes it right

@@ -20,20 +20,20 @@ import subprocess
 import sys
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from ...model.contract import SandboxRules, SecretRef
 from ...model.errors import ConfigError
+from ...model.exchange import Permanent
 from ...model.preflight import shell_words
 from ..platform.deployment import Deployment, LogStore
+from .output import Tail
 
 # Host variables the command may need to start at all; nothing else of the host leaks in.
 PASSED_THROUGH = ("HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "SYSTEMROOT", "VIRTUAL_ENV")
 STOP_GRACE_SECONDS = 5.0
-TAIL_LINES = 20
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,10 @@ def service_environment(spec: OwnServiceSpec, deployment: Deployment, port: int)
 
 
 class OwnService:
-    """The running process, on a free loopback port; ``problem()`` says why it cannot answer."""
+    """The running process, on a free loopback port; ``failure()`` says why it cannot answer.
+
+    A command that cannot be executed at all (a missing interpreter, a file without the execute
+    permission) is a service that failed to start, as a container whose command fails is."""
 
     def __init__(self, spec: OwnServiceSpec, deployment: Deployment, log: LogStore) -> None:
         self.spec = spec
@@ -146,17 +149,25 @@ class OwnService:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.tail: deque[str] = deque(maxlen=TAIL_LINES)
+        self.tails = {name: Tail(name) for name in ("stderr", "stdout")}
         self.listening = False
-        self._process = subprocess.Popen(
-            spec.argv,
-            cwd=spec.cwd,
-            env=service_environment(spec, deployment, self.port),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        self._drained = False
+        self._readers: list[threading.Thread] = []
+        self._process: subprocess.Popen[bytes] | None = None
+        self._start_error: OSError | None = None
+        try:
+            self._process = subprocess.Popen(
+                spec.argv,
+                cwd=spec.cwd,
+                env=service_environment(spec, deployment, self.port),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+        except OSError as err:
+            self._start_error = err
+            return
         atexit.register(self.stop)
         self._readers = [
             threading.Thread(target=self._read, args=(stream, name), daemon=True)
@@ -170,13 +181,19 @@ class OwnService:
             return
         for raw in stream:
             line = raw.decode(errors="replace").rstrip("\r\n")
-            self.tail.append(line)
+            self.tails[name].add(line)
             self.log.output(line, name)
+
+    def _exit_code(self) -> int | None:
+        return None if self._process is None else self._process.poll()
+
+    def _running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
 
     def wait_listening(self, timeout: float) -> None:
         """Until the process accepts connections on $PORT, exits, or ``timeout`` passes."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self._process.poll() is None:
+        while time.monotonic() < deadline and self._running():
             with (
                 contextlib.suppress(OSError),
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2),
@@ -185,27 +202,65 @@ class OwnService:
                 return
             time.sleep(0.02)
 
-    def problem(self) -> str | None:
-        """Why the service cannot answer now (it exited, or never listened), with its last
-        output; None while it runs and listens."""
-        code = self._process.poll()
-        if code is None and self.listening:
-            return None
-        if code is None:
+    def failure(self) -> Permanent | None:
+        """Why the service will never answer: it could not be started, it exited, or it never
+        listened within sandbox.start_timeout_seconds; with its last output (every line it
+        wrote before it exited is read first). None while it runs and listens."""
+        if self._start_error is not None:
+            state = f"could not be started: {self._start_error}{self._exec_hint()}"
+        elif self._running():
+            if self.listening:
+                return None
             state = (
                 f"has not listened on $PORT={self.port} within "
                 f"{self.spec.rules.start_timeout_seconds:g} s (sandbox.start_timeout_seconds)"
             )
         else:
-            state = f"exited with code {code}"
-        tail = "\n".join(f"  | {line}" for line in self.tail) or "  (no output)"
-        return (
-            f"the sandbox started your service with `{self.spec.shown}` ({self.spec.origin}); it "
-            f"{state}. Its last output:\n{tail}"
+            self._drain()
+            state = f"exited with code {self._exit_code()}"
+        output = (
+            []
+            if self._start_error
+            else [*self.tails["stderr"].shown(), *self.tails["stdout"].shown()]
         )
+        return Permanent(
+            cause=f"your service, started with `{self.spec.shown}` ({self.spec.origin}), {state}",
+            evidence=tuple(output),
+            advice=(
+                f"run `{self.spec.shown}` in {self.spec.cwd} with PORT set, as the sandbox "
+                "does, and fix what its output names (a missing file, module or variable); "
+                "or fix the command (sandbox.command in the contract, or the Dockerfile's "
+                "CMD). Cloud Run would not start this revision either."
+            ),
+        )
+
+    def _exec_hint(self) -> str:
+        """Why exec says a file that is there does not exist: its interpreter is not."""
+        error = self._start_error
+        program = self.spec.cwd / self.spec.argv[0]
+        if isinstance(error, FileNotFoundError) and self.spec.cwd.is_dir() and program.is_file():
+            return " (the file is there: its #! line names an interpreter that is not)"
+        return ""
+
+    def problem(self) -> str | None:
+        """``failure()`` as one text (the proxy's 503 answer), or None."""
+        failure = self.failure()
+        if failure is None:
+            return None
+        return "\n".join([failure.cause, *failure.evidence])
+
+    def _drain(self) -> None:
+        """Once the process has exited: let the readers take its last lines (a child that
+        still holds a stream open does not hold this up for long)."""
+        if not self._drained:
+            for reader in self._readers:
+                reader.join(timeout=1)
+            self._drained = True
 
     def stop(self) -> None:
         """SIGTERM to the process group (as Cloud Run stops an instance), SIGKILL after a grace."""
+        if self._process is None:
+            return
         if self._process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._process.pid, signal.SIGTERM)

@@ -234,3 +234,22 @@ def test_a_new_revision_fails_only_from_the_digest_of_one_that_failed():
     ]:
         change = TemplateChange(Config(image, config.env, config.resources))
         assert new_revision("emergence-app", existing, change).ready is ready, image
+
+
+def test_a_revision_whose_container_did_not_start_is_not_ready_in_both_protocols():
+    # The team's own service exited at start: the sandbox marks the revision under check.
+    admin = api(reconcile_seconds=0)
+    admin.state.failed_to_start(NEW)
+    v2 = get(admin, f"{V2}/revisions/{NEW}")
+    ready = next(c for c in v2["conditions"] if c["type"] == "Ready")
+    assert (ready["state"], ready["revisionReason"]) == (
+        "CONDITION_FAILED",
+        "HEALTH_CHECK_CONTAINER_ERROR",
+    )
+    assert ready["message"] == not_ready_message(NEW)
+    v1 = get(admin, f"{REVISIONS_V1}/{NEW}")
+    assert conditions(v1)["Ready"] == ("False", "HealthCheckContainerError", not_ready_message(NEW))
+    service = get(admin, V2)
+    assert states(service)["Ready"] == "CONDITION_FAILED"
+    # A failed reconcile: v2 keeps the generation that served last (none since this one).
+    assert (service["generation"], service["observedGeneration"]) == ("3", "2")

@@ -106,3 +106,48 @@ def test_output_lines_are_logged_as_cloud_run_logs_them_and_stop_ends_the_proces
     service.stop()
     assert time.monotonic() - started < 6
     assert "exited with code -15" in service.problem()
+
+
+def test_a_service_that_exits_at_once_says_why_with_each_streams_last_output(tmp_path):
+    script = (
+        "import sys\n"
+        "print('loading', flush=True)\n"
+        "print('boom: no such file or directory', file=sys.stderr, flush=True)\n"
+        "sys.exit(3)\n"
+    )
+    rules = SandboxRules(command=(sys.executable, "-c", script))
+    service = OwnService(
+        own_service_spec(rules, tmp_path, CONTRACT), deployment(), LogStore(deployment())
+    )
+    service.wait_listening(30)  # ends when the process does
+    failure = service.failure()
+    assert failure is not None
+    assert failure.cause.endswith("exited with code 3")
+    assert failure.evidence == (
+        "stderr (1 line):",
+        "  | boom: no such file or directory",
+        "stdout (1 line):",
+        "  | loading",
+    )
+    assert "fix what its output names" in failure.advice
+    service.stop()
+
+
+def test_a_command_that_cannot_be_executed_is_a_service_that_failed_to_start(tmp_path):
+    serve = tmp_path / "serve"
+    serve.write_text("#!/no/such/interpreter\n")
+    serve.chmod(0o755)
+    rules = SandboxRules(command=("./serve",))
+    service = OwnService(
+        own_service_spec(rules, tmp_path, CONTRACT), deployment(), LogStore(deployment())
+    )
+    service.wait_listening(30)
+    failure = service.failure()
+    assert failure is not None
+    assert failure.cause == (
+        "your service, started with `./serve` (sandbox.command in contract.yaml), could not be "
+        "started: [Errno 2] No such file or directory: './serve' (the file is there: its #! "
+        "line names an interpreter that is not)"
+    )
+    assert failure.evidence == ()
+    service.stop()  # nothing to stop
