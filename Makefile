@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench soak clean
+.PHONY: demo test lint bench soak clean mermaid-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,17 @@ bench: $(STAMP)
 ## soak: the integration suite SOAK_RUNS times (default 5); lists every test that failed in any run
 soak: $(STAMP)
 	$(BIN)/python -m bench.soak
+
+## mermaid-check: render every mermaid block of the example reports with Mermaid in headless
+## Chromium, light and dark (needs node, npm and Debian's chromium); PNGs in bench/mermaid/out
+MERMAID := bench/mermaid
+MERMAID_FILES ?= docs/example-report*.md
+mermaid-check: $(MERMAID)/node_modules/.package-lock.json
+	node $(MERMAID)/render.mjs --out $(MERMAID)/out $(MERMAID_FILES)
+
+# npm ci installs the versions package-lock.json pins; never a browser (Debian's is used).
+$(MERMAID)/node_modules/.package-lock.json: $(MERMAID)/package.json $(MERMAID)/package-lock.json
+	cd $(MERMAID) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 
 clean:
 	rm -rf $(VENV) reports/*.xml reports/*.md

@@ -69,7 +69,7 @@ def test_identical_revisions_pass_and_the_report_shows_them_side_by_side(gate_di
     assert "share the error budget: 1.67% of 5% (one of 3 tests: 2 request kinds and the " in (
         section
     )
-    assert section.count("```mermaid\nxychart-beta") == 2
+    assert section.count("```mermaid\n") == section.count("\nxychart-beta\n") == 2
     junit = ET.fromstring(report(gate_dir, "xml"))
     case = junit.find(".//testcase[@name='test_candidate_latency_against_baseline[cached call]']")
     properties = {p.get("name"): p.get("value") for p in case.iter("property")}

@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ..model.compare import (
-    HISTOGRAM_PREFIX,
     SIDES,
     Endpoint,
     LatencyComparison,
@@ -26,6 +25,7 @@ from .budget import comparison_budget, sent_kinds
 from .drift import diff_config, judge_exposition
 from .failures import compare_errors, deadline_note, judge_errors
 from .figures import budget_text, change, evidence_figures, interval, ms, percent
+from .histogram import histogram
 
 __all__ = [
     "compare_latency",
@@ -97,33 +97,6 @@ def still_open(load: PairedLoad, rules: CompareRules, kinds: Sequence[str]) -> s
     }
 
 
-HISTOGRAM_BINS = 12
-# The figures the report draws its chart from (model/compare.py's HISTOGRAM_PREFIX).
-HISTOGRAM_KEYS = tuple(f"{HISTOGRAM_PREFIX}{part}" for part in ("bins (ms)", *SIDES))
-
-
-def histogram(load: PairedLoad, kind: str) -> dict[str, str]:
-    """Both sides' answers counted in the same bins (equal widths from the fastest answer to
-    the slower p95 of the two; the last bin takes the tail beyond), as figures: the upper edges
-    in ms, and each side's counts, space-separated."""
-    sides = [sorted(load.latencies(side, kind)) for side in SIDES]
-    every = sorted(sides[0] + sides[1])
-    if not every:
-        return {}
-    low = every[0]
-    high = max(side[int(0.95 * (len(side) - 1))] for side in sides if side)
-    width = (high - low) / HISTOGRAM_BINS or 1e-6
-    edges = [low + width * (i + 1) for i in range(HISTOGRAM_BINS)]
-    counts = []
-    for side in sides:
-        row = [0] * HISTOGRAM_BINS
-        for value in side:
-            row[min(HISTOGRAM_BINS - 1, int((value - low) / width))] += 1
-        counts.append(" ".join(map(str, row)))
-    bins = " ".join(ms(edge) for edge in edges)
-    return dict(zip(HISTOGRAM_KEYS, (bins, *counts), strict=True))
-
-
 def statuses(load: PairedLoad, kind: str) -> dict[str, str]:
     """Each side's answers to ``kind`` by status (``no answer`` for a refused or cut one), as
     figures: ``200 x299, 500 x1``."""
@@ -170,7 +143,8 @@ def judge_latency(
     pairs."""
     kind, found = comparison.kind, comparison.evidence
     before, after = comparison.baseline, comparison.candidate
-    figures = _latency_figures(comparison, rules) | statuses(load, kind) | histogram(load, kind)
+    figures = _latency_figures(comparison, rules) | statuses(load, kind)
+    figures |= histogram(load, kind, rules.tolerance)
     evidence = [
         _side("baseline ", load.baseline, before),
         _side("candidate", load.candidate, after),

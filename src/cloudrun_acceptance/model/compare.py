@@ -10,8 +10,14 @@ from .judge import LatencyEvidence
 
 Side = Literal["baseline", "candidate"]
 SIDES: tuple[Side, Side] = ("baseline", "candidate")
-# Figures under this prefix are a latency histogram of both sides: the report draws it.
+# Figures under this prefix are a latency histogram of both sides: the report draws it
+# (checks/histogram.py makes them): the bins' upper edges in ms, each side's counts and the
+# baseline's slowed by the tolerance (each one more than the edges: the last is the slow tail),
+# and the two revisions' names, baseline first.
 HISTOGRAM_PREFIX = "histogram "
+HISTOGRAM_EDGES = f"{HISTOGRAM_PREFIX}bins (ms)"
+HISTOGRAM_AT_TOLERANCE = f"{HISTOGRAM_PREFIX}at tolerance"
+HISTOGRAM_REVISIONS = f"{HISTOGRAM_PREFIX}revisions"
 
 
 @dataclass(frozen=True)

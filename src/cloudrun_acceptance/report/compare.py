@@ -97,28 +97,78 @@ def _latency(results: list[CheckResult]) -> list[str]:
     return lines
 
 
+# The series' colours and their names in the caption, in the order of the plots (bars, the
+# tolerance line, the candidate's line, drawn last so it lies on top). Each keeps a contrast of
+# at least 3:1 with GitHub's light background (white) and with the dark theme's (Mermaid's #333
+# chart on #0d1117), and blue and orange stay apart for readers who do not tell red from green.
+BARS, LIMIT, LINE = ("#3b7ddd", "blue"), ("#8c959f", "grey"), ("#f0750f", "orange")
+# xychart draws no legend: the caption under the chart names each colour.
+INIT = (
+    '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "'
+    + ", ".join(colour for colour, _ in (BARS, LIMIT, LINE))
+    + '"}}}}%%'
+)
+
+
 def _chart(result: CheckResult) -> list[str]:
-    """A Mermaid xychart of both sides' answers per latency bin: bars the baseline, the line
-    the candidate."""
-    from ..model.compare import HISTOGRAM_PREFIX
+    """A Mermaid xychart of the answers per latency bin: bars the baseline, a line the
+    candidate, and a line the baseline slowed by exactly the tolerance; then a caption that
+    names each series by its colour, with its revision and p95.
+
+    The tolerance is drawn as a distribution, not as a mark on the axis: it bounds the ratio of
+    the candidate's answers to the baseline's, not a latency, so no bin edge is "the limit".
+    The baseline's answers each 1 + tolerance times as long are what a candidate exactly at the
+    judge's limit answers (checks/histogram.py): a reader compares the candidate's line with
+    it. The last bin holds the slow tail beyond the slowest p95 and says so ("> 8.7")."""
+    from ..model.compare import (
+        HISTOGRAM_AT_TOLERANCE,
+        HISTOGRAM_EDGES,
+        HISTOGRAM_PREFIX,
+    )
 
     figures = result.figures
-    bins = figures.get(f"{HISTOGRAM_PREFIX}bins (ms)")
-    if not bins:
+    edges = figures.get(HISTOGRAM_EDGES, "").split()
+    keys = (f"{HISTOGRAM_PREFIX}baseline", HISTOGRAM_AT_TOLERANCE, f"{HISTOGRAM_PREFIX}candidate")
+    series = [figures.get(key, "").split() for key in keys]
+    if not edges or any(len(counts) != len(edges) + 1 for counts in series):
         return []
-    kind = result.nodeid.partition("[")[2].removesuffix("]")
-    labels = ", ".join(f'"{edge}"' for edge in bins.split())
-    baseline = figures.get(f"{HISTOGRAM_PREFIX}baseline", "").split()
-    candidate = figures.get(f"{HISTOGRAM_PREFIX}candidate", "").split()
-    top = max(int(n) for n in (*baseline, *candidate, "1"))
+    kind = result.nodeid.partition("[")[2].removesuffix("]").replace('"', "'")
+    labels = ", ".join(f'"{label}"' for label in (*edges, f"> {edges[-1]}"))
+    top = max(int(n) for counts in series for n in (*counts, "1"))
+    bars, limit, line = (f"[{', '.join(counts)}]" for counts in series)
     return [
         "",
         "```mermaid",
+        INIT,
         "xychart-beta",
-        f'    title "{kind}: answers per latency bin, up to (ms); bars baseline, line candidate"',
-        f"    x-axis [{labels}]",
-        f'    y-axis "answers" 0 --> {top}',
-        f"    bar [{', '.join(baseline)}]",
-        f"    line [{', '.join(candidate)}]",
+        f'    title "{kind}: answers per latency bin"',
+        f'    x-axis "answer time (ms), each bin up to its label" [{labels}]',
+        f'    y-axis "answers per bin" 0 --> {top}',
+        f"    bar {bars}",
+        f"    line {limit}",
+        f"    line {line}",
         "```",
+        "",
+        _caption(figures, edges[-1]),
     ]
+
+
+def _caption(figures: dict[str, str], last: str) -> str:
+    """Each series by its colour, with its revision and p95; what the tolerance line is; the
+    tail."""
+    from ..model.compare import HISTOGRAM_REVISIONS, SIDES
+
+    revisions = figures.get(HISTOGRAM_REVISIONS, "").split()
+    named = dict(zip(SIDES, revisions, strict=True)) if len(revisions) == len(SIDES) else {}
+
+    def side(name: str) -> str:
+        revision = f" {named[name]}" if name in named else ""
+        return f"{name}{revision} (p95 {figures.get(f'{name} p95 (ms)', '-')} ms)"
+
+    return (
+        f"{BARS[1].capitalize()} bars: {side('baseline')}. {LINE[1].capitalize()} line: "
+        f"{side('candidate')}. {LIMIT[1].capitalize()} line: the baseline's answers "
+        f"{figures.get('tolerance', '-')}, a candidate exactly at the tolerance; the "
+        f"{LINE[1]} line right of it is slower than the tolerance allows (the table's interval "
+        f"says whether beyond doubt). The last bin holds every answer slower than {last} ms."
+    )

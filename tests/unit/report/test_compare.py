@@ -58,13 +58,15 @@ def test_a_row_per_revision_with_the_shift_and_the_verdict_and_a_chart():
         "sequence); the request kinds and the errors share the error budget: 2.5% of 5% (one of "
         "2 tests: 1 request kind and the errors)."
     ) in lines
+    # The chart's text: tests/unit/report/test_chart.py.
     chart = lines[lines.index("```mermaid") :]
-    assert chart[1] == "xychart-beta"
-    assert chart[5].startswith("    bar [") and chart[6].startswith("    line [")
-    bars = [int(n) for n in chart[5].removeprefix("    bar [").removesuffix("]").split(", ")]
-    line = [int(n) for n in chart[6].removeprefix("    line [").removesuffix("]").split(", ")]
+    assert chart[2] == "xychart-beta"
+    assert chart[6].startswith("    bar [") and chart[8].startswith("    line [")
+    bars = [int(n) for n in chart[6].removeprefix("    bar [").removesuffix("]").split(", ")]
+    line = [int(n) for n in chart[8].removeprefix("    line [").removesuffix("]").split(", ")]
     assert sum(bars) == sum(line) == 120  # every answer in a bin, the tail in the last
-    assert bars[0] > 0 and line[-1] > 0  # the baseline is the faster
+    assert bars[0] > 0 and line[-2] > 0  # the baseline is the faster
+    assert chart[11].startswith("Blue bars: baseline svc-1 (p95 11.1 ms). Orange line: ")
 
 
 def test_a_run_without_the_section_says_the_comparison_was_not_asked_for():
