@@ -1,8 +1,8 @@
-"""A team adopts the gate for its own service, as the README says: the shop (tests/fixtures/shop),
-unlike the example in every name. `init` drafts the contract from the live service and from
-the local Admin API of a sandbox describing it; `pytest --sandbox` rehearses every check on the
-shop itself (revision and logs included); then a run by --service-url, a custom check, the
-pre-flight, and profiles that break it."""
+"""A team adopts the gate for its own service, as docs/how-to/adopt.md says: the shop
+(tests/fixtures/shop), unlike the example in every name. `init` drafts the contract from the
+live service and from the local Admin API of a sandbox describing it; `pytest --sandbox`
+rehearses every check on the shop itself (revision and logs included); then a run by
+--service-url, a custom check, the pre-flight, and profiles that break it."""
 
 from __future__ import annotations
 

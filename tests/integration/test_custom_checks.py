@@ -1,12 +1,16 @@
-"""A team's own checks, written as README.md's "Writing your own checks" shows them, run with the
+"""A team's own checks, written as docs/how-to/custom-checks.md shows them, run with the
 gate's: the same fixtures, the same outcomes, the same terminal lines, JUnit file and report."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from cloudrun_acceptance.config.contract import load_contract
+from cloudrun_acceptance.config.envfile import load_env_file
+from cloudrun_acceptance.sandbox.launch import start_for_contract
 from tests.integration.gatekit import (
     LINT,
     UNTAGGED,
@@ -17,47 +21,41 @@ from tests.integration.gatekit import (
 )
 from tests.paths import REPO
 
-# The README's worked example, word for word (test_the_readme_shows_this_module checks it).
+# The worked example of docs/how-to/custom-checks.md, word for word (test_the_docs_show_this_module
+# checks it): it fits any service.
 EXAMPLE = '''\
 """Our own checks: the gate runs them with its own, against the same revision."""
-
-import pytest
 
 from cloudrun_acceptance import failed, passed
 
 
-def test_health_says_healthy(ready_service):
-    answer = ready_service.get("/api/health")
-    assert answer.status_code == 200
-    assert answer.headers["content-type"] == "application/json"
-    assert answer.json()["status"] == "healthy"
+def test_health_answers_the_contracts_status(ready_service, contract):
+    answer = ready_service.get(contract.health_path)
+    assert answer.status_code == contract.health.status
 
 
-def test_health_names_the_revision_under_check(gate, ready_service, target):
-    if target.revision is None:
-        pytest.skip("the revision is known only with --service (or --sandbox)")
-    answer = ready_service.get("/api/health")
-    named = answer.json().get("revision")
-    if named == target.revision:
-        figures = {"health (s)": f"{answer.elapsed:.3f}"}
-        gate.expect(passed(f"/api/health names {named}", figures=figures))
+def test_an_unknown_path_answers_404(gate, ready_service):
+    answer = ready_service.get("/cloudrun-acceptance/no-such-path")
+    if answer.status_code == 404:
+        figures = {"404 answer (s)": f"{answer.elapsed:.3f}"}
+        gate.expect(passed("an unknown path answers 404", figures=figures))
     else:
         gate.expect(
             failed(
-                f"/api/health names {named!r}, not the revision under check {target.revision}",
+                f"an unknown path answers {answer.status_code}, not 404",
                 evidence=[answer.evidence()],
-                advice="check that traffic reaches the revision you deployed",
+                advice="check that no catch-all route answers every path",
             )
         )
 
 
-def test_health_is_a_teapot(ready_service):
-    # Fails on purpose: the service answers 200.
-    status = ready_service.get("/api/health").status_code
+def test_health_is_a_teapot(ready_service, contract):
+    # Fails on purpose: the service answers its health path with 200.
+    status = ready_service.get(contract.health_path).status_code
     assert status == 418
 '''
 
-# The README's judgement reused, and the contract's lines that leave the built-in one out.
+# The page's judgement reused, and the contract's lines that leave the built-in one out.
 STRICT = '''\
 """Stricter than the gate: every lint finding fails, not only those on the contract's metrics."""
 
@@ -76,8 +74,8 @@ checks:
 """
 
 MODULE = "tests/acceptance/test_my_checks.py"
-HEALTHY = "test_health_says_healthy"
-NAMES_REVISION = "test_health_names_the_revision_under_check"
+HEALTHY = "test_health_answers_the_contracts_status"
+NAMES_REVISION = "test_an_unknown_path_answers_404"
 TEAPOT = "test_health_is_a_teapot"
 
 
@@ -87,15 +85,16 @@ def only(directory: Path, pattern: str) -> Path:
     return found[0]
 
 
-def test_the_readme_shows_this_module():
-    readme = (REPO / "README.md").read_text()
-    section = readme[readme.index("## Writing your own checks") :]
-    assert f"```python\n{EXAMPLE}```" in section
+PAGE = REPO / "docs/how-to/custom-checks.md"
 
 
-def test_the_readme_shows_the_reused_judgement_and_the_skip():
-    readme = (REPO / "README.md").read_text()
-    section = readme[readme.index("**Reusing a built-in judgement.**") :]
+def test_the_docs_show_this_module():
+    assert f"```python\n{EXAMPLE}```" in PAGE.read_text()
+
+
+def test_the_docs_show_the_reused_judgement_and_the_skip():
+    page = PAGE.read_text()
+    section = page[page.index("**Reusing a built-in judgement.**") :]
     assert f"```python\n{STRICT}```" in section
     assert f"```yaml\n{SKIP_LINT}```" in section
 
@@ -153,7 +152,7 @@ def test_own_checks_run_and_report_like_the_gates(gate_dir):
     (properties,) = list(cases[NAMES_REVISION])
     assert properties.tag == "properties"
     (figure,) = list(properties)
-    assert figure.get("name") == "health (s)"
+    assert figure.get("name") == "404 answer (s)"
     assert re.fullmatch(r"\d+\.\d{3}", figure.get("value", ""))
     failure = cases[TEAPOT].find("failure")
     assert failure is not None
@@ -164,16 +163,18 @@ def test_own_checks_run_and_report_like_the_gates(gate_dir):
     checks = report[report.index("## Checks") : report.index("\n## ", report.index("## Checks"))]
     rows = {line.split(" | ")[0].removeprefix("| "): line for line in checks.splitlines()}
     assert rows["health answers"].startswith("| health answers | ✅ passed | health answered 200")
-    assert rows["health says healthy"] == "| health says healthy | ✅ passed |  |"
     assert (
-        rows["health names the revision under check"]
-        == "| health names the revision under check | ✅ passed | /api/health names "
-        "emergence-app-00003-abc |"
+        rows["health answers the contracts status"]
+        == "| health answers the contracts status | ✅ passed |  |"
+    )
+    assert (
+        rows["an unknown path answers 404"]
+        == "| an unknown path answers 404 | ✅ passed | an unknown path answers 404 |"
     )
     # The assertion, not the traceback's first line (the fixture's repr).
     assert rows["health is a teapot"] == "| health is a teapot | ❌ failed | assert 200 == 418 |"
-    assert "**health names the revision under check**" in report
-    assert re.search(r"\| health \(s\) \| \d+\.\d{3} \|", report)
+    assert "**an unknown path answers 404**" in report
+    assert re.search(r"\| 404 answer \(s\) \| \d+\.\d{3} \|", report)
     assert "### failed: health is a teapot" in report
     assert "| Checks | 44 passed, 1 failed, 0 errors, 6 skipped |" in report
     assert not_run(report) == [UNTAGGED_NOT_RUN]
@@ -231,3 +232,26 @@ def test_the_readme_examples_import_only_the_public_surface():
         ("cloudrun_acceptance.judges", "judge_lint"),
     ]
     assert all(name in public[module] for module, name in imported)
+
+
+def test_the_example_fits_a_service_nobody_here_wrote(gate_dir, tmp_path):
+    """The shop (tests/fixtures/shop): a text/plain health at /healthz, paths of its own. The
+    docs' module runs on it unchanged: two checks pass, the teapot fails."""
+    shop = REPO / "tests/fixtures/shop"
+    source = tmp_path / "shop"
+    shutil.copytree(shop, source)
+    contract = REPO / "tests/fixtures/shop-contract.yaml"
+    deployed = start_for_contract(
+        load_contract(contract), load_env_file(source / "env.yaml"), source=source
+    )
+    try:
+        shutil.copy(contract, gate_dir.path / "tests/acceptance/contract.yaml")
+        shutil.copy(source / "env.yaml", gate_dir.path / "env.yaml")
+        (gate_dir.path / MODULE).write_text(EXAMPLE)
+        result = gate_dir.runpytest(
+            f"--service-url={deployed.service_url}", MODULE, "-p", "no:cacheprovider"
+        )
+    finally:
+        deployed.stop()
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["E       assert 200 == 418", f"FAILED {MODULE}::{TEAPOT}*"])

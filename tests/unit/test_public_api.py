@@ -12,7 +12,7 @@ import cloudrun_acceptance
 from tests.paths import REPO
 from tests.public_surface import surface
 
-# What a team's own check imports: README.md, "Writing your own checks".
+# What a team's own check imports: docs/how-to/custom-checks.md.
 CUSTOM_CHECK_SURFACE = (
     "Exchange",
     "ExchangeError",

@@ -1,4 +1,5 @@
-"""The worst case of a run: the sum of its deadlines, stage by stage, as the README states it."""
+"""The worst case of a run: the sum of its deadlines, stage by stage, as docs/reference/reports.md
+states it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import replace
 from cloudrun_acceptance.config.contract import load_contract
 from cloudrun_acceptance.config.settings import Settings
 from cloudrun_acceptance.engine.run_budget import budget
-from tests.paths import SHIPPED_CONTRACT
+from tests.paths import REPO, SHIPPED_CONTRACT
 
 SHIPPED = load_contract(SHIPPED_CONTRACT)
 SETTINGS = Settings(ready_timeout=60, logs_timeout=120)
@@ -21,6 +22,16 @@ def test_the_shipped_contract_with_a_service_and_a_session():
     changes = budget(replace(SETTINGS, promote=True), SHIPPED, service=True, session=True)
     assert changes.total == 725 + 151
     assert changes.stages[-1] == ("traffic change", 151)
+
+
+def test_the_reports_page_states_the_shipped_contracts_worst_case():
+    page = " ".join((REPO / "docs/reference/reports.md").read_text().split())
+    worst = budget(SETTINGS, SHIPPED, service=True, session=True)
+    assert f"it is **{worst.total:.0f} s**" in page
+    for stage, seconds in worst.stages:
+        assert f"{stage} {seconds:.0f}" in page, stage
+    changes = budget(replace(SETTINGS, promote=True), SHIPPED, service=True, session=True)
+    assert f"`--rollback-on-failure` add {changes.stages[-1][1]:.0f}" in page
 
 
 def test_a_url_alone_without_a_session_waits_for_less():
