@@ -116,7 +116,7 @@ def adopted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Adopted]:
         done = run(
             str(CLI), "init",
             f"--from-url={deployed.service_url}", "--health-path=/healthz",
-            "--metrics-path=/internal/metrics",
+            "--metrics-path=/internal/metrics", "--rescrape-after=0.1",
             "--from-service", f"--project={deployed.deployment.project}",
             f"--region={deployed.deployment.region}", f"--service={deployed.deployment.service}",
             f"--cloudrun-endpoint={deployed.admin_endpoint}",
@@ -197,7 +197,7 @@ def test_pytest_sandbox_rehearses_every_check_on_the_shop_itself(adopted):
     assert_comparison_skipped(result, report)
     for row in (
         "| health answers | ✅ passed | health answered 200 text/plain matching '^ok$' in ",
-        "| forced analysis moves the counters | ✅ passed | forced analysis answered 201 in ",
+        "| forced analysis moves the counters | ✅ passed | PUT /orders/{test_session} answered 201 in ",
         "| revision env var matches env file · SHOP_METRICS | ✅ passed |",
         "| secret is mounted at pinned version · SHOP_PAYMENT_KEY | ✅ passed |",
         "| startup line is logged · shop: catalogue loaded | ✅ passed |",

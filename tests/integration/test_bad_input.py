@@ -119,8 +119,8 @@ def test_a_service_that_goes_away_half_way_says_when_it_last_answered(gate_dir, 
     message = run.result.stdout.str()
     run.result.stdout.fnmatch_lines(
         [
-            "forced analysis not run: the counters could not be read (connection failed: *; the "
-            "service answered until *:*:* UTC (* answers to this run), then refused connections: "
+            "POST /api/memory/analyze not sent: the counters could not be read (connection "
+            "failed: *; the service answered until *:*:* UTC (* answers to this run), then refused connections: "
             "GET */api/metrics -> *",
             "What to do: the service stopped answering during this check, after it had answered "
             "the checks before it: *",

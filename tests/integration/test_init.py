@@ -68,6 +68,7 @@ def test_version_and_help(tmp_path):
     usage = run(str(CLI), "init", "--help", cwd=tmp_path).stdout
     assert "--ci {github,cloudbuild,none}" in usage and "--force" in usage
     assert "--from-url URL" in usage and "--from-service" in usage
+    assert "--rescrape-after SECONDS" in usage
 
 
 def test_the_wheel_carries_the_built_in_checks_and_the_templates(tmp_path):

@@ -148,7 +148,9 @@ def test_stuck_counters_show_before_and_after(gate_dir):
     run.expect(failed={ANALYSIS, CACHE})
     run.result.stdout.fnmatch_lines(
         [
-            "2 counter(s) did not increase within 0.3 s after a forced analysis",
+            "2 counter(s) did not increase within 0.3 s after POST /api/memory/analyze: "
+            'memory_analysis_success_total{provider="neo_analysis"}, '
+            "memory_analysis_cache_misses_total",
             '  memory_analysis_success_total{provider="neo_analysis"}: before 0, after 0 '
             "(+0, expected at least +1)",
             "  memory_analysis_cache_misses_total: before 0, after 0 (+0, expected at least +1)",
@@ -164,8 +166,8 @@ def test_slow_cache_fails_the_budget_with_every_sample(gate_dir):
     run.expect(failed={CACHE})
     run.result.stdout.fnmatch_lines(
         [
-            "the repeated analysis is not a fast cache hit: median 0.5* s over the 0.3 s budget "
-            "(samples: 0.5*, 0.5*, 0.5* s)"
+            "the repeated POST /api/memory/analyze is not a fast cache hit: median 0.5* s over the "
+            "0.3 s budget (samples: 0.5*, 0.5*, 0.5* s)"
         ]
     )
 
@@ -176,7 +178,8 @@ def test_absent_cache_shows_the_skipped_body_and_the_hit_counter(gate_dir):
     run.expect(failed={CACHE})
     run.result.stdout.fnmatch_lines(
         [
-            "*the cache-hit counter did not increase: the answers did not come from the cache",
+            "*: memory_analysis_cache_hits_total did not increase: the answers did not come from "
+            "the cache",
             "  memory_analysis_cache_hits_total: before 0, after 0 (+0, expected at least +1)",
             '*body: \'{"status":"skipped","reason":"already_analyzed"}\'',
         ]
@@ -188,8 +191,9 @@ def test_failing_analysis_shows_the_500_and_skips_nothing_silently(gate_dir):
     run.expect(failed={ANALYSIS, NO_5XX}, errors={CACHE})
     run.result.stdout.fnmatch_lines(
         [
-            "not checked: the forced analysis did not succeed, so nothing is cached*",
-            "the forced analysis answered 500, expected 2xx",
+            "not checked: the analysis call (POST /api/memory/analyze) did not succeed, so nothing "
+            "is cached*",
+            "POST /api/memory/analyze answered 500, expected 2xx",
             "  POST http://127.0.0.1:*/api/memory/analyze * -> 500 Internal Server Error in *",
             '    body: \'{"detail":"Internal Server Error"}\'',
         ]
@@ -247,8 +251,9 @@ def test_instance_churn_is_inconclusive_and_fails_by_default(gate_dir):
     run.expect(failed={ANALYSIS, CACHE})
     run.result.stdout.fnmatch_lines(
         [
-            "INCONCLUSIVE: forced analysis answered, but the counters could not be compared on one "
-            "instance",
+            "INCONCLUSIVE: POST /api/memory/analyze answered, but its counters "
+            '(memory_analysis_success_total{provider="neo_analysis"}, '
+            "memory_analysis_cache_misses_total) could not be compared on one instance",
             "  all 5 scrapes after the action came from instances without a baseline*",
         ]
     )
@@ -260,7 +265,9 @@ def test_inconclusive_skip_lets_the_gate_pass_with_a_reason(gate_dir):
     )
     run.expect(skipped={ANALYSIS, CACHE})
     assert run.result.ret == 0
-    run.result.stdout.fnmatch_lines(["SKIPPED * INCONCLUSIVE: forced analysis answered, but*"])
+    run.result.stdout.fnmatch_lines(
+        ["SKIPPED * INCONCLUSIVE: POST /api/memory/analyze answered, but*"]
+    )
 
 
 def test_no_server_thread_is_left_behind(gate_dir):

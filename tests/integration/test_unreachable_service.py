@@ -76,8 +76,9 @@ def test_unknown_test_session_fails_the_analysis_with_the_404(gate_dir, running_
     run.expect(failed={ANALYSIS}, errors={CACHE}, skipped=REVISION_CHECKS)
     run.result.stdout.fnmatch_lines(
         [
-            "the forced analysis answered 404, expected 2xx",
+            "POST /api/memory/analyze answered 404, expected 2xx",
             '    body: \'{"detail":"Session *nope* not found"}\'',
-            "What to do: *a 404 naming the session means TEST_SESSION does not exist on this service.",
+            "What to do: *a 404 naming the session means the test session (in the request above) "
+            "does not exist on this service: give one that does (--test-session or TEST_SESSION).",
         ]
     )

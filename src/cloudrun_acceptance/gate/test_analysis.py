@@ -1,6 +1,7 @@
-"""Does the service work, and count its work? (`POST /api/memory/analyze` twice, grep counters)
+"""Does the service work, and count its work? (the contract's action, then its repeated call
+answered from the cache; grep the counters each names)
 
-Mutating: these checks POST to the service, so they run only with a test session.
+Mutating: these checks send the action to the service, so they run only with a test session.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import pytest
 from cloudrun_acceptance.judges import judge_analysis, judge_cache
 
 # Under xdist, run with --dist loadscope: one worker takes this module, so the cache check
-# reuses the forced analysis instead of running another one.
+# reuses the action's answer instead of sending it again.
 pytestmark = [pytest.mark.gate_stage(30), pytest.mark.mutating]
 
 

@@ -20,6 +20,10 @@ from typing import Protocol
 
 # The sample that carries a family's value, by family type: ``x_total`` of the counter ``x``.
 SAMPLE_SUFFIX = {"counter": "_total", "histogram": "_count", "summary": "_count"}
+# The samples of a histogram or summary that only ever increase, so that a counter rule may name
+# one: the observations' count, their sum (while no observation is negative) and, of a
+# histogram, each cumulative bucket. ``_created`` is a timestamp, not a count.
+COUNTING_SAMPLES = {"histogram": ("_count", "_sum", "_bucket"), "summary": ("_count", "_sum")}
 
 
 class Sample(Protocol):
@@ -74,15 +78,19 @@ class Snapshot:
         return (other, counter) if counter is not None and counter.type == "counter" else None
 
     def value(self, name: str, labels: Mapping[str, str] | None = None) -> float | None:
-        """The sum of the samples of ``name`` whose labels include ``labels``.
+        """The sum of the samples of ``name`` whose labels include ``labels``: of the family's
+        value sample (``x_total`` of a counter, ``x_count`` of a histogram or summary), or of
+        the counting sample ``name`` spells (``x_count``, ``x_sum``, ``x_bucket``).
 
         None when the family is absent. A family that is present without a matching sample
         (a labelled metric never touched) is 0, which is what a counter's delta needs.
         """
         family = self.family(name)
+        wanted = family.name + SAMPLE_SUFFIX.get(family.type, "") if family else name
+        if family is None:
+            family = _sample_owner(self, name)
         if family is None:
             return None
-        wanted = family.name + SAMPLE_SUFFIX.get(family.type, "")
         wanted_labels = (labels or {}).items()
         return float(
             sum(
@@ -114,3 +122,35 @@ def series(name: str, labels: Mapping[str, str], drop: Iterable[str] = ()) -> st
     skipped = set(drop)
     inner = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()) if k not in skipped)
     return f"{name}{{{inner}}}" if inner else name
+
+
+def _sample_owner(snapshot: Snapshot, name: str) -> Family | None:
+    """The histogram or summary of which ``name`` is a counting sample (``x_count`` of the
+    summary ``x``); None for any other name."""
+    for suffix in ("_count", "_sum", "_bucket"):
+        base = name.removesuffix(suffix)
+        family = snapshot.families.get(base) if base != name else None
+        if family is not None and suffix in COUNTING_SAMPLES.get(family.type, ()):
+            return family
+    return None
+
+
+def counter_hint(snapshot: Snapshot, name: str) -> str:
+    """What a counter rule should name instead of ``name``, which reads nothing in ``snapshot``:
+    the family of a ``_created`` timestamp, or the closest names a counter rule may give."""
+    base = name.removesuffix("_created")
+    found = snapshot.find(base) if base != name else None
+    if found is not None and found[1].type in SAMPLE_SUFFIX:
+        declared, family = found
+        use = contract_name(declared, "counter") if family.type == "counter" else declared
+        counted = use if family.type == "counter" else f"{declared}_count"
+        return f"{name} is the time {use} was created, not a count: name {counted}"
+    counting = [
+        f"{key}{suffix}"
+        for key, family in snapshot.families.items()
+        for suffix in COUNTING_SAMPLES.get(family.type, ())[:2]
+    ]
+    closest = difflib.get_close_matches(name, snapshot.names() + counting, n=3, cutoff=0.6)
+    if closest:
+        return f"closest names exposed: {', '.join(closest)}"
+    return f"no similar name among the {len(snapshot.families)} families exposed"

@@ -45,6 +45,8 @@ class Reading:
     rule: CounterRule
     before: float | None
     after: float | None
+    # Why the series could not be read, and what to name instead (the closest names exposed).
+    hint: str = ""
 
     @property
     def delta(self) -> float | None:
@@ -52,6 +54,11 @@ class Reading:
         if self.before is None or self.after is None:
             return None
         return self.after - self.before
+
+    @property
+    def exposed(self) -> bool:
+        """False when the series was in neither scrape: the contract names no series there."""
+        return self.after is not None
 
     @property
     def moved(self) -> bool:
@@ -62,7 +69,8 @@ class Reading:
         """``name{labels}: before 3, after 4 (+1, expected at least +1)``."""
         if self.before is None or self.after is None:
             shown = f"before {_num(self.before)}, after {_num(self.after)}"
-            return f"{self.rule.series}: not exposed ({shown})"
+            hint = f"; {self.hint}" if self.hint else ""
+            return f"{self.rule.series}: not exposed ({shown}){hint}"
         return (
             f"{self.rule.series}: before {_num(self.before)}, after {_num(self.after)} "
             f"({self.delta:+g}, expected at least +{self.rule.increase_at_least:g})"

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import pytest
 
+from ..checks.analysis import action
 from ..config.settings import TARGET_HELP, Settings
 from ..model.contract import AnalysisRules, CacheRules, Contract, MetricsRules
 from ..model.exchange import Readiness
@@ -129,10 +130,10 @@ def ready_service(
     service: ServiceClient, readiness: Readiness, _gate_state: TargetSession
 ) -> ServiceClient:
     """``service``, once the service has answered its health path: the client a team's own
-    checks use (``ready_service.get("/api/health").json()``). "Not checked" when the service
-    never answered within --ready-timeout or Cloud Run's IAM front door refused the gate (see
-    test_health_answers). When the forced analysis runs early, this waits until its calls are
-    done, so that no check's request comes between them."""
+    checks use (``ready_service.get(path).json()``, paths relative to the service URL). "Not
+    checked" when the service never answered within --ready-timeout or Cloud Run's IAM front
+    door refused the gate (see test_health_answers). When the contract's action is sent early,
+    this waits until its calls are done, so that no check's request comes between them."""
     _require_ready(readiness)
     _gate_state.service_stage().join()
     return service
@@ -209,7 +210,8 @@ def analysis_run(
     exposition: Snapshot,
     _gate_state: TargetSession,
 ) -> CounterRun:
-    """One forced analysis, with the contract's counters read around it on one instance."""
+    """The contract's action (``analysis:``), sent once, with its counters read around it on
+    one instance."""
     _require_ready(readiness)
     _gate_state.start_logs_early()  # the analysis wait is spent on a socket
     stage = _gate_state.service_stage()
@@ -222,14 +224,15 @@ def analysis_run(
 def cache_run(
     test_session: str,
     cache_rules: CacheRules,
+    analysis_rules: AnalysisRules,
     analysis_run: CounterRun,
     _gate_state: TargetSession,
 ) -> CounterRun:
     """The repeated call, sampled on the warm connection, with the cache counters around it."""
     if not analysis_run.acted:
         pytest.fail(
-            "not checked: the forced analysis did not succeed, so nothing is cached; see "
-            "test_forced_analysis_moves_the_counters",
+            f"not checked: the analysis call ({action(analysis_rules.request)}) did not succeed, "
+            "so nothing is cached; see test_forced_analysis_moves_the_counters",
             pytrace=False,
         )
     return _gate_state.service_stage().cache()

@@ -43,7 +43,7 @@ def sandbox_target(settings: Settings, sandbox: Sandbox, run_id: str | None = No
         logging_endpoint=sandbox.logging_endpoint,
         monitoring_endpoint=sandbox.monitoring_endpoint,
         test_session=settings.test_session or sandbox.session_id,
-        session_origin=settings.origins.get("test_session", "the sandbox's pre-seeded session"),
+        session_origin=settings.origins.get("test_session", _sandbox_session(sandbox)),
         sandbox_faults=settings.sandbox_faults,
         sandbox_service=sandbox.describe(),
     )
@@ -56,3 +56,11 @@ def target_key(target: Target, targets: list[Target]) -> str:
     services = {other.service for other in targets}
     region = target.region or "unknown-region"
     return region if len(services) == 1 else f"{region}-{target.service}"
+
+
+def _sandbox_session(sandbox: Sandbox) -> str:
+    """Where the sandbox's test session comes from: the example's reference service seeds its
+    own; the team's service is given the contract's."""
+    if sandbox.own is None:
+        return "the sandbox's pre-seeded session"
+    return "sandbox.test_session in the contract, sandbox-session unless given"

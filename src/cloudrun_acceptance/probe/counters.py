@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from ..model.contract import CounterRule, MetricsRules
 from ..model.exchange import Exchange
-from ..model.exposition import Snapshot
+from ..model.exposition import Snapshot, counter_hint
 from ..model.observations import CounterRun, Outcome, Reading, Scrape
 from ..model.polling import Backoff, poll
 from .client import ServiceClient
@@ -28,11 +28,18 @@ COUNTER_BACKOFF = Backoff(first=0.05, cap=0.5)
 def readings(
     rules: Sequence[CounterRule], before: Snapshot, after: Snapshot
 ) -> tuple[Reading, ...]:
-    """Each rule's series read in two snapshots of the same instance."""
-    return tuple(
-        Reading(rule, before.value(rule.metric, rule.labels), after.value(rule.metric, rule.labels))
-        for rule in rules
-    )
+    """Each rule's series read in two snapshots of the same instance. A family absent before
+    the action and present after it was created by it, from 0: client_golang exposes a labelled
+    counter only from its first use."""
+    return tuple(_reading(rule, before, after) for rule in rules)
+
+
+def _reading(rule: CounterRule, before: Snapshot, after: Snapshot) -> Reading:
+    first = before.value(rule.metric, rule.labels)
+    last = after.value(rule.metric, rule.labels)
+    if last is None:
+        return Reading(rule, first, last, counter_hint(after, rule.metric))
+    return Reading(rule, 0.0 if first is None else first, last)
 
 
 def observe_counters(

@@ -14,6 +14,7 @@ from ..model.service import ServiceRef
 from ..model.version import VERSION
 from .analyze import __doc__ as ANALYZE_DOC
 from .analyze import analyze
+from .families import MAX_RESCRAPE_SECONDS, RESCRAPE_SECONDS
 from .init import Sources, Written, init
 from .upgrade import __doc__ as UPGRADE_DOC
 from .upgrade import apply, plan_upgrade
@@ -24,7 +25,9 @@ DESCRIPTION = (
     "Write the gate into a repository: pytest.ini, tests/acceptance/contract.yaml drafted for "
     "your service (the built-in checks come from the package), env.yaml when absent, a CI "
     "workflow naming your service, and reports/ in .gitignore. --from-url reads the live "
-    "service's metrics (and health, with --health-path); --from-service reads its serving "
+    "service's metrics twice, a pause apart (and health, with --health-path): the families a "
+    "fresh instance exposes are required, the runtime's and those that appeared late are listed "
+    "commented out; --from-service reads its serving "
     "revision (env, secrets, resources, traffic) through the Cloud Run Admin API; the "
     "Dockerfile gives the pre-flight and the sandbox's command. What cannot be read is left as "
     "a <FILL IN: ...> placeholder. Nothing is overwritten unless --force, and env.yaml never is."
@@ -96,6 +99,14 @@ def _parser() -> argparse.ArgumentParser:
     read.add_argument("--health-path", metavar="PATH", help="with --from-url: read its health")
     read.add_argument("--metrics-path", metavar="PATH", default="/metrics", help="default /metrics")
     read.add_argument(
+        "--rescrape-after",
+        metavar="SECONDS",
+        type=float,
+        help="with --from-url: scrape the metrics again after SECONDS (default "
+        f"{RESCRAPE_SECONDS:g}; 0: once) and leave the families that appeared late out of the "
+        "required ones",
+    )
+    read.add_argument(
         "--from-service",
         action="store_true",
         help="read the serving revision through the Admin API (with --project/--region/--service)",
@@ -119,6 +130,14 @@ def _sources(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Sourc
         parser.error("--project, --region and --service go with --from-service")
     if args.health_path and not args.from_url:
         parser.error("--health-path goes with --from-url")
+    pause = RESCRAPE_SECONDS if args.rescrape_after is None else args.rescrape_after
+    if args.rescrape_after is not None and not args.from_url:
+        parser.error("--rescrape-after goes with --from-url")
+    if not 0 <= pause <= MAX_RESCRAPE_SECONDS:
+        parser.error(
+            f"--rescrape-after {pause:g} is out of range: give 0 (one scrape) to "
+            f"{MAX_RESCRAPE_SECONDS:g} seconds"
+        )
     for option, path in (
         ("--health-path", args.health_path),
         ("--metrics-path", args.metrics_path),
@@ -131,6 +150,7 @@ def _sources(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Sourc
         url=args.from_url,
         health_path=args.health_path,
         metrics_path=args.metrics_path,
+        rescrape_after=pause,
         service=ServiceRef(args.project, args.region, args.service) if args.from_service else None,
         endpoint=args.cloudrun_endpoint,
     )

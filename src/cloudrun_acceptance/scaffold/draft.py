@@ -6,38 +6,24 @@ optional. The draft's comments say where each value came from."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..checks.dockerfile import effective_command
-from ..model.contract import APP_REFERENCE, RESOURCE_KEYS, ExpectedMetric
+from ..model.contract import APP_REFERENCE, RESOURCE_KEYS
 from ..model.errors import AdminApiError
 from ..model.service import ServiceFacts
 from ..model.version import VERSION
 from .files import VERSION_LINE
+from .metrics_draft import metrics_section
 from .read import HealthSeen, MetricsSeen, TreeSeen
 from .workflow import placeholder
+from .yamltext import c, pattern, q
 
 # Programs whose `-m` module or app argument names the code the image must carry.
 SERVERS = ("uvicorn", "gunicorn", "hypercorn", "granian")
-
-
-def c(text: str, comment: str) -> str:
-    """A line of YAML with its comment, the comments of a section aligned."""
-    return f"{text:<26} # {comment}"
-
-
-def q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON's string syntax is YAML's)."""
-    return json.dumps(text)
-
-
-def pattern(text: str) -> str:
-    """A YAML single-quoted scalar, for regular expressions (backslashes stay as written)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass
@@ -112,58 +98,11 @@ def _health(draft: Draft, health: HealthSeen | str | None) -> None:
 def _metrics(
     draft: Draft, metrics: MetricsSeen | None, facts: ServiceFacts | AdminApiError | None
 ) -> None:
-    if metrics is None:
-        draft.add(
-            c("# metrics:", "the Prometheus exposition (init --from-url reads it)"),
-            "#   path: /metrics",
-            c("#   enable_env: METRICS_ON", "the env var that switches the metrics on, if any"),
-            '#   enable_value: "true"',
-            "#   expected:",
-            "#     - {name: requests_total, type: counter, labels: [route]}",
-            "",
-        )
-        return
-    if metrics.problem:
+    if metrics is not None and metrics.problem:
         path = draft.fill_in("metrics.path", f"the metrics path; {metrics.url} gave no exposition")
         draft.add(f"metrics:                  # {metrics.problem}", f"  path: {path}", "")
         return
-    count = len(metrics.expected)
-    draft.add(
-        c("metrics:", f"read from {metrics.url}: {count} families"),
-        f"  path: {metrics.path}",
-    )
-    switch = _switch(facts)
-    if switch:
-        draft.add(
-            c(f"  enable_env: {switch[0]}", "from the revision's env: check it"),
-            f"  enable_value: {q(switch[1])}",
-        )
-    else:
-        draft.add(
-            c("  # enable_env: METRICS_ON", "the env var that switches the metrics on, if any"),
-            '  # enable_value: "true"',
-        )
-    draft.add(c("  expected:", "label names come from samples: a family with none lists none"))
-    draft.add(*(f"    - {_metric(metric)}" for metric in metrics.expected))
-    if metrics.runtime:
-        draft.add("    # the client library's own (uncomment to require them):")
-        draft.add(*(f"    # - {_metric(metric)}" for metric in metrics.runtime))
-    draft.add(f"  min_present: {count}", "")
-
-
-def _metric(metric: ExpectedMetric) -> str:
-    labels = f", labels: [{', '.join(metric.labels)}]" if metric.labels else ""
-    return f"{{name: {metric.name}, type: {metric.type}{labels}}}"
-
-
-def _switch(facts: ServiceFacts | AdminApiError | None) -> tuple[str, str] | None:
-    """An env var of the revision that looks like the metrics switch (its name says METRIC)."""
-    if not isinstance(facts, ServiceFacts):
-        return None
-    for name, value in facts.revision.env.items():
-        if "METRIC" in name.upper():
-            return name, value
-    return None
+    draft.add(*metrics_section(metrics, facts), "")
 
 
 def _calls(draft: Draft) -> None:
@@ -174,6 +113,7 @@ def _calls(draft: Draft) -> None:
         c("#   body: {item: widget}", "or form: {...}, or raw: text; query:, headers: too"),
         "#   counters:",
         "#     - {metric: orders_placed_total, increase_at_least: 1}",
+        "#     - {metric: order_seconds_count}  # a histogram's or summary's count counts too",
         c("# cache:", "the same call answered from a cache, within a budget"),
         "#   method: GET",
         "#   budget_seconds: 0.3",

@@ -13,6 +13,7 @@ from ..model.errors import AdminApiError, ConfigError
 from ..model.preflight import Dockerfile
 from ..model.service import ServiceFacts, ServiceRef, folder_service_name
 from .draft import draft_contract, draft_env
+from .families import RESCRAPE_SECONDS
 from .files import (
     CI_FILES,
     CONTRACT,
@@ -38,6 +39,7 @@ class Sources:
     url: str | None = None
     health_path: str | None = None
     metrics_path: str = "/metrics"
+    rescrape_after: float = RESCRAPE_SECONDS
     service: ServiceRef | None = None
     endpoint: str | None = None
 
@@ -120,10 +122,14 @@ def _drafted(
     read_from = []
     if sources.url is not None:
         health, metrics = read_url(
-            sources.url, health_path=sources.health_path, metrics_path=sources.metrics_path
+            sources.url,
+            health_path=sources.health_path,
+            metrics_path=sources.metrics_path,
+            rescrape_after=sources.rescrape_after,
         )
         read_from.append(sources.url)
         done.read.append(_url_line(sources.url, health, metrics))
+        done.read += metrics.warm_note()
     facts: ServiceFacts | AdminApiError | None = None
     if sources.service is not None:
         facts = read_service(sources.service, sources.endpoint)
@@ -204,12 +210,7 @@ def _workflow(ci: Ci, values: WorkflowValues) -> list[File]:
 
 def _url_line(url: str, health: HealthSeen | str | None, metrics: MetricsSeen | None) -> str:
     assert metrics is not None
-    if metrics.problem:
-        seen = f"no exposition at {metrics.path} ({metrics.problem})"
-    else:
-        seen = f"{len(metrics.expected)} metric families at {metrics.path}"
-        if metrics.runtime:
-            seen += f" (and {len(metrics.runtime)} of the client library, commented out)"
+    seen = metrics.describe()
     if isinstance(health, HealthSeen):
         seen += f"; health {health.path} answered {health.status}"
         seen += f" {health.content_type}" if health.content_type else " with JSON"

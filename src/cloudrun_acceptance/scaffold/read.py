@@ -7,19 +7,19 @@ there, and `init` says what was left to fill in. Nothing here writes a file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..metrics.exposition import media_type
 from ..model.contract import ExpectedMetric, MetricsRules
 from ..model.errors import AdminApiError
 from ..model.exchange import Exchange
-from ..model.exposition import contract_name
 from ..model.preflight import Dockerfile, Requirements
 from ..model.service import ServiceFacts, ServiceRef
+from .families import RESCRAPE_SECONDS, WARM_SECONDS, FamiliesSeen, duration, families_seen
 
-# Families the client library exposes by itself: listed, but commented out in the draft.
-RUNTIME_PREFIXES = ("python_", "process_")
 SHORT_BODY = 40
 
 
@@ -47,30 +47,91 @@ class HealthSeen:
 
 @dataclass(frozen=True)
 class MetricsSeen:
-    """The exposition at ``url``: its families as the contract names them, or the problem."""
+    """The exposition at ``url``: its families as the contract names them, grouped as the draft
+    lists them, or the problem. ``rescraped_after``: the pause before the second scrape (None
+    when there was one scrape)."""
 
     path: str
     url: str
-    expected: tuple[ExpectedMetric, ...] = ()
-    runtime: tuple[ExpectedMetric, ...] = ()
+    families: FamiliesSeen = field(default_factory=FamiliesSeen)
     problem: str = ""
+    rescraped_after: float | None = None
+    # Why the second scrape gave nothing to compare ("" when it did, or was not asked for).
+    rescrape_problem: str = ""
+
+    @property
+    def expected(self) -> tuple[ExpectedMetric, ...]:
+        """The families the draft requires."""
+        return self.families.required
+
+    @property
+    def runtime(self) -> tuple[ExpectedMetric, ...]:
+        """The runtime's and the client library's, commented out in the draft."""
+        return self.families.library
+
+    def describe(self) -> str:
+        """What init read, for its output: the families by group, or the problem."""
+        if self.problem:
+            return f"no exposition at {self.path} ({self.problem})"
+        families = self.families
+        seen = f"{len(self.expected)} metric families at {self.path}"
+        others = [
+            f"{len(group)} {what}"
+            for group, what in (
+                (families.late, "that appeared late"),
+                (families.first_only, "in the first scrape only"),
+                (families.library, "of the runtime or client library"),
+            )
+            if group
+        ]
+        if others:
+            seen += f" (and {', '.join(others)}, commented out)"
+        if self.rescraped_after is not None:
+            seen += f", scraped twice {self.rescraped_after:g} s apart"
+        elif self.rescrape_problem:
+            seen += f", scraped once (the second scrape failed: {self.rescrape_problem})"
+        return seen
+
+    def warm_note(self) -> list[str]:
+        """A note when the instance read had run long enough to have registered late families."""
+        up = self.families.uptime
+        if self.problem or up is None or up < WARM_SECONDS:
+            return []
+        return [
+            f"note  the instance read had been up {duration(up)}: a fresh one may lack a family "
+            "the draft requires; pytest --sandbox starts the service afresh and names each "
+            "(comment it out)"
+        ]
 
 
 def read_url(
-    url: str, *, health_path: str | None, metrics_path: str, timeout: float = 10.0
+    url: str,
+    *,
+    health_path: str | None,
+    metrics_path: str,
+    timeout: float = 10.0,
+    rescrape_after: float = RESCRAPE_SECONDS,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[HealthSeen | str | None, MetricsSeen]:
-    """GET the health path (when given) and the metrics path of the live service at ``url``;
-    the health answer is its expectations, or a problem (text), or None when not asked."""
+    """GET the health path (when given) and the metrics path of the live service at ``url``,
+    and the metrics path again ``rescrape_after`` seconds later (0: once) to see which families
+    appear late; the health answer is its expectations, or a problem (text), or None when not
+    asked."""
     from ..probe.client import ServiceClient
     from ..probe.scrape import scrape
 
     client = ServiceClient(url.rstrip("/"), user_agent="cloudrun-acceptance init", timeout=timeout)
+    rules = MetricsRules(path=metrics_path)
     try:
         health: HealthSeen | str | None = None
         if health_path is not None:
             answer = client.get(health_path)
             health = HealthSeen.of(health_path, answer) if answer.complete else answer.describe()
-        taken = scrape(client, MetricsRules(path=metrics_path))
+        taken = scrape(client, rules)
+        again = None
+        if taken.snapshot is not None and taken.usable and rescrape_after > 0:
+            sleep(rescrape_after)
+            again = scrape(client, rules)
     finally:
         client.close()
     where = taken.exchange.url
@@ -78,16 +139,16 @@ def read_url(
         return health, MetricsSeen(
             metrics_path, where, problem=f"{taken.detail}: {taken.exchange.describe()}"
         )
-    snapshot = taken.snapshot
-    metrics = []
-    for name, family in sorted(snapshot.families.items()):
-        labels = sorted(
-            {key for sample in family.samples for key in sample.labels} - {"le", "quantile"}
-        )
-        metrics.append(ExpectedMetric(contract_name(name, family.type), family.type, tuple(labels)))
-    own = tuple(m for m in metrics if not m.name.startswith(RUNTIME_PREFIXES))
-    runtime = tuple(m for m in metrics if m.name.startswith(RUNTIME_PREFIXES))
-    return health, MetricsSeen(metrics_path, where, own, runtime)
+    # A second scrape that failed leaves the first to stand alone, saying so.
+    second = again.snapshot if again is not None and again.usable else None
+    failed = f"{again.detail}: {again.exchange.describe()}" if again and second is None else ""
+    return health, MetricsSeen(
+        metrics_path,
+        where,
+        families_seen(taken.snapshot, second),
+        rescraped_after=rescrape_after if second is not None else None,
+        rescrape_problem=failed,
+    )
 
 
 def read_service(ref: ServiceRef, endpoint: str | None) -> ServiceFacts | AdminApiError:

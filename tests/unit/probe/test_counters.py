@@ -6,9 +6,10 @@ import itertools
 
 import httpx
 
+from cloudrun_acceptance.metrics.exposition import parse_exposition
 from cloudrun_acceptance.model.contract import CounterRule, MetricsRules
 from cloudrun_acceptance.probe.client import ServiceClient
-from cloudrun_acceptance.probe.counters import observe_counters
+from cloudrun_acceptance.probe.counters import observe_counters, readings
 from cloudrun_acceptance.probe.scrape import scrape
 
 RULE = CounterRule("jobs_total", {}, 1)
@@ -129,3 +130,26 @@ def test_round_robin_with_a_first_baseline_still_scrapes_until_an_instance_repea
     run, _ = observe(Fleet(2), seeded=True)
     assert run.outcome == "moved"
     assert run.instances_seen == 2
+
+
+def test_a_summarys_count_is_read_and_a_missing_name_gets_the_closest():
+    """A Go service's exposition: the summary's _count is a counter; a labelled counter is
+    exposed only from its first use (absent before the action, so counted from 0)."""
+    head = "# TYPE rpc_seconds summary\n"
+    before = parse_exposition(f"{head}rpc_seconds_sum 1\nrpc_seconds_count 4\n")
+    after = parse_exposition(
+        f"{head}rpc_seconds_sum 2\nrpc_seconds_count 5\n"
+        '# TYPE jobs_total counter\njobs_total{kind="a"} 1\n'
+    )
+    rules = [
+        CounterRule("rpc_seconds_count"),
+        CounterRule("jobs_total", {"kind": "a"}),
+        CounterRule("rpc_second_count"),
+    ]
+    count, jobs, typo = readings(rules, before, after)
+    assert count.describe() == "rpc_seconds_count: before 4, after 5 (+1, expected at least +1)"
+    assert jobs.describe() == 'jobs_total{kind="a"}: before 0, after 1 (+1, expected at least +1)'
+    assert typo.describe() == (
+        "rpc_second_count: not exposed (before absent, after absent); closest names exposed: "
+        "rpc_seconds_count, rpc_seconds_sum, rpc_seconds"
+    )

@@ -13,6 +13,7 @@ from cloudrun_acceptance.model.errors import AdminApiError, ConfigError
 from cloudrun_acceptance.model.preflight import Dockerfile, Instruction, Requirement, Requirements
 from cloudrun_acceptance.model.service import SecretMount
 from cloudrun_acceptance.scaffold.draft import draft_contract, draft_env
+from cloudrun_acceptance.scaffold.families import FamiliesSeen
 from cloudrun_acceptance.scaffold.read import HealthSeen, MetricsSeen, TreeSeen
 from tests.unit.builders import service_facts
 
@@ -20,8 +21,13 @@ NO_TREE = TreeSeen(Path("."), Dockerfile("Dockerfile", found=False), Requirement
 METRICS = MetricsSeen(
     "/internal/metrics",
     "http://svc/internal/metrics",
-    (ExpectedMetric("orders_total", "counter", ("channel",)), ExpectedMetric("open", "gauge")),
-    (ExpectedMetric("process_start_time_seconds", "gauge"),),
+    FamiliesSeen(
+        required=(
+            ExpectedMetric("orders_total", "counter", ("channel",)),
+            ExpectedMetric("open", "gauge"),
+        ),
+        library=(ExpectedMetric("process_start_time_seconds", "gauge"),),
+    ),
 )
 FACTS = service_facts(
     env={"SHOP_METRICS": "on", "MODE": "eu west"},
