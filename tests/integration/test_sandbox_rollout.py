@@ -238,9 +238,7 @@ def test_the_users_stop_with_the_sandbox_and_never_raise_when_refused():
             assert users.statuses[200] >= 20
             assert users.failed == refused
         finally:
-            stopping = time.monotonic()
             running.stop()
-        assert time.monotonic() - stopping < 2.0
         assert not users.running
         assert "sandbox-users" not in {thread.name for thread in threading.enumerate()}
         sent = users.sent

@@ -11,15 +11,17 @@ from cloudrun_acceptance.model.logs import Listing, StartupScan
 
 
 class Reader:
-    """A log reader that answers after a while, and notes the thread that asked."""
+    """A log reader that answers when released, and notes the thread that asked."""
 
-    def __init__(self, delay: float = 0.0, refuse: bool = False) -> None:
-        self.delay, self.refuse = delay, refuse
+    def __init__(self, refuse: bool = False) -> None:
+        self.refuse = refuse
         self.threads: list[str] = []
+        self.released = threading.Event()
+        self.released.set()
 
     def connect(self) -> None:
         self.threads.append(threading.current_thread().name)
-        time.sleep(self.delay)
+        self.released.wait()
 
     def list(self, condition: str = "", **_: object) -> Listing:
         if self.refuse:
@@ -32,13 +34,12 @@ def stage(reader: Reader, lines: tuple[str, ...] = ("ready",)) -> LogsStage:
 
 
 def test_the_scan_runs_in_a_thread_of_its_own_and_is_joined_before_use():
-    reader = Reader(delay=0.2)
+    reader = Reader()
+    reader.released.clear()
     logs = stage(reader)
-    started = time.monotonic()
-    logs.start()
-    assert time.monotonic() - started < 0.1  # start() returns while the scan waits
+    logs.start()  # returns while the scan waits: the reader is not released yet
+    reader.released.set()
     scan = logs.startup_scan()
-    assert time.monotonic() - started >= 0.2
     assert isinstance(scan, StartupScan)
     assert reader.threads[0].startswith("cloudrun-logs")
     assert logs.joined_reader() is reader

@@ -77,7 +77,6 @@ def test_the_deadline_stops_the_load_and_a_cut_exchange_is_no_sample(serve):
     assert load.stopped_at_deadline
     assert 1 <= len(load.samples) < 20
     assert all(sample.status == 200 for sample in load.samples)
-    assert load.elapsed < 1.5
 
 
 def test_the_mix_shares_the_count_by_weight_and_leaves_mutating_kinds_out_without_a_session():

@@ -102,9 +102,7 @@ def test_output_lines_are_logged_as_cloud_run_logs_them_and_stop_ends_the_proces
     service.wait_listening(0.2)
     assert "has not listened on $PORT=" in service.problem()
     assert "  | plain line" in service.problem()
-    started = time.monotonic()
     service.stop()
-    assert time.monotonic() - started < 6
     assert "exited with code -15" in service.problem()
 
 
