@@ -136,20 +136,24 @@ OTHER_VARIABLES = (
     Variable(
         "SSL_CERT_FILE",
         (
-            "a CA bundle (PEM) the gate trusts for the service's https URL (httpx), such as a "
-            "company's TLS-inspecting proxy's; `SSL_CERT_DIR` for a folder of them"
+            "a CA bundle (PEM) the gate trusts for the service's https URL (httpx) instead of "
+            "certifi's public CAs, such as a copy of certifi's bundle with a company's CA "
+            "appended; `SSL_CERT_DIR`, a folder of hashed certificates, when it is not set"
         ),
     ),
     Variable(
         "REQUESTS_CA_BUNDLE",
         (
-            "a CA bundle for the Admin API and Cloud Logging calls (google-auth and the clients' "
-            "REST transport use requests)"
+            "a CA bundle for the Admin API and Cloud Logging calls instead of certifi's "
+            "(google-auth and the clients' REST transport use requests)"
         ),
     ),
     Variable(
         "HTTPLIB2_CA_CERTS",
-        "a CA bundle for the Cloud Monitoring calls (google-api-python-client uses httplib2)",
+        (
+            "a CA bundle for the Cloud Monitoring calls instead of certifi's "
+            "(google-api-python-client uses httplib2)"
+        ),
     ),
     Variable(
         "GOOGLE_APPLICATION_CREDENTIALS",

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from cloudrun_acceptance.probe.tls import CI_HOWTO
 from tests.paths import REPO
 
 # Far beyond the child run's deadline below: only a wait that ends at once returns in time.
@@ -145,7 +146,7 @@ def test_an_untrusted_certificate_fails_at_once_and_says_how_to_trust_the_ca(
             f"once. If {host} is signed by a CA of your own or re-signed by a TLS-inspecting "
             "proxy, trust that CA: set SSL_CERT_FILE to a PEM bundle that holds it (or "
             "SSL_CERT_DIR to a folder of hashed certificates), then run the gate again;*In a "
-            "pipeline, set it as the CI how-to (docs/ci/) shows.*",
+            f"pipeline, set it as {CI_HOWTO} shows.*",
         ],
         consecutive=True,
     )

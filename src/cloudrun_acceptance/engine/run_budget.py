@@ -1,9 +1,9 @@
 """The worst-case run time of the gate: the sum of its deadlines, stage by stage.
 
 Every wait of the gate has a deadline (a request, a poll, a listing of log entries), so the
-whole run has one too, whatever the service does. It is printed in the header, stated in the
-README for the shipped contract, and the pytest-timeout backstop of each check is set above it,
-so that the gate's own deadlines always speak first.
+whole run has one too, whatever the service does. It is printed in the header, stated in
+docs/reference/reports.md for the shipped contract, and the pytest-timeout backstop of each
+check is set above it, so that the gate's own deadlines always speak first.
 """
 
 from __future__ import annotations

@@ -228,7 +228,7 @@ class CompareRequest:
 @dataclass(frozen=True)
 class CompareRules:
     """``compare:``: the candidate against the stable revision under one paired load, until
-    every request kind is decided; the README's table says what each key means."""
+    every kind is decided (docs/how-to/compare.md; each key's default: the contract reference)."""
 
     requests: tuple[CompareRequest, ...]
     max_count: int = 8000

@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 
 from ..model.exchange import Exchange, Permanent
 
-# Where CI sets SSL_CERT_FILE for the gate.
-CI_HOWTO = "the CI how-to (docs/ci/)"
+# The page that shows where a pipeline sets SSL_CERT_FILE for the gate (tests/unit/
+# test_ci_howto.py holds that it does).
+CI_HOWTO = 'the CI how-to (docs/how-to/ci.md, "Trusting a company CA")'
 _SOURCE_LINE = re.compile(r"\s*\(_ssl\.c:\d+\)$")
 UNTRUSTED = "the server's TLS certificate is not trusted here: "
 

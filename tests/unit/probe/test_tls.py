@@ -8,7 +8,12 @@ import ssl
 import httpx
 
 from cloudrun_acceptance.model.exchange import Exchange
-from cloudrun_acceptance.probe.tls import untrusted_certificate, untrusted_error, verification_error
+from cloudrun_acceptance.probe.tls import (
+    CI_HOWTO,
+    untrusted_certificate,
+    untrusted_error,
+    verification_error,
+)
 
 VERIFY = (
     "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer "
@@ -55,7 +60,7 @@ def test_the_advice_names_the_host_ssl_cert_file_and_the_ci_how_to():
     for part in (
         "re-signed by a TLS-inspecting proxy",
         "set SSL_CERT_FILE to a PEM bundle that holds it (or SSL_CERT_DIR",
-        "the CI how-to (docs/ci/)",
+        CI_HOWTO,
     ):
         assert part in permanent.advice
     assert "--ready-timeout" not in permanent.advice

@@ -1,4 +1,5 @@
-"""What a fault profile is: a name, a sentence for the README and the header, and the change it
+"""What a fault profile is: a name, a sentence for the fault profiles reference page
+(reference/faults.md, which docsgen renders at build time) and the header, and the change it
 makes to the sandbox's ``Behaviour``. The profiles themselves are in ``profiles`` (and, for a
 rollout in steps, ``rollout``)."""
 

@@ -1,9 +1,11 @@
 """Fault profiles: each turns the sandbox into one kind of broken deployment.
 
-A profile is one entry in ``FAULTS``: a name, a sentence for the README and the header, and the
-``Behaviour`` fields it changes (``behaviour``). Adding a profile is adding an entry (and, for a
-new kind of breakage, one field on ``Behaviour`` that the sandbox honours). The region profiles
-(``regions``) change which sandboxes start instead, and leave each one's behaviour as it is.
+A profile is one entry in ``FAULTS``: a name, a sentence for the fault profiles reference page
+(reference/faults.md, which docsgen renders at build time) and the header, and the
+``Behaviour`` fields it changes (``behaviour``). Adding a profile is adding an entry (and, for
+a new kind of breakage, one field on ``Behaviour`` that the sandbox honours). The region
+profiles (``regions``) change which sandboxes start instead, and leave each one's behaviour as
+it is.
 """
 
 from __future__ import annotations
