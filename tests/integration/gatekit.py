@@ -67,17 +67,17 @@ UNTAGGED = (
     "(--tag NAME, the candidate flow)"
 )
 UNASKED = "the comparison was not asked for: the contract has no compare: section"
-# The report's "Not run" line for each, naming every check it covers.
+# The report's "Not run" line for each, naming every check it covers (a parametrized check's
+# cases after its name).
 UNTAGGED_NOT_RUN = (
-    f"- {UNTAGGED} (6 checks: baseline is reachable, candidate latency against baseline · "
-    "health, candidate latency against baseline · cached call, candidate errors against "
-    "baseline, candidate keeps the baseline metric families, candidate configuration against "
-    "baseline)"
+    f"- 6 checks skipped: {UNTAGGED} (baseline is reachable; candidate latency against "
+    "baseline: health, cached call; candidate errors against baseline; candidate keeps the "
+    "baseline metric families; candidate configuration against baseline)"
 )
 UNASKED_NOT_RUN = (
-    f"- {UNASKED} (5 checks: baseline is reachable, candidate latency against baseline · none, "
-    "candidate errors against baseline, candidate keeps the baseline metric families, candidate "
-    "configuration against baseline)"
+    f"- 5 checks skipped: {UNASKED} (baseline is reachable; candidate latency against "
+    "baseline: none; candidate errors against baseline; candidate keeps the baseline metric "
+    "families; candidate configuration against baseline)"
 )
 
 

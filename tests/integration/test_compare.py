@@ -93,6 +93,25 @@ def test_a_slower_candidate_fails_its_latency_checks(gate_dir):
         ]
     )
     run.result.stdout.fnmatch_lines(["cloudrun-acceptance: emergence-app-00003-abc FAILED (*"])
+    # The report opens with both latency failures and what to do, before any passing check.
+    markdown = report(gate_dir, "md")
+    lines = markdown.splitlines()
+    assert lines[2:7] == [
+        "**FAILED** ❌: 46 passed, 2 failed, 0 errors, 0 skipped",
+        "",
+        "## What failed",
+        "",
+        "### ❌ failed: candidate latency against baseline · health",
+    ]
+    advice = markdown.index(
+        "**What to do:** emergence-app-00003-abc answers cached call slower than the revision it "
+        "replaces, emergence-app-00001-xyz: look at what changed"
+    )
+    assert advice < markdown.index("<details><summary>✅ 46 checks passed</summary>")
+    assert len(markdown[:advice].splitlines()) < 30
+    assert "- candidate emergence-app-00003-abc: n=" in markdown[:advice]
+    # In the comparison's section, each outcome and its summary apart.
+    assert re.search(r"\*\*Errors\*\*: ✅ passed: neither revision failed an exchange", markdown)
 
 
 def test_noisy_identical_revisions_pass_within_the_budget(gate_dir):

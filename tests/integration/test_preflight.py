@@ -56,7 +56,8 @@ def test_a_good_tree_passes_alone_and_is_reported(gate_dir, tree):
     )
     report = next((gate_dir.path / "reports").glob("preflight-good-*.md")).read_text()
     assert "# Validation report: pre-flight of " in report
-    assert "| upload set holds what the image needs | ✅ passed |" in report
+    assert "**PASSED** ✅: 5 passed, 0 failed, 0 errors, 0 skipped\n" in report
+    assert "| upload set holds what the image needs | " in report
     assert "| files uploaded | 5 |" in report and "| bytes uploaded | 494 |" in report
     assert "deselected" not in report
     assert run.verdicts[DOCKERFILE]["summary"] == (

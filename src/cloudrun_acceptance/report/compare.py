@@ -19,10 +19,6 @@ CONFIG = "test_candidate_configuration_against_baseline"
 CHECKS = (BASELINE, LATENCY, ERRORS, FAMILIES, CONFIG)
 
 
-def _function(result: CheckResult) -> str:
-    return result.nodeid.split("::")[-1].partition("[")[0]
-
-
 def _outcome(result: CheckResult) -> str:
     shown = result.shown_outcome
     return f"{ICONS.get(shown, '')} {shown}".strip()
@@ -30,7 +26,7 @@ def _outcome(result: CheckResult) -> str:
 
 def compare_markdown(record: RunRecord) -> list[str]:
     """The section, or nothing when the run collected none of the comparison's checks."""
-    results = [r for r in record.results.values() if _function(r) in CHECKS]
+    results = [r for r in record.results.values() if r.function in CHECKS]
     if not results:
         return []
     lines = ["", "## Candidate vs stable", ""]
@@ -38,7 +34,7 @@ def compare_markdown(record: RunRecord) -> list[str]:
     if not ran:
         reason = results[0].message or "not run"
         return [*lines, f"Not compared: {reason}."]
-    by = {name: [r for r in ran if _function(r) == name] for name in CHECKS}
+    by = {name: [r for r in ran if r.function == name] for name in CHECKS}
     for result in by[BASELINE]:
         lines.append(cell(result.summary or result.message.splitlines()[0]))
     lines += _latency(by[LATENCY])
@@ -48,7 +44,7 @@ def compare_markdown(record: RunRecord) -> list[str]:
         ("Configuration", CONFIG),
     ):
         for result in by[name]:
-            lines += ["", f"**{title}**: {_outcome(result)} {cell(result.summary)}"]
+            lines += ["", f"**{title}**: {_outcome(result)}: {cell(result.summary)}"]
             lines += [f"- {cell(line)}" for line in result.evidence]
     return lines
 
@@ -65,7 +61,7 @@ def _latency(results: list[CheckResult]) -> list[str]:
         "|---|---|---|---|---|---|---|---|",
     ]
     for result in results:
-        kind = result.nodeid.partition("[")[2].removesuffix("]")
+        kind = result.param
         figures = result.figures
         for side in SIDES:
             cells = [

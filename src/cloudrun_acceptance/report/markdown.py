@@ -1,4 +1,6 @@
-"""The markdown validation report, in the runbook's order, readable rendered on GitHub."""
+"""The markdown validation report, readable rendered on GitHub: the verdict, each root cause
+with what to do, the checks not run and the traffic action first; then the details (the run,
+the passing checks folded, the comparison, the rollout, the figures, the configuration)."""
 
 from __future__ import annotations
 
@@ -9,18 +11,35 @@ from ..model.errors import AdminApiError
 from ..model.service import ServiceFacts
 from ..model.verdict import INITIAL
 from ..model.version import VERSION
-from .cells import ICONS, cell
+from .causes import causes_markdown, not_run_markdown
+from .cells import ICONS, STATUS_ICONS, cell
 from .compare import compare_markdown
-from .record import CheckResult, RunRecord
+from .record import RunRecord
 from .release import release_markdown
 from .rollout_table import rollout_markdown
 
 
 def render_markdown(record: RunRecord) -> str:
-    """The validation report, in the runbook's order, readable rendered on GitHub."""
+    """The validation report: the verdict and what to do first, then the details."""
+    status = f"**{record.status}** {STATUS_ICONS[record.status]}"
+    if record.interrupted:
+        status += " (interrupted)"
+    lines = [f"# Validation report: {record.label}", "", f"{status}: {record.counts()}"]
+    lines += causes_markdown(record)
+    lines += not_run_markdown(record)
+    lines += release_markdown(record.release)
+    lines += _run(record)
+    lines += _passed(record)
+    lines += compare_markdown(record)
+    lines += rollout_markdown(record)
+    lines += _figures(record)
+    lines += _configuration(record)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _run(record: RunRecord) -> list[str]:
+    """What was checked, with what, and when."""
     target, contract = record.target, record.contract
-    status_icon = {"PASSED": "✅", "FAILED": "❌", "INCONCLUSIVE": "⚠️"}[record.status]
-    lines = [f"# Validation report: {record.label}", "", "| | |", "|---|---|"]
     rows: list[tuple[str, str]] = [
         ("Date", record.started.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))
     ]
@@ -40,35 +59,26 @@ def render_markdown(record: RunRecord) -> str:
             rows.append(("Sandbox faults", ", ".join(target.sandbox_faults)))
     if isinstance(record.facts, ServiceFacts):
         rows.append(("Image", f"`{record.facts.revision.image}`"))
-    rows.append(
-        (
-            "Status",
-            f"**{record.status}** {status_icon}" + (" (interrupted)" if record.interrupted else ""),
-        )
-    )
-    rows.append(("Checks", record.counts()))
     if contract is not None:
         rows.append(("Contract", f"`{contract.path.name}` (sha256 `{contract.sha256[:12]}`)"))
     duration = (record.finished - record.started).total_seconds() if record.finished else 0.0
     rows.append(("Gate", f"cloudrun-acceptance {VERSION}, {duration:.1f} s"))
-    lines += [f"| {name} | {cell(value)} |" for name, value in rows]
-    lines += ["", "## Checks", "", "| Check | Result | Summary |", "|---|---|---|"]
-    for result in record.results.values():
-        outcome = result.shown_outcome
-        if outcome in {"skipped", "not run"}:
-            continue  # listed once, by reason, under "Not run"
+    lines = ["", "## Run", "", "| Field | Value |", "|---|---|"]
+    return lines + [f"| {name} | {cell(value)} |" for name, value in rows]
+
+
+def _passed(record: RunRecord) -> list[str]:
+    """The checks that passed, folded: a table GitHub opens on a click."""
+    passed = [result for result in record.results.values() if result.shown_outcome == "passed"]
+    if not passed:
+        return []
+    count = f"{len(passed)} checks passed" if len(passed) != 1 else "1 check passed"
+    lines = ["", f"<details><summary>{ICONS['passed']} {count}</summary>", ""]
+    lines += ["| Check | Summary |", "|---|---|"]
+    for result in passed:
         summary = result.summary or next(iter(result.message.splitlines()), "")
-        lines.append(
-            f"| {cell(result.name)} | {ICONS.get(outcome, '')} {outcome} | {cell(summary)} |"
-        )
-    lines += _figures(record)
-    lines += compare_markdown(record)
-    lines += rollout_markdown(record)
-    lines += _configuration(record)
-    lines += release_markdown(record.release)
-    lines += _failures(record)
-    lines += _not_run(record)
-    return "\n".join(lines).rstrip() + "\n"
+        lines.append(f"| {cell(result.name)} | {cell(summary)} |")
+    return [*lines, "", "</details>"]
 
 
 def _figures(record: RunRecord) -> list[str]:
@@ -92,13 +102,13 @@ def _figures(record: RunRecord) -> list[str]:
     with_figures = [
         (result, {k: v for k, v in result.figures.items() if not k.startswith(INITIAL)})
         for result in record.results.values()
-        if "[" not in result.nodeid
+        if not result.param  # a case's figures (a latency, a step) have sections of their own
     ]
     with_figures = [(result, figures) for result, figures in with_figures if figures]
     if with_figures:
         lines += ["", "## Figures"]
     for result, figures in with_figures:
-        lines += ["", f"**{result.name}**", "", "| | |", "|---|---|"]
+        lines += ["", f"**{cell(result.name)}**", "", "| Figure | Value |", "|---|---|"]
         lines += [f"| {cell(key)} | {cell(value)} |" for key, value in figures.items()]
     return lines
 
@@ -111,7 +121,7 @@ def _configuration(record: RunRecord) -> list[str]:
         return []
     revision = facts.revision
     resources = revision.resources
-    lines = ["", "## Configuration", "", "| | |", "|---|---|"]
+    lines = ["", "## Configuration", "", "| Setting | Value |", "|---|---|"]
     if contract is not None and contract.metrics is not None and contract.metrics.enable_env:
         enable = contract.metrics.enable_env
         lines.append(f"| {enable} | `{revision.env.get(enable, '(not set)')}` |")
@@ -122,50 +132,4 @@ def _configuration(record: RunRecord) -> list[str]:
     lines.append(f"| Secrets (name:version; values never read) | {cell(secrets)} |")
     traffic = ", ".join(str(row).strip() for row in facts.traffic) or "unknown"
     lines.append(f"| Traffic | {cell(traffic)} |")
-    return lines
-
-
-def _failures(record: RunRecord) -> list[str]:
-    """Each failure with its message; errors ("not checked") grouped by their shared message."""
-    failing = [r for r in record.results.values() if r.outcome == "failed" or r.inconclusive]
-    errors: dict[str, list[CheckResult]] = {}
-    for result in record.results.values():
-        if result.outcome == "error":
-            errors.setdefault(result.message.rstrip(), []).append(result)
-    if not failing and not errors:
-        return []
-    lines = ["", "## Failures"]
-    for result in failing:
-        lines += [
-            "",
-            f"### {result.shown_outcome}: {result.name}",
-            "",
-            "```text",
-            result.message.rstrip(),
-            "```",
-        ]
-    for message, results in errors.items():
-        title = results[0].name if len(results) == 1 else f"{len(results)} checks"
-        lines += ["", f"### error: {title}", ""]
-        if len(results) > 1:
-            lines += [f"- {result.name}" for result in results] + [""]
-        lines += ["```text", message, "```"]
-    return lines
-
-
-def _not_run(record: RunRecord) -> list[str]:
-    """The checks that did not run, a line per reason, each with the checks it covers."""
-    reasons: dict[str, list[str]] = {}
-    for result in record.results.values():
-        if result.outcome in {"skipped", "not run"} and not result.inconclusive:
-            reason = result.message or "not run (the run ended before it)"
-            reasons.setdefault(reason, []).append(result.name)
-    if record.deselected:
-        reasons["deselected (-k / -m)"] = [CheckResult(nodeid).name for nodeid in record.deselected]
-    if not reasons:
-        return []
-    lines = ["", "## Not run", ""]
-    for reason, names in reasons.items():
-        count = f"{len(names)} checks" if len(names) > 1 else "1 check"
-        lines.append(f"- {reason} ({count}: {', '.join(names)})")
     return lines

@@ -14,7 +14,9 @@ from ..model.target import Target
 
 @dataclass
 class CheckResult:
-    """One check's outcome, summary, evidence and figures."""
+    """One check's outcome, summary, evidence, advice and figures.
+
+    ``target``: the target's name, in a run of several (its test ids end with it)."""
 
     nodeid: str
     outcome: str = "not run"
@@ -22,16 +24,34 @@ class CheckResult:
     message: str = ""
     figures: dict[str, str] = field(default_factory=dict)
     evidence: list[str] = field(default_factory=list)
+    advice: str = ""
     inconclusive: bool = False
     duration: float = 0.0
+    target: str = ""
+
+    @property
+    def function(self) -> str:
+        """The check's function: ``test_metric_is_exposed_with_its_type``."""
+        return self.nodeid.split("::")[-1].partition("[")[0]
+
+    @property
+    def param(self) -> str:
+        """The case of a parametrized check (``cache_size``), without the target's name."""
+        param = self.nodeid.split("::")[-1].partition("[")[2].removesuffix("]")
+        if self.target and param.endswith(self.target):
+            param = param.removesuffix(self.target).removesuffix("-")
+        return param
+
+    @property
+    def words(self) -> str:
+        """The check's function as words: ``metric is exposed with its type``."""
+        return self.function.removeprefix("test_").replace("_", " ")
 
     @property
     def name(self) -> str:
-        """The test id as a sentence: ``metric is exposed with its type · cache_size``."""
-        function = self.nodeid.split("::")[-1]
-        base, _, param = function.partition("[")
-        words = base.removeprefix("test_").replace("_", " ")
-        return f"{words} · {param[:-1]}" if param else words
+        """The test id as a sentence: ``metric is exposed with its type · cache_size``, and
+        `` · europe-west1`` after it in a run of several targets."""
+        return " · ".join(part for part in (self.words, self.param, self.target) if part)
 
     @property
     def shown_outcome(self) -> str:

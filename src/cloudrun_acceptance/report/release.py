@@ -6,6 +6,7 @@ from datetime import UTC
 
 from ..model.release import ReleaseOutcome
 from ..model.service import TrafficRow
+from .advice import advice_markdown, command_block
 
 TITLES = {"promote": "promote", "rollback": "roll back", "none": "no change"}
 
@@ -31,12 +32,11 @@ def release_markdown(outcome: ReleaseOutcome | None) -> list[str]:
     rows.append(("Traffic before", _table(outcome.before)))
     if outcome.after:
         rows.append(("Traffic after", _table(outcome.after)))
-    lines = ["", "## Traffic", "", "| | |", "|---|---|"]
+    lines = ["", "## Traffic", "", "| Field | Value |", "|---|---|"]
     lines += [f"| {name} | {' '.join(value.split()).replace('|', '/')} |" for name, value in rows]
-    if outcome.advice:
-        lines += ["", f"What to do: {outcome.advice}"]
+    lines += advice_markdown(outcome.advice)
     if plan.commands:
-        lines += ["", "To act by hand:", "", "```sh", *plan.commands, "```"]
+        lines += ["", "To act by hand:", "", *command_block(*plan.commands)]
     return lines
 
 

@@ -39,6 +39,7 @@ def verdict_payload(verdict: Verdict) -> dict[str, Any]:
         "status": verdict.status,
         "summary": verdict.summary,
         "evidence": list(verdict.evidence),
+        "advice": verdict.advice,
         "figures": dict(verdict.figures),
     }
 
@@ -65,36 +66,46 @@ class GateReporter:
         self.written: list[Path] = []
         self.problems: list[str] = []
 
-    def _of(self, properties: list[tuple[str, object]]) -> RunRecord:
-        """The record of the target a check's properties name (the run's, in a run of one)."""
+    def _key(self, properties: list[tuple[str, object]]) -> str:
+        """The target a check's properties name ("" in a run of one)."""
         for name, value in properties:
             if name == TARGET_PROPERTY and str(value) in self.records:
-                return self.records[str(value)]
-        return self.record
+                return str(value)
+        return ""
+
+    def _of(self, properties: list[tuple[str, object]]) -> RunRecord:
+        """The record of the target a check's properties name (the run's, in a run of one)."""
+        return self.records.get(self._key(properties), self.record)
+
+    def _result(self, nodeid: str, properties: list[tuple[str, object]]) -> CheckResult:
+        """The check's result in its target's record, made on first sight."""
+        key = self._key(properties)
+        results = self._of(properties).results
+        return results.setdefault(nodeid, CheckResult(nodeid, target=key))
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         """Every collected check, in run order; those that never report stay "not run"."""
         for item in items:
-            record = self._of(item.user_properties)
-            record.results.setdefault(item.nodeid, CheckResult(item.nodeid))
+            self._result(item.nodeid, item.user_properties)
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         for item in items:
             self._of(item.user_properties).deselected.append(item.nodeid)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        results = self._of(report.user_properties).results
-        result = results.setdefault(report.nodeid, CheckResult(report.nodeid))
+        result = self._result(report.nodeid, report.user_properties)
         verdict: Mapping[str, Any] | None = getattr(report, REPORT_ATTRIBUTE, None)
         if verdict is not None:
             result.summary = str(verdict.get("summary", ""))
             result.figures = dict(verdict.get("figures", {}))
             result.evidence = list(verdict.get("evidence", []))
+            result.advice = str(verdict.get("advice", ""))
             result.inconclusive = verdict.get("status") == "inconclusive"
         result.duration += report.duration
         if report.when == "setup" and report.failed:
             result.outcome, result.message = "error", report.longreprtext
+            result.summary = _crash_line(report)  # the exception, not the fixture's source
         elif report.skipped and report.when in {"setup", "call"}:
             result.outcome, result.message = "skipped", _skip_reason(report)
         elif report.when == "call":
@@ -105,6 +116,7 @@ class GateReporter:
                 result.summary = _crash_line(report)
         elif report.when == "teardown" and report.failed:
             result.outcome, result.message = "error", report.longreprtext
+            result.summary = result.summary or _crash_line(report)
 
     @property
     def several(self) -> bool:

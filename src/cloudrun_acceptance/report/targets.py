@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from .cells import cell
+from .causes import orphans, root_causes
+from .cells import ICONS, STATUS_ICONS, cell
 from .markdown import render_markdown
 from .record import RunRecord
 from .terminal import shown_paths
@@ -24,11 +25,12 @@ def overall_status(records: Mapping[str, RunRecord]) -> str:
 def render_targets_markdown(records: Mapping[str, RunRecord]) -> str:
     """The report: the status of the whole, a row per target, then each target's report."""
     status = overall_status(records)
-    icon = {"PASSED": "✅", "FAILED": "❌", "INCONCLUSIVE": "⚠️"}[status]
+    icon = STATUS_ICONS[status]
     lines = [
         f"# Validation report: {len(records)} targets, all or none",
         "",
         f"**{status}** {icon}: {_why(records, status)}",
+        *_causes(records),
         "",
         "| Target | Revision | Status | Checks | Traffic |",
         "|---|---|---|---|---|",
@@ -44,6 +46,22 @@ def render_targets_markdown(records: Mapping[str, RunRecord]) -> str:
         section[0] = f"# {key}: {section[0].removeprefix('# Validation report: ')}"
         lines += ["", *_demoted(section)]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _causes(records: Mapping[str, RunRecord]) -> list[str]:
+    """Each target's root causes in a line each, above the targets' sections (where each has
+    its evidence and what to do)."""
+    lines = []
+    for key, record in records.items():
+        for result in root_causes(record):
+            name = " · ".join(part for part in (result.words, result.param) if part)
+            summary = result.summary or next(iter(result.message.splitlines()), "")
+            icon = ICONS.get(result.shown_outcome, "")
+            lines.append(f"- {cell(key)}: {icon} {cell(name)}: {cell(summary)}")
+        for group in orphans(record):
+            count = f"{len(group.results)} checks" if len(group.results) > 1 else "1 check"
+            lines.append(f"- {cell(key)}: {ICONS['error']} {count} not run: {cell(group.detail)}")
+    return ["", "## What failed", "", *lines] if lines else []
 
 
 def targets_lines(records: Mapping[str, RunRecord], paths: list[Path]) -> list[str]:

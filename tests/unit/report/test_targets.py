@@ -17,9 +17,15 @@ PROPERTY = "cloudrun_acceptance.target"
 
 
 def records(second: str = "passed"):
+    def result(target: str, outcome: str):
+        figures = {"first answer (s)": "0.01"}
+        return check_result(
+            f"test_a[{target}]", outcome, target=target, figures=figures, summary="a is slow"
+        )
+
     return {
-        "europe-west1": run_record(check_result("test_a[europe-west1]", "passed")),
-        "us-central1": run_record(check_result("test_a[us-central1]", second)),
+        "europe-west1": run_record(result("europe-west1", "passed")),
+        "us-central1": run_record(result("us-central1", second)),
     }
 
 
@@ -42,10 +48,16 @@ def test_the_report_has_a_row_and_a_section_per_target_under_the_whole():
         "| europe-west1 | svc-a-run-app | PASSED | 1 passed, 0 failed, 0 errors, 0 skipped "
         "| not decided |" in lines
     )
+    # What failed, in any target, before the table and the targets' sections.
+    assert lines[3:7] == ["", "## What failed", "", "- us-central1: ❌ a: a is slow"]
     assert "## europe-west1: svc-a-run-app" in lines
     assert "## us-central1: svc-a-run-app" in lines
-    assert "### Checks" in lines and "## Checks" not in lines
-    assert "### Failures" in lines
+    assert "### Run" in lines and "## Run" not in lines
+    assert "### What failed" in lines
+    # Each target's figures, its checks named with one separator.
+    assert "### Figures" in lines
+    assert "**a · europe-west1**" in lines
+    assert "| first answer (s) | 0.01 |" in lines
 
 
 def test_the_terminal_says_each_target_then_the_whole():
@@ -115,4 +127,23 @@ def test_junit_gets_a_testsuite_per_target_with_its_counts_and_properties(tmp_pa
             ["FAILED"],
             ["test_a[us-central1]", "test_b[us-central1]"],
         ),
+    ]
+
+
+def test_checks_not_run_for_a_cause_no_check_reported_are_named_first_too():
+    unknown = "not checked: the service URL is unknown; the Admin API refused"
+    both = records()
+    both["us-central1"].results = {
+        result.nodeid: result
+        for result in (
+            check_result(name, "error", target="us-central1", message=unknown)
+            for name in ("test_a[us-central1]", "test_b[us-central1]")
+        )
+    }
+    lines = render_targets_markdown(both).splitlines()
+    assert lines[3:7] == [
+        "",
+        "## What failed",
+        "",
+        "- us-central1: 💥 2 checks not run: the service URL is unknown; the Admin API refused",
     ]
