@@ -164,8 +164,7 @@ def test_own_checks_run_and_report_like_the_gates(gate_dir):
     rows = {line.split(" | ")[0].removeprefix("| "): line for line in passed.splitlines()}
     assert rows["health answers"].startswith("| health answers | health answered 200")
     assert (
-        rows["health answers the contracts status"]
-        == "| health answers the contracts status |  |"
+        rows["health answers the contracts status"] == "| health answers the contracts status |  |"
     )
     assert (
         rows["an unknown path answers 404"]

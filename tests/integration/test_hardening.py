@@ -130,7 +130,9 @@ SHORT_DEADLINES = {
         ("instance_churn", "metrics_slow"),
     ],
 )
-def test_combined_faults_end_in_failed_checks_and_the_run_announces_its_worst_case(gate_dir, faults):
+def test_combined_faults_end_in_failed_checks_and_the_run_announces_its_worst_case(
+    gate_dir, faults
+):
     for section, values in SHORT_DEADLINES.items():
         for key, value in values.items():
             edit_contract(gate_dir, section, key, value)
