@@ -99,7 +99,21 @@ def test_a_service_that_exits_at_start_fails_at_once_with_its_whole_output(pytes
         "test_revision_ready_condition_is_true",
     }
     report = next((pytester.path / "reports").glob("*.md")).read_text()
-    pytest.LineMatcher(report.splitlines()).fnmatch_lines(lines, consecutive=True)
+    # The report leads with it: the cause, its output as a list, What to do as prose.
+    assert report.splitlines()[6:17] == [
+        "### ❌ failed: health answers",
+        "",
+        cause.replace("*", report.split("http://127.0.0.1:")[1].split("/")[0]),
+        "",
+        "- stderr (1 line):",
+        "  - | boom: no such file or directory: 'catalogue.json'",
+        "- stdout (1 line):",
+        "  - | shop: loading the catalogue",
+        "- the gate stopped waiting at once, not at the 3600 s ready timeout: waiting does not "
+        "change this",
+        "",
+        "**What to do:** " + lines[-1].removeprefix("What to do: "),
+    ]
     junit = next((pytester.path / "reports").glob("*.xml")).read_text()
     assert "    | boom: no such file or directory: 'catalogue.json'&#10;" in junit
 
