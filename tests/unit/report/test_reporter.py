@@ -15,5 +15,6 @@ def test_the_payload_is_json_and_keeps_what_the_report_shows():
         "status": "failed",
         "summary": "stuck",
         "evidence": ["a: 1 -> 1"],
+        "advice": "fix it.",
         "figures": {"n": "1"},
     }
