@@ -78,7 +78,7 @@ def last_line(result: subprocess.CompletedProcess[str]) -> str:
 
 def report_of(repo: Path, result: subprocess.CompletedProcess[str]) -> str:
     """The markdown report this run wrote (its verdict line names it)."""
-    return (repo / last_line(result).rsplit(", ", 1)[1]).read_text()
+    return (repo / last_line(result).rsplit("reports: ", 1)[1]).read_text()
 
 
 def assert_comparison_skipped(result: subprocess.CompletedProcess[str], report: str) -> None:

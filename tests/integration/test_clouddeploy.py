@@ -242,7 +242,7 @@ def canary_budget(gate_dir) -> str:
     case = ET.parse(newest).getroot().find(f".//testcase[@name='{CANARY}']")
     assert case is not None
     values = {p.get("name"): p.get("value") for p in case.iter("property")}
-    return str(values["error budget"])
+    return str(values["cloudrun_acceptance.error_budget"])
 
 
 def test_the_runs_of_one_phase_share_its_budget_over_its_time(gate_dir, sandbox_with):

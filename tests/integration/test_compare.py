@@ -26,6 +26,8 @@ from tests.integration.gatekit import (
 
 CANDIDATE = ("--sandbox", "--tag", "candidate")
 LATENCY = {latency("health"), latency("cached call")}
+# A latency comparison's figures of each side, as JUnit property names.
+SIDE = ("n", "p50_ms", "p95_ms", "p99_ms", "statuses")
 
 
 def fault(name: str) -> tuple[str, ...]:
@@ -73,10 +75,21 @@ def test_identical_revisions_pass_and_the_report_shows_them_side_by_side(gate_di
     junit = ET.fromstring(report(gate_dir, "xml"))
     case = junit.find(".//testcase[@name='test_candidate_latency_against_baseline[cached call]']")
     properties = {p.get("name"): p.get("value") for p in case.iter("property")}
-    assert properties["baseline n"] == properties["candidate n"] == properties["pairs"]
-    assert properties["confidence"] == "0.95"
-    assert properties["tolerance"] == "10% slower"
-    assert " to " in properties["shift interval (%)"]
+    # The figures as properties of one prefix, without the histogram's arrays.
+    prefix = "cloudrun_acceptance."
+    assert sorted(properties) == sorted(
+        prefix + name
+        for name in (
+            *(f"{side}_{figure}" for side in ("baseline", "candidate") for figure in SIDE),
+            *("pairs", "shift_pct", "shift_interval_pct", "decided", "error_budget"),
+            *("tolerance", "confidence"),
+        )
+    )
+    assert properties[f"{prefix}baseline_n"] == properties[f"{prefix}candidate_n"]
+    assert properties[f"{prefix}candidate_n"] == properties[f"{prefix}pairs"]
+    assert properties[f"{prefix}confidence"] == "0.95"
+    assert properties[f"{prefix}tolerance"] == "10% slower"
+    assert " to " in properties[f"{prefix}shift_interval_pct"]
 
 
 def test_a_slower_candidate_fails_its_latency_checks(gate_dir):

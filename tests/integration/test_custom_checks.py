@@ -109,10 +109,10 @@ def test_a_reused_judgement_replaces_the_built_in_check_it_skips(gate_dir):
     assert run.outcomes[LINT] == "skipped"
     run.result.stdout.fnmatch_lines(
         [
-            "cloudrun-acceptance: emergence-app-00003-abc PASSED (42 passed, 0 failed, 0 errors, "
-            "7 skipped)*",
             "SKIPPED [[]1[]] *cloudrun_acceptance/gate/test_metrics.py: the contract skips this "
             "built-in check (checks.skip)",
+            "cloudrun-acceptance: emergence-app-00003-abc PASSED (42 passed, 0 failed, 0 errors, "
+            "7 skipped)*",
         ]
     )
 
@@ -130,12 +130,12 @@ def test_own_checks_run_and_report_like_the_gates(gate_dir):
             ">       assert status == 418",
             "E       assert 200 == 418",
             f"{MODULE}:*: AssertionError",
-            "cloudrun-acceptance: emergence-app-00003-abc FAILED (44 passed, 1 failed, 0 errors, "
-            "6 skipped); reports: reports/emergence-app-00003-abc-*Z.xml, "
-            "reports/emergence-app-00003-abc-*Z.md",
+            "*- generated xml file: */reports/emergence-app-00003-abc-*Z.xml -*",
             # The comparison's checks, outside the candidate flow (run.expect counts them).
             *compare_skips(UNTAGGED),
             f"FAILED {MODULE}::{TEAPOT}*",
+            "cloudrun-acceptance: emergence-app-00003-abc FAILED (44 passed, 1 failed, 0 errors, "
+            "6 skipped); reports: reports/emergence-app-00003-abc-*Z.md",
         ]
     )
 
@@ -152,7 +152,7 @@ def test_own_checks_run_and_report_like_the_gates(gate_dir):
     (properties,) = list(cases[NAMES_REVISION])
     assert properties.tag == "properties"
     (figure,) = list(properties)
-    assert figure.get("name") == "404 answer (s)"
+    assert figure.get("name") == "cloudrun_acceptance.404_answer_s"
     assert re.fullmatch(r"\d+\.\d{3}", figure.get("value", ""))
     failure = cases[TEAPOT].find("failure")
     assert failure is not None

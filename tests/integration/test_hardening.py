@@ -61,8 +61,6 @@ def test_a_private_service_without_credentials_names_the_auth_options(gate_dir):
     run.expect(failed={HEALTH}, errors=HTTP_CHECKS)
     run.result.stdout.fnmatch_lines(
         [
-            "not checked: Cloud Run's IAM front door refused the gate (403, forbidden); see "
-            "test_health_answers",
             "Cloud Run refused the health path at its IAM front door (403): the service requires "
             "authentication, and the gate sent no credentials",
             "  GET http://127.0.0.1:*/api/health -> 403 Forbidden in * s, text/html; charset=UTF-8",
@@ -71,6 +69,8 @@ def test_a_private_service_without_credentials_names_the_auth_options(gate_dir):
             "What to do: call it with --auth=id-token (the gate's identity needs roles/run.invoker "
             "on the service), or with --auth=bearer and SERVICE_TOKEN=$(gcloud auth "
             "print-identity-token) (--token-env names another variable).",
+            "cloudrun-acceptance: * checks not checked: Cloud Run's IAM front door refused the "
+            "gate (403, forbidden); see test_health_answers",
         ]
     )
     assert "a 404 means the health path moved" not in run.result.stdout.str()

@@ -51,7 +51,7 @@ def test_a_good_tree_passes_alone_and_is_reported(gate_dir, tree):
             "deployed revision are not run)",
             "collected * items / 48 deselected / 5 selected",
             "cloudrun-acceptance: pre-flight of */good PASSED (5 passed, 0 failed, 0 errors, 0 "
-            "skipped); reports: reports/preflight-good-*.xml, reports/preflight-good-*.md",
+            "skipped); reports: reports/preflight-good-*.md",
         ]
     )
     report = next((gate_dir.path / "reports").glob("preflight-good-*.md")).read_text()
@@ -215,7 +215,10 @@ def test_a_missing_folder_is_not_checked(gate_dir, tmp_path):
     run = run_gate(gate_dir, f"--preflight={tmp_path / 'nowhere'}")
     assert run.errors == PREFLIGHT
     run.result.stdout.fnmatch_lines(
-        ["not checked: --preflight=*/nowhere is not a folder; give the service's source tree"]
+        [
+            "cloudrun-acceptance: * checks not checked: --preflight=*/nowhere is not a folder; "
+            "give the service's source tree"
+        ]
     )
 
 

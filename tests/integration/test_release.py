@@ -171,6 +171,6 @@ def test_nothing_is_changed_when_nothing_ran(gate_dir, sandbox_with, args):
 def test_the_flags_also_come_from_the_ini_file(gate_dir, sandbox_with):
     sandbox = sandbox_with("env_drift")
     ini = gate_dir.path / "pytest.ini"
-    ini.write_text(ini.read_text() + "rollback_on_failure = true\n")
+    ini.write_text(ini.read_text() + "cloudrun_rollback_on_failure = true\n")
     run_gate(gate_dir, *deployed(sandbox))
     assert shares(sandbox) == {PREVIOUS_REVISION: 100}

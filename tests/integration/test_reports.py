@@ -127,9 +127,10 @@ def test_terminal_ends_with_a_one_line_verdict(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "traffic_split")
     run.result.stdout.fnmatch_lines(
         [
-            "cloudrun-acceptance: emergence-app-00003-abc FAILED (41 passed, 1 failed, 0 errors, 6 skipped); "
-            "reports: reports/emergence-app-00003-abc-*Z.xml, reports/emergence-app-00003-abc-*Z.md",
             *compare_skips(UNTAGGED),
+            "FAILED *test_revision_serves_expected_traffic*",
+            "cloudrun-acceptance: emergence-app-00003-abc FAILED (41 passed, 1 failed, 0 errors, 6 skipped); "
+            "reports: reports/emergence-app-00003-abc-*Z.md",
             "*= 1 failed, 41 passed, 6 skipped in *",
         ]
     )

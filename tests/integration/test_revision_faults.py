@@ -120,11 +120,11 @@ def test_api_403_names_the_permission_and_the_role(gate_dir):
     run.expect(failed={ADMIN}, errors=NEEDS_DEPLOYMENT)
     run.result.stdout.fnmatch_lines(
         [
-            "not checked: the Cloud Run Admin API denied run.services.get on *; see "
-            "test_admin_api_describes_the_service",
             "the Cloud Run Admin API denied run.services.get on projects/sandbox-project/locations/"
             "europe-west1/services/emergence-app (403: Permission 'run.services.get' denied*",
             "What to do: grant the gate's identity roles/run.viewer on project sandbox-project*",
+            "cloudrun-acceptance: * checks not checked: the Cloud Run Admin API denied "
+            "run.services.get on *; see test_admin_api_describes_the_service",
         ]
     )
     assert "%24alt" not in run.result.stdout.str()
@@ -208,8 +208,9 @@ def test_unreachable_admin_api_is_a_clear_failure_not_a_traceback(gate_dir, refu
     run.result.stdout.fnmatch_lines(
         [
             "  revision: unknown (the Cloud Run Admin API at http://127.0.0.1:* could not be reached (ConnectionError); see *)",
-            "not checked: the service URL is unknown; the Cloud Run Admin API at * could not be reached*",
             "What to do: check the network and --cloudrun-endpoint (CLOUDRUN_API_ENDPOINT).",
+            "cloudrun-acceptance: * checks not checked: the service URL is unknown; the Cloud Run "
+            "Admin API at * could not be reached*",
         ]
     )
     assert "Traceback" not in run.result.stdout.str()

@@ -67,11 +67,11 @@ def test_metrics_disabled_names_the_variable_to_set(gate_dir):
     )
     run.result.stdout.fnmatch_lines(
         [
-            "not checked: http://127.0.0.1:*/api/metrics gave no usable exposition (no metric family);"
-            " see test_metrics_enabled",
             "metrics are disabled: http://127.0.0.1:*/api/metrics answered 200 with no metric family",
             "    body: '# Metrics disabled. Set CONCEPT_RECALL_METRICS_ENABLED=true to enable.'",
             "What to do: set CONCEPT_RECALL_METRICS_ENABLED=true on the revision*",
+            "cloudrun-acceptance: 17 checks not checked: http://127.0.0.1:*/api/metrics gave no "
+            "usable exposition (no metric family); see test_metrics_enabled",
         ]
     )
     assert run.result.ret == 1
@@ -191,11 +191,11 @@ def test_failing_analysis_shows_the_500_and_skips_nothing_silently(gate_dir):
     run.expect(failed={ANALYSIS, NO_5XX}, errors={CACHE})
     run.result.stdout.fnmatch_lines(
         [
-            "not checked: the analysis call (POST /api/memory/analyze) did not succeed, so nothing "
-            "is cached*",
             "POST /api/memory/analyze answered 500, expected 2xx",
             "  POST http://127.0.0.1:*/api/memory/analyze * -> 500 Internal Server Error in *",
             '    body: \'{"detail":"Internal Server Error"}\'',
+            "cloudrun-acceptance: 1 check not checked: the analysis call (POST /api/memory/analyze) "
+            "did not succeed, so nothing is cached*",
         ]
     )
 
@@ -207,10 +207,10 @@ def test_health_503_fails_after_the_ready_timeout_and_the_rest_is_not_checked(ga
     run.expect(failed={HEALTH, NO_5XX}, errors=HTTP_CHECKS)
     run.result.stdout.fnmatch_lines(
         [
-            "not checked: the service is not answering (no usable answer within the 1 s ready "
-            "timeout*",
             "the service did not answer http://127.0.0.1:*/api/health within the 1 s ready timeout*",
             "  last attempt: GET http://127.0.0.1:*/api/health -> 503 Service Unavailable in *",
+            "cloudrun-acceptance: * checks not checked: the service is not answering (no usable "
+            "answer within the 1 s ready timeout*",
         ]
     )
 

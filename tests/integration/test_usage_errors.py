@@ -20,7 +20,7 @@ def test_no_target_names_the_three_ways_to_give_one(gate_dir):
     usage_error(
         run,
         "ERROR: no service to check: give the service to check in one of three ways:",
-        "  --service-url=https://my-service-abc-ew.a.run.app   (or SERVICE_URL, or service_url in pytest.ini)",
+        "  --service-url=https://my-service-abc-ew.a.run.app   (or SERVICE_URL, or cloudrun_service_url in pytest.ini)",
         "  --project=P --region=R --service=S * (or PROJECT_ID, REGION, SERVICE_NAME: resolved *)",
         "  --sandbox  * (the embedded reference deployment on 127.0.0.1)",
     )
@@ -46,8 +46,8 @@ def test_runs_without_gate_checks_need_no_target(pytester):
         (
             [],
             {},
-            "service_url = ftp://files.example.com",
-            "service_url (in pytest.ini)",
+            "cloudrun_service_url = ftp://files.example.com",
+            "cloudrun_service_url (in pytest.ini)",
             "ftp://files.example.com",
         ),
     ],
@@ -72,7 +72,9 @@ def test_service_url_without_scheme_or_host_names_its_source(
 def test_command_line_beats_environment_beats_ini(gate_dir, monkeypatch):
     monkeypatch.setenv("SERVICE_URL", "https://from-env.example.com")
     ini_path = gate_dir.path / "pytest.ini"
-    ini_path.write_text(ini_path.read_text() + "service_url = https://from-ini.example.com\n")
+    ini_path.write_text(
+        ini_path.read_text() + "cloudrun_service_url = https://from-ini.example.com\n"
+    )
     result = gate_dir.runpytest("--collect-only", "-p", "no:cacheprovider")
     result.stdout.fnmatch_lines(
         ["cloudrun-acceptance *: https://from-env.example.com (from SERVICE_URL (environment))"]
@@ -86,7 +88,10 @@ def test_command_line_beats_environment_beats_ini(gate_dir, monkeypatch):
     monkeypatch.delenv("SERVICE_URL")
     result = gate_dir.runpytest("--collect-only", "-p", "no:cacheprovider")
     result.stdout.fnmatch_lines(
-        ["cloudrun-acceptance *: https://from-ini.example.com (from service_url (in pytest.ini))"]
+        [
+            "cloudrun-acceptance *: https://from-ini.example.com (from cloudrun_service_url (in "
+            "pytest.ini))"
+        ]
     )
 
 

@@ -1,6 +1,9 @@
 """The gate's options: one table drives ``addoption``, ``addini`` and the settings resolution.
 
 Each help text lives here once, so the command line, the ini key and the README cannot drift.
+Each option belongs to a group (``pytest --help`` shows one section per group); its ini key is
+its name with the ``cloudrun_`` prefix (``cloudrun_project``), since pytest reads only the
+[pytest] section and a bare ``project`` says nothing of whose key it is.
 """
 
 from __future__ import annotations
@@ -9,6 +12,18 @@ from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["text", "seconds", "flag", "multi", "choice", "path", "steps"]
+Group = Literal["target", "checks", "candidate", "release", "sandbox", "reports"]
+
+# The sections of ``pytest --help``, in this order: each group's title.
+GROUPS: dict[Group, str] = {
+    "target": "Cloud Run acceptance gate: the service to check and how to reach it",
+    "checks": "Cloud Run acceptance gate: the contract, the test session and the deadlines",
+    "candidate": "Cloud Run acceptance gate: a tagged candidate, compared with the stable revision",
+    "release": "Cloud Run acceptance gate: what the gate does to traffic on its verdict",
+    "sandbox": "Cloud Run acceptance gate: the embedded sandbox deployment",
+    "reports": "Cloud Run acceptance gate: the reports",
+}
+INI_PREFIX = "cloudrun_"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -18,12 +33,28 @@ class OptionSpec:
     dest: str
     flag: str
     help: str
+    group: Group
     kind: Kind = "text"
     env: str | None = None
     ini: bool = True
     choices: tuple[str, ...] = ()
     default: str | None = None
     metavar: str | None = None
+
+    @property
+    def ini_key(self) -> str:
+        """The ini key: ``cloudrun_project``; ``cloudrun_endpoint`` carries the prefix already."""
+        return self.dest if self.dest.startswith(INI_PREFIX) else INI_PREFIX + self.dest
+
+    @property
+    def ini_type(self) -> Literal["bool", "string"]:
+        """How pytest reads the ini key: a flag as a bool (true/false), the rest as text."""
+        return "bool" if self.kind == "flag" else "string"
+
+    @property
+    def old_ini_key(self) -> str | None:
+        """The ini key's deprecated name (the bare ``project``), when it differs."""
+        return self.dest if self.dest != self.ini_key else None
 
 
 # With --sandbox, these replace the contract's and the built-in timeouts: the sandbox starts in
@@ -34,6 +65,7 @@ SANDBOX_DEFAULTS = {"ready_timeout": "10", "logs_timeout": "3"}
 OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec(
         dest="service_url",
+        group="target",
         flag="--service-url",
         env="SERVICE_URL",
         metavar="URL",
@@ -41,18 +73,21 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="project",
+        group="target",
         flag="--project",
         env="PROJECT_ID",
         help="Google Cloud project of the service (with --region and --service)",
     ),
     OptionSpec(
         dest="region",
+        group="target",
         flag="--region",
         env="REGION",
         help="Cloud Run region of the service, such as europe-west1",
     ),
     OptionSpec(
         dest="service",
+        group="target",
         flag="--service",
         env="SERVICE_NAME",
         kind="multi",
@@ -62,11 +97,13 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="revision",
+        group="target",
         flag="--revision",
         help="check this revision instead of the latest ready one",
     ),
     OptionSpec(
         dest="tag",
+        group="candidate",
         flag="--tag",
         metavar="NAME",
         help="check the revision that carries this traffic tag, through the tag's URL (a "
@@ -74,6 +111,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="baseline_tag",
+        group="candidate",
         flag="--baseline-tag",
         metavar="NAME",
         help="reach the stable revision the candidate is compared with (compare:) at this "
@@ -82,6 +120,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="promote",
+        group="release",
         flag="--promote",
         kind="flag",
         help="when every check passed, send the contract's share of traffic to the checked "
@@ -89,6 +128,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="rollout",
+        group="release",
         flag="--rollout",
         kind="steps",
         ini=False,
@@ -100,6 +140,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="rollout_anyway",
+        group="release",
         flag="--rollout-anyway",
         kind="flag",
         ini=False,
@@ -109,6 +150,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="canary_phase",
+        group="candidate",
         flag="--canary-phase",
         kind="flag",
         ini=False,
@@ -119,6 +161,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="rollback_on_failure",
+        group="release",
         flag="--rollback-on-failure",
         kind="flag",
         help="when the gate failed and the checked revision serves traffic, send it all back to "
@@ -126,6 +169,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="preflight",
+        group="checks",
         flag="--preflight",
         kind="path",
         metavar="PATH",
@@ -134,6 +178,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="sandbox",
+        group="sandbox",
         flag="--sandbox",
         kind="flag",
         ini=False,
@@ -141,6 +186,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="sandbox_fault",
+        group="sandbox",
         flag="--sandbox-fault",
         kind="multi",
         ini=False,
@@ -149,6 +195,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="sandbox_analysis_seconds",
+        group="sandbox",
         flag="--sandbox-analysis-seconds",
         kind="seconds",
         ini=False,
@@ -158,6 +205,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="test_session",
+        group="checks",
         flag="--test-session",
         env="TEST_SESSION",
         metavar="ID",
@@ -165,6 +213,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="contract",
+        group="checks",
         flag="--contract",
         kind="path",
         default="tests/acceptance/contract.yaml",
@@ -173,6 +222,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="env_file",
+        group="checks",
         flag="--env-file",
         kind="path",
         default="env.yaml",
@@ -181,6 +231,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="ready_timeout",
+        group="checks",
         flag="--ready-timeout",
         kind="seconds",
         metavar="SECONDS",
@@ -189,6 +240,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="logs_timeout",
+        group="checks",
         flag="--logs-timeout",
         kind="seconds",
         metavar="SECONDS",
@@ -197,6 +249,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="cloudrun_endpoint",
+        group="target",
         flag="--cloudrun-endpoint",
         env="CLOUDRUN_API_ENDPOINT",
         metavar="URL",
@@ -204,6 +257,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="logging_endpoint",
+        group="target",
         flag="--logging-endpoint",
         env="LOGGING_API_ENDPOINT",
         metavar="URL",
@@ -211,6 +265,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="monitoring_endpoint",
+        group="target",
         flag="--monitoring-endpoint",
         env="MONITORING_API_ENDPOINT",
         metavar="URL",
@@ -220,6 +275,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="reports_dir",
+        group="reports",
         flag="--reports-dir",
         kind="path",
         default="reports",
@@ -228,6 +284,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="auth",
+        group="target",
         flag="--auth",
         kind="choice",
         choices=("none", "bearer", "id-token"),
@@ -236,6 +293,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="token_env",
+        group="target",
         flag="--token-env",
         default="SERVICE_TOKEN",
         metavar="VAR",
@@ -243,6 +301,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         dest="inconclusive",
+        group="checks",
         flag="--inconclusive",
         kind="choice",
         choices=("fail", "skip"),

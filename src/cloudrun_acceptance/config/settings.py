@@ -26,8 +26,8 @@ SANDBOX_DEFAULT_ORIGIN = "the sandbox's default"
 
 TARGET_HELP = (
     "give the service to check in one of three ways:\n"
-    "  --service-url=https://my-service-abc-ew.a.run.app   (or SERVICE_URL, or service_url in "
-    "pytest.ini)\n"
+    "  --service-url=https://my-service-abc-ew.a.run.app   (or SERVICE_URL, or "
+    "cloudrun_service_url in pytest.ini)\n"
     "  --project=P --region=R --service=S                  (or PROJECT_ID, REGION, SERVICE_NAME: "
     "resolved through the Cloud Run Admin API)\n"
     "  --sandbox                                           (the embedded reference deployment on "
@@ -45,6 +45,9 @@ class Sources:
     cwd: Path
     rootdir: Path
     inifile: Path | None = None
+    # The ini key each ``ini`` value was read from, as written (``cloudrun_project``, or the
+    # deprecated ``project``); the option's ini key when absent.
+    ini_keys: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,7 +127,8 @@ def pick(
         return Raw(sources.env[spec.env], f"{spec.env} (environment)", sources.cwd)
     if spec.ini and sources.ini.get(spec.dest):
         where = sources.inifile.name if sources.inifile else "the ini file"
-        return Raw(sources.ini[spec.dest], f"{spec.dest} (in {where})", sources.rootdir)
+        key = sources.ini_keys.get(spec.dest, spec.ini_key)
+        return Raw(sources.ini[spec.dest], f"{key} (in {where})", sources.rootdir)
     for origin, layer in defaults:
         if spec.dest in layer:
             return Raw(layer[spec.dest], origin, sources.rootdir)

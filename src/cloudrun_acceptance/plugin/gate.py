@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ..model.verdict import Verdict
+from ..report.junit import case_properties
 
 VERDICT_KEY = pytest.StashKey[Verdict]()
 
@@ -22,8 +23,9 @@ class Gate:
         An inconclusive verdict fails, or skips with ``--inconclusive=skip``.
         """
         self._item.stash[VERDICT_KEY] = verdict
-        # The figures as the testcase's JUnit properties, for the tools that read them.
-        self._item.user_properties.extend(verdict.figures.items())
+        # The figures as the testcase's JUnit properties, for the tools that read them (the
+        # record reads them whole from the verdict: see pytest_runtest_makereport).
+        self._item.user_properties.extend(case_properties(verdict.figures))
         if verdict.status == "passed":
             return
         if verdict.status == "inconclusive":

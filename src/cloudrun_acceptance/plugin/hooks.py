@@ -17,7 +17,6 @@ import pytest
 
 from ..config.options import OPTIONS
 from ..config.settings import Sources, resolve_settings
-from ..config.values import CONTRACT_STEPS
 from ..model.errors import ConfigError
 from ..model.target import Target
 from ..model.version import VERSION
@@ -28,11 +27,13 @@ from .early import EarlyStart, early_plan
 from .errors import usage_errors
 from .gate import VERDICT_KEY
 from .inputs import read_inputs
+from .options import add_options, ini_values, warn_old_ini_keys
 from .records import RECORDS_KEY
 from .rootdir import check_spaced_paths
 from .signals import interrupt_on_sigterm
 from .state import STATE_KEY, TargetSession
 from .targetstates import record_key, state_key
+from .terminal import TerminalEnding
 
 # The collection rules and the fixtures live in modules of their own, registered with this one.
 pytest_plugins = (
@@ -55,45 +56,17 @@ MARKERS = (
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """One command-line option and (mostly) one ini key per entry of the option table."""
-    group = parser.getgroup("cloudrun-acceptance", "Cloud Run acceptance gate")
-    for spec in OPTIONS:
-        if spec.kind == "flag":
-            group.addoption(
-                spec.flag, dest=spec.dest, action="store_true", default=False, help=spec.help
-            )
-        elif spec.kind == "steps":
-            group.addoption(
-                spec.flag,
-                dest=spec.dest,
-                nargs="?",
-                const=CONTRACT_STEPS,
-                default=None,
-                metavar=spec.metavar,
-                help=spec.help,
-            )
-        elif spec.kind == "multi":
-            group.addoption(
-                spec.flag,
-                dest=spec.dest,
-                action="append",
-                default=None,
-                metavar=spec.metavar,
-                help=spec.help,
-            )
-        else:
-            group.addoption(
-                spec.flag, dest=spec.dest, default=None, metavar=spec.metavar, help=spec.help
-            )
-        if spec.ini:
-            parser.addini(spec.dest, help=spec.help, type="string", default="")
+    """A ``--help`` section per group of the option table, and the ini keys."""
+    add_options(parser)
 
 
 def _sources(config: pytest.Config) -> Sources:
+    ini, ini_keys = ini_values(config)
     return Sources(
         cli={spec.dest: config.getoption(spec.dest) for spec in OPTIONS},
         env=dict(os.environ),
-        ini={spec.dest: str(config.getini(spec.dest)) for spec in OPTIONS if spec.ini},
+        ini=ini,
+        ini_keys=ini_keys,
         cwd=Path(config.invocation_params.dir),
         rootdir=Path(config.rootpath),
         inifile=Path(config.inipath) if config.inipath else None,
@@ -113,6 +86,7 @@ def pytest_configure(config: pytest.Config) -> None:
     with usage_errors():
         if not hasattr(config, "workerinput"):
             check_spaced_paths(config)
+            warn_old_ini_keys(config)
         sources = _sources(config)
         settings = resolve_settings(sources)
         # A run that checks something reads its inputs now, once: the settings with the
@@ -167,7 +141,9 @@ def _register_reporter(config: pytest.Config, state: TargetSession) -> None:
     stem = f"{label}-{started.strftime('%Y%m%dT%H%M%SZ')}"
     reports = state.settings.reports_dir
     reports.mkdir(parents=True, exist_ok=True)
-    if not config.option.xmlpath:
+    # No JUnit file with -p no:junitxml (the option is then not even defined).
+    junitxml = hasattr(config.option, "xmlpath")
+    if junitxml and not config.option.xmlpath:
         config.option.xmlpath = str(reports / f"{stem}.xml")
     records: dict[str, RunRecord] = {}
     for each in states:
@@ -181,8 +157,10 @@ def _register_reporter(config: pytest.Config, state: TargetSession) -> None:
         )
         records[record_key(each)] = record
     config.stash[RECORDS_KEY] = records
-    reporter = GateReporter(config, records, reports / f"{stem}.md", Path(config.option.xmlpath))
+    junit = Path(config.option.xmlpath) if junitxml else None
+    reporter = GateReporter(config, records, reports / f"{stem}.md", junit)
     config.pluginmanager.register(reporter, "cloudrun-acceptance-reporter")
+    config.pluginmanager.register(TerminalEnding(reporter), "cloudrun-acceptance-terminal")
     if any(each.target is not None and each.target.ref is not None for each in states):
         from .release import Releaser  # a service named: the Admin API may change its traffic
 

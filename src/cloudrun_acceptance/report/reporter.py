@@ -18,6 +18,7 @@ import pytest
 
 from ..model.verdict import Verdict
 from .junit import suite_properties
+from .junitcases import failure_parts, rewrite_failures
 from .junitsplit import split_suites
 from .markdown import render_markdown
 from .record import CheckResult, RunRecord
@@ -65,6 +66,8 @@ class GateReporter:
         self.junit = junit
         self.written: list[Path] = []
         self.problems: list[str] = []
+        # A failed verdict's JUnit message and text, keyed by the text pytest writes for it.
+        self.failures: dict[str, tuple[str, str]] = {}
 
     def _key(self, properties: list[tuple[str, object]]) -> str:
         """The target a check's properties name ("" in a run of one)."""
@@ -111,6 +114,9 @@ class GateReporter:
         elif report.when == "call":
             result.outcome = report.outcome
             result.message = report.longreprtext if report.failed else ""
+            if report.failed and verdict is not None:
+                # The text junitxml writes: the failure alone, without xdist's worker line.
+                self.failures[str(report.longrepr).strip()] = _failure_parts(verdict)
             if report.failed and verdict is None:
                 # A plain assert (a team's own check): the assertion, not the traceback's start.
                 result.summary = _crash_line(report)
@@ -146,15 +152,18 @@ class GateReporter:
             self._write(Path(summary), text + "\n", append=True)
 
     def pytest_unconfigure(self) -> None:
-        """After junitxml wrote its file: a testsuite per target, in a run of several."""
-        if not self.several or self.junit is None or not self.junit.is_file():
+        """After junitxml wrote its file: each failure's message and text as viewers show them;
+        a testsuite per target, in a run of several."""
+        if self.junit is None or not self.junit.is_file():
             return
-        suites = {key: suite_properties(record) for key, record in self.records.items()}
         try:
-            name = str(self.config.getini("junit_suite_name"))
-            split_suites(self.junit, TARGET_PROPERTY, suites, name)
+            rewrite_failures(self.junit, self.failures)
+            if self.several:
+                suites = {key: suite_properties(record) for key, record in self.records.items()}
+                name = str(self.config.getini("junit_suite_name"))
+                split_suites(self.junit, TARGET_PROPERTY, suites, name)
         except (OSError, ET.ParseError) as err:
-            self.problems.append(f"could not give each target its JUnit testsuite: {err}")
+            self.problems.append(f"could not rewrite the JUnit file {self.junit}: {err}")
 
     def _write(self, path: Path, text: str, *, append: bool) -> None:
         try:
@@ -167,11 +176,14 @@ class GateReporter:
             if not append:
                 self.written.append(path)
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+    def write_closing(self, terminalreporter: Any) -> None:
+        """The run's last lines (plugin/terminal.py calls it after pytest's short summary):
+        the traffic, then the verdict and the report, each path once (pytest's junitxml names
+        its own file above, "generated xml file", unless -q)."""
         for problem in self.problems:
             terminalreporter.write_line(f"cloudrun-acceptance: {problem}", red=True)
-        paths = ([self.junit] if self.junit else []) + self.written
+        shown = self.junit is not None and self.junit.is_file() and not self._junit_named()
+        paths = ([self.junit] if shown and self.junit else []) + self.written
         if self.several:
             for key, record in self.records.items():
                 for line in rollout_lines(record) + release_lines(record.release):
@@ -190,6 +202,21 @@ class GateReporter:
             red=status == "FAILED",
             yellow=status == "INCONCLUSIVE",
         )
+
+    def _junit_named(self) -> bool:
+        """pytest's junitxml writes "generated xml file: PATH" in its terminal summary."""
+        from _pytest.junitxml import xml_key
+
+        return xml_key in self.config.stash and self.config.get_verbosity() >= 0
+
+
+def _failure_parts(verdict: Mapping[str, Any]) -> tuple[str, str]:
+    inconclusive = "INCONCLUSIVE: " if verdict.get("status") == "inconclusive" else ""
+    return failure_parts(
+        inconclusive + str(verdict.get("summary", "")),
+        [str(line) for line in verdict.get("evidence", [])],
+        str(verdict.get("advice", "")),
+    )
 
 
 def _crash_line(report: pytest.TestReport) -> str:

@@ -4,7 +4,8 @@ version.
 Before 0.2.0, ``init`` copied the built-in checks into the repository; now the plugin collects
 them from the package. The upgrade removes each copy it recognises by its content as one an
 earlier ``init`` wrote (scaffold/written.py), keeps a copy that was edited (saying what to do
-with it) and every check of the team's own, and writes the contract's ``version:``. It plans
+with it) and every check of the team's own, writes the contract's ``version:``, and renames
+the gate's bare ini keys in pytest.ini (``project`` becomes ``cloudrun_project``). It plans
 first, so that every change is printed, and a second run finds nothing to change.
 """
 
@@ -20,6 +21,7 @@ from ..config.builtins import check_names, module_check_names
 from ..model.errors import ConfigError
 from ..model.version import CONTRACT_VERSION, VERSION
 from .files import CONTRACT, PYTEST_INI, VERSION_LINE, template_text
+from .inikeys import rename_ini_keys
 from .written import WRITTEN
 
 Action = Literal["remove", "write", "keep"]
@@ -158,6 +160,11 @@ def _root_files(directory: Path) -> list[Change]:
     if written is not None and ini.read_bytes() != current:
         why = f"unedited, as init {written} wrote it: written as init {VERSION} writes it"
         changes.append(Change(ini, "write", why, current))
+    elif ini.is_file():
+        text, renamed = rename_ini_keys(ini.read_text(encoding="utf-8"))
+        if renamed:
+            why = f"the gate's ini keys renamed: {', '.join(renamed)}; nothing else changes"
+            changes.append(Change(ini, "write", why, text.encode()))
     return changes
 
 

@@ -47,6 +47,18 @@ def test_command_line_beats_environment_beats_ini_beats_contract_defaults():
     assert resolve_settings(sources()).ready_timeout == 60.0
 
 
+def test_an_ini_value_names_the_key_it_was_read_from():
+    given = sources(ini={"ready_timeout": "7", "promote": ""})
+    assert resolve_settings(given).origins["ready_timeout"] == (
+        "cloudrun_ready_timeout (in pytest.ini)"
+    )
+    old = Sources(**{**vars(given), "ini_keys": {"ready_timeout": "ready_timeout"}})
+    assert resolve_settings(old).origins["ready_timeout"] == "ready_timeout (in pytest.ini)"
+    # An unset flag (a bool ini key, read as "") leaves the flag off, from nowhere.
+    assert resolve_settings(given).promote is False
+    assert "promote" not in resolve_settings(given).origins
+
+
 def test_the_sandbox_replaces_the_default_timeouts_and_says_so():
     settings = resolve_settings(sources(cli={"sandbox": True}), {"ready_timeout": "60"})
     assert (settings.ready_timeout, settings.logs_timeout) == (10.0, 3.0)

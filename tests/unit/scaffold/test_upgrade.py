@@ -88,3 +88,14 @@ def test_the_table_is_the_repositorys_history():
         pytest.skip("no git history here (an export of the tree): the table cannot be rebuilt")
     table = REPO / "src/cloudrun_acceptance/scaffold/written.py"
     assert module_text(written()) == table.read_text()
+
+
+def test_an_edited_pytest_ini_gets_its_bare_gate_keys_renamed(tmp_path):
+    shutil.copytree(ADOPTED, tmp_path, dirs_exist_ok=True)
+    ini = tmp_path / "pytest.ini"
+    ini.write_text(ini.read_text() + "project = my-project\n")
+    (change,) = [c for c in plan_upgrade(tmp_path).pending if c.path == ini]
+    assert change.why == (
+        "the gate's ini keys renamed: project -> cloudrun_project; nothing else changes"
+    )
+    assert change.content.decode() == ini.read_text().replace("\nproject =", "\ncloudrun_project =")
