@@ -21,6 +21,7 @@ from typing import Any
 from cloudrun_acceptance.config import yamlnode
 from cloudrun_acceptance.config.contract import SECTIONS, load_contract
 from cloudrun_acceptance.model import contract as model
+from cloudrun_acceptance.model.exposition import COUNTING_SAMPLES
 from cloudrun_acceptance.model.rollout import RolloutRules
 from cloudrun_acceptance.model.version import CONTRACT_VERSION
 
@@ -91,6 +92,39 @@ DEFAULT_NOTES = {
     "revision.secrets[].secret": "the `env` it is mounted as",
     "compare.requests[].name": "its `use`",
 }
+
+
+def _counting_samples() -> str:
+    """The samples of a histogram or summary a counter rule may name, from the model's table."""
+    return "; ".join(
+        f"of a {kind}, " + ", ".join(f"`x{suffix}`" for suffix in suffixes)
+        for kind, suffixes in COUNTING_SAMPLES.items()
+    )
+
+
+_COUNTER = (
+    "a counter, as the contract spells it (`x_total`, or `x`), or a sample of a histogram or "
+    f'summary that only increases ({_counting_samples()}; `labels: {{le: "0.5"}}` picks one '
+    "bucket); a histogram or summary named `x` counts its observations (`x_count`). `x_created` "
+    "is a timestamp, not a count: the check fails and names the sample to use; a name the "
+    "exposition lacks fails with the closest names it has. A series absent before the call and "
+    "present after it counts from 0 (a labelled counter appears on its first use)."
+)
+# What a key means beyond its kind and default, when the key's name does not say it; shown
+# under its section's table.
+KEY_NOTES = {
+    "analysis.counters": (
+        "without any, the analysis check judges the call's answer alone (a 2xx), and its "
+        "summary says that the contract names no counter for it"
+    ),
+    "analysis.counters[].metric": _COUNTER,
+    "cache.counters": (
+        "without any, the cache check judges the budget alone, and its summary says that the "
+        "contract names no cache counter, so hits were not counted"
+    ),
+    "cache.counters[].metric": _COUNTER,
+}
+
 # The section each model dataclass describes: its docstring is the section's description, and
 # its fields' defaults fill in a key the loader reads without a typed call (a flag, say).
 SECTION_MODELS: dict[str, type[Any]] = {

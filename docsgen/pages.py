@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .commands import Command
     from .contract_keys import ContractKey
     from .tables import ExitCode, FaultRow, Fixture, Option, Variable
 
@@ -108,9 +109,12 @@ def environment_page(variables: Iterable[Variable]) -> str:
     return "".join(out)
 
 
-def contract_page(keys: Iterable[ContractKey], descriptions: dict[str, str]) -> str:
+def contract_page(
+    keys: Iterable[ContractKey], descriptions: dict[str, str], notes: dict[str, str] | None = None
+) -> str:
     """Every key of the contract, by section: its kind, default and whether it is required;
-    each section with its description (the docstring of the rules it becomes)."""
+    each section with its description (the docstring of the rules it becomes), and under its
+    table the ``notes`` of its keys."""
     out = [
         "# Contract keys\n\n",
         GENERATED,
@@ -121,8 +125,10 @@ def contract_page(keys: Iterable[ContractKey], descriptions: dict[str, str]) -> 
         "write one.\n",
     ]
     section = ""
+    notes = notes or {}
     for key in keys:
         if key.path == key.section:
+            out += _notes(section, notes)
             section = key.section
             required = " (required)" if key.required else ""
             out.append(f"\n## `{section}`{required}\n\n")
@@ -138,7 +144,16 @@ def contract_page(keys: Iterable[ContractKey], descriptions: dict[str, str]) -> 
             "*required*" if key.required else code(key.default) if _literal(key) else key.default
         )
         out.append(f"| {code(key.path)} | {cell(kind)} | {cell(default)} |\n")
+    out += _notes(section, notes)
     return "".join(out)
+
+
+def _notes(section: str, notes: dict[str, str]) -> list[str]:
+    """The notes of a section's keys, as a list under its table."""
+    found = [
+        f"- {code(path)}: {text}\n" for path, text in notes.items() if path.split(".")[0] == section
+    ]
+    return ["\n", *found] if section and found else []
 
 
 def _literal(key: ContractKey) -> bool:
@@ -205,10 +220,50 @@ def exit_codes_page(codes: Iterable[ExitCode]) -> str:
     return "".join(out)
 
 
+def cli_page(commands: Iterable[Command]) -> str:
+    """The ``cloudrun-acceptance`` command: each subcommand, its description and arguments."""
+    out = [
+        "# The cloudrun-acceptance command\n\n",
+        GENERATED,
+        "The gate itself runs with pytest (its options: [Options](options.md)). The "
+        "`cloudrun-acceptance` command beside it writes the gate into a repository (`init`, "
+        "see [Adopt your service](../how-to/adopt.md)), brings one an earlier version wrote up "
+        "to date (`upgrade`, see [Upgrade](../how-to/upgrade.md)), and runs the gate as a "
+        "Cloud Deploy job (`verify`, `analyze`, see [Cloud Deploy](../how-to/cloud-deploy.md)). "
+        "`cloudrun-acceptance COMMAND --help` prints the same.\n",
+    ]
+    for command in commands:
+        summary = _plain(command.help)
+        out.append(f"\n## `{command.name}`\n\n{summary[:1].upper()}{summary[1:]}.\n\n")
+        if command.description:
+            paragraphs = command.description.split("\n\n")
+            out += [f"{_plain(paragraph)}\n\n" for paragraph in paragraphs]
+        if not command.groups:
+            out.append(
+                f"Every argument after `{command.name}` goes to pytest: the gate's "
+                "[options](options.md) and pytest's own.\n"
+            )
+        for group in command.groups:
+            out.append(f"### {group.title[:1].upper()}{group.title[1:]}\n")
+            for argument in group.arguments:
+                out.append(f"\n#### `{argument.usage}`\n\n{_plain(argument.help)}\n")
+                if argument.default:
+                    out.append(f"\n- Default: `{argument.default}`\n")
+            out.append("\n")
+    return "".join(out).rstrip("\n") + "\n"
+
+
+def _plain(text: str) -> str:
+    """argparse's text (or a docstring) on one line, as markdown: its literals as code, and a
+    ``<`` that is not a tag (``<FILL IN: ...>``) escaped."""
+    return rst_to_markdown(" ".join(text.split())).replace("<", "&lt;")
+
+
 def reference_pages() -> dict[str, str]:
     """Every generated page, by its path under docs/."""
     from . import tables
-    from .contract_keys import SECTION_MODELS, contract_keys
+    from .commands import commands
+    from .contract_keys import KEY_NOTES, SECTION_MODELS, contract_keys
 
     options = tables.options()
     descriptions = {name: inspect.getdoc(cls) or "" for name, cls in SECTION_MODELS.items()}
@@ -216,8 +271,9 @@ def reference_pages() -> dict[str, str]:
         "reference/options.md": options_page(options),
         "reference/ini.md": ini_page(options),
         "reference/environment.md": environment_page(tables.variables()),
-        "reference/contract.md": contract_page(contract_keys(), descriptions),
+        "reference/contract.md": contract_page(contract_keys(), descriptions, KEY_NOTES),
         "reference/fixtures.md": fixtures_page(tables.fixtures(), tables.parametrized_fixtures()),
         "reference/faults.md": faults_page(tables.faults()),
         "reference/exit-codes.md": exit_codes_page(tables.exit_codes()),
+        "reference/cli.md": cli_page(commands()),
     }

@@ -43,7 +43,16 @@ def test_the_site_builds_strictly_with_every_reference_page(tmp_path):
         "mkdocs build --strict failed; its warnings name the page and the broken link or "
         f"missing file:\n{result.stderr}"
     )
-    for page in ("options", "ini", "environment", "contract", "fixtures", "faults", "exit-codes"):
+    for page in (
+        "options",
+        "ini",
+        "environment",
+        "contract",
+        "fixtures",
+        "faults",
+        "exit-codes",
+        "cli",
+    ):
         assert (site / "reference" / page / "index.html").exists(), page
     assert (site / "ci" / "github-actions.yml").exists()
 

@@ -4,13 +4,17 @@ real output, and the README stays short."""
 
 from __future__ import annotations
 
+import argparse
 import re
 
 from cloudrun_acceptance.config.compare import COMPARE_KEYS
 from cloudrun_acceptance.config.contract import SECTIONS
 from cloudrun_acceptance.config.options import OPTIONS
 from cloudrun_acceptance.config.rollout import ROLLOUT_KEYS
+from cloudrun_acceptance.model.exposition import COUNTING_SAMPLES
 from cloudrun_acceptance.sandbox import FAULTS
+from cloudrun_acceptance.scaffold.cli import build_parser
+from cloudrun_acceptance.scaffold.families import LIBRARY_PREFIXES
 from docsgen.pages import reference_pages
 from tests.paths import REPO
 from tests.public_surface import fixture_names
@@ -116,3 +120,38 @@ def test_the_docs_describe_the_software_not_its_history():
         for match in HISTORY.finditer(path.read_text())
     ]
     assert found == []
+
+
+def test_every_option_of_init_and_upgrade_has_its_entry_in_the_command_reference():
+    page = PAGES["reference/cli.md"]
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name in ("init", "upgrade"):
+        section = page[page.index(f"\n## `{name}`\n") :].split("\n## ", 2)[1]
+        for action in commands.choices[name]._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            written = action.option_strings[0] if action.option_strings else action.metavar
+            found = re.search(rf"^#### `{re.escape(str(written))}[ `].*\n\n(.+)", section, re.M)
+            assert found, (name, written)
+            assert found.group(1) == " ".join(str(action.help).split()), (name, written)
+    assert "#### `--rescrape-after SECONDS`" in page
+    assert "every argument after `verify` goes to pytest" in page.lower()
+
+
+def test_the_counter_keys_say_which_samples_count_and_a_cache_without_counters():
+    page = PAGES["reference/contract.md"]
+    for section in ("analysis", "cache"):
+        note = re.search(rf"^- `{section}\.counters\[\]\.metric`: (.+)$", page, re.M)
+        assert note, section
+        for suffixes in COUNTING_SAMPLES.values():
+            assert all(f"`x{suffix}`" in note.group(1) for suffix in suffixes), section
+        assert "`x_created` is a timestamp" in note.group(1)
+        assert "counts from 0" in note.group(1)
+    assert "- `cache.counters`: without any, the cache check judges the budget alone" in page
+
+
+def test_the_adopt_guide_names_every_library_prefix_the_draft_comments_out():
+    page = (DOCS / "how-to/adopt.md").read_text()
+    walk = page[page.index("### Drafting from a running service") :]
+    assert all(f"`{prefix}`" in walk for prefix in LIBRARY_PREFIXES)

@@ -178,8 +178,10 @@ def metrics_scrape(
 @pytest.fixture(scope="session")
 def exposition(metrics_scrape: Scrape) -> Snapshot:
     """The first scrape's parsed exposition (a ``Snapshot``): ``.value(name, labels)``,
-    ``.family(name)``, ``.names()``. Skipped when the contract has no metrics section; "not
-    checked" when the scrape gave no usable exposition (see test_metrics_enabled)."""
+    ``.family(name)``, ``.names()``. ``.value`` sums the matching samples: a counter's total, a
+    histogram's or summary's count, or the sample the name spells (``x_count``, ``x_sum``,
+    ``x_bucket``); None when the family is absent. Skipped when the contract has no metrics
+    section; "not checked" when the scrape gave no usable exposition (see test_metrics_enabled)."""
     if metrics_scrape.snapshot is None or not metrics_scrape.usable:
         pytest.fail(
             f"not checked: {metrics_scrape.exchange.url} gave no usable exposition "

@@ -34,7 +34,9 @@ DESCRIPTION = (
 )
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The command's parser: ``init`` and ``upgrade`` with their options, ``verify`` and
+    ``analyze`` (whose arguments are pytest's). The command-line reference is read from it."""
     parser = argparse.ArgumentParser(
         prog="cloudrun-acceptance",
         description="The acceptance gate for a Cloud Run revision. The gate itself runs with "
@@ -47,13 +49,19 @@ def _parser() -> argparse.ArgumentParser:
         "init", help="write the gate into a repository, drafted for your service",
         description=DESCRIPTION,
     )  # fmt: skip
-    scaffold.add_argument("directory", nargs="?", default=".", type=Path, metavar="DIR")
+    scaffold.add_argument(
+        "directory", nargs="?", default=".", type=Path, metavar="DIR",
+        help="the repository to write the gate into (default: the current folder)",
+    )  # fmt: skip
     upgrade = commands.add_parser(
         "upgrade",
         help="bring a repository written by an earlier init to this version",
         description=UPGRADE_DOC,
     )
-    upgrade.add_argument("directory", nargs="?", default=".", type=Path, metavar="DIR")
+    upgrade.add_argument(
+        "directory", nargs="?", default=".", type=Path, metavar="DIR",
+        help="the repository an earlier init wrote (default: the current folder)",
+    )  # fmt: skip
     upgrade.add_argument(
         "--check",
         action="store_true",
@@ -97,7 +105,12 @@ def _parser() -> argparse.ArgumentParser:
     read = scaffold.add_argument_group("reading the live service")
     read.add_argument("--from-url", metavar="URL", help="the service's URL: read its metrics")
     read.add_argument("--health-path", metavar="PATH", help="with --from-url: read its health")
-    read.add_argument("--metrics-path", metavar="PATH", default="/metrics", help="default /metrics")
+    read.add_argument(
+        "--metrics-path",
+        metavar="PATH",
+        default="/metrics",
+        help="with --from-url: the path of its metrics (default /metrics)",
+    )
     read.add_argument(
         "--rescrape-after",
         metavar="SECONDS",
@@ -165,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         return verify(given[1:], os.environ)
     if given[:1] == ["analyze"]:
         return analyze(given[1:], os.environ)
-    parser = _parser()
+    parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "upgrade":
         return _upgrade(args.directory, args.contract, check=args.check)

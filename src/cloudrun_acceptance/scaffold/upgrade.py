@@ -1,12 +1,12 @@
 """``cloudrun-acceptance upgrade``: a repository written by an earlier ``init``, brought to this
 version.
 
-Before 0.2.0, ``init`` copied the built-in checks into the repository; now the plugin collects
-them from the package. The upgrade removes each copy it recognises by its content as one an
-earlier ``init`` wrote (scaffold/written.py), keeps a copy that was edited (saying what to do
-with it) and every check of the team's own, writes the contract's ``version:``, and renames
-the gate's bare ini keys in pytest.ini (``project`` becomes ``cloudrun_project``). It plans
-first, so that every change is printed, and a second run finds nothing to change.
+Before 0.2.0, ``init`` copied the built-in checks into the repository; from 0.2.0 the plugin
+collects them from the package. The upgrade removes each copy it recognises by its content as
+one an earlier ``init`` wrote (scaffold/written.py), keeps a copy that was edited (saying what
+to do with it) and every check of the team's own, writes the contract's ``version:``, and
+renames the gate's bare ini keys in pytest.ini (``project`` becomes ``cloudrun_project``). It
+plans first, so that every change is printed, and a second run finds nothing to change.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from docsgen.commands import Argument, Command, Group
 from docsgen.contract_keys import ContractKey
-from docsgen.pages import cell, contract_page, fixtures_page, options_page
+from docsgen.pages import cell, cli_page, contract_page, fixtures_page, options_page
 from docsgen.tables import Fixture, Option
 
 
@@ -64,3 +65,39 @@ def test_fixtures_are_grouped_by_their_modules_first_clause():
         "## The gate's fixtures\n\n### `target` (session scope)\n\nWhere the gate points.\n" in page
     )
     assert "| `env_key` | env.yaml names no variables |" in page
+
+
+def test_a_keys_note_follows_its_sections_table():
+    keys = [
+        ContractKey("cache", "mapping"),
+        ContractKey("cache.counters", "list of mappings"),
+        ContractKey("logs", "mapping"),
+    ]
+    page = contract_page(keys, {}, {"cache.counters": "without any, the budget alone"})
+    assert (
+        "| `cache.counters` | list of mappings |  |\n\n"
+        "- `cache.counters`: without any, the budget alone\n\n## `logs`"
+    ) in page
+
+
+def test_a_subcommand_has_its_arguments_by_group_and_one_without_says_where_they_go():
+    rescrape = Argument("--rescrape-after SECONDS", ("--rescrape-after",), "", "0: once")
+    ci = Argument("--ci {github,none}", ("--ci",), "github", "the CI workflow")
+    page = cli_page(
+        [
+            Command(
+                "init",
+                "write the gate",
+                "Left as a <FILL IN: ...> placeholder.",
+                (Group("options", (ci,)), Group("reading the live service", (rescrape,))),
+            ),
+            Command("verify", "run the gate as a verify job", "``verify``: the job.", ()),
+        ]
+    )
+    assert "## `init`\n\nWrite the gate.\n\nLeft as a &lt;FILL IN: ...> placeholder.\n" in page
+    assert (
+        "### Options\n\n#### `--ci {github,none}`\n\nthe CI workflow\n\n- Default: `github`\n"
+        in page
+    )
+    assert "### Reading the live service\n\n#### `--rescrape-after SECONDS`\n\n0: once\n" in page
+    assert "`verify`: the job.\n\nEvery argument after `verify` goes to pytest" in page
