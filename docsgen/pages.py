@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from cloudrun_acceptance.plugin.options import OLD_INI_KEYS_GO
+
 if TYPE_CHECKING:
     from .commands import Command
     from .contract_keys import ContractKey
@@ -86,11 +88,14 @@ def ini_page(options: Iterable[Option]) -> str:
         GENERATED,
         "Each key sets its option for every run of the folder (`[pytest]` section); the command "
         "line and the environment win over it. Paths in pytest.ini are relative to the rootdir. "
-        "Options without a key here are given on the command line only.\n\n",
-        "| Key | Option | What |\n|---|---|---|\n",
+        "Options without a key here are given on the command line only. A key's earlier name "
+        f"(without the `cloudrun_` prefix) is still read, with a warning, until {OLD_INI_KEYS_GO}; "
+        "`cloudrun-acceptance upgrade` renames it.\n\n",
+        "| Key | Option | What | Earlier name |\n|---|---|---|---|\n",
     ]
     out += [
-        f"| {code(option.ini_key)} | {code(option.flag)} | {cell(option.help)} |\n"
+        f"| {code(option.ini_key)} | {code(option.flag)} | {cell(option.help)} | "
+        f"{code(option.old_ini_key) if option.old_ini_key else ''} |\n"
         for option in options
         if option.ini_key
     ]

@@ -53,6 +53,8 @@ class Option:
     help: str
     group: str
     extra: tuple[tuple[str, str], ...]
+    # The ini key's earlier name, still read with a warning ("" when none).
+    old_ini_key: str = ""
 
 
 def options() -> list[Option]:
@@ -75,6 +77,7 @@ def _option(spec: object) -> Option:
         value=_takes(values),
         env=str(values.get("env") or ""),
         ini_key=ini_key(spec),
+        old_ini_key=str(getattr(spec, "old_ini_key", None) or "") if ini_key(spec) else "",
         default=str(values.get("default") or ""),
         help=_plain(str(values["help"])),
         group=group,
@@ -95,13 +98,10 @@ def _takes(values: dict[str, object]) -> str:
 
 
 def ini_key(spec: object) -> str:
-    """The option's pytest.ini key, or "" when it has none: a key named by the spec itself
-    (``ini_key``, ``ini_name``, or ``ini`` as text), else ``dest`` when ``ini`` is true."""
-    for name in ("ini_key", "ini_name", "ini"):
-        value = getattr(spec, name, None)
-        if isinstance(value, str) and value:
-            return value
-    return str(getattr(spec, "dest", "")) if getattr(spec, "ini", False) is True else ""
+    """The option's pytest.ini key, or "" when it has none (``ini`` false: command line only)."""
+    if getattr(spec, "ini", False) is not True:
+        return ""
+    return str(getattr(spec, "ini_key", "") or getattr(spec, "dest", ""))
 
 
 def _plain(help_text: str) -> str:

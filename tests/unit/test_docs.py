@@ -34,14 +34,17 @@ def test_every_option_has_its_row_with_its_environment_variable_and_ini_key():
     page = PAGES["reference/options.md"]
     for spec in OPTIONS:
         env = f"`{spec.env}`" if spec.env else ""
-        ini = f"`{spec.dest}`" if spec.ini else ""
+        ini = f"`{spec.ini_key}`" if spec.ini else ""
         found = re.search(rf"^##+ `{re.escape(spec.flag)}[ `]", page, re.MULTILINE)
         assert found, spec.flag
         entry = page[found.start() :].split("\n#", 1)[0]
         assert (f"- Environment: {env}\n" in entry) == bool(env), spec.flag
         assert (f"- pytest.ini: {ini}\n" in entry) == bool(ini), spec.flag
         if spec.ini:
-            assert f"| `{spec.dest}` | `{spec.flag}` |" in PAGES["reference/ini.md"], spec.dest
+            row = next(r for r in PAGES["reference/ini.md"].splitlines() if f"`{spec.flag}`" in r)
+            assert row.startswith(f"| `{spec.ini_key}` | `{spec.flag}` |"), spec.flag
+            old = f"`{spec.old_ini_key}`" if spec.old_ini_key else ""
+            assert row.endswith(f"| {old} |"), spec.flag
         if spec.env:
             assert f"| `{spec.env}` |" in PAGES["reference/environment.md"], spec.env
 
