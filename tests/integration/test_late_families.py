@@ -146,7 +146,7 @@ def test_the_draft_passes_a_fresh_start_and_reads_the_summarys_count(drafted, tm
     result = gate(repo, "--sandbox")
     assert result.returncode == 0, result.stdout[-4000:]
     assert " PASSED (" in verdict(result) and ", 0 failed, 0 errors, " in verdict(result)
-    report = (repo / verdict(result).rsplit(", ", 1)[1]).read_text()
+    report = (repo / verdict(result).rsplit("reports: ", 1)[1]).read_text()
     pytest.LineMatcher(report.splitlines()).fnmatch_lines(
         [
             "| forced analysis moves the counters | POST /api/v1/query answered 200 in "

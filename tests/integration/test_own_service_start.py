@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from google.api_core.client_options import ClientOptions
@@ -114,8 +115,14 @@ def test_a_service_that_exits_at_start_fails_at_once_with_its_whole_output(pytes
         "",
         "**What to do:** " + lines[-1].removeprefix("What to do: "),
     ]
-    junit = next((pytester.path / "reports").glob("*.xml")).read_text()
-    assert "    | boom: no such file or directory: 'catalogue.json'&#10;" in junit
+    junit = ElementTree.parse(next((pytester.path / "reports").glob("*.xml")))
+    case = next(c for c in junit.iter("testcase") if c.get("name") == "test_health_answers")
+    failure = case.find("failure")
+    assert failure is not None
+    # The message keeps the cause and What to do; the text, the output that shows why.
+    assert failure.get("message", "").startswith(cause.split("*", maxsplit=1)[0])
+    assert "What to do: run `python crash.py`" in failure.get("message", "")
+    assert "    | boom: no such file or directory: 'catalogue.json'\n" in (failure.text or "")
 
 
 def test_a_command_that_does_not_exist_fails_at_once_with_what_the_shell_said(pytester):

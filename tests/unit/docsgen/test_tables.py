@@ -38,7 +38,7 @@ def test_an_ini_key_and_its_earlier_name_come_from_the_spec():
     by_flag = {option.flag: option for option in tables.options()}
     for spec in OPTIONS:
         assert by_flag[spec.flag].ini_key == (spec.ini_key if spec.ini else ""), spec.flag
-        assert by_flag[spec.flag].old_ini_key == (spec.ini and spec.old_ini_key or ""), spec.flag
+        assert by_flag[spec.flag].old_ini_key == ((spec.ini and spec.old_ini_key) or ""), spec.flag
 
 
 def test_new_fields_of_the_option_table_reach_the_page():
