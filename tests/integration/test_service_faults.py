@@ -230,8 +230,8 @@ def test_health_redirect_is_a_failure_that_names_auth(gate_dir):
 def test_cold_start_is_waited_out_and_reported(gate_dir):
     run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "cold_start")
     run.expect()
-    waited = float(run.verdicts[HEALTH]["figures"]["first answer (s)"])
-    assert 1.4 <= waited < 5
+    # Refused while the instance started: the health wait tried again until it answered.
+    assert int(run.verdicts[HEALTH]["figures"]["attempts"]) > 1
     assert "first answer after" in run.verdicts[HEALTH]["summary"]
     # The refused connections of the cold start never reached the service, so the logs stage
     # waits only for the answered requests (else it would wait out --logs-timeout).

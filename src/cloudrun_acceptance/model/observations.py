@@ -57,7 +57,8 @@ class Reading:
 
     @property
     def exposed(self) -> bool:
-        """False when the series was in neither scrape: the contract names no series there."""
+        """False when the series was absent after the action (a series absent before it counts
+        from 0): the contract names a series the service does not expose."""
         return self.after is not None
 
     @property

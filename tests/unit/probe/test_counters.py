@@ -73,15 +73,14 @@ def test_round_robin_pairs_each_scrape_with_its_own_instance():
 def test_stuck_counter_fails_after_the_deadline():
     run, client = observe(Fleet(1, stuck=True), deadline=0.3)
     assert run.outcome == "stuck"
-    assert 0.3 <= run.waited < 1
     assert run.readings[0].describe() == "jobs_total: before 0, after 0 (+0, expected at least +1)"
-    assert client.sent["GET /metrics"] < 12  # polled with a growing interval, not hammered
+    # Polled after the action until the deadline, with a growing interval, not hammered.
+    assert 3 < client.sent["GET /metrics"] < 12
 
 
 def test_a_failed_action_is_not_polled_for_until_the_deadline():
     run, client = observe(Fleet(1, failing=True), deadline=5)
     assert run.actions[0].status == 500
-    assert run.waited < 0.5
     # Two baselines and one scrape after the action, which keeps the counters as evidence.
     assert client.sent["GET /metrics"] == 3
     assert run.readings[0].describe() == "jobs_total: before 0, after 0 (+0, expected at least +1)"
@@ -90,7 +89,6 @@ def test_a_failed_action_is_not_polled_for_until_the_deadline():
 def test_every_scrape_on_a_new_instance_is_inconclusive():
     run, _ = observe(Fleet(1, churn=True), deadline=5)
     assert run.outcome == "inconclusive"
-    assert run.waited < 2  # stops after a few unknown instances, well before the deadline
     assert run.notes[0].startswith(
         "all 5 scrapes after the action came from instances without a baseline"
     )
