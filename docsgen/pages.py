@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from cloudrun_acceptance.plugin.options import OLD_INI_KEYS_GO
+from cloudrun_acceptance.config.options import OLD_INI_KEYS_GO
 
 if TYPE_CHECKING:
     from .commands import Command
@@ -90,7 +90,8 @@ def ini_page(options: Iterable[Option]) -> str:
         "line and the environment win over it. Paths in pytest.ini are relative to the rootdir. "
         "Options without a key here are given on the command line only. A key's earlier name "
         f"(without the `cloudrun_` prefix) is still read, with a warning, until {OLD_INI_KEYS_GO}; "
-        "`cloudrun-acceptance upgrade` renames it.\n\n",
+        "`cloudrun-acceptance upgrade` renames it in pytest.ini (in pyproject.toml, tox.ini or "
+        "setup.cfg, rename it by hand).\n\n",
         "| Key | Option | What | Earlier name |\n|---|---|---|---|\n",
     ]
     out += [

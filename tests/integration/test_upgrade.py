@@ -220,3 +220,28 @@ def test_init_over_an_earlier_inits_repository_names_the_upgrade(adopted):
         "the unedited copies, keeps yours and says what to do with edited ones)."
     )
     assert (adopted / "tests/acceptance/test_health.py").exists()
+
+
+def test_a_bare_ini_key_beside_its_new_name_is_commented_out_and_pytest_reads_the_file(tmp_path):
+    """Renamed, the key would be written twice, and pytest would refuse the file."""
+    repo = tmp_path / "service"
+    shutil.copytree(ADOPTED / "0.2.0", repo)
+    ini = repo / "pytest.ini"
+    ini.write_text(
+        ini.read_text() + "service_url = https://old.example.com\n"
+        "cloudrun_service_url = https://new.example.com\n"
+    )
+    upgraded = run(str(CLI), "upgrade", cwd=repo)
+    assert upgraded.returncode == 0, upgraded.stdout + upgraded.stderr
+    assert (
+        "wrote   pytest.ini: service_url commented out, since cloudrun_service_url is set "
+        "too (the value the gate reads); nothing else changes"
+    ) in upgraded.stdout.splitlines()
+    assert "# service_url = https://old.example.com\n" in ini.read_text()
+    collected = gate(repo, "--collect-only")
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    assert (
+        f"cloudrun-acceptance {VERSION}: https://new.example.com (from cloudrun_service_url (in "
+        "pytest.ini))"
+    ) in collected.stdout.splitlines()
+    assert "DeprecationWarning" not in collected.stdout

@@ -24,6 +24,8 @@ GROUPS: dict[Group, str] = {
     "reports": "Cloud Run acceptance gate: the reports",
 }
 INI_PREFIX = "cloudrun_"
+# The release that drops the bare ini names (``project``), read until then with a warning.
+OLD_INI_KEYS_GO = "0.3.0"
 
 
 @dataclass(frozen=True, kw_only=True)

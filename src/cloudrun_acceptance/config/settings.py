@@ -45,9 +45,9 @@ class Sources:
     cwd: Path
     rootdir: Path
     inifile: Path | None = None
-    # The ini key each ``ini`` value was read from, as written (``cloudrun_project``, or the
-    # deprecated ``project``); the option's ini key when absent.
-    ini_keys: Mapping[str, str] = field(default_factory=dict)
+    # Where each ``ini`` value was read from, as written: ``cloudrun_project (in pytest.ini)``,
+    # the bare ``project (in pytest.ini)``, or ``-o project``; the option's ini key when absent.
+    ini_origins: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,8 +127,8 @@ def pick(
         return Raw(sources.env[spec.env], f"{spec.env} (environment)", sources.cwd)
     if spec.ini and sources.ini.get(spec.dest):
         where = sources.inifile.name if sources.inifile else "the ini file"
-        key = sources.ini_keys.get(spec.dest, spec.ini_key)
-        return Raw(sources.ini[spec.dest], f"{key} (in {where})", sources.rootdir)
+        origin = sources.ini_origins.get(spec.dest, f"{spec.ini_key} (in {where})")
+        return Raw(sources.ini[spec.dest], origin, sources.rootdir)
     for origin, layer in defaults:
         if spec.dest in layer:
             return Raw(layer[spec.dest], origin, sources.rootdir)

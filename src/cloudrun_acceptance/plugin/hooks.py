@@ -26,8 +26,9 @@ from .builtin import cover_contract, refuse_unknown_skips
 from .early import EarlyStart, early_plan
 from .errors import usage_errors
 from .gate import VERDICT_KEY
+from .inivalues import ini_values, warn_old_ini_keys
 from .inputs import read_inputs
-from .options import add_options, ini_values, warn_old_ini_keys
+from .options import add_options
 from .records import RECORDS_KEY
 from .rootdir import check_spaced_paths
 from .signals import interrupt_on_sigterm
@@ -61,12 +62,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _sources(config: pytest.Config) -> Sources:
-    ini, ini_keys = ini_values(config)
+    ini = ini_values(config)
     return Sources(
         cli={spec.dest: config.getoption(spec.dest) for spec in OPTIONS},
         env=dict(os.environ),
-        ini=ini,
-        ini_keys=ini_keys,
+        ini=ini.values,
+        ini_origins=ini.origins,
         cwd=Path(config.invocation_params.dir),
         rootdir=Path(config.rootpath),
         inifile=Path(config.inipath) if config.inipath else None,

@@ -5,8 +5,9 @@ Before 0.2.0, ``init`` copied the built-in checks into the repository; from 0.2.
 collects them from the package. The upgrade removes each copy it recognises by its content as
 one an earlier ``init`` wrote (scaffold/written.py), keeps a copy that was edited (saying what
 to do with it) and every check of the team's own, writes the contract's ``version:``, and
-renames the gate's bare ini keys in pytest.ini (``project`` becomes ``cloudrun_project``). It
-plans first, so that every change is printed, and a second run finds nothing to change.
+renames the gate's bare ini keys in pytest.ini (``project`` becomes ``cloudrun_project``; a bare
+key beside its new name is commented out). It plans first, so that every change is printed,
+and a second run finds nothing to change.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ..config.builtins import check_names, module_check_names
 from ..model.errors import ConfigError
 from ..model.version import CONTRACT_VERSION, VERSION
 from .files import CONTRACT, PYTEST_INI, VERSION_LINE, template_text
-from .inikeys import rename_ini_keys
+from .inikeys import RENAMES, rename_ini_keys
 from .written import WRITTEN
 
 Action = Literal["remove", "write", "keep"]
@@ -161,9 +162,14 @@ def _root_files(directory: Path) -> list[Change]:
         why = f"unedited, as init {written} wrote it: written as init {VERSION} writes it"
         changes.append(Change(ini, "write", why, current))
     elif ini.is_file():
-        text, renamed = rename_ini_keys(ini.read_text(encoding="utf-8"))
-        if renamed:
-            why = f"the gate's ini keys renamed: {', '.join(renamed)}; nothing else changes"
+        text, renamed, commented = rename_ini_keys(ini.read_text(encoding="utf-8"))
+        done = [f"the gate's ini keys renamed: {', '.join(renamed)}"] if renamed else []
+        done += [
+            f"{old} commented out, since {RENAMES[old]} is set too (the value the gate reads)"
+            for old in commented
+        ]
+        if done:
+            why = f"{'; '.join(done)}; nothing else changes"
             changes.append(Change(ini, "write", why, text.encode()))
     return changes
 

@@ -52,8 +52,9 @@ def test_an_ini_value_names_the_key_it_was_read_from():
     assert resolve_settings(given).origins["ready_timeout"] == (
         "cloudrun_ready_timeout (in pytest.ini)"
     )
-    old = Sources(**{**vars(given), "ini_keys": {"ready_timeout": "ready_timeout"}})
-    assert resolve_settings(old).origins["ready_timeout"] == "ready_timeout (in pytest.ini)"
+    for origin in ("ready_timeout (in pytest.ini)", "-o ready_timeout"):
+        old = Sources(**{**vars(given), "ini_origins": {"ready_timeout": origin}})
+        assert resolve_settings(old).origins["ready_timeout"] == origin
     # An unset flag (a bool ini key, read as "") leaves the flag off, from nowhere.
     assert resolve_settings(given).promote is False
     assert "promote" not in resolve_settings(given).origins

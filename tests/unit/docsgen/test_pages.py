@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from docsgen.commands import Argument, Command, Group
 from docsgen.contract_keys import ContractKey
-from docsgen.pages import cell, cli_page, contract_page, fixtures_page, options_page
+from docsgen.pages import cell, cli_page, contract_page, fixtures_page, ini_page, options_page
 from docsgen.tables import Fixture, Option
 
 
@@ -101,3 +101,15 @@ def test_a_subcommand_has_its_arguments_by_group_and_one_without_says_where_they
     )
     assert "### Reading the live service\n\n#### `--rescrape-after SECONDS`\n\n0: once\n" in page
     assert "`verify`: the job.\n\nEvery argument after `verify` goes to pytest" in page
+
+
+def test_the_ini_page_sends_to_upgrade_for_pytest_ini_only():
+    """upgrade edits pytest.ini's [pytest] section alone."""
+    page = ini_page([option(ini_key="cloudrun_tag", old_ini_key="tag")])
+    assert (
+        "`cloudrun-acceptance upgrade` renames it in pytest.ini (in pyproject.toml, tox.ini or "
+        "setup.cfg, rename it by hand).\n"
+    ) in page
+    assert (
+        "| `cloudrun_tag` | `--tag` | check the revision that carries this tag | `tag` |\n" in page
+    )

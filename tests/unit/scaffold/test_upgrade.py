@@ -99,3 +99,15 @@ def test_an_edited_pytest_ini_gets_its_bare_gate_keys_renamed(tmp_path):
         "the gate's ini keys renamed: project -> cloudrun_project; nothing else changes"
     )
     assert change.content.decode() == ini.read_text().replace("\nproject =", "\ncloudrun_project =")
+
+
+def test_a_bare_gate_key_beside_its_new_name_is_commented_out(tmp_path):
+    shutil.copytree(ADOPTED, tmp_path, dirs_exist_ok=True)
+    ini = tmp_path / "pytest.ini"
+    ini.write_text(ini.read_text() + "project = old-proj\ncloudrun_project = new-proj\n")
+    (change,) = [c for c in plan_upgrade(tmp_path).pending if c.path == ini]
+    assert change.why == (
+        "project commented out, since cloudrun_project is set too (the value the gate reads); "
+        "nothing else changes"
+    )
+    assert change.content.decode() == ini.read_text().replace("\nproject =", "\n# project =")
