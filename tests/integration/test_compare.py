@@ -120,7 +120,7 @@ def test_a_slower_candidate_fails_its_latency_checks(gate_dir):
         "**What to do:** emergence-app-00003-abc answers cached call slower than the revision it "
         "replaces, emergence-app-00001-xyz: look at what changed"
     )
-    assert advice < markdown.index("<details><summary>✅ 46 checks passed</summary>")
+    assert advice < markdown.index('<details markdown="1"><summary>✅ 46 checks passed</summary>')
     assert len(markdown[:advice].splitlines()) < 30
     assert "- candidate emergence-app-00003-abc: n=" in markdown[:advice]
     # In the comparison's section, each outcome and its summary apart.

@@ -160,7 +160,7 @@ def test_own_checks_run_and_report_like_the_gates(gate_dir):
     assert "assert status == 418" in (failure.text or "")
 
     report = only(gate_dir.path / "reports", "*.md").read_text()
-    passed = report[report.index("<details>") : report.index("</details>")]
+    passed = report[report.index('<details markdown="1">') : report.index("</details>")]
     rows = {line.split(" | ")[0].removeprefix("| "): line for line in passed.splitlines()}
     assert rows["health answers"].startswith("| health answers | health answered 200")
     assert (

@@ -55,6 +55,12 @@ def test_the_site_builds_strictly_with_every_reference_page(tmp_path):
     ):
         assert (site / "reference" / page / "index.html").exists(), page
     assert (site / "ci" / "github-actions.yml").exists()
+    # The example reports' fold of passing checks is a table on the site (md_in_html renders
+    # inside a <details markdown="1">), not the markdown's pipes as text.
+    for page in ("example-report", "example-report-candidate"):
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        fold = html[html.index("<details") : html.index("</details>")]
+        assert "<table>" in fold and "|---|" not in fold, f"{page}: {fold[:300]}"
 
 
 def test_the_readmes_first_run_line_is_what_the_sandbox_run_prints(gate_dir):

@@ -61,3 +61,39 @@ def test_without_the_junitxml_plugin_the_markdown_report_alone_is_written(gate_d
     run.result.stdout.fnmatch_lines(
         ["cloudrun-acceptance: emergence-app-00003-abc PASSED (*); reports: reports/*Z.md"]
     )
+
+
+class CutsTheJunitFile:
+    """Leaves the JUnit file half-written once junitxml wrote it, as a full disk would (its
+    session finish runs after junitxml's and before the gate's rewrite)."""
+
+    def __init__(self, reports: Path) -> None:
+        self.reports = reports
+
+    def pytest_sessionfinish(self) -> None:
+        for path in self.reports.glob("*.xml"):
+            path.write_text(path.read_text(encoding="utf-8")[:120], encoding="utf-8")
+
+
+CUT = (
+    "cloudrun-acceptance: could not rewrite the JUnit file */reports/*Z.xml (*: line *, column "
+    "*): it stays as pytest's junitxml wrote it (a failure's message cut at 500 characters, its "
+    "text repeating it); the markdown report holds every failure whole"
+)
+
+
+def test_a_junit_file_that_cannot_be_rewritten_is_named_above_the_verdict(gate_dir):
+    cut = CutsTheJunitFile(gate_dir.path / "reports")
+    run = run_gate(gate_dir, "--sandbox", plugins=[cut])
+    run.result.stdout.fnmatch_lines(
+        [CUT, "cloudrun-acceptance: emergence-app-00003-abc PASSED (*); reports: *Z.md"]
+    )
+    assert "could not rewrite" not in run.result.stderr.str()  # once, where it is read
+
+
+def test_without_a_terminal_the_problem_goes_to_stderr(gate_dir):
+    ini = gate_dir.path / "pytest.ini"
+    ini.write_text(ini.read_text().replace("addopts = -ra ", "addopts = "))  # -r is the terminal's
+    cut = CutsTheJunitFile(gate_dir.path / "reports")
+    run = run_gate(gate_dir, "--sandbox", "-p", "no:terminal", plugins=[cut])
+    run.result.stderr.fnmatch_lines([CUT])

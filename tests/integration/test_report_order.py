@@ -40,7 +40,7 @@ def test_a_failing_report_opens_with_the_root_cause_and_what_to_do(gate_dir):
     )
     assert advice < 20
     # Every root cause, its advice and its command come before any passing check.
-    passing = report.index("<details><summary>✅ 21 checks passed</summary>")
+    passing = report.index('<details markdown="1"><summary>✅ 21 checks passed</summary>')
     env = report.index("### ❌ failed: revision env var matches env file · CONCEPT_RECALL_")
     assert advice < env < passing
     assert (

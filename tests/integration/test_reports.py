@@ -71,7 +71,10 @@ def test_markdown_report_of_a_passing_run_has_the_runbook_figures(gate_dir, monk
         "**PASSED** ✅: 42 passed, 0 failed, 0 errors, 6 skipped\n"
     )
     # The passing checks folded: GitHub renders the table inside after the blank line.
-    assert "<details><summary>✅ 42 checks passed</summary>\n\n| Check | Summary |\n" in report
+    assert (
+        '<details markdown="1"><summary>✅ 42 checks passed</summary>\n\n| Check | Summary |\n'
+        in report
+    )
     for expected in (
         "| enough contract metrics are present | 13 of 13 expected metrics present (at least 10 required) |",
         "## Initial metric values",
@@ -120,7 +123,7 @@ def test_step_summary_gets_the_report_appended(gate_dir, monkeypatch):
         "# Deploy\n\n# Validation report: emergence-app-00003-abc\n\n**PASSED** ✅: 42 passed"
     )
     assert text.count("**PASSED** ✅") == 1
-    assert text.count("<details><summary>✅ 42 checks passed</summary>\n\n") == 1
+    assert text.count('<details markdown="1"><summary>✅ 42 checks passed</summary>\n\n') == 1
 
 
 def test_terminal_ends_with_a_one_line_verdict(gate_dir):

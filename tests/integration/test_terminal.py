@@ -23,6 +23,14 @@ ENDING = [
     "6 skipped); reports: reports/emergence-app-00003-abc-*Z.md",
     "*= 4 failed, 21 passed, 6 skipped, 17 errors in *",
 ]
+# The markdown report's "What failed" headings, and its one line for the 17 checks not run.
+HEADINGS = [
+    "### ❌ failed: metrics enabled",
+    "### ❌ failed: revision env var matches env file · CONCEPT_RECALL_METRICS_ENABLED",
+    "### ❌ failed: startup line is logged · [Metrics] Prometheus endpoint exposed at /api/metrics",
+    "### ❌ failed: startup line is logged · [Metrics] 13 metrics registered",
+]
+DEPENDENTS = "- 17 checks not run because ❌ metrics enabled failed: http://127.0.0.1:"
 ROOT_CAUSES = [
     f"FAILED *::{ENABLED}*",
     "FAILED *::test_revision_env_var_matches_env_file[[]CONCEPT_RECALL_METRICS_ENABLED[]]*",
@@ -50,6 +58,34 @@ def test_a_failing_run_ends_with_the_causes_the_traffic_command_and_the_verdict(
     # Each report's path once: pytest's line names the JUnit file, the verdict the markdown.
     assert text.count(".xml") == 1 and text.count(".md") == 1
     assert text.index(f"{ENABLED} _") < text.index("= short test summary info =")
+    (report,) = (gate_dir.path / "reports").glob("*.md")
+    assert what_failed(report.read_text(encoding="utf-8")) == HEADINGS
+
+
+def what_failed(report: str) -> list[str]:
+    """The headings of the report's "What failed" section, and its "Not run" line for the
+    checks that needed the exposition."""
+    section = report.split("\n## What failed\n", 1)[1].split("\n## Not run\n", 1)[0]
+    headings = [line for line in section.splitlines() if line.startswith("#")]
+    assert [line for line in report.splitlines() if line.startswith(DEPENDENTS)]
+    return headings
+
+
+class CountsErrors:
+    """Another plugin's terminal summary, reading the reporter's errors."""
+
+    def pytest_terminal_summary(self, terminalreporter):
+        errors = len(terminalreporter.stats.get("error", []))
+        terminalreporter.write_line(f"another plugin sees {errors} errors")
+
+
+def test_another_plugins_summary_sees_every_error(gate_dir):
+    """The dependent errors are held back from pytest's ERRORS section and short summary only."""
+    run = run_gate(gate_dir, "--sandbox", "--sandbox-fault", "env_drift", plugins=[CountsErrors()])
+    run.result.stdout.fnmatch_lines(
+        ["another plugin sees 17 errors", "*= short test summary info =*", *ROOT_CAUSES, *ENDING]
+    )
+    assert "= ERRORS =" not in run.result.stdout.str()
 
 
 def test_with_ci_set_the_short_summary_lists_the_root_causes_in_full(gate_dir, monkeypatch):
@@ -124,9 +160,12 @@ def test_a_flag_in_the_ini_file_is_a_bool(gate_dir):
     )
 
 
-def test_under_xdist_the_controller_collapses_the_workers_errors_too(gate_dir):
+def test_under_xdist_the_controller_collapses_the_workers_errors_too(gate_dir, monkeypatch):
     """A worker's report prints with its worker's line ("[gw0] linux -- Python ..."): the
-    failure itself still says "not checked", and is collapsed, and JUnit's text is the failure's."""
+    failure itself still says "not checked", and is collapsed, JUnit's text is the failure's,
+    and the markdown report (and the step summary) has the causes a run without -n has."""
+    summary = gate_dir.path / "step-summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     result = gate_dir.runpytest_subprocess(
         *("--sandbox", "--sandbox-fault=env_drift", "-p", "no:cacheprovider", "-n", "2"),
         "--sandbox-analysis-seconds=0.05",
@@ -138,3 +177,8 @@ def test_under_xdist_the_controller_collapses_the_workers_errors_too(gate_dir):
     (junit,) = (gate_dir.path / "reports").glob("*.xml")
     assert "[gw" not in junit.read_text()
     assert "What to do: set CONCEPT_RECALL_METRICS_ENABLED=true" in junit.read_text()
+    # The workers finish the checks in their own order: the causes are the same.
+    (report,) = (gate_dir.path / "reports").glob("*.md")
+    for text in (report.read_text(encoding="utf-8"), summary.read_text(encoding="utf-8")):
+        assert sorted(what_failed(text)) == sorted(HEADINGS)
+        assert "[gw" not in text

@@ -7,17 +7,27 @@ pytest prints each such error as a block of the ERRORS section and a line of the
 summary: 17 copies of one cause above the failure that explains them. Here they are held back
 from both and written once per cause, after the short summary; they still count as errors in
 pytest's counts and exit code.
+
+The errors are held back from exactly two methods of pytest's terminal reporter,
+``summary_errors`` (the ERRORS section) and ``short_test_summary``: while each runs, its
+``stats["error"]`` lacks the dependent errors. Every other reader of ``stats``, the count line
+and any plugin's own ``pytest_terminal_summary``, sees all of them. A terminal reporter without
+those two methods (one that replaces pytest's) prints the errors as it would, each one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import pytest
 
-from ..report.reporter import GateReporter
+from ..report.reporter import GateReporter, failure_text
 from ..report.terminal import NOT_CHECKED, not_checked_lines
+
+# pytest's TerminalReporter methods that write a block or a line per error.
+SECTIONS = ("summary_errors", "short_test_summary")
 
 
 def is_dependent(report: Any) -> bool:
@@ -29,10 +39,35 @@ def is_dependent(report: Any) -> bool:
     )
 
 
-def failure_text(report: Any) -> str:
-    """The failure as raised: ``longrepr``'s text (``longreprtext`` starts with the xdist
-    worker's line, "[gw0] linux -- Python ...", on a worker's report)."""
-    return str(getattr(report, "longrepr", ""))
+@contextmanager
+def held_back(terminalreporter: Any, name: str, held: list[Any]) -> Iterator[None]:
+    """While it is in place, the reporter's method ``name`` runs with ``stats["error"]``
+    lacking ``held``; the reporter gets its own method back on leaving."""
+    section: Callable[..., Any] | None = getattr(terminalreporter, name, None)
+    if section is None or not held:
+        yield
+        return
+    hidden = {id(report) for report in held}
+
+    def without_held(*args: Any, **kwargs: Any) -> Any:
+        stats: dict[str, list[Any]] = terminalreporter.stats
+        errors = stats.get("error", [])
+        stats["error"] = [report for report in errors if id(report) not in hidden]
+        try:
+            return section(*args, **kwargs)
+        finally:
+            stats["error"] = errors
+
+    own = vars(terminalreporter)
+    before = own.get(name)
+    setattr(terminalreporter, name, without_held)
+    try:
+        yield
+    finally:
+        if before is None:
+            delattr(terminalreporter, name)
+        else:
+            setattr(terminalreporter, name, before)
 
 
 class TerminalEnding:
@@ -45,20 +80,12 @@ class TerminalEnding:
     # ERRORS and FAILURES sections, its code after it once the short test summary is written.
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_terminal_summary(self, terminalreporter: Any) -> Generator[None, None, None]:
-        # The one place the terminal reporter's internals are touched: ``stats`` (the reports
-        # by category, read by the ERRORS section, the short summary and the count line) lends
-        # the sections a list without the dependent errors, and gets its own list back before
-        # pytest writes the counts, so they stay true.
-        stats: dict[str, list[Any]] = terminalreporter.stats
-        errors = stats.get("error", [])
+        errors: list[Any] = terminalreporter.stats.get("error", [])
         held = [report for report in errors if is_dependent(report)]
-        if held:
-            stats["error"] = [report for report in errors if not is_dependent(report)]
-        try:
+        with ExitStack() as stack:
+            for name in SECTIONS:
+                stack.enter_context(held_back(terminalreporter, name, held))
             yield
-        finally:
-            if held:
-                stats["error"] = errors
         for line in not_checked_lines([failure_text(report) for report in held]):
             terminalreporter.write_line(line, red=True)
         self.reporter.write_closing(terminalreporter)

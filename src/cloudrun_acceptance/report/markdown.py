@@ -68,12 +68,13 @@ def _run(record: RunRecord) -> list[str]:
 
 
 def _passed(record: RunRecord) -> list[str]:
-    """The checks that passed, folded: a table GitHub opens on a click."""
+    """The checks that passed, folded: a table GitHub opens on a click. ``markdown="1"`` has
+    MkDocs (md_in_html) render the table inside the fold; GitHub ignores the attribute."""
     passed = [result for result in record.results.values() if result.shown_outcome == "passed"]
     if not passed:
         return []
     count = f"{len(passed)} checks passed" if len(passed) != 1 else "1 check passed"
-    lines = ["", f"<details><summary>{ICONS['passed']} {count}</summary>", ""]
+    lines = ["", f'<details markdown="1"><summary>{ICONS["passed"]} {count}</summary>', ""]
     lines += ["| Check | Summary |", "|---|---|"]
     for result in passed:
         summary = result.summary or next(iter(result.message.splitlines()), "")

@@ -8,6 +8,8 @@ reaches on a failed or interrupted run. This is the report layer's only pytest-a
 from __future__ import annotations
 
 import os
+import re
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -32,6 +34,8 @@ REPORT_ATTRIBUTE = "cloudrun_verdict"
 # The testcase property naming a check's target, in a run of several (plugin/targets.py sets it).
 TARGET_PROPERTY = "cloudrun_acceptance.target"
 PREFIX = "cloudrun-acceptance: "
+# The line xdist's controller prints first for a worker's report (pytest's getworkerinfoline).
+_WORKER_LINE = re.compile(r"\[[^\]\s]+\] .* -- Python \S+.*")
 
 
 def verdict_payload(verdict: Verdict) -> dict[str, Any]:
@@ -66,6 +70,7 @@ class GateReporter:
         self.junit = junit
         self.written: list[Path] = []
         self.problems: list[str] = []
+        self.printed = 0  # how many problems the closing lines printed
         # A failed verdict's JUnit message and text, keyed by the text pytest writes for it.
         self.failures: dict[str, tuple[str, str]] = {}
 
@@ -107,13 +112,13 @@ class GateReporter:
             result.inconclusive = verdict.get("status") == "inconclusive"
         result.duration += report.duration
         if report.when == "setup" and report.failed:
-            result.outcome, result.message = "error", report.longreprtext
+            result.outcome, result.message = "error", failure_text(report)
             result.summary = _crash_line(report)  # the exception, not the fixture's source
         elif report.skipped and report.when in {"setup", "call"}:
             result.outcome, result.message = "skipped", _skip_reason(report)
         elif report.when == "call":
             result.outcome = report.outcome
-            result.message = report.longreprtext if report.failed else ""
+            result.message = failure_text(report) if report.failed else ""
             if report.failed and verdict is not None:
                 # The text junitxml writes: the failure alone, without xdist's worker line.
                 self.failures[str(report.longrepr).strip()] = _failure_parts(verdict)
@@ -121,7 +126,7 @@ class GateReporter:
                 # A plain assert (a team's own check): the assertion, not the traceback's start.
                 result.summary = _crash_line(report)
         elif report.when == "teardown" and report.failed:
-            result.outcome, result.message = "error", report.longreprtext
+            result.outcome, result.message = "error", failure_text(report)
             result.summary = result.summary or _crash_line(report)
 
     @property
@@ -140,7 +145,7 @@ class GateReporter:
         from _pytest.junitxml import xml_key
 
         junit = self.config.stash.get(xml_key, None)
-        if junit is not None and not self.several:  # several: a suite each, at unconfigure
+        if junit is not None and not self.several:  # several: a suite each, once written
             for name, value in suite_properties(self.record):
                 junit.add_global_property(name, value)
         text = (
@@ -151,8 +156,12 @@ class GateReporter:
         if summary:
             self._write(Path(summary), text + "\n", append=True)
 
-    def pytest_unconfigure(self) -> None:
-        """After junitxml wrote its file: each failure's message and text as viewers show them;
+    # A second session finish of this object (pluggy's specname; pytest takes only methods
+    # named pytest_*): trylast, it runs after junitxml's, which writes the file, and before the
+    # terminal summary, which prints the problems among the closing lines.
+    @pytest.hookimpl(trylast=True, specname="pytest_sessionfinish")
+    def pytest_sessionfinish_junit(self) -> None:
+        """Once junitxml wrote its file: each failure's message and text as viewers show them;
         a testsuite per target, in a run of several."""
         if self.junit is None or not self.junit.is_file():
             return
@@ -163,7 +172,13 @@ class GateReporter:
                 name = str(self.config.getini("junit_suite_name"))
                 split_suites(self.junit, TARGET_PROPERTY, suites, name)
         except (OSError, ET.ParseError) as err:
-            self.problems.append(f"could not rewrite the JUnit file {self.junit}: {err}")
+            self.problems.append(junit_problem(self.junit, err, several=self.several))
+
+    def pytest_unconfigure(self) -> None:
+        """A run that printed no closing lines (an internal error, ``-p no:terminal``) still
+        shows its problems, on stderr."""
+        for problem in self.problems[self.printed :]:
+            sys.stderr.write(f"{PREFIX}{problem}\n")
 
     def _write(self, path: Path, text: str, *, append: bool) -> None:
         try:
@@ -181,7 +196,8 @@ class GateReporter:
         the traffic, then the verdict and the report, each path once (pytest's junitxml names
         its own file above, "generated xml file", unless -q)."""
         for problem in self.problems:
-            terminalreporter.write_line(f"cloudrun-acceptance: {problem}", red=True)
+            terminalreporter.write_line(f"{PREFIX}{problem}", red=True)
+        self.printed = len(self.problems)
         shown = self.junit is not None and self.junit.is_file() and not self._junit_named()
         paths = ([self.junit] if shown and self.junit else []) + self.written
         if self.several:
@@ -210,6 +226,28 @@ class GateReporter:
         return xml_key in self.config.stash and self.config.get_verbosity() >= 0
 
 
+def junit_problem(path: Path, err: Exception, *, several: bool = False) -> str:
+    """Why the JUnit file was not rewritten, and what it holds instead."""
+    why = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+    left = "a failure's message cut at 500 characters, its text repeating it"
+    left += "; one testsuite for every target" if several else ""
+    return (
+        f"could not rewrite the JUnit file {path} ({why}): it stays as pytest's junitxml wrote "
+        f"it ({left}); the markdown report holds every failure whole"
+    )
+
+
+def failure_text(report: Any) -> str:
+    """The failure as pytest prints it, the same with and without xdist: on the controller, a
+    worker's report prints the worker's line first ("[gw0] linux -- Python 3.11.7 ..."), which
+    is dropped here."""
+    text = str(getattr(report, "longreprtext", ""))
+    first, _, rest = text.partition("\n")
+    if hasattr(report, "node") and _WORKER_LINE.fullmatch(first):
+        return rest.strip()
+    return text
+
+
 def _failure_parts(verdict: Mapping[str, Any]) -> tuple[str, str]:
     inconclusive = "INCONCLUSIVE: " if verdict.get("status") == "inconclusive" else ""
     return failure_parts(
@@ -223,11 +261,11 @@ def _crash_line(report: pytest.TestReport) -> str:
     """The failing line's message (``assert 200 == 404``), as pytest's short summary gives it."""
     crash = getattr(report.longrepr, "reprcrash", None)
     message = getattr(crash, "message", "") if crash is not None else ""
-    return " ".join(str(message).split()) or next(iter(report.longreprtext.splitlines()), "")
+    return " ".join(str(message).split()) or next(iter(failure_text(report).splitlines()), "")
 
 
 def _skip_reason(report: pytest.TestReport) -> str:
     longrepr = report.longrepr
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
         return str(longrepr[2]).removeprefix("Skipped: ")
-    return report.longreprtext
+    return failure_text(report)

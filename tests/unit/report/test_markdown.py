@@ -69,7 +69,7 @@ def test_passing_checks_are_folded_with_a_blank_line_after_the_summary():
     assert text.splitlines()[2] == "**PASSED** ✅: 2 passed, 0 failed, 0 errors, 0 skipped"
     assert "## What failed" not in text
     assert (
-        "<details><summary>✅ 2 checks passed</summary>\n\n| Check | Summary |\n|---|---|\n"
+        '<details markdown="1"><summary>✅ 2 checks passed</summary>\n\n| Check | Summary |\n|---|---|\n'
         "| a | a holds |\n| b · x | b \\| holds |\n\n</details>"
     ) in text
 
@@ -104,5 +104,5 @@ def test_rendered_the_cause_and_the_fold_are_html_a_reader_sees():
     assert "<h3>❌ failed: revision serves expected traffic</h3>" in html
     assert "<p><strong>What to do:</strong> a split is left: the command below" in html
     assert '<pre><code class="language-sh">gcloud run services update-traffic svc \\\n' in html
-    assert "<details><summary>✅ 1 check passed</summary>" in html
+    assert '<details markdown="1"><summary>✅ 1 check passed</summary>' in html
     assert "<td>health answered 200</td>" in html
