@@ -7,6 +7,10 @@ testpaths hold it, or ``pytest tests/acceptance/contract.yaml``) gets the packag
 (``cloudrun_acceptance/gate/test_health.py::test_health_answers``) on every machine. The
 repository's conftest.py fixtures apply to them (they are found by the test id, below the
 contract's folder). A run that names only a team's own module collects only that module.
+
+PYTEST_DONT_REWRITE: a module of the plugin's ``pytest_plugins``, which plugin/hooks.py may
+import before pytest registers it; it holds no test's assertion, and the marker keeps
+pytest 8 from warning that it could not rewrite one.
 """
 
 from __future__ import annotations

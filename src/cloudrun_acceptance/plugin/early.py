@@ -12,6 +12,10 @@ decided once, at configure, from the command line alone.
   of them asks for the analysis.
 - ``NEVER``: each step runs when its fixture asks (a run that checks nothing, stops at a
   failure, runs the pre-flight first, runs under xdist, lists fixtures, or judges a canary).
+
+PYTEST_DONT_REWRITE: a module of the plugin's ``pytest_plugins``, which plugin/hooks.py may
+import before pytest registers it; it holds no test's assertion, and the marker keeps
+pytest 8 from warning that it could not rewrite one.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ team's own, through ``gate.expect``.
 
 Session fixtures that cannot provide their value fail with "not checked: ..." and a pointer to
 the check that reports the cause, so dependent checks show as errors, never as silent passes.
+
+PYTEST_DONT_REWRITE: a module of the plugin's ``pytest_plugins``, which plugin/hooks.py may
+import before pytest registers it; it holds no test's assertion, and the marker keeps
+pytest 8 from warning that it could not rewrite one.
 """
 
 from __future__ import annotations

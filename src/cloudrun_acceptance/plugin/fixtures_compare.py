@@ -4,6 +4,10 @@ Only in the candidate flow (--tag) and only with the section: without it nothing
 and the comparison's modules are not even loaded (they are imported by the fixtures that use
 them). The paired load uses clients of its own, with a user agent of their own, so the checks of
 the gate's own requests (which revision answered them) never count the load's.
+
+PYTEST_DONT_REWRITE: a module of the plugin's ``pytest_plugins``, which plugin/hooks.py may
+import before pytest registers it; it holds no test's assertion, and the marker keeps
+pytest 8 from warning that it could not rewrite one.
 """
 
 from __future__ import annotations

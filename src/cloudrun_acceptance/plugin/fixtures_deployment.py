@@ -1,6 +1,11 @@
 """The fixtures of the revision and logs checks: the Admin API's description, the log reader,
 and the log queries (with Cloud Monitoring's counts when the 5xx are more than the logs
-listing takes), each read once. "Not checked" when the Admin API failed."""
+listing takes), each read once. "Not checked" when the Admin API failed.
+
+PYTEST_DONT_REWRITE: a module of the plugin's ``pytest_plugins``, which plugin/hooks.py may
+import before pytest registers it; it holds no test's assertion, and the marker keeps
+pytest 8 from warning that it could not rewrite one.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""The fixtures of the pre-flight checks: the source tree at --preflight, read once."""
+"""The fixtures of the pre-flight checks: the source tree at --preflight, read once.
+
+PYTEST_DONT_REWRITE: a module of the plugin's ``pytest_plugins``, which plugin/hooks.py may
+import before pytest registers it; it holds no test's assertion, and the marker keeps
+pytest 8 from warning that it could not rewrite one.
+"""
 
 from __future__ import annotations
 

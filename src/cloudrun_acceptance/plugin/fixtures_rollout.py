@@ -4,6 +4,10 @@ judge of a canary phase whose split another engine set (``--canary-phase``).
 Without --rollout the step checks are skipped with that reason, and nothing moves. With it, the
 first step waits for every other check of the run: a candidate that did not pass at 0% (or a run
 with checks deselected) is not rolled out. A canary phase's judge moves nothing.
+
+PYTEST_DONT_REWRITE: a module of the plugin's ``pytest_plugins``, which plugin/hooks.py may
+import before pytest registers it; it holds no test's assertion, and the marker keeps
+pytest 8 from warning that it could not rewrite one.
 """
 
 from __future__ import annotations

@@ -15,6 +15,10 @@ from the command line:
 
 Never when pytest runs inside another pytest (pytester's in-process runs) or in a program that
 called ``pytest.main`` and goes on: a frozen heap is never collected.
+
+PYTEST_DONT_REWRITE: a module of the plugin's ``pytest_plugins``, which plugin/hooks.py may
+import before pytest registers it; it holds no test's assertion, and the marker keeps
+pytest 8 from warning that it could not rewrite one.
 """
 
 from __future__ import annotations

@@ -41,3 +41,18 @@ def test_verdicts_become_outcomes_with_their_message(pytester: pytest.Pytester):
             "SKIPPED * INCONCLUSIVE: could not tell",
         ]
     )
+
+
+def test_every_module_of_the_plugins_pytest_plugins_opts_out_of_assertion_rewriting():
+    """hooks.py imports some of them before pytest registers them from ``pytest_plugins``;
+    pytest 8 then warns, once per module and run, that it could not rewrite their assertions
+    (an error under ``filterwarnings = error``) unless the module says PYTEST_DONT_REWRITE."""
+    import importlib
+
+    from _pytest.assertion.rewrite import AssertionRewriter
+
+    from cloudrun_acceptance.plugin import hooks
+
+    for name in hooks.pytest_plugins:
+        module = importlib.import_module(name)
+        assert AssertionRewriter.is_rewrite_disabled(module.__doc__ or ""), name
