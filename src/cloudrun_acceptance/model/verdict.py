@@ -9,6 +9,15 @@ from typing import Literal
 Status = Literal["passed", "failed", "inconclusive"]
 # Figures under this prefix are values read before the gate acted: the report gives them a section.
 INITIAL = "initial "
+# How a message marks its advice, and a failing check's message an inconclusive verdict: the
+# reports find them by these.
+ADVICE_PREFIX = "What to do: "
+INCONCLUSIVE_PREFIX = "INCONCLUSIVE: "
+
+
+def indented(evidence: Iterable[str]) -> list[str]:
+    """The evidence as a message shows it: each item indented, its own lines with it."""
+    return ["  " + line.replace("\n", "\n  ") for line in evidence]
 
 
 @dataclass(frozen=True)
@@ -24,11 +33,16 @@ class Verdict:
     @property
     def message(self) -> str:
         """Summary, then indented evidence, then what to do."""
-        lines = [self.summary]
-        lines += ["  " + line.replace("\n", "\n  ") for line in self.evidence]
+        lines = [self.summary, *indented(self.evidence)]
         if self.advice:
-            lines.append(f"What to do: {self.advice}")
+            lines.append(f"{ADVICE_PREFIX}{self.advice}")
         return "\n".join(lines)
+
+
+def failure_message(verdict: Verdict) -> str:
+    """The message a check that does not pass raises: an inconclusive verdict says so first."""
+    inconclusive = verdict.status == "inconclusive"
+    return f"{INCONCLUSIVE_PREFIX}{verdict.message}" if inconclusive else verdict.message
 
 
 # The constructors take everything after the summary by keyword: evidence, advice and figures

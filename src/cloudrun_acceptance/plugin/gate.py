@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..model.verdict import Verdict
+from ..model.verdict import Verdict, failure_message
 from ..report.junit import case_properties
 
 VERDICT_KEY = pytest.StashKey[Verdict]()
@@ -28,9 +28,6 @@ class Gate:
         self._item.user_properties.extend(case_properties(verdict.figures))
         if verdict.status == "passed":
             return
-        if verdict.status == "inconclusive":
-            message = f"INCONCLUSIVE: {verdict.message}"
-            if self._inconclusive == "skip":
-                pytest.skip(message)
-            pytest.fail(message, pytrace=False)
-        pytest.fail(verdict.message, pytrace=False)
+        if verdict.status == "inconclusive" and self._inconclusive == "skip":
+            pytest.skip(failure_message(verdict))
+        pytest.fail(failure_message(verdict), pytrace=False)

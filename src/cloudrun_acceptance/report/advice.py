@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shlex
 
+from ..model.verdict import ADVICE_PREFIX
 from .cells import text
 
 # A command worth lifting out of the sentence: a gcloud invocation longer than a short phrase.
@@ -21,7 +22,7 @@ _ORDINALS = ("first", "second", "third", "fourth", "fifth")
 
 def split_advice(message: str) -> tuple[str, str]:
     """A message without its last "What to do: ..." line, and that line's advice."""
-    body, found, advice = message.rstrip().rpartition("\nWhat to do: ")
+    body, found, advice = message.rstrip().rpartition(f"\n{ADVICE_PREFIX}")
     return (body, advice.strip()) if found else (message.rstrip(), "")
 
 

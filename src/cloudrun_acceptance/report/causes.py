@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..model.verdict import INCONCLUSIVE_PREFIX
 from .advice import advice_markdown, split_advice
 from .cells import ICONS, paragraph, text
 from .record import CheckResult, RunRecord
+from .terminal import NOT_CHECKED
 
 _DEPENDENT = re.compile(
-    r"not checked: (?P<detail>.*?)(?:;? see (?P<check>test_\w+))?\.?", re.DOTALL
+    re.escape(NOT_CHECKED) + r"(?P<detail>.*?)(?:;? see (?P<check>test_\w+))?\.?", re.DOTALL
 )
 
 _VERBS = {"inconclusive": "was not decided", "error": "errored", "skipped": "was skipped"}
@@ -132,7 +134,7 @@ def _cause(result: CheckResult) -> list[str]:
         lines += _evidence(result.evidence)
         return lines + advice_markdown(result.advice or advice)
     rest = body.splitlines()
-    if rest and rest[0].removeprefix("INCONCLUSIVE: ").strip() in {summary, summary.strip()}:
+    if rest and rest[0].removeprefix(INCONCLUSIVE_PREFIX).strip() in {summary, summary.strip()}:
         rest = rest[1:]
     if any(line.strip() for line in rest):  # a traceback: code, as pytest printed it
         runs = [len(run) for line in rest for run in re.findall("`+", line)]

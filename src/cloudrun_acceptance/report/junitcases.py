@@ -14,15 +14,16 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ..model.verdict import ADVICE_PREFIX, indented
+
 OUTCOME_TAGS = ("failure", "error")
 
 
 def failure_parts(summary: str, evidence: Iterable[str], advice: str) -> tuple[str, str]:
     """The message attribute (the summary, then "What to do: ...") and the element's text (the
     evidence, indented as in the terminal) of a failed verdict."""
-    message = f"{summary}\nWhat to do: {advice}" if advice else summary
-    body = "\n".join("  " + line.replace("\n", "\n  ") for line in evidence)
-    return message, body
+    message = f"{summary}\n{ADVICE_PREFIX}{advice}" if advice else summary
+    return message, "\n".join(indented(evidence))
 
 
 def rewrite_failures(path: Path, parts: Mapping[str, tuple[str, str]]) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from ..model.verdict import Verdict
+from ..model.verdict import INCONCLUSIVE_PREFIX, Verdict
 from .junit import suite_properties
 from .junitcases import failure_parts, rewrite_failures
 from .junitsplit import split_suites
@@ -249,7 +249,7 @@ def failure_text(report: Any) -> str:
 
 
 def _failure_parts(verdict: Mapping[str, Any]) -> tuple[str, str]:
-    inconclusive = "INCONCLUSIVE: " if verdict.get("status") == "inconclusive" else ""
+    inconclusive = INCONCLUSIVE_PREFIX if verdict.get("status") == "inconclusive" else ""
     return failure_parts(
         inconclusive + str(verdict.get("summary", "")),
         [str(line) for line in verdict.get("evidence", [])],
